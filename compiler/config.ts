@@ -1,0 +1,183 @@
+// The typed project config (gitops.config.ts): defineConfig for users, and
+// resolveConfig, which checks a loaded config at run time and fills every default in one place.
+import { UserInputError } from './errors.ts';
+
+export type PolicyLevel = 'off' | 'warn' | 'error';
+
+/** Compile-time policy rules that a config can turn on per environment. */
+export const POLICY_RULES = ['resources-required', 'no-latest-image', 'readiness-probe'] as const;
+export type PolicyRule = (typeof POLICY_RULES)[number];
+
+export interface EnvironmentConfig<V> {
+  /** Typed values the apps read when they build for this environment. */
+  readonly values: V;
+  /** Allow Secret objects that carry data in the rendered output. @default false */
+  readonly allowSecretData?: boolean;
+  /** Policy levels for this environment; they override the top-level `policies`. @default {} */
+  readonly policies?: Readonly<Partial<Record<PolicyRule, PolicyLevel>>>;
+}
+
+/** Objects that exist in the cluster but are not rendered by any app here. */
+export interface ExternalObjects {
+  /** Namespaces created outside this repo. @default [] */
+  readonly namespaces?: readonly string[];
+  /** 'namespace/name' of Secrets created outside this repo (e.g. by an external secrets operator). @default [] */
+  readonly secrets?: readonly string[];
+  /** 'namespace/name' of ConfigMaps created outside this repo. @default [] */
+  readonly configMaps?: readonly string[];
+  /** 'namespace/name' of ServiceAccounts created outside this repo. @default [] */
+  readonly serviceAccounts?: readonly string[];
+  /** 'namespace/name' of PersistentVolumeClaims created outside this repo. @default [] */
+  readonly persistentVolumeClaims?: readonly string[];
+}
+
+export interface AgentConfig {
+  /** Namespace of the agent, its inventory and status objects. @default 'gitops-system' */
+  readonly namespace?: string;
+  /** How often the agent looks for a new rendered commit. @default '10s' */
+  readonly interval?: string;
+  /** Delete objects that left git. @default true */
+  readonly prune?: boolean;
+  /** Re-apply objects that drifted from git. @default true */
+  readonly selfHeal?: boolean;
+  /** Allow a revision with no objects to prune everything. @default false */
+  readonly allowEmpty?: boolean;
+}
+
+export interface GitopsConfig<V = unknown> {
+  /** Every environment the apps render for, with its typed values. */
+  readonly environments: Readonly<Record<string, EnvironmentConfig<V>>>;
+  /** @default { source: 'main', rendered: 'rendered' } */
+  readonly branches?: { readonly source?: string; readonly rendered?: string };
+  /** Folder of app definitions. @default 'apps' */
+  readonly appsDir?: string;
+  /** Folder the compiler writes to. @default 'dist' */
+  readonly outDir?: string;
+  /** @default {} */
+  readonly external?: ExternalObjects;
+  /** Policy levels for all environments. Each rule is 'off' unless set. @default {} */
+  readonly policies?: Readonly<Partial<Record<PolicyRule, PolicyLevel>>>;
+  /** @default {} (see AgentConfig) */
+  readonly agent?: AgentConfig;
+}
+
+/** Types the config: a wrong key or value is a TypeScript error in gitops.config.ts. */
+export function defineConfig<V>(config: GitopsConfig<V>): GitopsConfig<V> {
+  return config;
+}
+
+export interface ResolvedEnvironment {
+  readonly name: string;
+  readonly values: unknown;
+  readonly allowSecretData: boolean;
+  readonly policies: Readonly<Record<PolicyRule, PolicyLevel>>;
+}
+
+export interface ResolvedConfig {
+  readonly file: string;
+  readonly environments: readonly ResolvedEnvironment[];
+  readonly branches: { readonly source: string; readonly rendered: string };
+  readonly appsDir: string;
+  readonly outDir: string;
+  readonly external: Required<{ [K in keyof ExternalObjects]: readonly string[] }>;
+  readonly agent: Required<AgentConfig>;
+}
+
+const TOP_KEYS = ['environments', 'branches', 'appsDir', 'outDir', 'external', 'policies', 'agent'];
+const ENV_KEYS = ['values', 'allowSecretData', 'policies'];
+const EXTERNAL_KEYS = ['namespaces', 'secrets', 'configMaps', 'serviceAccounts', 'persistentVolumeClaims'] as const;
+const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty'];
+const LEVELS: readonly string[] = ['off', 'warn', 'error'];
+
+/** Checks a config loaded at run time and fills in the defaults; every problem names its key. */
+export function resolveConfig(raw: unknown, file: string): ResolvedConfig {
+  const problems: string[] = [];
+  const fail = (key: string, what: string) => problems.push(`${key}: ${what}`);
+  const c = isRecord(raw) ? raw : (fail('(root)', 'the default export must be defineConfig({...})'), {});
+  unknownKeys(c, TOP_KEYS, '', fail);
+
+  const policies = (key: string, value: unknown): Partial<Record<PolicyRule, PolicyLevel>> => {
+    if (value === undefined) return {};
+    if (!isRecord(value)) return fail(key, 'must be an object of rule: level'), {};
+    unknownKeys(value, POLICY_RULES, `${key}.`, fail);
+    for (const [rule, level] of Object.entries(value)) {
+      if (!LEVELS.includes(level as string)) fail(`${key}.${rule}`, `must be one of ${LEVELS.join(', ')}`);
+    }
+    return value as Partial<Record<PolicyRule, PolicyLevel>>;
+  };
+  const topPolicies = policies('policies', c.policies);
+
+  const environments: ResolvedEnvironment[] = [];
+  if (!isRecord(c.environments) || Object.keys(c.environments).length === 0) {
+    fail('environments', 'declare at least one environment, e.g. { dev: { values: {...} } }');
+  } else {
+    for (const [name, env] of Object.entries(c.environments)) {
+      const key = `environments.${name}`;
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) fail(key, 'an environment name must be lower-case letters, digits and dashes');
+      if (!isRecord(env)) { fail(key, 'must be an object with `values`'); continue; }
+      unknownKeys(env, ENV_KEYS, `${key}.`, fail);
+      if (!('values' in env)) fail(`${key}.values`, 'is required (the typed values apps read)');
+      if (env.allowSecretData !== undefined && typeof env.allowSecretData !== 'boolean') fail(`${key}.allowSecretData`, 'must be true or false');
+      const own = policies(`${key}.policies`, env.policies);
+      const merged = Object.fromEntries(POLICY_RULES.map((r) => [r, own[r] ?? topPolicies[r] ?? 'off'])) as Record<PolicyRule, PolicyLevel>;
+      environments.push({ name, values: env.values, allowSecretData: env.allowSecretData === true, policies: merged });
+    }
+  }
+
+  const str = (key: string, value: unknown, fallback: string): string => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'string' || value === '') return fail(key, 'must be a non-empty string'), fallback;
+    return value;
+  };
+  const bool = (key: string, value: unknown, fallback: boolean): boolean => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'boolean') return fail(key, 'must be true or false'), fallback;
+    return value;
+  };
+
+  const branches = isRecord(c.branches) ? c.branches : {};
+  if (c.branches !== undefined) unknownKeys(branches, ['source', 'rendered'], 'branches.', fail);
+  const external = isRecord(c.external) ? c.external : {};
+  if (c.external !== undefined) unknownKeys(external, EXTERNAL_KEYS, 'external.', fail);
+  const externalLists = Object.fromEntries(EXTERNAL_KEYS.map((k) => {
+    const list = external[k] ?? [];
+    if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) fail(`external.${k}`, 'must be a list of strings');
+    else if (k !== 'namespaces') list.filter((x) => !/^[^/]+\/[^/]+$/.test(x)).forEach((x) => fail(`external.${k}`, `'${x}' must be 'namespace/name'`));
+    return [k, Array.isArray(list) ? list : []];
+  })) as ResolvedConfig['external'];
+  const agent = isRecord(c.agent) ? c.agent : {};
+  if (c.agent !== undefined) unknownKeys(agent, AGENT_KEYS, 'agent.', fail);
+
+  const resolved: ResolvedConfig = {
+    file,
+    environments,
+    branches: { source: str('branches.source', branches.source, 'main'), rendered: str('branches.rendered', branches.rendered, 'rendered') },
+    appsDir: str('appsDir', c.appsDir, 'apps'),
+    outDir: str('outDir', c.outDir, 'dist'),
+    external: externalLists,
+    agent: {
+      namespace: str('agent.namespace', agent.namespace, 'gitops-system'),
+      interval: str('agent.interval', agent.interval, '10s'),
+      prune: bool('agent.prune', agent.prune, true),
+      selfHeal: bool('agent.selfHeal', agent.selfHeal, true),
+      allowEmpty: bool('agent.allowEmpty', agent.allowEmpty, false),
+    },
+  };
+  if (problems.length > 0) {
+    throw new UserInputError(`${file} is not a valid config:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      file,
+      hint: 'Fix the keys named above; defineConfig in gitops.config.ts gives the types.',
+    });
+  }
+  return resolved;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function unknownKeys(obj: Record<string, unknown>, known: readonly string[], prefix: string, fail: (k: string, w: string) => void) {
+  for (const key of Object.keys(obj)) {
+    if (!known.includes(key)) fail(`${prefix}${key}`, `unknown key (expected one of: ${known.join(', ')})`);
+  }
+}

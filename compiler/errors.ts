@@ -1,0 +1,44 @@
+// The few error classes of the project; each carries what it is about, and the CLI
+// maps them to exit codes in one place (exitCodeFor).
+
+export interface ErrorSubject {
+  readonly file?: string;
+  readonly app?: string;
+  readonly env?: string;
+  readonly object?: string;
+  readonly commit?: string;
+  readonly hint?: string;
+}
+
+abstract class GitopsError extends Error {
+  constructor(message: string, readonly subject: ErrorSubject = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input from the user: config, app code, manifests, command-line flags. */
+export class UserInputError extends GitopsError {}
+/** The Kubernetes API server refused or could not be reached. */
+export class ClusterError extends GitopsError {}
+/** A git operation failed (remote unreachable, push rejected, bad ref). */
+export class GitError extends GitopsError {}
+/** A bug in this tool. */
+export class InternalError extends GitopsError {}
+
+export const EXIT_CODES = { ok: 0, userInput: 1, cluster: 3, git: 4, internal: 70 } as const;
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof UserInputError) return EXIT_CODES.userInput;
+  if (error instanceof ClusterError) return EXIT_CODES.cluster;
+  if (error instanceof GitError) return EXIT_CODES.git;
+  return EXIT_CODES.internal;
+}
+
+/** One human-readable block for an error, with its subject and hint. */
+export function formatError(error: unknown): string {
+  if (!(error instanceof GitopsError)) return `internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`;
+  const s = error.subject;
+  const about = [s.env && `env ${s.env}`, s.app && `app ${s.app}`, s.file, s.object, s.commit && `commit ${s.commit}`].filter(Boolean).join(', ');
+  return `${about ? `${about}: ` : ''}${error.message}${s.hint ? `\n  -> ${s.hint}` : ''}`;
+}

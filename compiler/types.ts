@@ -1,0 +1,105 @@
+// The plain-data types that flow between the compiler's stages:
+// AppEntry -> BundledApp -> SynthResult -> ValidationReport -> RenderedTree -> RenderCommit.
+
+/** Identity of a Kubernetes object: the same in the compiler, the rendered branch and the agent. */
+export interface ObjectRef {
+  readonly group: string; // '' for the core group
+  readonly kind: string;
+  readonly namespace: string; // '' for cluster-scoped objects
+  readonly name: string;
+}
+
+/** A Kubernetes object as plain JSON. */
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+  [k: string]: unknown;
+};
+
+/** An app file found under the apps folder. */
+export interface AppEntry {
+  readonly name: string; // from the file name; the definition's own name must match
+  readonly sourceFile: string; // repo-relative, forward slashes
+}
+
+/** One app bundled by esbuild, cached by the content hash of its inputs. */
+export interface BundledApp {
+  readonly entry: AppEntry;
+  readonly bundleFile: string; // absolute path of the ESM bundle
+  readonly hash: string; // sha256 over the bundle's input files
+  readonly inputs: readonly string[]; // repo-relative files that went into the bundle
+}
+
+/** One object produced by an app for an environment, with where it came from. */
+export interface SynthObject {
+  readonly ref: ObjectRef;
+  readonly object: K8sObject;
+  readonly app: string;
+  readonly env: string;
+  readonly sourceFile: string;
+  readonly constructPath: string;
+}
+
+/** The output of one app for one environment (objects, or the error that stopped it). */
+export interface SynthResult {
+  readonly app: string;
+  readonly env: string;
+  readonly sourceFile: string;
+  readonly objects: readonly SynthObject[];
+  readonly errors: readonly Diagnostic[];
+}
+
+export type Severity = 'error' | 'warn';
+
+/** One finding of validation (or of bundling, type-checking or synthesis). */
+export interface Diagnostic {
+  readonly severity: Severity;
+  readonly rule: string; // e.g. 'schema', 'duplicate-object', 'policy/no-latest-image'
+  readonly message: string; // what is wrong
+  readonly hint?: string; // what to do about it
+  readonly env?: string;
+  readonly app?: string;
+  readonly sourceFile?: string; // TS file, with :line where known
+  readonly constructPath?: string;
+  readonly object?: string; // 'Kind namespace/name'
+}
+
+export interface ValidationReport {
+  readonly errors: readonly Diagnostic[];
+  readonly warnings: readonly Diagnostic[];
+}
+
+/** One entry of dist/<env>/manifest.json. */
+export interface ManifestEntry {
+  readonly group: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly app: string;
+  readonly path: string; // relative to dist/<env>/
+  readonly sourceFile: string;
+  readonly constructPath: string;
+  readonly sha256: string;
+}
+
+/** Deterministic files to write, relative to the output folder, per environment. */
+export interface RenderedTree {
+  /** path relative to the output folder (e.g. 'dev/web/shop/deployment-web.yaml') -> file content */
+  readonly files: ReadonlyMap<string, string>;
+  /** environments (and, when filtered, apps) this tree is authoritative for */
+  readonly scope: readonly RenderScope[];
+}
+
+export interface RenderScope {
+  readonly env: string;
+  readonly apps?: readonly string[]; // undefined: the whole environment
+}
+
+/** A commit on the rendered branch, with provenance back to the source commit. */
+export interface RenderCommit {
+  readonly sha: string;
+  readonly sourceCommit: string;
+  readonly sourceBranch: string;
+  readonly message: string;
+}

@@ -1,0 +1,27 @@
+// defineApp: how an app file states its name, the environments it renders for,
+// and how it builds its constructs from an environment's typed values.
+import type { App } from 'cdk8s';
+
+export interface Environment<V> {
+  readonly name: string;
+  readonly values: V;
+}
+
+export interface AppDefinition<V = unknown> {
+  /** The app's name; must match its file name (apps/<name>.ts or apps/<name>/index.ts). */
+  readonly name: string;
+  /** Environments this app renders for. @default every environment in gitops.config.ts */
+  readonly environments?: readonly string[];
+  /** Adds the app's charts to `app` for one environment. */
+  build(app: App, env: Environment<V>): void;
+}
+
+const APP_DEFINITION = Symbol.for('typed-gitops.app-definition');
+
+export function defineApp<V>(definition: AppDefinition<V>): AppDefinition<V> {
+  return { ...definition, [APP_DEFINITION]: true };
+}
+
+export function isAppDefinition(value: unknown): value is AppDefinition {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[APP_DEFINITION] === true;
+}
