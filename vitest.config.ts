@@ -1,11 +1,32 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: `unit` needs nothing but Node; `cluster` runs against a real
+// control plane that test/setup/control-plane.global.ts starts once per run.
+const clusterTests = ['test/cluster/**/*.test.ts', 'test/agent/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['**/*.test.ts'],
+          exclude: ['node_modules/**', 'dist/**', ...clusterTests],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: clusterTests,
+          globalSetup: ['test/setup/control-plane.global.ts'],
+        },
+      },
+    ],
   },
 });

@@ -1,0 +1,45 @@
+// The record of a running control plane, kept in its state folder, plus the
+// pointer to the last one started by `cluster:up`, so a later process can stop it.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ControlPlaneError } from './errors.js';
+import { lastClusterPointer } from './paths.js';
+import type { RunningProcess } from './processes.js';
+
+export interface ClusterState {
+  readonly stateDir: string;
+  readonly server: string;
+  readonly kubeconfigPath: string;
+  readonly nodeName: string;
+  readonly startedAt: string;
+  /** In start order; stopped together. */
+  readonly processes: readonly RunningProcess[];
+}
+
+export const stateFileName = 'state.json';
+
+export function writeState(state: ClusterState): void {
+  writeFileSync(join(state.stateDir, stateFileName), JSON.stringify(state, null, 2) + '\n');
+}
+
+export function readState(stateDir: string): ClusterState {
+  const file = join(stateDir, stateFileName);
+  if (!existsSync(file)) {
+    throw new ControlPlaneError('state', `no ${stateFileName} in ${stateDir}`, 'the folder is not a running control plane; remove it by hand');
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as ClusterState;
+}
+
+export function pointToLastCluster(stateDir: string): void {
+  writeFileSync(lastClusterPointer(), stateDir + '\n');
+}
+
+export function lastClusterDir(): string | undefined {
+  const pointer = lastClusterPointer();
+  return existsSync(pointer) ? readFileSync(pointer, 'utf8').trim() : undefined;
+}
+
+/** Drops the pointer if it still names this cluster. */
+export function forgetCluster(stateDir: string): void {
+  if (lastClusterDir() === stateDir) rmSync(lastClusterPointer(), { force: true });
+}
