@@ -144,7 +144,7 @@ export function resolveConfig(raw: unknown, file: string): ResolvedConfig {
     if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) fail(`external.${k}`, 'must be a list of strings');
     else if (k !== 'namespaces') list.filter((x) => !/^[^/]+\/[^/]+$/.test(x)).forEach((x) => fail(`external.${k}`, `'${x}' must be 'namespace/name'`));
     return [k, Array.isArray(list) ? list : []];
-  })) as ResolvedConfig['external'];
+  })) as unknown as ResolvedConfig['external'];
   const agent = isRecord(c.agent) ? c.agent : {};
   if (c.agent !== undefined) unknownKeys(agent, AGENT_KEYS, 'agent.', fail);
 

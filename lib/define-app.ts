@@ -19,7 +19,7 @@ export interface AppDefinition<V = unknown> {
 const APP_DEFINITION = Symbol.for('typed-gitops.app-definition');
 
 export function defineApp<V>(definition: AppDefinition<V>): AppDefinition<V> {
-  return { ...definition, [APP_DEFINITION]: true };
+  return { ...definition, [APP_DEFINITION]: true } as AppDefinition<V>;
 }
 
 export function isAppDefinition(value: unknown): value is AppDefinition {

@@ -1,0 +1,150 @@
+// The compiler pipeline: config -> discover -> bundle -> synth -> validate -> render -> write.
+// A Compiler keeps its results between runs, so watch mode redoes only the apps whose inputs changed.
+import { resolve } from 'node:path';
+import { bundleEntries, findPackageRoot } from './bundle.ts';
+import type { ResolvedConfig, ResolvedEnvironment } from './config.ts';
+import { UserInputError } from './errors.ts';
+import { discoverApps } from './discover.ts';
+import { loadConfig } from './load-config.ts';
+import { readRenderedObjects } from './read-dist.ts';
+import { render } from './render.ts';
+import { loadAppDefinition, synthApp } from './synth.ts';
+import { typecheck } from './typecheck.ts';
+import type { AppEntry, Diagnostic, RenderScope, RenderedTree, SynthObject, SynthResult, ValidationReport } from './types.ts';
+import { validate } from './validate/index.ts';
+import { writeTree, type WriteSummary } from './write.ts';
+
+export interface CompileOptions {
+  /** Project folder holding gitops.config.ts. */
+  readonly root: string;
+  /** Only these environments. @default every environment */
+  readonly envs?: readonly string[];
+  /** Only these apps. @default every app */
+  readonly apps?: readonly string[];
+  /** Type-check user code with tsc. @default true */
+  readonly typecheck?: boolean;
+  /** Write the output folder when there are no errors. @default true */
+  readonly write?: boolean;
+  /** Called with a short line at each stage of a long run. @default nothing */
+  readonly onProgress?: (message: string) => void;
+}
+
+export interface CompileOutcome {
+  readonly config: ResolvedConfig;
+  readonly outDir: string;
+  readonly results: readonly SynthResult[];
+  readonly report: ValidationReport;
+  readonly tree?: RenderedTree;
+  readonly written?: WriteSummary;
+  readonly durationMs: number;
+}
+
+interface AppState {
+  readonly hash: string; // bundle hash and environments the results are for
+  readonly errors: readonly Diagnostic[];
+  readonly results: readonly SynthResult[];
+}
+
+export class Compiler {
+  private readonly options: Required<Omit<CompileOptions, 'envs' | 'apps'>> & Pick<CompileOptions, 'envs' | 'apps'>;
+  private readonly apps = new Map<string, AppState>();
+  private lastWritten?: ReadonlyMap<string, string>;
+
+  constructor(options: CompileOptions) {
+    this.options = { typecheck: true, write: true, onProgress: () => {}, ...options, root: resolve(options.root) };
+  }
+
+  async run(): Promise<CompileOutcome> {
+    const started = performance.now();
+    const { root, onProgress } = this.options;
+    const packageRoot = findPackageRoot(root);
+    const typeErrors = this.options.typecheck ? typecheck(root, packageRoot) : Promise.resolve([]);
+    typeErrors.catch(() => {}); // awaited below; avoid an unhandled rejection meanwhile
+
+    const config = await loadConfig(root);
+    const outDir = resolve(root, config.outDir);
+    const envs = selectEnvironments(config, this.options.envs);
+    const entries = selectApps(discoverApps(root, config.appsDir), this.options.apps);
+
+    onProgress(`bundling ${entries.length} apps`);
+    const bundles = await bundleEntries(root, entries.map((e) => ({ id: e.name, file: e.sourceFile })));
+
+    onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
+    const results: SynthResult[] = [];
+    const loadErrors: Diagnostic[] = [];
+    for (const entry of entries) {
+      const bundle = bundles.get(entry.name)!;
+      const envKey = `${bundle.hash}:${envs.map((e) => e.name).join(',')}`;
+      let state = this.apps.get(entry.name);
+      if (state?.hash !== envKey) {
+        const definition = await loadAppDefinition(root, entry, bundle);
+        if (!('build' in definition)) { loadErrors.push(definition); continue; }
+        const appErrors = unknownEnvironments(entry, definition.environments, config);
+        state = { hash: envKey, errors: appErrors, results: renderedEnvironments(definition.environments, envs).map((env) => synthApp(root, entry, definition, env)) };
+        this.apps.set(entry.name, state);
+      }
+      loadErrors.push(...state.errors);
+      results.push(...state.results);
+    }
+
+    // A run limited to some apps still validates against the rest of each environment, as last written.
+    const selected = new Set(entries.map((e) => e.name));
+    const others = this.options.apps ? envs.flatMap((env) => readRenderedObjects(outDir, env.name, selected)) : [];
+    const objects: SynthObject[] = [...results.flatMap((r) => r.objects), ...others];
+
+    onProgress(`validating ${objects.length} objects`);
+    const checked = validate(objects, config);
+    const errors = [...loadErrors, ...results.flatMap((r) => r.errors), ...(await typeErrors), ...checked.errors];
+    const report: ValidationReport = { errors, warnings: checked.warnings };
+    const base = { config, outDir, results, report };
+    if (errors.length > 0) return { ...base, durationMs: performance.now() - started };
+
+    const scope: RenderScope[] = envs.map((e) => (this.options.apps ? { env: e.name, apps: [...selected] } : { env: e.name }));
+    const tree = render(objects, scope);
+    let written: WriteSummary | undefined;
+    if (this.options.write) {
+      onProgress(`writing ${tree.files.size} files`);
+      written = writeTree(outDir, tree, this.lastWritten);
+      this.lastWritten = tree.files;
+    }
+    return { ...base, tree, written, durationMs: performance.now() - started };
+  }
+}
+
+export function compile(options: CompileOptions): Promise<CompileOutcome> {
+  return new Compiler(options).run();
+}
+
+function unknownEnvironments(entry: AppEntry, names: readonly string[] | undefined, config: ResolvedConfig): Diagnostic[] {
+  const known = config.environments.map((e) => e.name);
+  return (names ?? []).filter((n) => !known.includes(n)).map((name) => ({
+    severity: 'error',
+    rule: 'app-environment',
+    app: entry.name,
+    sourceFile: entry.sourceFile,
+    message: `the app renders for environment '${name}', which gitops.config.ts does not declare`,
+    hint: `Declare it under environments, or remove it from the app's environments (known: ${known.join(', ')}).`,
+  }));
+}
+
+function renderedEnvironments(names: readonly string[] | undefined, envs: readonly ResolvedEnvironment[]): ResolvedEnvironment[] {
+  return names ? envs.filter((e) => names.includes(e.name)) : [...envs];
+}
+
+function selectEnvironments(config: ResolvedConfig, names: readonly string[] | undefined): ResolvedEnvironment[] {
+  if (!names) return [...config.environments];
+  const unknown = names.filter((n) => !config.environments.some((e) => e.name === n));
+  if (unknown.length > 0) {
+    throw new UserInputError(`unknown environment ${unknown.join(', ')}`, { file: config.file, hint: `Use one of: ${config.environments.map((e) => e.name).join(', ')}.` });
+  }
+  return config.environments.filter((e) => names.includes(e.name));
+}
+
+function selectApps(entries: AppEntry[], names: readonly string[] | undefined): AppEntry[] {
+  if (!names) return entries;
+  const unknown = names.filter((n) => !entries.some((e) => e.name === n));
+  if (unknown.length > 0) {
+    throw new UserInputError(`unknown app ${unknown.join(', ')}`, { hint: `Use one of: ${entries.map((e) => e.name).join(', ')}.` });
+  }
+  return entries.filter((e) => names.includes(e.name));
+}

@@ -1,0 +1,84 @@
+// Synthesizes one bundled app for each environment it renders for: runs its build()
+// against a fresh cdk8s App, runs construct validations once, and collects every ApiObject.
+// (cdk8s's App.synth re-resolves the whole app for every chart; we resolve each object once.)
+import { ApiObject, App } from 'cdk8s';
+import { relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isAppDefinition, type AppDefinition } from '../lib/define-app.ts';
+import type { ResolvedEnvironment } from './config.ts';
+import type { Bundle } from './bundle.ts';
+import type { AppEntry, Diagnostic, K8sObject, SynthObject, SynthResult } from './types.ts';
+import { refOf } from './kinds.ts';
+
+// Stack traces of app code then point at the TS source, via the bundles' inline source maps.
+process.setSourceMapsEnabled(true);
+
+export async function loadAppDefinition(root: string, entry: AppEntry, bundle: Bundle): Promise<AppDefinition | Diagnostic> {
+  const fail = (message: string, hint: string, sourceFile = entry.sourceFile): Diagnostic =>
+    ({ severity: 'error', rule: 'app-load', app: entry.name, sourceFile, message, hint });
+  let mod: { default?: unknown };
+  try {
+    mod = await import(pathToFileURL(bundle.bundleFile).href);
+  } catch (error) {
+    return fail(`loading the app threw: ${(error as Error).message}`, 'Fix the error at the top level of the app module.', throwSite(root, error) ?? entry.sourceFile);
+  }
+  if (!isAppDefinition(mod.default)) {
+    return fail('the app file has no `export default defineApp({...})`', "Export the app: `export default defineApp({ name, build(app, env) {...} })` from 'typed-gitops/lib'.");
+  }
+  if (mod.default.name !== entry.name) {
+    return fail(`the app is named '${mod.default.name}' but its file is named '${entry.name}'`, `Rename the file or set name: '${entry.name}'.`);
+  }
+  return mod.default;
+}
+
+export function synthApp(root: string, entry: AppEntry, definition: AppDefinition, env: ResolvedEnvironment): SynthResult {
+  const base = { app: entry.name, env: env.name, sourceFile: entry.sourceFile };
+  const errors: Diagnostic[] = [];
+  const objects: SynthObject[] = [];
+  const app = new App();
+  try {
+    definition.build(app, { name: env.name, values: env.values });
+    for (const construct of app.node.findAll()) {
+      for (const message of construct.node.validate()) {
+        errors.push({ ...base, severity: 'error', rule: 'construct', constructPath: construct.node.path, message, hint: 'Fix the construct props named in the message.' });
+      }
+    }
+    for (const construct of app.node.findAll()) {
+      if (!ApiObject.isApiObject(construct)) continue;
+      const object = construct.toJson() as K8sObject;
+      objects.push({ ...base, ref: refOf(object), object, constructPath: construct.node.path });
+    }
+  } catch (error) {
+    errors.push({
+      ...base,
+      severity: 'error',
+      rule: 'app-threw',
+      sourceFile: throwSite(root, error) ?? entry.sourceFile,
+      message: `build() threw: ${(error as Error)?.message ?? String(error)}${projectStack(root, error)}`,
+      hint: 'Fix the app code at the line named; the stack is mapped to the TypeScript source.',
+    });
+  }
+  return { ...base, objects: errors.length > 0 ? [] : objects, errors };
+}
+
+/** Stack frames inside the project (not node_modules), as repo-relative TS locations. */
+function projectFrames(root: string, error: unknown): string[] {
+  const stack = error instanceof Error ? error.stack ?? '' : '';
+  const frames: string[] = [];
+  for (const m of stack.matchAll(/\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/gm)) {
+    const file = m[1].startsWith('file:') ? fileURLToPath(m[1]) : m[1];
+    const rel = relative(root, file).split(sep).join('/');
+    if (rel.startsWith('..') || rel.includes('node_modules') || rel.startsWith('.gitops-cache')) continue;
+    frames.push(`${rel}:${m[2]}:${m[3]}`);
+  }
+  return frames;
+}
+
+function throwSite(root: string, error: unknown): string | undefined {
+  return projectFrames(root, error)[0];
+}
+
+function projectStack(root: string, error: unknown): string {
+  const frames = projectFrames(root, error);
+  return frames.length > 1 ? `\n      at ${frames.join('\n      at ')}` : '';
+}

@@ -1,0 +1,54 @@
+// Writes a RenderedTree to the output folder: only files whose bytes changed are written,
+// files of objects that left the scope are removed, and nothing outside the scope is touched.
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { RenderedTree } from './types.ts';
+
+export interface WriteSummary {
+  readonly written: number;
+  readonly deleted: number;
+  readonly unchanged: number;
+}
+
+/** `previous` is the tree this process wrote last time to outDir; with it, unchanged files are not read back. */
+export function writeTree(outDir: string, tree: RenderedTree, previous?: ReadonlyMap<string, string>): WriteSummary {
+  let written = 0, deleted = 0, unchanged = 0;
+  const scopeDirs = tree.scope.flatMap((s) => (s.apps ? s.apps.map((a) => `${s.env}/${a}`) : [s.env]));
+  const inScope = (path: string) => scopeDirs.some((d) => path.startsWith(`${d}/`)) || tree.scope.some((s) => path === `${s.env}/manifest.json`);
+
+  for (const [path, text] of tree.files) {
+    if (!inScope(path)) continue;
+    const file = join(outDir, path);
+    const same = previous ? previous.get(path) === text : existsSync(file) && readFileSync(file, 'utf8') === text;
+    if (same) { unchanged++; continue; }
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    written++;
+  }
+  const stale = previous ? [...previous.keys()].filter(inScope) : scopeDirs.flatMap((dir) => listFiles(outDir, dir));
+  for (const path of stale) {
+    if (!tree.files.has(path) && existsSync(join(outDir, path))) { rmSync(join(outDir, path)); deleted++; }
+  }
+  if (deleted > 0) scopeDirs.forEach((dir) => removeEmptyDirs(join(outDir, dir)));
+  return { written, deleted, unchanged };
+}
+
+/** Files under outDir/dir, as paths relative to outDir with forward slashes. */
+export function listFiles(outDir: string, dir: string): string[] {
+  const abs = join(outDir, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name).slice(outDir.length + 1).split('\\').join('/'))
+    .sort();
+}
+
+function removeEmptyDirs(dir: string): boolean {
+  if (!existsSync(dir)) return true;
+  let empty = true;
+  for (const d of readdirSync(dir, { withFileTypes: true })) {
+    if (!d.isDirectory() || !removeEmptyDirs(join(dir, d.name))) empty = false;
+  }
+  if (empty) rmdirSync(dir);
+  return empty;
+}

@@ -1,0 +1,39 @@
+// The one config: environments and the typed values apps read, branches, policies, agent settings.
+import { defineConfig } from 'typed-gitops/config';
+
+/** What every environment must define; apps read these through `env.values`. */
+export interface Values {
+  /** Base DNS domain of the environment's public hosts. */
+  readonly domain: string;
+  /** Replicas of fixed-size services. */
+  readonly replicas: number;
+  /** Autoscaling bounds for the web frontend; unset means fixed replicas. */
+  readonly autoscale?: { readonly min: number; readonly max: number };
+  readonly logLevel: 'debug' | 'info' | 'warn';
+  /** Size of each Redis volume. */
+  readonly redisStorageGiB: number;
+  /** Run scheduled jobs (suspended where false). */
+  readonly runSchedules: boolean;
+}
+
+export default defineConfig<Values>({
+  environments: {
+    dev: {
+      values: { domain: 'dev.shop.example.com', replicas: 1, logLevel: 'debug', redisStorageGiB: 1, runSchedules: false },
+      policies: { 'resources-required': 'warn' },
+    },
+    prod: {
+      values: { domain: 'shop.example.com', replicas: 3, autoscale: { min: 3, max: 12 }, logLevel: 'info', redisStorageGiB: 20, runSchedules: true },
+    },
+  },
+  branches: { source: 'main', rendered: 'rendered' },
+  appsDir: 'apps',
+  outDir: 'dist',
+  external: {
+    namespaces: ['kube-system'],
+    // Created by the external secrets operator from the vault, never committed.
+    secrets: ['shop/api-database', 'shop/shop-tls'],
+  },
+  policies: { 'resources-required': 'error', 'no-latest-image': 'error', 'readiness-probe': 'error' },
+  agent: { namespace: 'gitops-system', interval: '10s', prune: true, selfHeal: true },
+});

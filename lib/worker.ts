@@ -1,0 +1,32 @@
+// Worker: a Deployment with no Service, for queue consumers and other background processes.
+import { Construct } from 'constructs';
+import * as kplus from 'cdk8s-plus-28';
+import { imageTag, standardLabels } from './labels.ts';
+import { containerOptions, type ContainerSpec } from './workload.ts';
+
+export interface WorkerProps extends ContainerSpec {
+  /** The app this worker belongs to (for labels). */
+  readonly app: string;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** Command that exits 0 when the worker is ready. @default no readiness probe */
+  readonly readyCommand?: readonly string[];
+}
+
+export class Worker extends Construct {
+  readonly deployment: kplus.Deployment;
+
+  constructor(scope: Construct, id: string, props: WorkerProps) {
+    super(scope, id);
+    const labels = standardLabels({ app: props.app, component: id, version: imageTag(props.image) || undefined });
+    this.deployment = new kplus.Deployment(this, 'deployment', {
+      metadata: { name: id, labels },
+      replicas: props.replicas ?? 1,
+      podMetadata: { labels },
+    });
+    this.deployment.addContainer({
+      ...containerOptions('worker', props),
+      readiness: props.readyCommand ? kplus.Probe.fromCommand([...props.readyCommand]) : undefined,
+    });
+  }
+}
