@@ -1,0 +1,89 @@
+// The schemas of custom resources: the openAPIV3Schema of each served version of the
+// CustomResourceDefinitions in a set, compiled with ajv (loaded only when a set has CRDs).
+import { createRequire } from 'node:module';
+import type { Ajv as AjvInstance, Options } from 'ajv';
+import { groupOf } from '../kinds.ts';
+import type { SynthObject } from '../types.ts';
+import type { SchemaCheck } from './builtin-schemas.ts';
+import { list, record, str, type JsonRecord } from './json.ts';
+
+const require = createRequire(import.meta.url);
+
+export interface CustomKind {
+  readonly crd: SynthObject;
+  /** version name -> its schema check (undefined: served without a schema) */
+  readonly served: ReadonlyMap<string, SchemaCheck | undefined>;
+}
+
+/** The custom kinds the CRDs among `objects` define, by 'group/kind'. */
+export function customKinds(objects: readonly SynthObject[]): ReadonlyMap<string, CustomKind> {
+  const kinds = new Map<string, CustomKind>();
+  for (const o of objects) {
+    if (o.ref.kind !== 'CustomResourceDefinition' || groupOf(o.object.apiVersion) !== 'apiextensions.k8s.io') continue;
+    const spec = record(o.object.spec);
+    const group = str(spec?.group);
+    const kind = str(record(spec?.names)?.kind);
+    if (!group || !kind) continue;
+    const served = new Map<string, SchemaCheck | undefined>();
+    for (const v of list(spec?.versions).map(record)) {
+      const name = str(v?.name);
+      const schema = record(record(v?.schema)?.openAPIV3Schema);
+      if (name && v?.served !== false) served.set(name, schema && compiled(schema));
+    }
+    kinds.set(`${group}/${kind}`, { crd: o, served });
+  }
+  return kinds;
+}
+
+let ajv: AjvInstance | undefined;
+const cache = new WeakMap<JsonRecord, SchemaCheck>();
+
+function compiled(schema: JsonRecord): SchemaCheck {
+  let check = cache.get(schema);
+  if (!check) {
+    ajv ??= newAjv();
+    try {
+      const validate = ajv.compile(forAjv(schema, true));
+      check = (object) => (validate(object) ? [] : (validate.errors ?? []));
+    } catch (error) {
+      const message = `cannot be checked: the CRD's openAPIV3Schema does not compile (${(error as Error).message})`;
+      check = () => [{ instancePath: '', keyword: 'schema', params: {}, message }];
+    }
+    cache.set(schema, check);
+  }
+  return check;
+}
+
+function newAjv(): AjvInstance {
+  const Ajv = (require('ajv') as { default: new (options: Options) => AjvInstance }).default;
+  // strict: false lets the x-kubernetes-* keywords through; formats are not checked (the API server ignores most).
+  return new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
+}
+
+/**
+ * A copy of a structural schema with the API server's rules made explicit for ajv: fields not in
+ * `properties` are unknown (unless x-kubernetes-preserve-unknown-fields), int-or-string is integer
+ * or string, and the root and embedded resources always allow apiVersion, kind and metadata.
+ */
+function forAjv(schema: JsonRecord, root = false): JsonRecord {
+  const out: JsonRecord = { ...schema };
+  const properties = record(schema.properties);
+  if (properties) out.properties = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, forAjv(record(v) ?? {})]));
+  if (root || schema['x-kubernetes-embedded-resource'] === true) {
+    out.properties = { ...record(out.properties), apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
+  }
+  if (out.properties && schema.additionalProperties === undefined && schema['x-kubernetes-preserve-unknown-fields'] !== true) {
+    out.additionalProperties = false;
+  }
+  const additional = record(schema.additionalProperties);
+  if (additional) out.additionalProperties = forAjv(additional);
+  const items = record(schema.items);
+  if (items) out.items = forAjv(items);
+  for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
+    if (Array.isArray(schema[key])) out[key] = list(schema[key]).map((s) => forAjv(record(s) ?? {}));
+  }
+  if (schema['x-kubernetes-int-or-string'] === true && schema.type === undefined && schema.anyOf === undefined) {
+    out.anyOf = [{ type: 'integer' }, { type: 'string' }];
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+// The validation stage: SynthObject[] (every environment) -> ValidationReport. Each rule group
+// runs per environment; every finding is collected, none thrown, in a stable order.
+import type { PolicyLevel, PolicyRule, ResolvedConfig, ResolvedEnvironment } from '../config.ts';
+import { POLICY_RULES } from '../config.ts';
+import type { Diagnostic, SynthObject, ValidationReport } from '../types.ts';
+import { envContext, type Rule } from './context.ts';
+import { checkDuplicates } from './duplicates.ts';
+import { checkNames } from './names.ts';
+import { checkNamespaces } from './namespaces.ts';
+import { checkPolicies } from './policies.ts';
+import { checkReferences } from './references.ts';
+import { checkSchemas } from './schema.ts';
+import { checkSecrets } from './secrets.ts';
+
+const RULES: readonly Rule[] = [checkSchemas, checkDuplicates, checkNamespaces, checkReferences, checkSecrets, checkNames, checkPolicies];
+
+export function validate(objects: readonly SynthObject[], config: ResolvedConfig): ValidationReport {
+  const byEnv = new Map<string, SynthObject[]>(config.environments.map((e) => [e.name, []]));
+  for (const o of objects) {
+    const list = byEnv.get(o.env) ?? [];
+    list.push(o);
+    byEnv.set(o.env, list);
+  }
+  const diagnostics: Diagnostic[] = [];
+  for (const [name, envObjects] of byEnv) {
+    const ctx = envContext(environment(config, name), envObjects, config);
+    for (const rule of RULES) diagnostics.push(...rule(ctx));
+  }
+  diagnostics.sort(byPlace([...byEnv.keys()]));
+  return {
+    errors: diagnostics.filter((d) => d.severity === 'error'),
+    warnings: diagnostics.filter((d) => d.severity === 'warn'),
+  };
+}
+
+// Objects of an environment the config does not declare get the defaults: no policies, no secret data.
+function environment(config: ResolvedConfig, name: string): ResolvedEnvironment {
+  const off = Object.fromEntries(POLICY_RULES.map((r) => [r, 'off'])) as Record<PolicyRule, PolicyLevel>;
+  return config.environments.find((e) => e.name === name) ?? { name, values: undefined, allowSecretData: false, policies: off };
+}
+
+/** Environments in config order, then app, file, object, rule and message, compared by code unit so any machine agrees. */
+function byPlace(envOrder: readonly string[]): (a: Diagnostic, b: Diagnostic) => number {
+  const envRank = new Map(envOrder.map((e, i) => [e, i]));
+  const keys = ['app', 'sourceFile', 'object', 'constructPath', 'rule', 'message'] as const;
+  return (a, b) => {
+    const env = (envRank.get(a.env ?? '') ?? 0) - (envRank.get(b.env ?? '') ?? 0);
+    if (env !== 0) return env;
+    for (const key of keys) {
+      const x = a[key] ?? '';
+      const y = b[key] ?? '';
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}

@@ -1,0 +1,142 @@
+// Rules 'invalid-name', 'invalid-label', 'invalid-annotation': the API server's rules for object
+// names, label keys and values, and annotation keys, checked before anything reaches a cluster.
+import type { Diagnostic, SynthObject } from '../types.ts';
+import type { EnvContext } from './context.ts';
+import { diagnose } from './diagnostic.ts';
+import { fieldPath, record, str } from './json.ts';
+import { podTemplateOf } from './pod-templates.ts';
+
+interface NameRule {
+  readonly test: (name: string) => boolean;
+  readonly says: string;
+}
+
+const LABEL_1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+const isSubdomain = (s: string) => s.length <= 253 && s.split('.').every((part) => LABEL_1123.test(part));
+
+const SUBDOMAIN: NameRule = {
+  test: isSubdomain,
+  says: "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters",
+};
+const DNS_1123_LABEL: NameRule = {
+  test: (s) => s.length <= 63 && LABEL_1123.test(s),
+  says: "a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+};
+const DNS_1035_LABEL: NameRule = {
+  test: (s) => s.length <= 63 && LABEL_1035.test(s),
+  says: "a DNS-1035 label: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit, at most 63 characters",
+};
+// RBAC names only need to be usable as a URL path segment ('system:aggregate-to-view' is fine).
+const PATH_SEGMENT: NameRule = {
+  test: (s) => s !== '.' && s !== '..' && !/[/%]/.test(s),
+  says: "usable as a URL path segment: not '.' or '..', without '/' or '%'",
+};
+// Jobs created by a CronJob append 11 characters, and a Job name must stay within 63.
+const CRONJOB_NAME: NameRule = {
+  test: (s) => s.length <= 52 && isSubdomain(s),
+  says: `${SUBDOMAIN.says.replace(', at most 253 characters', '')}, at most 52 characters (its Jobs append 11)`,
+};
+
+const NAME_RULES: Readonly<Record<string, NameRule>> = {
+  '/Namespace': DNS_1123_LABEL,
+  '/Service': DNS_1035_LABEL,
+  'batch/CronJob': CRONJOB_NAME,
+  'rbac.authorization.k8s.io/Role': PATH_SEGMENT,
+  'rbac.authorization.k8s.io/ClusterRole': PATH_SEGMENT,
+  'rbac.authorization.k8s.io/RoleBinding': PATH_SEGMENT,
+  'rbac.authorization.k8s.io/ClusterRoleBinding': PATH_SEGMENT,
+};
+
+const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
+export function checkNames(ctx: EnvContext): Diagnostic[] {
+  return ctx.objects.flatMap((o) => [...checkName(o), ...checkMetadata(o, 'metadata', o.object.metadata), ...checkTemplateMetadata(o)]);
+}
+
+function checkName(o: SynthObject): Diagnostic[] {
+  const name = o.object.metadata.name;
+  if (typeof name !== 'string' || name === '') {
+    return [diagnose(o, { rule: 'invalid-name', message: 'metadata.name is missing', hint: 'Give the object a name; generateName does not work with apply.' })];
+  }
+  const rule = NAME_RULES[`${o.ref.group}/${o.ref.kind}`] ?? SUBDOMAIN;
+  if (!rule.test(name)) {
+    return [diagnose(o, {
+      rule: 'invalid-name',
+      message: `metadata.name '${name}' is invalid for a ${o.ref.kind}: it must be ${rule.says}`,
+      hint: `Rename it, e.g. '${suggestName(name)}'.`,
+    })];
+  }
+  return o.ref.kind === 'CustomResourceDefinition' ? checkCrdName(o, name) : [];
+}
+
+function checkCrdName(o: SynthObject, name: string): Diagnostic[] {
+  const spec = record(o.object.spec);
+  const expected = `${str(record(spec?.names)?.plural)}.${str(spec?.group)}`;
+  if (name === expected) return [];
+  return [diagnose(o, {
+    rule: 'invalid-name',
+    message: `metadata.name '${name}' of a CustomResourceDefinition must be '<spec.names.plural>.<spec.group>' ('${expected}')`,
+    hint: `Rename it to '${expected}'.`,
+  })];
+}
+
+function checkTemplateMetadata(o: SynthObject): Diagnostic[] {
+  const template = podTemplateOf(o.ref.group, o.object);
+  // A Pod's template is the object itself, whose metadata is checked already.
+  if (!template?.path) return [];
+  return checkMetadata(o, `${template.path}.metadata`, template.metadata);
+}
+
+function checkMetadata(o: SynthObject, path: string, metadata: unknown): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const labels = record(record(metadata)?.labels) ?? {};
+  for (const [key, value] of Object.entries(labels)) {
+    const at = fieldPath(`${path}.labels`, key);
+    const keyProblem = qualifiedNameProblem(key);
+    if (keyProblem) out.push(diagnose(o, { rule: 'invalid-label', message: `${at}: invalid label key '${key}': ${keyProblem}`, hint: 'Use a key like \'app.kubernetes.io/name\' or \'tier\'.' }));
+    if (typeof value === 'string' && !isLabelValue(value)) {
+      out.push(diagnose(o, {
+        rule: 'invalid-label',
+        message: `${at}: invalid label value '${value}': it must be at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit`,
+        hint: 'Shorten or clean the value; put free text in an annotation instead.',
+      }));
+    }
+  }
+  const annotations = record(record(metadata)?.annotations) ?? {};
+  let bytes = 0;
+  for (const [key, value] of Object.entries(annotations)) {
+    bytes += Buffer.byteLength(key) + (typeof value === 'string' ? Buffer.byteLength(value) : 0);
+    const keyProblem = qualifiedNameProblem(key);
+    if (keyProblem) {
+      out.push(diagnose(o, { rule: 'invalid-annotation', message: `${fieldPath(`${path}.annotations`, key)}: invalid annotation key '${key}': ${keyProblem}`, hint: "Use a key like 'example.com/owner'." }));
+    }
+  }
+  if (bytes > ANNOTATIONS_MAX_BYTES) {
+    out.push(diagnose(o, { rule: 'invalid-annotation', message: `${path}.annotations: ${bytes} bytes in total, more than the 256 KiB the API server accepts`, hint: 'Move large content into a ConfigMap.' }));
+  }
+  return out;
+}
+
+/** Why a label or annotation key is not a qualified name ('prefix/name'), or undefined when it is one. */
+function qualifiedNameProblem(key: string): string | undefined {
+  const slash = key.indexOf('/');
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  if (prefix !== undefined && !isSubdomain(prefix)) return `the prefix '${prefix}' must be ${SUBDOMAIN.says}`;
+  if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME.test(name)) {
+    return "the name part must be 1 to 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
+  }
+  return undefined;
+}
+
+function isLabelValue(value: string): boolean {
+  return value === '' || (value.length <= 63 && QUALIFIED_NAME.test(value));
+}
+
+/** A close valid name: lower case, runs of other characters as '-', trimmed. */
+function suggestName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 52) || 'my-object';
+}

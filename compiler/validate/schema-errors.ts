@@ -1,0 +1,75 @@
+// Turns ajv errors (from kubernetes-models' compiled validators and from CRD schemas) into one
+// message per problem, each naming the field path: 'spec.replicas: must be integer'.
+import { fieldPath, record } from './json.ts';
+
+/** The part of an ajv ErrorObject we read. */
+export interface SchemaError {
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly message?: string;
+}
+
+export interface SchemaProblem {
+  /** Field path of the problem, '' for the object itself. */
+  readonly path: string;
+  readonly message: string;
+  /** True when the field is not in the schema. */
+  readonly unknownField?: boolean;
+}
+
+export function describeSchemaErrors(errors: readonly SchemaError[], root: unknown): SchemaProblem[] {
+  // int-or-string and quantity fields are a oneOf of types: one message for all the branches.
+  const alternatives = new Set(errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath));
+  const problems: SchemaProblem[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    const path = toFieldPath(e.instancePath, root);
+    let problem: SchemaProblem;
+    if (alternatives.has(e.instancePath)) {
+      const types = errors.filter((x) => x.instancePath === e.instancePath && x.keyword === 'type').map((x) => String(x.params.type));
+      problem = { path, message: types.length > 0 ? `must be ${[...new Set(types)].join(' or ')}` : (e.message ?? 'has an invalid value') };
+    } else {
+      problem = describe(e, path);
+    }
+    const key = `${problem.path}\0${problem.message}`;
+    if (!seen.has(key)) problems.push(problem);
+    seen.add(key);
+  }
+  return problems;
+}
+
+function describe(e: SchemaError, path: string): SchemaProblem {
+  switch (e.keyword) {
+    case 'required':
+      return { path: fieldPath(path, String(e.params.missingProperty)), message: 'required field is missing' };
+    case 'additionalProperties':
+      return { path: fieldPath(path, String(e.params.additionalProperty)), message: 'unknown field', unknownField: true };
+    case 'type':
+      return { path, message: `must be ${String(e.params.type)}` };
+    case 'enum':
+      return { path, message: `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'format':
+      return { path, message: `must be a valid ${String(e.params.format)}` };
+    default:
+      return { path, message: e.message ?? `fails '${e.keyword}' ${JSON.stringify(e.params)}` };
+  }
+}
+
+/** '/spec/template/spec/containers/0/name' -> 'spec.template.spec.containers[0].name' (indexes only where the value is an array). */
+export function toFieldPath(pointer: string, root: unknown): string {
+  if (pointer === '') return '';
+  let path = '';
+  let node: unknown = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(node)) {
+      path = fieldPath(path, Number(segment));
+      node = node[Number(segment)];
+    } else {
+      path = fieldPath(path, segment);
+      node = record(node)?.[segment];
+    }
+  }
+  return path;
+}

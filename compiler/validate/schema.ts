@@ -1,0 +1,123 @@
+// Rule 'schema': every object against the Kubernetes schema of its apiVersion and kind
+// (known kind, required fields, types, unknown fields); custom resources against the
+// openAPIV3Schema of their CRD when it is in the same environment, else a warning.
+import { groupOf, isBuiltInGroup, versionOf } from '../kinds.ts';
+import type { Diagnostic, SynthObject } from '../types.ts';
+import type { EnvContext } from './context.ts';
+import { builtinSchema, knownVersions } from './builtin-schemas.ts';
+import { customKinds, type CustomKind } from './crd-schemas.ts';
+import { diagnose } from './diagnostic.ts';
+import { modelOf, unknownFields, type UnknownField } from './field-tables.ts';
+import { describeSchemaErrors, type SchemaProblem } from './schema-errors.ts';
+
+const RULE = 'schema';
+
+export function checkSchemas(ctx: EnvContext): Diagnostic[] {
+  const custom = customKinds(ctx.objects);
+  return ctx.objects.flatMap((o) => checkObject(ctx, o, custom));
+}
+
+function checkObject(ctx: EnvContext, o: SynthObject, custom: ReadonlyMap<string, CustomKind>): Diagnostic[] {
+  const { apiVersion, kind } = o.object;
+  if (typeof apiVersion !== 'string' || apiVersion === '' || typeof kind !== 'string' || kind === '') {
+    return [diagnose(o, { rule: RULE, message: 'apiVersion and kind must be non-empty strings', hint: 'Set apiVersion and kind, e.g. apps/v1 and Deployment.' })];
+  }
+  const group = groupOf(apiVersion);
+  const customKind = custom.get(`${group}/${kind}`);
+  if (customKind) return checkCustom(o, customKind);
+
+  // kubernetes-models still has APIs that Kubernetes removed; client-node has a model only for served ones.
+  const check = builtinSchema(apiVersion, kind);
+  const model = check && modelOf(apiVersion, kind);
+  if (check && model) {
+    return [
+      ...describeSchemaErrors(check(o.object), o.object).map((p) => problem(o, p)),
+      ...unknownFields(o.object, model).map((f) => unknownField(o, f)),
+    ];
+  }
+  if (isBuiltInGroup(group)) {
+    const served = knownVersions(group, kind).map((v) => (group ? `${group}/${v}` : v)).filter((av) => modelOf(av, kind));
+    return [diagnose(o, {
+      rule: RULE,
+      message: check ? `removed API: ${apiVersion} ${kind} is no longer served by Kubernetes` : `unknown kind: ${apiVersion} ${kind} is not a Kubernetes API`,
+      hint: served.length > 0 ? `Use apiVersion ${served.join(' or ')} for ${kind}.` : 'Check apiVersion and kind against `kubectl api-resources`.',
+    })];
+  }
+  return [diagnose(o, {
+    rule: RULE,
+    severity: 'warn',
+    message: `unchecked: no CRD for ${group}/${kind} in the set`,
+    hint: `Add the CustomResourceDefinition for ${kind} to an app of environment ${ctx.env.name} to have it checked against its schema.`,
+  })];
+}
+
+function checkCustom(o: SynthObject, custom: CustomKind): Diagnostic[] {
+  const version = versionOf(o.object.apiVersion);
+  if (!custom.served.has(version)) {
+    return [diagnose(o, {
+      rule: RULE,
+      message: `${o.object.apiVersion} is not served by CustomResourceDefinition ${custom.crd.ref.name} (served: ${[...custom.served.keys()].join(', ') || 'none'})`,
+      hint: 'Use a served version, or serve this one in the CRD.',
+    })];
+  }
+  const check = custom.served.get(version);
+  return [
+    ...(check ? describeSchemaErrors(check(o.object), o.object) : []).map((p) => problem(o, p)),
+    // The CRD's schema does not describe metadata: the API server checks it as ObjectMeta.
+    ...unknownFields(o.object.metadata, 'V1ObjectMeta', 'metadata').map((f) => unknownField(o, f)),
+  ];
+}
+
+function problem(o: SynthObject, p: SchemaProblem): Diagnostic {
+  return diagnose(o, {
+    rule: RULE,
+    message: `${p.path || '(object)'}: ${p.message}`,
+    hint: p.unknownField
+      ? `Remove the field or correct its name (\`kubectl explain ${explainPath(o, parentOf(p.path))}\` lists the fields).`
+      : `Fix the value (\`kubectl explain ${explainPath(o, p.path)}\` describes the field).`,
+  });
+}
+
+function unknownField(o: SynthObject, f: UnknownField): Diagnostic {
+  const guess = closest(f.field, f.known);
+  return diagnose(o, {
+    rule: RULE,
+    message: `${f.path}: unknown field${guess ? ` (did you mean '${guess}'?)` : ''}`,
+    hint: `Remove the field or correct its name (\`kubectl explain ${explainPath(o, parentOf(f.path))}\` lists the fields).`,
+  });
+}
+
+/** 'spec.template.spec.containers[0].resources' of a Deployment -> 'deployment.spec.template.spec.containers.resources'. */
+function explainPath(o: SynthObject, path: string): string {
+  const fields = path.replace(/\[\d+\]/g, '').replace(/\["[^"]*"\]/g, '');
+  return `${o.object.kind.toLowerCase()}${fields ? `.${fields}` : ''}`;
+}
+
+function parentOf(path: string): string {
+  return path.replace(/(\.[^.[]+|\[[^\]]*\])$/, '');
+}
+
+/** The known name closest to a misspelt one: same letters in another case, or one or two edits away. */
+function closest(word: string, known: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  const budget = word.length <= 4 ? 1 : 2;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase());
+    if (d <= budget && d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
