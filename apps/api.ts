@@ -18,7 +18,9 @@ export default defineApp<Values>({
       image: 'ghcr.io/acme/shop-api:5.2.0',
       replicas: env.values.replicas,
       envFrom: { configMaps: [settings.name], secrets: ['api-database'] },
-      sidecars: { 'metrics-exporter': { image: 'ghcr.io/acme/metrics-exporter:0.9.3', resources: { cpuMillis: 50, memoryMiB: 64 } } },
+      sidecars: {
+        'metrics-exporter': { image: 'ghcr.io/acme/metrics-exporter:0.9.3', resources: { cpuMillis: 50, memoryMiB: 64 }, readiness: { httpPath: '/metrics', port: 9100 } },
+      },
       resources: { cpuMillis: 500, memoryMiB: 512, memoryLimitMiB: 1024 },
     });
   },

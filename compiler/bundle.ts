@@ -45,7 +45,7 @@ export async function bundleEntries(root: string, requests: readonly BundleReque
   const built = await build({
     absWorkingDir: root,
     entryPoints: Object.fromEntries(stale.map((r) => [r.id, r.file])),
-    outdir: join(cacheDir, 'tmp'),
+    outdir: cacheDir, // the bundles are written next to this path, so source-map paths stay right
     write: false,
     bundle: true,
     platform: 'node',
@@ -66,7 +66,7 @@ export async function bundleEntries(root: string, requests: readonly BundleReque
   });
 
   for (const req of stale) {
-    const outPath = join(cacheDir, 'tmp', `${req.id}.js`);
+    const outPath = join(cacheDir, `${req.id}.js`);
     const output = built.outputFiles.find((f) => f.path === outPath);
     const meta = built.metafile.outputs[relative(root, outPath).split('\\').join('/')];
     if (!output || !meta) throw new Error(`esbuild produced no output for ${req.file}`);

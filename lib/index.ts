@@ -1,7 +1,7 @@
 // The reusable constructs apps are built from, and defineApp.
 export { defineApp, type AppDefinition, type Environment } from './define-app.ts';
 export { standardLabels, imageTag, type StandardLabelsProps } from './labels.ts';
-export { type ContainerResources, type ContainerSpec } from './workload.ts';
+export { type ContainerResources, type ContainerSpec, type ReadinessCheck } from './workload.ts';
 export { WebService, type WebServiceProps, type IngressProps, type AutoscaleProps } from './web-service.ts';
 export { Worker, type WorkerProps } from './worker.ts';
 export { ScheduledJob, type ScheduledJobProps } from './scheduled-job.ts';

@@ -9,8 +9,6 @@ export interface WorkerProps extends ContainerSpec {
   readonly app: string;
   /** @default 1 */
   readonly replicas?: number;
-  /** Command that exits 0 when the worker is ready. @default no readiness probe */
-  readonly readyCommand?: readonly string[];
 }
 
 export class Worker extends Construct {
@@ -24,9 +22,6 @@ export class Worker extends Construct {
       replicas: props.replicas ?? 1,
       podMetadata: { labels },
     });
-    this.deployment.addContainer({
-      ...containerOptions('worker', props),
-      readiness: props.readyCommand ? kplus.Probe.fromCommand([...props.readyCommand]) : undefined,
-    });
+    this.deployment.addContainer(containerOptions('worker', props));
   }
 }

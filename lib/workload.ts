@@ -13,6 +13,11 @@ export interface ContainerResources {
   readonly memoryLimitMiB?: number;
 }
 
+/** How Kubernetes knows a container is ready: an HTTP GET answering 2xx, or a command exiting 0. */
+export type ReadinessCheck =
+  | { readonly httpPath: string; readonly port: number }
+  | { readonly command: readonly string[] };
+
 export interface ContainerSpec {
   /** Image with an explicit tag or digest, e.g. 'ghcr.io/acme/web:1.4.2'. */
   readonly image: string;
@@ -24,6 +29,8 @@ export interface ContainerSpec {
   readonly env?: Readonly<Record<string, string>>;
   /** @default ContainerResources defaults */
   readonly resources?: ContainerResources;
+  /** @default no readiness probe (WebService probes its main container itself) */
+  readonly readiness?: ReadinessCheck;
 }
 
 /** Container options with resources filled in; defaults live here and nowhere else. */
@@ -42,5 +49,12 @@ export function containerOptions(name: string, spec: ContainerSpec): kplus.Conta
       memory: { request: Size.mebibytes(memory), limit: Size.mebibytes(r.memoryLimitMiB ?? memory) },
     },
     securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, user: 10001, group: 10001 },
+    readiness: spec.readiness && readinessProbe(spec.readiness),
   };
+}
+
+function readinessProbe(check: ReadinessCheck): kplus.Probe {
+  return 'command' in check
+    ? kplus.Probe.fromCommand([...check.command])
+    : kplus.Probe.fromHttpGet(check.httpPath, { port: check.port });
 }
