@@ -6,6 +6,9 @@ import { exitCodeFor, formatError } from './errors.ts';
 import { formatDiagnostic, formatSummary } from './format.ts';
 import { watch } from './watch.ts';
 import { runDiff } from './diff-command.ts';
+import { publish } from './publish.ts';
+import { formatPublished } from './publish-report.ts';
+import { formatHistory, history } from './publish-history.ts';
 
 function program(): Command {
   const cli = new Command('gitops').description('Typed GitOps for Kubernetes').showHelpAfterError();
@@ -30,6 +33,28 @@ function program(): Command {
     .addOption(new Option('--color <when>', 'colour the diff').choices(['auto', 'always', 'never']).default('auto'))
     .action(async (opts: { root: string; ref?: string; env?: string[]; markdown?: boolean; color: string }) => {
       process.stdout.write(await runDiff(opts));
+    });
+  cli.command('publish')
+    .description('synth the checked-out commit and publish it as one commit on the rendered branch')
+    .option('--root <dir>', 'project folder', process.cwd())
+    .option('--remote <name-or-url>', 'remote to publish to', 'origin')
+    .option('--source-branch <name>', 'branch of the source commit, when HEAD is detached')
+    .option('--force', 'publish even when it moves the rendered branch backwards')
+    .option('--no-typecheck', 'skip the TypeScript type-check')
+    .action(async (opts: { root: string; remote: string; sourceBranch?: string; force?: boolean; typecheck: boolean }) => {
+      const result = await publish({ ...opts, onProgress: progress, onWarning: (m) => console.error(`\n!!! ${m}\n`) });
+      if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
+      console.log(formatPublished(result));
+    });
+  cli.command('history')
+    .description('rendered commits and the source commits they came from, newest first')
+    .option('--root <dir>', 'project folder', process.cwd())
+    .option('--remote <name-or-url>', 'remote whose rendered branch is read', 'origin')
+    .option('--ref <ref>', 'read this ref instead, without fetching')
+    .option('--env <name>', 'only commits that changed this environment')
+    .option('-n, --max <count>', 'at most this many commits', Number)
+    .action(async (opts: { root: string; remote: string; ref?: string; env?: string; max?: number }) => {
+      process.stdout.write(formatHistory(await history(opts)));
     });
   return cli;
 }

@@ -1,0 +1,154 @@
+// `gitops publish`: turns the checked-out source commit into one commit on the rendered branch of
+// the remote. Read (work tree, source commit, synth, remote head), plan (publish-plan.ts), write
+// (fast-import) and push; when someone else pushed first, fetch and plan again, a bounded number of times.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { findPackageRoot } from './bundle.ts';
+import { compile } from './compile.ts';
+import { GitError, UserInputError } from './errors.ts';
+import { formatDiagnostic } from './format.ts';
+import { loadConfig } from './load-config.ts';
+import { ciRunUrl, commitMessage, countChanges, sameTree, type ChangeCount } from './publish-message.ts';
+import { planPublish, type RenderedHead } from './publish-plan.ts';
+import {
+  blobHasher, currentBranch, dirtyPaths, fetchBranch, isAncestor, isShallow, listTree, pushCommit, readHead,
+  readRenderLog, remoteBranchHead, writeCommit, type Identity, type SourceCommit,
+} from './rendered-branch.ts';
+import type { RenderCommit } from './types.ts';
+
+export interface PublishOptions {
+  /** Project folder holding gitops.config.ts, inside the source checkout. */
+  readonly root: string;
+  /** Remote name or URL to publish to. @default 'origin' */
+  readonly remote?: string;
+  /** Branch the source commit is on; must be the config's source branch. @default HEAD's branch, else the CI's (GITHUB_REF_NAME, CI_COMMIT_BRANCH) */
+  readonly sourceBranch?: string;
+  /** Publish even when it moves the rendered branch backwards. @default false */
+  readonly force?: boolean;
+  /** Type-check the apps before publishing. @default true */
+  readonly typecheck?: boolean;
+  /** Pushes to try when others keep publishing first. @default 5 */
+  readonly maxAttempts?: number;
+  /** Committer of rendered commits. @default GITOPS_COMMITTER_NAME / GITOPS_COMMITTER_EMAIL, else DEFAULT_COMMITTER */
+  readonly committer?: Partial<Identity>;
+  /** A short line at each step. @default nothing */
+  readonly onProgress?: (message: string) => void;
+  /** What the user must see even in CI logs (a forced publish). @default console.error */
+  readonly onWarning?: (message: string) => void;
+  /** Where CI variables and committer settings are read. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_COMMITTER: Identity = { name: 'typed-gitops', email: 'typed-gitops@noreply.invalid' };
+
+export interface PublishResult {
+  readonly outcome: 'published' | 'unchanged';
+  readonly remote: string;
+  readonly branch: string; // the rendered branch
+  readonly source: SourceCommit & { readonly branch: string };
+  /** The rendered head on the remote afterwards: the new commit, or the one that already had this output. */
+  readonly head: string;
+  /** The new commit, when published. */
+  readonly commit?: RenderCommit;
+  readonly changes: ReadonlyMap<string, ChangeCount>;
+  readonly files: number;
+  readonly attempts: number;
+  readonly synthMs: number;
+  /** Time after synth: reading the remote, writing the commit, pushing. */
+  readonly publishMs: number;
+}
+
+export async function publish(options: PublishOptions): Promise<PublishResult> {
+  const root = resolve(options.root);
+  const env = options.env ?? process.env;
+  const { remote = 'origin', force = false, typecheck = true, maxAttempts = 5, onProgress = () => {}, onWarning = console.error } = options;
+  const committer: Identity = {
+    name: options.committer?.name ?? env.GITOPS_COMMITTER_NAME ?? DEFAULT_COMMITTER.name,
+    email: options.committer?.email ?? env.GITOPS_COMMITTER_EMAIL ?? DEFAULT_COMMITTER.email,
+  };
+  const started = performance.now();
+
+  const dirty = await dirtyPaths(root);
+  if (dirty.length > 0) {
+    const shown = dirty.slice(0, 10).join(', ') + (dirty.length > 10 ? `, … ${dirty.length - 10} more` : '');
+    throw new UserInputError(`refusing to publish: the work tree has uncommitted changes (${shown}); nothing was pushed`, {
+      hint: 'Commit or stash them: publish renders a commit exactly as it is in git.',
+    });
+  }
+  const head = await readHead(root);
+  const config = await loadConfig(root);
+  const sourceBranch = options.sourceBranch ?? (await currentBranch(root)) ?? ciBranch(env);
+  if (sourceBranch !== config.branches.source) {
+    throw new UserInputError(
+      sourceBranch
+        ? `refusing to publish: ${head.sha.slice(0, 12)} is on branch '${sourceBranch}', but the rendered branch follows '${config.branches.source}'; nothing was pushed`
+        : `refusing to publish: HEAD is detached and no CI variable names its branch; nothing was pushed`,
+      { commit: head.sha, file: config.file, hint: `Publish from '${config.branches.source}' (merge first), pass --source-branch when HEAD is detached, or change branches.source.` },
+    );
+  }
+  const source = { ...head, branch: sourceBranch };
+
+  const outcome = await compile({ root, typecheck, write: false, onProgress });
+  if (outcome.report.errors.length > 0 || !outcome.tree) {
+    const errors = outcome.report.errors.map(formatDiagnostic).join('\n');
+    throw new UserInputError(`refusing to publish: synth failed with ${outcome.report.errors.length} error(s); nothing was pushed\n${errors}`, {
+      commit: head.sha,
+      hint: 'Run `npm run synth`, fix the errors and commit.',
+    });
+  }
+  const synthMs = performance.now() - started;
+  const files = outcome.tree.files;
+  const branch = config.branches.rendered;
+  const hash = await blobHasher(root);
+  const after = new Map([...files].map(([path, content]) => [path, hash(content)]));
+  const renderedBy = `typed-gitops ${toolVersion(root)}`;
+  const result = (fields: Pick<PublishResult, 'outcome' | 'head' | 'commit' | 'changes' | 'attempts'>): PublishResult =>
+    ({ ...fields, remote, branch, source, files: files.size, synthMs, publishMs: performance.now() - started - synthMs });
+
+  for (let attempts = 1; attempts <= maxAttempts; attempts++) {
+    onProgress(`reading ${remote}/${branch}`);
+    const { rendered, before } = await readRendered(root, remote, branch, source.sha);
+    const unknownSource = rendered?.sourceCommit !== undefined && rendered.sourceIsAncestor === undefined;
+    const step = planPublish({ source: source.sha, branch, head: rendered, force, shallow: unknownSource && (await isShallow(root)) });
+    if (step.kind === 'refuse') throw step.error;
+    if (rendered && sameTree(before, after)) return result({ outcome: 'unchanged', head: rendered.sha, changes: new Map(), attempts });
+    if (step.warning) onWarning(step.warning);
+
+    const changes = countChanges(before, after);
+    const message = commitMessage({ source, sourceBranch, changes, renderedBy, runUrl: ciRunUrl(env), forcedOver: step.forcedOver });
+    onProgress(`writing ${files.size} files`);
+    const sha = await writeCommit(root, { files, parent: step.parent, message, identity: committer });
+    onProgress(`pushing ${sha.slice(0, 7)} to ${remote}/${branch}`);
+    if ((await pushCommit(root, remote, sha, branch)) === 'pushed') {
+      return result({ outcome: 'published', head: sha, commit: { sha, sourceCommit: source.sha, sourceBranch, message }, changes, attempts });
+    }
+    onProgress(`${remote}/${branch} moved while publishing (attempt ${attempts} of ${maxAttempts}); fetching and trying again`);
+    await sleep(50 * attempts + Math.random() * 100); // spread out publishers that keep colliding
+  }
+  throw new GitError(`gave up publishing ${source.sha}: '${branch}' on '${remote}' moved during each of ${maxAttempts} attempts`, {
+    commit: source.sha,
+    hint: 'Others keep publishing at the same time; let CI run one publish at a time (concurrency group) and run it again.',
+  });
+}
+
+/** The remote's rendered head with its provenance, and its files as path -> blob id (empty when there is no branch yet). */
+async function readRendered(root: string, remote: string, branch: string, source: string): Promise<{ rendered?: RenderedHead; before: Map<string, string> }> {
+  const sha = await remoteBranchHead(root, remote, branch);
+  if (!sha) return { before: new Map() };
+  await fetchBranch(root, remote, branch);
+  const [entry] = await readRenderLog(root, sha, { max: 1 });
+  const sourceCommit = entry.sourceCommit || undefined;
+  const sourceIsAncestor = sourceCommit ? await isAncestor(root, sourceCommit, source) : undefined;
+  return { rendered: { sha, sourceCommit, sourceIsAncestor }, before: await listTree(root, sha) };
+}
+
+/** GitHub Actions and GitLab CI check out a detached HEAD in some events; they name the branch in the env. */
+function ciBranch(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.GITHUB_REF_TYPE === 'branch' && env.GITHUB_REF_NAME) return env.GITHUB_REF_NAME;
+  return env.CI_COMMIT_BRANCH || undefined;
+}
+
+function toolVersion(root: string): string {
+  return JSON.parse(readFileSync(join(findPackageRoot(root), 'package.json'), 'utf8')).version;
+}

@@ -1,0 +1,200 @@
+// The rendered branch in git, as plain functions that each take the repo folder: read the source
+// commit, look at and fetch the remote branch, write a commit with fast-import, push, read the log.
+// Nothing here touches the work tree, the index or HEAD.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { GitError } from './errors.ts';
+import type { RenderCommit } from './types.ts';
+
+export const TRAILERS = { sourceCommit: 'Source-Commit', sourceBranch: 'Source-Branch' } as const;
+
+export interface Identity {
+  readonly name: string;
+  readonly email: string;
+}
+
+export interface SourceCommit {
+  readonly sha: string;
+  readonly subject: string;
+  readonly author: string; // 'Name <email>'
+}
+
+/** A rendered commit as read back from git, with the commit date. */
+export interface RenderLogEntry extends RenderCommit {
+  readonly date: string; // ISO 8601, committer date
+  readonly subject: string;
+}
+
+/** Credentials in URLs (`https://user:token@host`) replaced by `***`, for anything we print. */
+export function redactCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s'"]+@/gi, '$1***@');
+}
+
+// Git inherits the environment, so credentials come from git's own config (credential helpers,
+// http.extraheader, GIT_CONFIG_*), GIT_ASKPASS, or ssh-agent/GIT_SSH_COMMAND.
+function git(dir: string): SimpleGit {
+  return simpleGit({ baseDir: dir });
+}
+
+async function attempt<T>(what: string, run: () => Promise<T>, hint?: string): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    // No `cause`: the original error's text may hold a URL with credentials.
+    throw new GitError(redactCredentials(`${what}: ${(error as Error).message.trim()}`), { hint });
+  }
+}
+
+interface RunResult { readonly code: number; readonly stdout: string; readonly stderr: string }
+
+/** Runs git where the exit code itself is the answer (is-ancestor, push) or stdin carries data. */
+function run(dir: string, args: readonly string[], input?: Buffer): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd: dir });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.on('error', () => {}); // git may exit before reading everything; the exit code says why
+    child.stdin.end(input);
+  });
+}
+
+/** HEAD of the checkout, or a GitError when there is no commit yet. */
+export function readHead(dir: string): Promise<SourceCommit> {
+  return attempt('reading HEAD', async () => {
+    const [sha, subject, author] = (await git(dir).raw(['log', '-1', '--format=%H%x00%s%x00%an <%ae>', 'HEAD'])).trim().split('\0');
+    return { sha, subject, author };
+  }, 'Publish from a checkout with at least one commit.');
+}
+
+/** The branch HEAD is on, or undefined when detached. */
+export async function currentBranch(dir: string): Promise<string | undefined> {
+  const result = await run(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+  return result.code === 0 ? result.stdout.trim() : undefined;
+}
+
+/** Changed, staged and untracked (not ignored) files: anything that could make synth differ from HEAD. */
+export function dirtyPaths(dir: string): Promise<string[]> {
+  return attempt('reading the work tree status', async () => (await git(dir).status()).files.map((f) => f.path));
+}
+
+export async function isShallow(dir: string): Promise<boolean> {
+  return (await git(dir).raw(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+}
+
+/** The commit the remote's branch points at, or undefined when the branch does not exist there. */
+export function remoteBranchHead(dir: string, remote: string, branch: string): Promise<string | undefined> {
+  return attempt(`reading branch '${branch}' of remote '${remote}'`, async () => {
+    const line = (await git(dir).raw(['ls-remote', remote, `refs/heads/${branch}`])).trim();
+    return line ? line.split(/\s/)[0] : undefined;
+  }, 'Check that the remote exists and that git can reach it with the credentials in its config or environment.');
+}
+
+/** Where we keep the remote's rendered branch locally: the remote-tracking ref for a named remote. */
+export function trackingRef(remote: string, branch: string): string {
+  return /^[\w.-]+$/.test(remote) ? `refs/remotes/${remote}/${branch}` : `refs/gitops/fetched/${branch}`;
+}
+
+/** Fetches the remote's branch into its tracking ref (git only transfers what is missing). */
+export function fetchBranch(dir: string, remote: string, branch: string): Promise<string> {
+  const ref = trackingRef(remote, branch);
+  return attempt(`fetching branch '${branch}' from remote '${remote}'`, async () => {
+    await git(dir).raw(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+refs/heads/${branch}:${ref}`]);
+    return ref;
+  }, 'Check that git can reach the remote with the credentials in its config or environment.');
+}
+
+/** Whether `ancestor` is an ancestor of (or equal to) `commit`; undefined when `ancestor` is not in this clone. */
+export async function isAncestor(dir: string, ancestor: string, commit: string): Promise<boolean | undefined> {
+  const present = await run(dir, ['cat-file', '-e', `${ancestor}^{commit}`]);
+  if (present.code !== 0) return undefined;
+  const result = await run(dir, ['merge-base', '--is-ancestor', ancestor, commit]);
+  if (result.code > 1) throw new GitError(`comparing ${ancestor} with ${commit}: ${result.stderr.trim()}`, { commit });
+  return result.code === 0;
+}
+
+/** Every file of a commit as path -> blob id, from one `ls-tree`. */
+export function listTree(dir: string, commit: string): Promise<Map<string, string>> {
+  return attempt(`listing the files of ${commit}`, async () => {
+    const listing = await git(dir).raw(['ls-tree', '-r', '-z', '--full-tree', commit]);
+    return new Map(listing.split('\0').filter(Boolean).map((line) => {
+      const tab = line.indexOf('\t');
+      return [line.slice(tab + 1), line.slice(0, tab).split(' ')[2]];
+    }));
+  });
+}
+
+/** A function giving the blob id git would store for a content, in the repo's object format. */
+export async function blobHasher(dir: string): Promise<(content: string) => string> {
+  const format = (await git(dir).raw(['rev-parse', '--show-object-format'])).trim(); // 'sha1' or 'sha256'
+  return (content) => {
+    const bytes = Buffer.from(content, 'utf8');
+    return createHash(format).update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  };
+}
+
+export interface CommitRequest {
+  /** path -> content: the whole tree of the new commit. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly parent?: string;
+  readonly message: string;
+  readonly identity: Identity;
+}
+
+/**
+ * Writes the blobs, trees and commit in one `git fast-import` run (one pack, objects already in a
+ * pack are skipped), under a scratch ref that is removed afterwards. Returns the commit id.
+ */
+export async function writeCommit(dir: string, request: CommitRequest): Promise<string> {
+  const ref = `refs/gitops/publish-${process.pid}-${Date.now()}`;
+  const person = `${request.identity.name} <${request.identity.email}> ${Math.floor(Date.now() / 1000)} +0000`;
+  const chunks: Buffer[] = [];
+  const data = (text: string) => {
+    const bytes = Buffer.from(text, 'utf8');
+    chunks.push(Buffer.from(`data ${bytes.length}\n`), bytes, Buffer.from('\n'));
+  };
+  chunks.push(Buffer.from(`reset ${ref}\ncommit ${ref}\nauthor ${person}\ncommitter ${person}\n`));
+  data(request.message);
+  // deleteall: the tree is exactly `files`, whatever the parent had.
+  chunks.push(Buffer.from(`${request.parent ? `from ${request.parent}\n` : ''}deleteall\n`));
+  for (const [path, content] of request.files) {
+    chunks.push(Buffer.from(`M 100644 inline ${path}\n`)); // rendered paths are DNS-1123 names: no quoting needed
+    data(content);
+  }
+  chunks.push(Buffer.from('done\n'));
+  const result = await run(dir, ['fast-import', '--quiet', '--force', '--done'], Buffer.concat(chunks));
+  if (result.code !== 0) throw new GitError(`writing the rendered commit: ${result.stderr.trim()}`, { commit: request.parent });
+  const sha = (await git(dir).raw(['rev-parse', ref])).trim();
+  await git(dir).raw(['update-ref', '-d', ref]);
+  return sha;
+}
+
+/** Pushes `commit` to the remote's branch as a fast-forward; 'rejected' when someone else pushed first. */
+export async function pushCommit(dir: string, remote: string, commit: string, branch: string): Promise<'pushed' | 'rejected'> {
+  const result = await run(dir, ['push', '--porcelain', '--quiet', remote, `${commit}:refs/heads/${branch}`]);
+  if (result.code === 0) return 'pushed';
+  // Porcelain status lines: '!\t<from>:<to>\t[rejected] (fetch first)' when the remote moved.
+  if (/^!\t.*\[rejected\]/m.test(result.stdout)) return 'rejected';
+  throw new GitError(redactCredentials(`pushing ${commit} to branch '${branch}' of remote '${remote}': ${`${result.stderr}\n${result.stdout}`.trim()}`), {
+    commit,
+    hint: 'Check that the credentials in git\'s config or environment may push to the remote, and that no hook or branch protection refuses the push.',
+  });
+}
+
+const FIELD = '%x1f';
+const LOG_FORMAT = ['%H', '%cI', '%s', '%B', `%(trailers:key=${TRAILERS.sourceCommit},valueonly)`, `%(trailers:key=${TRAILERS.sourceBranch},valueonly)`].join(FIELD);
+
+/** Rendered commits reachable from `ref`, newest first; with `paths`, only those that changed them. */
+export function readRenderLog(dir: string, ref: string, options: { readonly paths?: readonly string[]; readonly max?: number } = {}): Promise<RenderLogEntry[]> {
+  return attempt(`reading the history of ${ref}`, async () => {
+    const args = ['log', `--format=${LOG_FORMAT}%x1e`, ...(options.max ? [`--max-count=${options.max}`] : []), ref, '--', ...(options.paths ?? [])];
+    const out = await git(dir).raw(args);
+    return out.split('\x1e').map((r) => r.replace(/^\n/, '')).filter(Boolean).map((record) => {
+      const [sha, date, subject, message, sourceCommit, sourceBranch] = record.split('\x1f');
+      return { sha, date, subject, message: message.trim(), sourceCommit: sourceCommit.trim(), sourceBranch: sourceBranch.trim() };
+    });
+  });
+}

@@ -1,0 +1,130 @@
+// Real-git fixtures for the publish tests: small projects inside the repo (so typed-gitops/* and
+// cdk8s resolve) that are their own git repositories, bare remotes, and a git daemon on 127.0.0.1.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+/** An app rendering one ConfigMap per environment, whose data is `value` and the env's replica count. */
+export function configMapApp(name: string, value: string): string {
+  return `import { ApiObject, Chart } from 'cdk8s';
+import { defineApp } from 'typed-gitops/lib';
+export default defineApp<{ replicas: number }>({
+  name: '${name}',
+  build(app, env) {
+    const chart = new Chart(app, '${name}', { namespace: 'demo' });
+    new ApiObject(chart, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: '${name}' }, data: { value: '${value}', replicas: String(env.values.replicas) } });
+  },
+});
+`;
+}
+
+/** An app whose build throws: synth reports an error. */
+export const brokenApp = `import { defineApp } from 'typed-gitops/lib';
+export default defineApp({ name: 'broken', build() { throw new Error('broken on purpose'); } });
+`;
+
+const CONFIG = `import { defineConfig } from 'typed-gitops/config';
+export default defineConfig<{ replicas: number }>({
+  environments: { dev: { values: { replicas: 1 } }, prod: { values: { replicas: 3 } } },
+  external: { namespaces: ['demo'] },
+});
+`;
+
+const cleanups: (() => void)[] = [];
+/** Removes every project, remote and daemon made so far (call in afterAll). */
+export function cleanUp() {
+  for (const clean of cleanups.splice(0).reverse()) clean();
+}
+
+export interface Project {
+  readonly dir: string;
+  /** Writes (string) or deletes (null) files under apps/ and commits them; returns the commit. */
+  commit(message: string, apps: Record<string, string | null>): string;
+}
+
+/** A project repo on branch main with the given apps, committed, and `origin` pointing at `remoteUrl`. */
+export function createProject(apps: Record<string, string>, remoteUrl?: string): Project {
+  const dir = join(repoRoot, '.gitops-cache', 'test-projects', randomUUID().slice(0, 8));
+  mkdirSync(join(dir, 'apps'), { recursive: true });
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  git(dir, 'init', '--quiet', '--initial-branch=main');
+  git(dir, 'config', 'user.name', 'Dev Eloper');
+  git(dir, 'config', 'user.email', 'dev@example.com');
+  git(dir, 'config', 'commit.gpgsign', 'false');
+  writeFileSync(join(dir, 'gitops.config.ts'), CONFIG);
+  writeFileSync(join(dir, '.gitignore'), 'dist/\n.gitops-cache/\n');
+  if (remoteUrl) git(dir, 'remote', 'add', 'origin', remoteUrl);
+  const project = projectAt(dir);
+  project.commit('initial apps', apps);
+  return project;
+}
+
+/** A clone of `project` (its own work tree and git folder) with `origin` set to `remoteUrl`. */
+export function cloneProject(project: Project, remoteUrl: string): Project {
+  const dir = join(repoRoot, '.gitops-cache', 'test-projects', randomUUID().slice(0, 8));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  git(dirname(dir), 'clone', '--quiet', project.dir, dir);
+  git(dir, 'config', 'user.name', 'Other Dev');
+  git(dir, 'config', 'user.email', 'other@example.com');
+  git(dir, 'remote', 'set-url', 'origin', remoteUrl);
+  return projectAt(dir);
+}
+
+function projectAt(dir: string): Project {
+  return {
+    dir,
+    commit(message, changes) {
+      for (const [name, content] of Object.entries(changes)) {
+        const file = join(dir, 'apps', `${name}.ts`);
+        if (content === null) rmSync(file);
+        else writeFileSync(file, content);
+      }
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '--quiet', '-m', message);
+      return git(dir, 'rev-parse', 'HEAD');
+    },
+  };
+}
+
+/** An empty bare repository; returns its path. */
+export function createBareRemote(): string {
+  const base = mkdtempSync(join(tmpdir(), 'gitops-remote-'));
+  cleanups.push(() => rmSync(base, { recursive: true, force: true }));
+  const dir = join(base, 'rendered.git');
+  execFileSync('git', ['init', '--quiet', '--bare', dir]);
+  return dir;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** A git daemon serving the bare repositories under `baseDir` (read and push); returns git:// URLs. */
+export async function startDaemon(baseDir: string): Promise<{ url(repo: string): string }> {
+  const port = await freePort();
+  const daemon: ChildProcess = spawn('git', ['daemon', '--reuseaddr', '--listen=127.0.0.1', `--port=${port}`, '--export-all', '--enable=receive-pack', `--base-path=${baseDir}`, baseDir], { stdio: 'ignore' });
+  cleanups.push(() => daemon.kill());
+  for (let i = 0; ; i++) {
+    const up = await new Promise<boolean>((ok) => connect(port, '127.0.0.1').on('connect', function (this: any) { this.end(); ok(true); }).on('error', () => ok(false)));
+    if (up) break;
+    if (i > 100) throw new Error('git daemon did not start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url: (repo) => `git://127.0.0.1:${port}/${repo}` };
+}
