@@ -1,0 +1,97 @@
+// Benchmark (npm run bench:synth): our `gitops synth` against `cdk8s synth` on the same generated services,
+// side by side in one run — wall time and peak RSS (medians), ratios, scaling, watch latency and the targets.
+// Flags: --sizes 10,100,500,1000  --runs 5  --watch-edits 5 (0 skips the watch measurement).
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compareObjectSets } from './equivalence.ts';
+import { OBJECTS_PER_SERVICE, generateProjects, type BenchProjects } from './generate.ts';
+import { measure, median, rssMethod, type Command, type Sample } from './measure.ts';
+import { repoRoot } from './repo-root.ts';
+import { TOOLS, resultsTable, targetsTable, type SizeResult, type Target, type Tool } from './table.ts';
+import { watchLatencies } from './watch-latency.ts';
+
+const WATCH_SIZE = 500;
+
+function commands(p: BenchProjects): Record<Tool, Command> {
+  const gitops = (...extra: string[]): Command => ({ cmd: process.execPath, args: [join(repoRoot, 'bin', 'gitops.js'), 'synth', '--root', p.ours, ...extra], cwd: repoRoot });
+  return {
+    oursNoTypecheck: gitops('--no-typecheck'),
+    oursTypecheck: gitops(),
+    cdk8s: { cmd: 'npx', args: ['cdk8s', 'synth', '--check-upgrade=false'], cwd: p.cdk8s },
+  };
+}
+
+/** Every run starts from an empty output folder, as cdk8s synth does; our bundle cache stays warm. */
+function run(p: BenchProjects, tool: Tool): Sample {
+  rmSync(join(tool === 'cdk8s' ? p.cdk8s : p.ours, 'dist'), { recursive: true, force: true });
+  return measure(commands(p)[tool]);
+}
+
+function benchSize(services: number, runs: number): SizeResult {
+  const p = generateProjects(repoRoot, services);
+  rmSync(join(p.ours, '.gitops-cache'), { recursive: true, force: true });
+  const oursCold = run(p, 'oursNoTypecheck');
+  for (const tool of TOOLS) run(p, tool); // warm-up, not counted
+  const samples: Record<Tool, Sample[]> = { oursNoTypecheck: [], oursTypecheck: [], cdk8s: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const tool of TOOLS) samples[tool].push(run(p, tool)); // interleaved, so load changes hit every tool alike
+    process.stderr.write(`  N=${services}: run ${i + 1}/${runs}\n`);
+  }
+  const med = (xs: Sample[]): Sample => ({ wallMs: median(xs.map((x) => x.wallMs)), rssMB: median(xs.map((x) => x.rssMB)) });
+  return { services, objects: services * OBJECTS_PER_SERVICE, oursCold, median: { oursNoTypecheck: med(samples.oursNoTypecheck), oursTypecheck: med(samples.oursTypecheck), cdk8s: med(samples.cdk8s) } };
+}
+
+function targets(results: readonly SizeResult[], watchMs: number | undefined): Target[] {
+  const at = (n: number) => results.find((r) => r.services === n);
+  const out: Target[] = [];
+  const r500 = at(500), r1000 = at(1000);
+  if (r500) {
+    const m = r500.median;
+    out.push({ name: 'N=500 no-typecheck speed-up over cdk8s synth', value: `${(m.cdk8s.wallMs / m.oursNoTypecheck.wallMs).toFixed(1)}×`, goal: '≥ 10×', met: m.cdk8s.wallMs / m.oursNoTypecheck.wallMs >= 10 });
+    out.push({ name: 'N=500 type-check speed-up over cdk8s synth', value: `${(m.cdk8s.wallMs / m.oursTypecheck.wallMs).toFixed(1)}×`, goal: '≥ 4×', met: m.cdk8s.wallMs / m.oursTypecheck.wallMs >= 4 });
+    const peak = Math.max(m.oursNoTypecheck.rssMB, m.oursTypecheck.rssMB);
+    out.push({ name: 'N=500 peak RSS (ours)', value: `${Math.round(peak)} MB`, goal: '≤ 150 MB', met: peak <= 150 });
+  }
+  if (r500 && r1000) {
+    for (const tool of ['oursNoTypecheck', 'oursTypecheck'] as const) {
+      const scale = r1000.median[tool].wallMs / r500.median[tool].wallMs;
+      out.push({ name: `N=1000 / N=500 time, ${tool === 'oursTypecheck' ? 'type-check' : 'no-typecheck'}`, value: `${scale.toFixed(2)}`, goal: '≤ 2.1', met: scale <= 2.1 });
+    }
+  }
+  if (watchMs !== undefined) out.push({ name: `watch: one changed app at N=${WATCH_SIZE} to updated file (median)`, value: `${Math.round(watchMs)} ms`, goal: '≤ 100 ms', met: watchMs <= 100 });
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10,100,500,1000' }, runs: { type: 'string', default: '5' }, 'watch-edits': { type: 'string', default: '5' } } });
+  const sizes = values.sizes.split(',').map(Number);
+  const runs = Number(values.runs);
+  const edits = Number(values['watch-edits']);
+  console.log(`# gitops synth vs cdk8s synth — ${new Date().toISOString()}`);
+  console.log(`node ${process.version}, ${runs} runs per tool and size (medians), RSS: ${rssMethod}`);
+  console.log(`load before: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}\n`);
+
+  const results = sizes.map((n) => benchSize(n, runs));
+  console.log(resultsTable(results));
+  console.log(`load after runs: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}\n`);
+
+  const small = generateProjects(repoRoot, 10);
+  if (!sizes.includes(10)) { run(small, 'oursNoTypecheck'); run(small, 'cdk8s'); }
+  const same = compareObjectSets(join(small.ours, 'dist'), join(small.cdk8s, 'dist'));
+  console.log(`same objects at N=10 (apiVersion/kind/namespace/name): ${same.ok ? 'OK' : 'FAIL'} — ours ${same.ours}, cdk8s ${same.cdk8s}`);
+  for (const d of same.differences.slice(0, 20)) console.log(`  ${d}`);
+
+  let watchMs: number | undefined;
+  if (edits > 0) {
+    const project = generateProjects(repoRoot, WATCH_SIZE).ours;
+    const latencies = await watchLatencies({ repoRoot, project, edits, settleMs: 2000 });
+    watchMs = median(latencies);
+    console.log(`watch at N=${WATCH_SIZE}: ${latencies.map((l) => `${Math.round(l)}`).join(', ')} ms (median ${Math.round(watchMs)} ms)`);
+  }
+  console.log(`\n${targetsTable(targets(results, watchMs))}`);
+  if (!same.ok) process.exitCode = 1;
+}
+
+await main();
