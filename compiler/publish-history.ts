@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { UserInputError } from './errors.ts';
 import { loadConfig } from './load-config.ts';
-import { fetchBranch, readRenderLog, remoteBranchHead, type RenderLogEntry } from './rendered-branch.ts';
+import { fetchBranch, readRenderLog, redactCredentials, remoteBranchHead, type RenderLogEntry } from './rendered-branch.ts';
 
 export interface HistoryOptions {
   readonly root: string;
@@ -28,7 +28,7 @@ export async function history(options: HistoryOptions): Promise<RenderLogEntry[]
   let ref = options.ref;
   if (!ref) {
     if (!(await remoteBranchHead(root, remote, branch))) {
-      throw new UserInputError(`remote '${remote}' has no rendered branch '${branch}' yet`, { hint: 'Publish first (npm run publish), or pass --ref.' });
+      throw new UserInputError(`remote '${redactCredentials(remote)}' has no rendered branch '${branch}' yet`, { hint: 'Publish first (npm run publish), or pass --ref.' });
     }
     ref = await fetchBranch(root, remote, branch);
   }

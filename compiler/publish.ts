@@ -13,7 +13,7 @@ import { ciRunUrl, commitMessage, countChanges, sameTree, type ChangeCount } fro
 import { planPublish, type RenderedHead } from './publish-plan.ts';
 import {
   blobHasher, currentBranch, dirtyPaths, fetchBranch, isAncestor, isShallow, listTree, pushCommit, readHead,
-  readRenderLog, remoteBranchHead, writeCommit, type Identity, type SourceCommit,
+  readRenderLog, redactCredentials, remoteBranchHead, writeCommit, type Identity, type SourceCommit,
 } from './rendered-branch.ts';
 import type { RenderCommit } from './types.ts';
 
@@ -67,6 +67,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     name: options.committer?.name ?? env.GITOPS_COMMITTER_NAME ?? DEFAULT_COMMITTER.name,
     email: options.committer?.email ?? env.GITOPS_COMMITTER_EMAIL ?? DEFAULT_COMMITTER.email,
   };
+  const shownRemote = redactCredentials(remote); // a URL remote may carry a token
   const started = performance.now();
 
   const dirty = await dirtyPaths(root);
@@ -104,10 +105,10 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const after = new Map([...files].map(([path, content]) => [path, hash(content)]));
   const renderedBy = `typed-gitops ${toolVersion(root)}`;
   const result = (fields: Pick<PublishResult, 'outcome' | 'head' | 'commit' | 'changes' | 'attempts'>): PublishResult =>
-    ({ ...fields, remote, branch, source, files: files.size, synthMs, publishMs: performance.now() - started - synthMs });
+    ({ ...fields, remote: shownRemote, branch, source, files: files.size, synthMs, publishMs: performance.now() - started - synthMs });
 
   for (let attempts = 1; attempts <= maxAttempts; attempts++) {
-    onProgress(`reading ${remote}/${branch}`);
+    onProgress(`reading ${shownRemote}/${branch}`);
     const { rendered, before } = await readRendered(root, remote, branch, source.sha);
     const unknownSource = rendered?.sourceCommit !== undefined && rendered.sourceIsAncestor === undefined;
     const step = planPublish({ source: source.sha, branch, head: rendered, force, shallow: unknownSource && (await isShallow(root)) });
@@ -119,14 +120,23 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     const message = commitMessage({ source, sourceBranch, changes, renderedBy, runUrl: ciRunUrl(env), forcedOver: step.forcedOver });
     onProgress(`writing ${files.size} files`);
     const sha = await writeCommit(root, { files, parent: step.parent, message, identity: committer });
-    onProgress(`pushing ${sha.slice(0, 7)} to ${remote}/${branch}`);
-    if ((await pushCommit(root, remote, sha, branch)) === 'pushed') {
+    onProgress(`pushing ${sha.slice(0, 7)} to ${shownRemote}/${branch}`);
+    const push = await pushCommit(root, remote, sha, branch);
+    if (push.pushed) {
       return result({ outcome: 'published', head: sha, commit: { sha, sourceCommit: source.sha, sourceBranch, message }, changes, attempts });
     }
-    onProgress(`${remote}/${branch} moved while publishing (attempt ${attempts} of ${maxAttempts}); fetching and trying again`);
+    // A lost race shows as '[rejected] (fetch first)' or, when both create or update the ref at
+    // once, '[remote rejected] (cannot lock ref)'; only a moved head tells it from a real refusal.
+    if ((await remoteBranchHead(root, remote, branch)) === rendered?.sha) {
+      throw new GitError(`pushing ${sha} to branch '${branch}' of remote '${shownRemote}' failed:\n${push.output}`, {
+        commit: source.sha,
+        hint: "Check that the credentials in git's config or environment may push to the remote, and that no hook or branch protection refuses the push.",
+      });
+    }
+    onProgress(`${shownRemote}/${branch} moved while publishing (attempt ${attempts} of ${maxAttempts}); fetching and trying again`);
     await sleep(50 * attempts + Math.random() * 100); // spread out publishers that keep colliding
   }
-  throw new GitError(`gave up publishing ${source.sha}: '${branch}' on '${remote}' moved during each of ${maxAttempts} attempts`, {
+  throw new GitError(`gave up publishing ${source.sha}: '${branch}' on '${shownRemote}' moved during each of ${maxAttempts} attempts`, {
     commit: source.sha,
     hint: 'Others keep publishing at the same time; let CI run one publish at a time (concurrency group) and run it again.',
   });

@@ -172,16 +172,12 @@ export async function writeCommit(dir: string, request: CommitRequest): Promise<
   return sha;
 }
 
-/** Pushes `commit` to the remote's branch as a fast-forward; 'rejected' when someone else pushed first. */
-export async function pushCommit(dir: string, remote: string, commit: string, branch: string): Promise<'pushed' | 'rejected'> {
+export type PushOutcome = { readonly pushed: true } | { readonly pushed: false; readonly output: string };
+
+/** Pushes `commit` to the remote's branch as a fast-forward; when it is not taken, git's (redacted) output. */
+export async function pushCommit(dir: string, remote: string, commit: string, branch: string): Promise<PushOutcome> {
   const result = await run(dir, ['push', '--porcelain', '--quiet', remote, `${commit}:refs/heads/${branch}`]);
-  if (result.code === 0) return 'pushed';
-  // Porcelain status lines: '!\t<from>:<to>\t[rejected] (fetch first)' when the remote moved.
-  if (/^!\t.*\[rejected\]/m.test(result.stdout)) return 'rejected';
-  throw new GitError(redactCredentials(`pushing ${commit} to branch '${branch}' of remote '${remote}': ${`${result.stderr}\n${result.stdout}`.trim()}`), {
-    commit,
-    hint: 'Check that the credentials in git\'s config or environment may push to the remote, and that no hook or branch protection refuses the push.',
-  });
+  return result.code === 0 ? { pushed: true } : { pushed: false, output: redactCredentials(`${result.stderr}\n${result.stdout}`.trim()) };
 }
 
 const FIELD = '%x1f';

@@ -14,12 +14,12 @@ export function git(dir: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
-/** An app rendering one ConfigMap per environment, whose data is `value` and the env's replica count. */
-export function configMapApp(name: string, value: string): string {
+/** An app rendering one ConfigMap per environment (or only `envs`), whose data is `value` and the env's replica count. */
+export function configMapApp(name: string, value: string, envs?: readonly string[]): string {
   return `import { ApiObject, Chart } from 'cdk8s';
 import { defineApp } from 'typed-gitops/lib';
 export default defineApp<{ replicas: number }>({
-  name: '${name}',
+  name: '${name}',${envs ? `\n  environments: ${JSON.stringify(envs)},` : ''}
   build(app, env) {
     const chart = new Chart(app, '${name}', { namespace: 'demo' });
     new ApiObject(chart, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: '${name}' }, data: { value: '${value}', replicas: String(env.values.replicas) } });
