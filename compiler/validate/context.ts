@@ -3,6 +3,13 @@
 import type { ResolvedConfig, ResolvedEnvironment } from '../config.ts';
 import { crdScopes, refKey, type CrdScopes } from '../kinds.ts';
 import type { Diagnostic, ObjectRef, SynthObject } from '../types.ts';
+import { podTemplateOf, type PodTemplate } from './pod-templates.ts';
+
+/** An object that runs pods, with its pod template. */
+export interface Workload {
+  readonly o: SynthObject;
+  readonly template: PodTemplate;
+}
 
 export interface EnvContext {
   readonly env: ResolvedEnvironment;
@@ -11,6 +18,9 @@ export interface EnvContext {
   readonly crds: CrdScopes;
   /** Objects by refKey; for a duplicate the first one (the duplicate rule reports the rest). */
   readonly byRef: ReadonlyMap<string, SynthObject>;
+  /** Every object whose identity an earlier object already has, with that earlier object. */
+  readonly duplicates: ReadonlyArray<{ readonly object: SynthObject; readonly first: SynthObject }>;
+  readonly workloads: readonly Workload[];
 }
 
 /** A rule group: a pure function from one environment to its findings. */
@@ -18,11 +28,17 @@ export type Rule = (ctx: EnvContext) => Diagnostic[];
 
 export function envContext(env: ResolvedEnvironment, objects: readonly SynthObject[], config: ResolvedConfig): EnvContext {
   const byRef = new Map<string, SynthObject>();
+  const duplicates: Array<{ object: SynthObject; first: SynthObject }> = [];
+  const workloads: Workload[] = [];
   for (const o of objects) {
     const key = refKey(o.ref);
-    if (!byRef.has(key)) byRef.set(key, o);
+    const first = byRef.get(key);
+    if (first) duplicates.push({ object: o, first });
+    else byRef.set(key, o);
+    const template = podTemplateOf(o.ref.group, o.object);
+    if (template) workloads.push({ o, template });
   }
-  return { env, objects, external: config.external, crds: crdScopes(objects.map((o) => o.object)), byRef };
+  return { env, objects, external: config.external, crds: crdScopes(objects.map((o) => o.object)), byRef, duplicates, workloads };
 }
 
 /** The object with this identity in the environment, if any. */

@@ -1,22 +1,15 @@
 // Rule 'duplicate-object': one identity (group/kind/namespace/name) rendered twice in one
 // environment, which the cluster would keep only once.
-import { refKey } from '../kinds.ts';
 import type { Diagnostic, SynthObject } from '../types.ts';
 import type { EnvContext } from './context.ts';
 import { diagnose } from './diagnostic.ts';
 
 export function checkDuplicates(ctx: EnvContext): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const o of ctx.objects) {
-    const first = ctx.byRef.get(refKey(o.ref));
-    if (!first || first === o) continue;
-    out.push(diagnose(o, {
-      rule: 'duplicate-object',
-      message: `defined twice in environment ${ctx.env.name}: by app ${origin(first)} and by app ${origin(o)}`,
-      hint: 'An object can have only one owner: rename one of them, or remove it from one app.',
-    }));
-  }
-  return out;
+  return ctx.duplicates.map(({ object, first }) => diagnose(object, {
+    rule: 'duplicate-object',
+    message: `defined twice in environment ${ctx.env.name}: by app ${origin(first)} and by app ${origin(object)}`,
+    hint: 'An object can have only one owner: rename one of them, or remove it from one app.',
+  }));
 }
 
 function origin(o: SynthObject): string {

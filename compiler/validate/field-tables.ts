@@ -28,7 +28,17 @@ export interface UnknownField {
 
 const ARRAY = /^Array<(.+)>$/;
 const MAP = /^\{ \[key: string\]: (.+); \}$/;
-const tables = new Map<string, FieldTable | null>();
+const MODEL_NAME = /^[A-Z][A-Za-z0-9]+$/;
+
+/** A type string parsed once: what the walk does with a value of that type. */
+type Shape =
+  | { readonly kind: 'array'; readonly inner: Shape }
+  | { readonly kind: 'map'; readonly inner: Shape }
+  | { readonly kind: 'model'; readonly fields: FieldTable }
+  | { readonly kind: 'leaf' }; // a scalar, IntOrString, free-form `any`
+
+const LEAF: Shape = { kind: 'leaf' };
+const shapes = new Map<string, Shape>();
 
 /** The client-node model of a top-level kind ('V1Deployment', 'CoreV1Event'), if there is one. */
 export function modelOf(apiVersion: string, kind: string): string | undefined {
@@ -37,42 +47,57 @@ export function modelOf(apiVersion: string, kind: string): string | undefined {
   const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
   // Kinds that exist in several groups carry the group: CoreV1Event vs EventsV1Event.
   const prefixed = `${pascal(group.split('.')[0] || 'core')}${pascal(version)}${kind}`;
-  return [prefixed, `${pascal(version)}${kind}`].find((model) => table(model) !== undefined);
+  return [prefixed, `${pascal(version)}${kind}`].find((model) => shapeOf(model).kind === 'model');
 }
 
-/** Every field of `value` (and below) that its model does not have. */
+/** Every field of `value` (and below) that its model does not have; `path` is where `value` sits. */
 export function unknownFields(value: unknown, model: string, path = ''): UnknownField[] {
   const out: UnknownField[] = [];
-  walk(value, model, path, out);
+  walk(value, shapeOf(model), path ? [path] : [], out);
   return out;
 }
 
-function walk(value: unknown, type: string, path: string, out: UnknownField[]): void {
-  const item = ARRAY.exec(type)?.[1];
-  if (item !== undefined) {
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, item, fieldPath(path, i), out));
+// Hot path (every field of every object): the path is a stack of keys, made a string only for a finding.
+function walk(value: unknown, shape: Shape, keys: Array<string | number>, out: UnknownField[]): void {
+  if (shape.kind === 'leaf' || typeof value !== 'object' || value === null) return;
+  if (shape.kind === 'array') {
+    if (!Array.isArray(value)) return;
+    for (let i = 0; i < value.length; i++) descend(value[i], shape.inner, keys, i, out);
     return;
   }
-  const entry = MAP.exec(type)?.[1];
-  if (entry !== undefined) {
-    for (const [k, v] of Object.entries(record(value) ?? {})) walk(v, entry, fieldPath(path, k), out);
+  if (Array.isArray(value)) return; // a type error, which the schema reports
+  const object = value as Record<string, unknown>;
+  if (shape.kind === 'map') {
+    for (const key in object) descend(object[key], shape.inner, keys, key, out);
     return;
   }
-  const fields = table(type);
-  const object = record(value);
-  if (!fields || !object) return; // a scalar, IntOrString, free-form `any`, or a type error the schema reports
-  for (const [k, v] of Object.entries(object)) {
-    const fieldType = fields.get(k);
-    if (fieldType === undefined) out.push({ path: fieldPath(path, k), field: k, known: [...fields.keys()] });
-    else if (v !== null) walk(v, fieldType, fieldPath(path, k), out);
+  for (const key in object) {
+    const type = shape.fields.get(key);
+    if (type === undefined) out.push({ path: [...keys, key].reduce<string>((p, k) => fieldPath(p, k), ''), field: key, known: [...shape.fields.keys()] });
+    else descend(object[key], shapeOf(type), keys, key, out);
   }
 }
 
-function table(model: string): FieldTable | undefined {
-  // Scalars ('string', 'number', 'any') and anything that is not a model name have no file.
-  if (!/^[A-Z][A-Za-z0-9]+$/.test(model)) return undefined;
-  if (!tables.has(model)) tables.set(model, loadTable(model));
-  return tables.get(model) ?? undefined;
+function descend(value: unknown, shape: Shape, keys: Array<string | number>, key: string | number, out: UnknownField[]): void {
+  if (shape.kind === 'leaf' || typeof value !== 'object' || value === null) return;
+  keys.push(key);
+  walk(value, shape, keys, out);
+  keys.pop();
+}
+
+function shapeOf(type: string): Shape {
+  let shape = shapes.get(type);
+  if (shape === undefined) {
+    const item = ARRAY.exec(type)?.[1];
+    const entry = MAP.exec(type)?.[1];
+    const fields = MODEL_NAME.test(type) ? loadTable(type) : null;
+    shape = item !== undefined ? { kind: 'array', inner: shapeOf(item) }
+      : entry !== undefined ? { kind: 'map', inner: shapeOf(entry) }
+      : fields ? { kind: 'model', fields }
+      : LEAF;
+    shapes.set(type, shape);
+  }
+  return shape;
 }
 
 function loadTable(model: string): FieldTable | null {

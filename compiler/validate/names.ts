@@ -4,7 +4,6 @@ import type { Diagnostic, SynthObject } from '../types.ts';
 import type { EnvContext } from './context.ts';
 import { diagnose } from './diagnostic.ts';
 import { fieldPath, record, str } from './json.ts';
-import { podTemplateOf } from './pod-templates.ts';
 
 interface NameRule {
   readonly test: (name: string) => boolean;
@@ -15,7 +14,8 @@ const LABEL_1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
-const isSubdomain = (s: string) => s.length <= 253 && s.split('.').every((part) => LABEL_1123.test(part));
+const SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const isSubdomain = (s: string) => s.length <= 253 && SUBDOMAIN_RE.test(s);
 
 const SUBDOMAIN: NameRule = {
   test: isSubdomain,
@@ -53,7 +53,11 @@ const NAME_RULES: Readonly<Record<string, NameRule>> = {
 const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 
 export function checkNames(ctx: EnvContext): Diagnostic[] {
-  return ctx.objects.flatMap((o) => [...checkName(o), ...checkMetadata(o, 'metadata', o.object.metadata), ...checkTemplateMetadata(o)]);
+  const out: Diagnostic[] = [];
+  for (const o of ctx.objects) out.push(...checkName(o), ...checkMetadata(o, 'metadata', o.object.metadata));
+  // A Pod's template is the Pod itself, whose metadata is checked already.
+  for (const { o, template } of ctx.workloads) if (template.path) out.push(...checkMetadata(o, `${template.path}.metadata`, template.metadata));
+  return out;
 }
 
 function checkName(o: SynthObject): Diagnostic[] {
@@ -81,13 +85,6 @@ function checkCrdName(o: SynthObject, name: string): Diagnostic[] {
     message: `metadata.name '${name}' of a CustomResourceDefinition must be '<spec.names.plural>.<spec.group>' ('${expected}')`,
     hint: `Rename it to '${expected}'.`,
   })];
-}
-
-function checkTemplateMetadata(o: SynthObject): Diagnostic[] {
-  const template = podTemplateOf(o.ref.group, o.object);
-  // A Pod's template is the object itself, whose metadata is checked already.
-  if (!template?.path) return [];
-  return checkMetadata(o, `${template.path}.metadata`, template.metadata);
 }
 
 function checkMetadata(o: SynthObject, path: string, metadata: unknown): Diagnostic[] {
@@ -120,8 +117,16 @@ function checkMetadata(o: SynthObject, path: string, metadata: unknown): Diagnos
   return out;
 }
 
+// The same few keys (app.kubernetes.io/name, ...) come back on every object.
+const keyProblems = new Map<string, string | undefined>();
+
 /** Why a label or annotation key is not a qualified name ('prefix/name'), or undefined when it is one. */
 function qualifiedNameProblem(key: string): string | undefined {
+  if (!keyProblems.has(key)) keyProblems.set(key, findKeyProblem(key));
+  return keyProblems.get(key);
+}
+
+function findKeyProblem(key: string): string | undefined {
   const slash = key.indexOf('/');
   const prefix = slash < 0 ? undefined : key.slice(0, slash);
   const name = slash < 0 ? key : key.slice(slash + 1);

@@ -5,7 +5,7 @@ import type { Diagnostic, SynthObject } from '../types.ts';
 import type { EnvContext } from './context.ts';
 import { diagnose } from './diagnostic.ts';
 import { record, str } from './json.ts';
-import { containerLabel, containersOf, podTemplateOf, type ContainerAt } from './pod-templates.ts';
+import { containerLabel, containersOf, type ContainerAt } from './pod-templates.ts';
 
 interface Violation {
   readonly message: string;
@@ -45,9 +45,7 @@ export function checkPolicies(ctx: EnvContext): Diagnostic[] {
   const active = (Object.keys(CHECKS) as PolicyRule[]).filter((rule) => ctx.env.policies[rule] !== 'off');
   if (active.length === 0) return [];
   const out: Diagnostic[] = [];
-  for (const o of ctx.objects) {
-    const template = podTemplateOf(o.ref.group, o.object);
-    if (!template) continue;
+  for (const { o, template } of ctx.workloads) {
     for (const at of containersOf(template)) {
       for (const rule of active) {
         const violation = CHECKS[rule](o, at);

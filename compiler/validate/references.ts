@@ -2,16 +2,10 @@
 // Ingresses to a missing Service or port, and pod templates that use a ConfigMap, Secret, PVC
 // or ServiceAccount that neither this environment nor the config's external list provides.
 import type { Diagnostic, SynthObject } from '../types.ts';
-import { find, type EnvContext } from './context.ts';
+import { find, type EnvContext, type Workload } from './context.ts';
 import { diagnose } from './diagnostic.ts';
 import { fieldPath, list, record, str, stringMap, type JsonRecord } from './json.ts';
-import { podTemplateOf, type PodTemplate } from './pod-templates.ts';
 import { podReferences, type PodReference, type ReferencedKind } from './pod-references.ts';
-
-interface Workload {
-  readonly o: SynthObject;
-  readonly template: PodTemplate;
-}
 
 const EXTERNAL_KEY: Readonly<Record<ReferencedKind, keyof EnvContext['external']>> = {
   ConfigMap: 'configMaps',
@@ -21,18 +15,19 @@ const EXTERNAL_KEY: Readonly<Record<ReferencedKind, keyof EnvContext['external']
 };
 
 export function checkReferences(ctx: EnvContext): Diagnostic[] {
-  const workloads: Workload[] = [];
-  for (const o of ctx.objects) {
-    const template = podTemplateOf(o.ref.group, o.object);
-    if (template) workloads.push({ o, template });
+  const byNamespace = new Map<string, Workload[]>();
+  for (const w of ctx.workloads) {
+    const list = byNamespace.get(w.o.ref.namespace) ?? [];
+    list.push(w);
+    byNamespace.set(w.o.ref.namespace, list);
   }
   const out: Diagnostic[] = [];
   for (const o of ctx.objects) {
-    if (o.ref.group === '' && o.ref.kind === 'Service') out.push(...checkService(o, workloads));
+    if (o.ref.group === '' && o.ref.kind === 'Service') out.push(...checkService(o, byNamespace.get(o.ref.namespace) ?? []));
     if (o.ref.group === 'networking.k8s.io' && o.ref.kind === 'Ingress') out.push(...checkIngress(ctx, o));
   }
-  const claims = statefulSetClaims(workloads);
-  for (const w of workloads) {
+  const claims = statefulSetClaims(ctx.workloads);
+  for (const w of ctx.workloads) {
     for (const ref of podReferences(w.o.object, w.template)) {
       const problem = missing(ctx, w.o.ref.namespace, ref, claims);
       if (problem) out.push(diagnose(w.o, { rule: 'missing-reference', ...problem }));
@@ -41,12 +36,12 @@ export function checkReferences(ctx: EnvContext): Diagnostic[] {
   return out;
 }
 
-function checkService(o: SynthObject, workloads: readonly Workload[]): Diagnostic[] {
+/** `inNamespace`: the workloads of the Service's namespace. */
+function checkService(o: SynthObject, inNamespace: readonly Workload[]): Diagnostic[] {
   const spec = record(o.object.spec);
   const selector = stringMap(spec?.selector);
   const pairs = Object.entries(selector);
   if (spec?.type === 'ExternalName' || pairs.length === 0) return [];
-  const inNamespace = workloads.filter((w) => w.o.ref.namespace === o.ref.namespace);
   if (inNamespace.some((w) => pairs.every(([k, v]) => w.template.labels[k] === v))) return [];
   const others = inNamespace.slice(0, 3).map((w) => `${w.o.ref.kind} ${w.o.ref.name} (${formatLabels(w.template.labels)})`);
   return [diagnose(o, {

@@ -4,7 +4,7 @@
 import { groupOf, isBuiltInGroup, versionOf } from '../kinds.ts';
 import type { Diagnostic, SynthObject } from '../types.ts';
 import type { EnvContext } from './context.ts';
-import { builtinSchema, knownVersions } from './builtin-schemas.ts';
+import { builtinSchema, knownVersions, type SchemaCheck } from './builtin-schemas.ts';
 import { customKinds, type CustomKind } from './crd-schemas.ts';
 import { diagnose } from './diagnostic.ts';
 import { modelOf, unknownFields, type UnknownField } from './field-tables.ts';
@@ -23,23 +23,21 @@ function checkObject(ctx: EnvContext, o: SynthObject, custom: ReadonlyMap<string
     return [diagnose(o, { rule: RULE, message: 'apiVersion and kind must be non-empty strings', hint: 'Set apiVersion and kind, e.g. apps/v1 and Deployment.' })];
   }
   const group = groupOf(apiVersion);
-  const customKind = custom.get(`${group}/${kind}`);
+  const customKind = custom.size > 0 ? custom.get(`${group}/${kind}`) : undefined;
   if (customKind) return checkCustom(o, customKind);
 
-  // kubernetes-models still has APIs that Kubernetes removed; client-node has a model only for served ones.
-  const check = builtinSchema(apiVersion, kind);
-  const model = check && modelOf(apiVersion, kind);
-  if (check && model) {
+  const builtin = builtinKind(apiVersion, kind);
+  if (builtin.check && builtin.model) {
     return [
-      ...describeSchemaErrors(check(o.object), o.object).map((p) => problem(o, p)),
-      ...unknownFields(o.object, model).map((f) => unknownField(o, f)),
+      ...describeSchemaErrors(builtin.check(o.object), o.object).map((p) => problem(o, p)),
+      ...unknownFields(o.object, builtin.model).map((f) => unknownField(o, f)),
     ];
   }
   if (isBuiltInGroup(group)) {
     const served = knownVersions(group, kind).map((v) => (group ? `${group}/${v}` : v)).filter((av) => modelOf(av, kind));
     return [diagnose(o, {
       rule: RULE,
-      message: check ? `removed API: ${apiVersion} ${kind} is no longer served by Kubernetes` : `unknown kind: ${apiVersion} ${kind} is not a Kubernetes API`,
+      message: builtin.check ? `removed API: ${apiVersion} ${kind} is no longer served by Kubernetes` : `unknown kind: ${apiVersion} ${kind} is not a Kubernetes API`,
       hint: served.length > 0 ? `Use apiVersion ${served.join(' or ')} for ${kind}.` : 'Check apiVersion and kind against `kubectl api-resources`.',
     })];
   }
@@ -49,6 +47,26 @@ function checkObject(ctx: EnvContext, o: SynthObject, custom: ReadonlyMap<string
     message: `unchecked: no CRD for ${group}/${kind} in the set`,
     hint: `Add the CustomResourceDefinition for ${kind} to an app of environment ${ctx.env.name} to have it checked against its schema.`,
   })];
+}
+
+interface BuiltinKind {
+  readonly check?: SchemaCheck;
+  readonly model?: string;
+}
+
+const builtinKinds = new Map<string, Map<string, BuiltinKind>>();
+
+// kubernetes-models still has APIs that Kubernetes removed; client-node has a model only for served ones.
+function builtinKind(apiVersion: string, kind: string): BuiltinKind {
+  let byKind = builtinKinds.get(apiVersion);
+  if (!byKind) builtinKinds.set(apiVersion, (byKind = new Map()));
+  let found = byKind.get(kind);
+  if (!found) {
+    const check = builtinSchema(apiVersion, kind);
+    found = { check, model: check && modelOf(apiVersion, kind) };
+    byKind.set(kind, found);
+  }
+  return found;
 }
 
 function checkCustom(o: SynthObject, custom: CustomKind): Diagnostic[] {
