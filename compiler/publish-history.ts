@@ -38,9 +38,12 @@ export async function history(options: HistoryOptions): Promise<RenderLogEntry[]
 /** One line per rendered commit: rendered sha, date, source sha and branch, source subject. */
 export function formatHistory(entries: readonly RenderLogEntry[]): string {
   if (entries.length === 0) return 'no rendered commits\n';
-  const rows = entries.map((e) => {
-    const source = e.sourceCommit ? `${e.sourceCommit.slice(0, 7)} (${e.sourceBranch || '?'})` : '(no Source-Commit)';
-    return `${e.sha.slice(0, 7)}  ${e.date}  ${source}  ${e.subject.replace(/^render [0-9a-f]+: /, '')}`;
-  });
-  return `rendered  date                       source          subject\n${rows.join('\n')}\n`;
+  const rows = [['rendered', 'date', 'source', 'subject'], ...entries.map((e) => [
+    e.sha.slice(0, 7),
+    e.date,
+    e.sourceCommit ? `${e.sourceCommit.slice(0, 7)} (${e.sourceBranch || '?'})` : '(no Source-Commit)',
+    e.subject.replace(/^render [0-9a-f]+: /, ''),
+  ])];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join('  ')).join('\n') + '\n';
 }

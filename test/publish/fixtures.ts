@@ -2,6 +2,7 @@
 // cdk8s resolve) that are their own git repositories, bare remotes, and a git daemon on 127.0.0.1.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -127,4 +128,45 @@ export async function startDaemon(baseDir: string): Promise<{ url(repo: string):
     await new Promise((r) => setTimeout(r, 50));
   }
   return { url: (repo) => `git://127.0.0.1:${port}/${repo}` };
+}
+
+/**
+ * `git http-backend` behind a Node HTTP server on 127.0.0.1 that wants Basic auth with `user` and
+ * `password`; returns http:// URLs without credentials.
+ */
+export async function startHttpGit(baseDir: string, user: string, password: string): Promise<{ url(repo: string): string }> {
+  const expected = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const server = createHttpServer((req, res) => {
+    if (req.headers.authorization !== expected) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const cgi = spawn('git', ['http-backend'], {
+      env: {
+        ...process.env, GIT_PROJECT_ROOT: baseDir, GIT_HTTP_EXPORT_ALL: '1', REMOTE_USER: user, REMOTE_ADDR: '127.0.0.1',
+        REQUEST_METHOD: req.method, PATH_INFO: url.pathname, QUERY_STRING: url.search.slice(1),
+        CONTENT_TYPE: req.headers['content-type'] ?? '', HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
+        GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
+      },
+    });
+    req.pipe(cgi.stdin);
+    // CGI answer: headers (Status: among them), a blank line, then the body.
+    let head = Buffer.alloc(0);
+    cgi.stdout.on('data', function onData(chunk: Buffer) {
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      cgi.stdout.off('data', onData);
+      const headers = head.subarray(0, end).toString().split('\r\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]);
+      const status = Number(headers.find(([k]) => k.toLowerCase() === 'status')?.[1].split(' ')[0] ?? 200);
+      res.writeHead(status, Object.fromEntries(headers.filter(([k]) => k.toLowerCase() !== 'status')));
+      res.write(head.subarray(end + 4));
+      cgi.stdout.pipe(res);
+    });
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  cleanups.push(() => server.close());
+  const { port } = server.address() as { port: number };
+  return { url: (repo) => `http://127.0.0.1:${port}/${repo}` };
 }

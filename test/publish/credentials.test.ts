@@ -1,0 +1,53 @@
+// Publishing over HTTP with credentials from the remote URL or from git's config; credentials never
+// show in results, progress lines or errors.
+import { afterAll, describe, expect, it } from 'vitest';
+import { dirname } from 'node:path';
+import { GitError } from '../../compiler/errors.ts';
+import { history } from '../../compiler/publish-history.ts';
+import { publish } from '../../compiler/publish.ts';
+import { redactCredentials } from '../../compiler/rendered-branch.ts';
+import { cleanUp, configMapApp, createBareRemote, createProject, git, startHttpGit } from './fixtures.ts';
+
+afterAll(cleanUp);
+
+const SECRET = 's3cret-t0ken';
+
+describe('credentials', async () => {
+  const remote = createBareRemote();
+  const http = await startHttpGit(dirname(remote), 'ci', SECRET);
+  const plainUrl = http.url('rendered.git');
+  const urlWith = (password: string) => plainUrl.replace('http://', `http://ci:${password}@`);
+
+  it('publishes over HTTP with the credentials in the remote URL, and shows the URL without them', async () => {
+    const project = createProject({ alpha: configMapApp('alpha', 'one') });
+    const lines: string[] = [];
+    const result = await publish({ root: project.dir, remote: urlWith(SECRET), typecheck: false, onProgress: (m) => lines.push(m), onWarning: (m) => lines.push(m) });
+    expect(result.outcome).toBe('published');
+    expect(git(remote, 'rev-parse', 'rendered')).toBe(result.head);
+    expect(JSON.stringify({ ...result, changes: [...result.changes] }) + lines.join('\n')).not.toContain(SECRET);
+    expect(result.remote).toBe(`http://***@${plainUrl.slice('http://'.length)}`);
+    expect((await history({ root: project.dir, remote: urlWith(SECRET) }))[0].sha).toBe(result.head);
+  });
+
+  it("publishes with credentials from git's config (http.extraHeader, as actions/checkout sets it)", async () => {
+    const ownRemote = createBareRemote();
+    const ownUrl = (await startHttpGit(dirname(ownRemote), 'ci', SECRET)).url('rendered.git');
+    const project = createProject({ alpha: configMapApp('alpha', 'one') }, ownUrl);
+    git(project.dir, 'config', 'http.extraHeader', `Authorization: Basic ${Buffer.from(`ci:${SECRET}`).toString('base64')}`);
+    const result = await publish({ root: project.dir, typecheck: false });
+    expect(result.outcome).toBe('published');
+    expect(git(ownRemote, 'rev-parse', 'rendered')).toBe(result.head);
+  });
+
+  it('keeps a wrong password out of the error', async () => {
+    const project = createProject({ alpha: configMapApp('alpha', 'one') });
+    const error = await publish({ root: project.dir, remote: urlWith('wrong-pa55word'), typecheck: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitError);
+    expect(String((error as GitError).message) + JSON.stringify((error as GitError).subject)).not.toContain('wrong-pa55word');
+  });
+
+  it('redacts user info in any URL', () => {
+    expect(redactCredentials("fatal: unable to access 'https://x-access-token:ghs_abc@github.com/o/r.git/': 403")).toBe("fatal: unable to access 'https://***@github.com/o/r.git/': 403");
+    expect(redactCredentials('ssh://deploy@git.example.com:2222/r.git and git@github.com:o/r.git')).toBe('ssh://***@git.example.com:2222/r.git and git@github.com:o/r.git');
+  });
+});
