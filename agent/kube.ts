@@ -1,0 +1,104 @@
+// The agent's thin adapter over the Kubernetes API (@kubernetes/client-node): server-side apply,
+// list, read and delete of any kind, with every request counted and every error made a
+// ClusterError that names the object and carries the server's reason.
+import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { ClusterError } from '../compiler/errors.ts';
+import { formatRef, refOf } from '../compiler/kinds.ts';
+import { FIELD_MANAGER } from './labels.ts';
+import type { K8sObject, ObjectRef } from './types.ts';
+
+export interface RequestCounts {
+  requests: number;
+  writes: number;
+}
+
+/** What the server said when it refused a request. */
+export interface ServerRefusal {
+  readonly status: number; // HTTP status, 0 when the server was not reached
+  readonly reason: string; // e.g. 'NotFound', 'Invalid', 'Conflict'
+  readonly message: string;
+}
+
+export class KubeClient {
+  readonly counts: RequestCounts = { requests: 0, writes: 0 };
+  private api: KubernetesObjectApi;
+
+  constructor(private readonly kubeConfig: KubeConfig, private readonly fieldManager = FIELD_MANAGER) {
+    this.api = KubernetesObjectApi.makeApiClient(kubeConfig);
+  }
+
+  /** Forgets cached API discovery, e.g. after new CRDs were established. */
+  refreshDiscovery(): void {
+    this.api = KubernetesObjectApi.makeApiClient(this.kubeConfig);
+  }
+
+  /** Server-side apply (or its dry run); returns the object as the server stored it. */
+  async apply(object: K8sObject, options: { dryRun?: boolean; force?: boolean } = {}): Promise<K8sObject> {
+    return this.call(object, !options.dryRun, () =>
+      this.api.patch(object, undefined, options.dryRun ? 'All' : undefined, this.fieldManager, options.force ?? true, PatchStrategy.ServerSideApply));
+  }
+
+  async delete(ref: ObjectRef & { apiVersion: string }, propagationPolicy: string): Promise<void> {
+    const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace || undefined } };
+    try {
+      await this.call(header, true, () => this.api.delete(header, undefined, undefined, undefined, undefined, propagationPolicy));
+    } catch (error) {
+      if (refusalOf(error)?.status !== 404) throw error; // already gone is fine
+    }
+  }
+
+  async read(apiVersion: string, kind: string, namespace: string, name: string): Promise<K8sObject | undefined> {
+    const header = { apiVersion, kind, metadata: { name, namespace: namespace || undefined } };
+    try {
+      return await this.call(header, false, () => this.api.read(header));
+    } catch (error) {
+      if (refusalOf(error)?.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** All objects of a kind (in one namespace, or everywhere), optionally by label selector; pages through large lists. */
+  async list(apiVersion: string, kind: string, options: { namespace?: string; labelSelector?: string } = {}): Promise<K8sObject[]> {
+    const items: K8sObject[] = [];
+    let continueToken: string | undefined;
+    do {
+      this.counts.requests++;
+      const page = await this.api.list(apiVersion, kind, options.namespace, undefined, undefined, undefined, undefined, options.labelSelector, 1000, continueToken)
+        .catch((error: unknown) => { throw clusterError(error, `list ${kind} (${apiVersion})`); });
+      items.push(...(page.items as unknown as K8sObject[]).map((o) => ({ ...plain(o), apiVersion, kind })));
+      continueToken = page.metadata?._continue || undefined;
+    } while (continueToken);
+    return items;
+  }
+
+  private async call(object: { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string } }, write: boolean, request: () => Promise<unknown>): Promise<K8sObject> {
+    this.counts.requests++;
+    if (write) this.counts.writes++;
+    try {
+      return plain(await request());
+    } catch (error) {
+      throw clusterError(error, formatRef(refOf(object as K8sObject)));
+    }
+  }
+}
+
+/** The client returns model class instances (with Date fields); the agent works on plain JSON. */
+function plain(value: unknown): K8sObject {
+  return JSON.parse(JSON.stringify(value)) as K8sObject;
+}
+
+export function refusalOf(error: unknown): ServerRefusal | undefined {
+  if (error instanceof ClusterError) return (error.cause as { refusal?: ServerRefusal } | undefined)?.refusal;
+  const e = error as { code?: number; body?: unknown; message?: string };
+  if (typeof e?.code !== 'number') return undefined;
+  let body: { reason?: string; message?: string } = {};
+  try {
+    body = typeof e.body === 'string' ? JSON.parse(e.body) : (e.body as typeof body) ?? {};
+  } catch { /* not JSON */ }
+  return { status: e.code, reason: body.reason ?? '', message: body.message ?? e.message ?? 'request failed' };
+}
+
+function clusterError(error: unknown, about: string): ClusterError {
+  const refusal = refusalOf(error) ?? { status: 0, reason: 'Unreachable', message: (error as Error)?.message ?? String(error) };
+  return new ClusterError(`${about}: ${refusal.message}`, { object: about }, { cause: { refusal } });
+}

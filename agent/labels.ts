@@ -1,0 +1,16 @@
+// The labels and annotations through which the agent marks and reads the objects it manages.
+
+export const OWNER_APP = 'typed-gitops.dev/app';
+export const OWNER_ENV = 'typed-gitops.dev/env';
+/** `typed-gitops.dev/prune: disabled` keeps an object in the cluster when it leaves git. */
+export const PRUNE = 'typed-gitops.dev/prune';
+/** `typed-gitops.dev/sync-wave: "<int>"` orders objects within a stage (lower first). */
+export const SYNC_WAVE = 'typed-gitops.dev/sync-wave';
+/** `typed-gitops.dev/recreate: "true"` lets the agent delete and re-create an object on an immutable-field change. */
+export const RECREATE = 'typed-gitops.dev/recreate';
+
+export const FIELD_MANAGER = 'typed-gitops';
+
+export function ownerSelector(env: string): string {
+  return `${OWNER_ENV}=${env}`;
+}

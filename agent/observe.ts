@@ -1,0 +1,58 @@
+// Reads the live state the planner needs, with one list per kind rather than one request per object:
+// our own objects by owner label, plus, for desired objects we do not own yet, whether someone
+// else's object already stands in their place.
+import { refKey, refOf } from '../compiler/kinds.ts';
+import type { KubeClient } from './kube.ts';
+import { refusalOf } from './kube.ts';
+import { FIELD_MANAGER, OWNER_ENV, PRUNE } from './labels.ts';
+import { ownedHash } from './managed-fields.ts';
+import type { DesiredSet, Inventory, K8sObject, LiveObject } from './types.ts';
+
+export interface LiveState {
+  readonly objects: ReadonlyMap<string, LiveObject>;
+  readonly resourceVersions: ReadonlyMap<string, string>;
+}
+
+export async function observe(kube: KubeClient, desired: DesiredSet, inventory: Inventory): Promise<LiveState> {
+  const env = desired.revision.env;
+  const kinds = new Map<string, { apiVersion: string; kind: string }>();
+  for (const d of desired.objects) kinds.set(`${d.object.apiVersion}/${d.object.kind}`, { apiVersion: d.object.apiVersion, kind: d.object.kind });
+  for (const e of inventory.entries) kinds.set(`${e.apiVersion}/${e.ref.kind}`, { apiVersion: e.apiVersion, kind: e.ref.kind });
+
+  const objects = new Map<string, LiveObject>();
+  const resourceVersions = new Map<string, string>();
+  const add = (o: K8sObject) => {
+    const ref = refOf(o);
+    const key = refKey(ref);
+    const owned = o.metadata.labels?.[OWNER_ENV] === env;
+    objects.set(key, { ref, owned, ownedHash: owned ? ownedHash(o, FIELD_MANAGER) : undefined, skipPrune: o.metadata.annotations?.[PRUNE] === 'disabled' });
+    resourceVersions.set(key, String(o.metadata.resourceVersion ?? ''));
+  };
+
+  for (const { apiVersion, kind } of kinds.values()) {
+    for (const o of await listIfServed(kube, apiVersion, kind, { labelSelector: `${OWNER_ENV}=${env}` })) add(o);
+  }
+  // Desired objects we don't own: look for a namesake per kind and namespace (one list each).
+  const strangers = new Map<string, { apiVersion: string; kind: string; namespace: string }>();
+  for (const d of desired.objects) {
+    if (!objects.has(refKey(d.ref))) strangers.set(`${d.object.apiVersion}/${d.object.kind}/${d.ref.namespace}`, { apiVersion: d.object.apiVersion, kind: d.object.kind, namespace: d.ref.namespace });
+  }
+  const wanted = new Set(desired.objects.map((d) => refKey(d.ref)));
+  for (const { apiVersion, kind, namespace } of strangers.values()) {
+    for (const o of await listIfServed(kube, apiVersion, kind, { namespace: namespace || undefined })) {
+      if (wanted.has(refKey(refOf(o))) && !objects.has(refKey(refOf(o)))) add(o);
+    }
+  }
+  return { objects, resourceVersions };
+}
+
+/** A kind whose CRD is not installed (yet, or any more) has no objects; a namespace that does not exist neither. */
+async function listIfServed(kube: KubeClient, apiVersion: string, kind: string, options: { namespace?: string; labelSelector?: string }): Promise<K8sObject[]> {
+  try {
+    return await kube.list(apiVersion, kind, options);
+  } catch (error) {
+    const status = refusalOf(error)?.status;
+    if (status === 404 || /Unrecognized API version and kind|resource .* not found/i.test((error as Error).message)) return [];
+    throw error;
+  }
+}

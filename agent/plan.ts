@@ -1,0 +1,56 @@
+// Decides what a reconcile does, from the desired set, the inventory of what we applied last time
+// and the live state of those objects. Pure: no I/O, so every rule is tested without a cluster.
+import { formatRef, refKey } from '../compiler/kinds.ts';
+import { compareForApply, stageOf } from './order.ts';
+import type { DesiredSet, Inventory, LiveObject, Plan, PlanStep } from './types.ts';
+
+export interface PlanOptions {
+  /** Delete objects that left git. */
+  readonly prune: boolean;
+  /** Allow a revision with no objects to prune a non-empty inventory. */
+  readonly allowEmpty: boolean;
+}
+
+type Step<K extends PlanStep['op']> = Extract<PlanStep, { op: K }>;
+
+export function plan(desired: DesiredSet, inventory: Inventory, live: ReadonlyMap<string, LiveObject>, options: PlanOptions): Plan {
+  const env = desired.revision.env;
+  if (desired.objects.length === 0 && inventory.entries.length > 0 && !options.allowEmpty) {
+    return {
+      apply: [], unchanged: [], prune: [], skip: [],
+      refusal: `revision ${desired.revision.commit.slice(0, 12)} has no objects for environment ${env} while ${inventory.entries.length} are applied; ` +
+        'refusing to prune everything (set agent.allowEmpty in gitops.config.ts if that is what you want)',
+    };
+  }
+  const entries = new Map(inventory.entries.map((e) => [refKey(e.ref), e]));
+  const apply: Step<'apply'>[] = [], unchanged: Step<'unchanged'>[] = [], prune: Step<'prune'>[] = [], skip: Step<'skip'>[] = [];
+
+  for (const d of desired.objects) {
+    const key = refKey(d.ref);
+    const current = live.get(key);
+    const entry = entries.get(key);
+    if (current && !current.owned) {
+      skip.push({ op: 'skip', ref: d.ref, reason: `${formatRef(d.ref)} already exists and is not managed by typed-gitops for ${env}; not applying over it (delete it, or label it typed-gitops.dev/env=${env} to adopt it)` });
+    } else if (current && entry && entry.desiredHash === d.hash && current.ownedHash === entry.appliedHash) {
+      unchanged.push({ op: 'unchanged', desired: d, entry });
+    } else {
+      apply.push({ op: 'apply', desired: d, exists: current !== undefined, stage: stageOf(d.ref.kind) });
+    }
+  }
+
+  const wanted = new Set(desired.objects.map((d) => refKey(d.ref)));
+  for (const entry of inventory.entries) {
+    const key = refKey(entry.ref);
+    if (wanted.has(key)) continue;
+    const current = live.get(key);
+    if (!current) continue; // already gone
+    if (!options.prune) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git, but pruning is off' });
+    else if (!current.owned) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git, but no longer carries our owner labels; not deleting it' });
+    else if (current.skipPrune) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git, but is annotated typed-gitops.dev/prune: disabled' });
+    else prune.push({ op: 'prune', entry });
+  }
+
+  apply.sort((a, b) => compareForApply(a.desired, b.desired));
+  prune.sort((a, b) => compareForApply(b.entry, a.entry));
+  return { apply, unchanged, prune, skip };
+}

@@ -1,0 +1,244 @@
+// One reconcile of one environment: Revision -> DesiredSet -> Plan -> (dry run, apply, prune)
+// -> ReconcileResult, with the inventory saved and the status published. The decisions are in
+// plan.ts; this module only carries them out, in order, against the API server.
+import type { KubeConfig } from '@kubernetes/client-node';
+import pLimit from 'p-limit';
+import { formatError } from '../compiler/errors.ts';
+import { formatRef, refKey } from '../compiler/kinds.ts';
+import { desiredSet } from './desired.ts';
+import { ensureNamespace, loadInventory, saveInventory } from './inventory.ts';
+import { KubeClient, refusalOf } from './kube.ts';
+import { FIELD_MANAGER, RECREATE } from './labels.ts';
+import { ownedHash } from './managed-fields.ts';
+import { observe, type LiveState } from './observe.ts';
+import { waveOf } from './order.ts';
+import { plan } from './plan.ts';
+import { publishStatus, summarize } from './status.ts';
+import type { Change, DesiredObject, DesiredSet, Inventory, InventoryEntry, Plan, ReconcileResult, Revision } from './types.ts';
+
+/** The subset of a pino logger the reconciler uses. */
+export interface ReconcileLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface ReconcilerOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly env: string;
+  /** The agent's namespace, for the inventory and status objects. */
+  readonly namespace: string;
+  readonly prune: boolean;
+  readonly allowEmpty: boolean;
+  /** Take over fields other managers own (server-side apply force). */
+  readonly force: boolean;
+  readonly log: ReconcileLogger;
+  /** How pruned objects' dependents go. @default 'Background' */
+  readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  /** Requests in flight at once within a stage. @default 8 */
+  readonly concurrency?: number;
+  /** How long to wait for CRDs to be Established and recreated objects to be gone. @default 60 s */
+  readonly waitTimeoutMs?: number;
+}
+
+export interface Reconciler {
+  readonly kube: KubeClient;
+  reconcile(revision: Revision): Promise<ReconcileResult>;
+  /** Records that the source could not be read; the cluster stays as last applied. */
+  reportSourceError(error: unknown): Promise<void>;
+}
+
+type ApplyStep = Plan['apply'][number];
+
+export function createReconciler(options: ReconcilerOptions): Reconciler {
+  const kube = new KubeClient(options.kubeConfig);
+  const limit = pLimit(options.concurrency ?? 8);
+  const waitMs = options.waitTimeoutMs ?? 60_000;
+  let namespaceReady = false;
+  let lastPublished = '';
+  let lastRevision: string | undefined;
+
+  async function reconcile(revision: Revision): Promise<ReconcileResult> {
+    const startedAt = new Date();
+    const changes: Change[] = [];
+    const errors: string[] = [];
+    try {
+      if (!namespaceReady) { await ensureNamespace(kube, options.namespace); namespaceReady = true; }
+      const desired = desiredSet(revision);
+      const inventory = await loadInventory(kube, options.namespace, options.env);
+      const live = await observe(kube, desired, inventory);
+      const steps = plan(desired, inventory, live.objects, { prune: options.prune, allowEmpty: options.allowEmpty });
+      if (steps.refusal) {
+        errors.push(steps.refusal);
+      } else {
+        await carryOut(desired, inventory, live, steps, changes, errors);
+      }
+    } catch (error) {
+      errors.push(formatError(error));
+    }
+    const result: ReconcileResult = {
+      env: options.env,
+      revision: revision.commit,
+      sourceCommit: revision.sourceCommit,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      changes,
+      errors,
+      ok: errors.length === 0 && !changes.some((c) => c.action === 'failed'),
+    };
+    lastRevision = revision.commit;
+    await publish(result);
+    return result;
+  }
+
+  async function carryOut(desired: DesiredSet, previous: Inventory, live: LiveState, steps: Plan, changes: Change[], errors: string[]) {
+    for (const s of steps.skip) changes.push({ ref: s.ref, action: 'skipped', reason: s.reason });
+
+    const rejected = await dryRun(desired, steps.apply);
+    if (rejected.length > 0) {
+      changes.push(...rejected);
+      errors.push(`the server rejected ${rejected.length} object(s) in a dry run; nothing was changed`);
+      return;
+    }
+
+    // Record intent first: an agent killed mid-sync still knows every object it may have created.
+    const entries = new Map(previous.entries.map((e) => [refKey(e.ref), e]));
+    const fresh = steps.apply.filter((s) => !entries.has(refKey(s.desired.ref)));
+    for (const s of fresh) entries.set(refKey(s.desired.ref), entryFor(s.desired, '', ''));
+    if (fresh.length > 0) await saveInventory(kube, options.namespace, { env: options.env, revision: desired.revision.commit, entries: [...entries.values()] });
+
+    for (const group of applyGroups(steps.apply)) {
+      changes.push(...await Promise.all(group.map((s) => limit(() => applyOne(s, live, entries)))));
+      const crds = group.filter((s) => s.desired.ref.kind === 'CustomResourceDefinition');
+      if (crds.length > 0) {
+        await Promise.all(crds.map((s) => waitForEstablished(s.desired.ref.name)));
+        kube.refreshDiscovery();
+      }
+    }
+    for (const s of steps.unchanged) changes.push({ ref: s.desired.ref, action: 'unchanged' });
+
+    const failed = changes.filter((c) => c.action === 'failed').length;
+    for (const s of steps.prune) {
+      const key = refKey(s.entry.ref);
+      if (failed > 0) {
+        changes.push({ ref: s.entry.ref, action: 'skipped', reason: `not pruned: ${failed} object(s) failed to apply` });
+        continue;
+      }
+      try {
+        await kube.delete({ ...s.entry.ref, apiVersion: s.entry.apiVersion }, options.propagationPolicy ?? 'Background');
+        entries.delete(key);
+        changes.push({ ref: s.entry.ref, action: 'pruned' });
+      } catch (error) {
+        changes.push({ ref: s.entry.ref, action: 'failed', reason: `prune failed: ${(error as Error).message}` });
+      }
+    }
+    // Objects annotated to stay, or taken over by someone else, are no longer ours to track.
+    for (const s of steps.skip) if (/annotated|owner labels/.test(s.reason)) entries.delete(refKey(s.ref));
+    const next: Inventory = { env: options.env, revision: desired.revision.commit, entries: [...entries.values()] };
+    if (JSON.stringify(next) !== JSON.stringify(previous)) await saveInventory(kube, options.namespace, next); // steady state: no write
+  }
+
+  /** Dry-runs every object; objects that can only be checked after stage 0 (new namespace or CRD) are let through. */
+  async function dryRun(desired: DesiredSet, steps: readonly ApplyStep[]): Promise<Change[]> {
+    const newNamespaces = new Set(steps.filter((s) => s.desired.ref.kind === 'Namespace').map((s) => s.desired.ref.name));
+    const newKinds = new Set(desired.objects.filter((d) => d.ref.kind === 'CustomResourceDefinition').map((d) => {
+      const spec = d.object.spec as { group?: string; names?: { kind?: string } };
+      return `${spec.group}/${spec.names?.kind}`;
+    }));
+    const results = await Promise.all(steps.map((s) => limit(async (): Promise<Change | undefined> => {
+      try {
+        await kube.apply(s.desired.object, { dryRun: true, force: options.force });
+        return undefined;
+      } catch (error) {
+        const refusal = refusalOf(error);
+        const deferred = (refusal?.status === 404 && newNamespaces.has(s.desired.ref.namespace)) ||
+          (newKinds.has(`${s.desired.ref.group}/${s.desired.ref.kind}`) && (refusal === undefined || refusal.status === 404 || refusal.reason === 'Unreachable'));
+        return deferred ? undefined : { ref: s.desired.ref, action: 'failed', reason: `${s.desired.file}: ${refusal?.message ?? (error as Error).message}` };
+      }
+    })));
+    return results.filter((c): c is Change => c !== undefined);
+  }
+
+  async function applyOne(step: ApplyStep, live: LiveState, entries: Map<string, InventoryEntry>): Promise<Change> {
+    const { desired } = step;
+    const key = refKey(desired.ref);
+    try {
+      const saved = await kube.apply(desired.object, { force: options.force });
+      entries.set(key, entryFor(desired, desired.hash, ownedHash(saved, FIELD_MANAGER) ?? ''));
+      if (!step.exists) return { ref: desired.ref, action: 'created' };
+      const unchanged = live.resourceVersions.get(key) === String(saved.metadata.resourceVersion);
+      return { ref: desired.ref, action: unchanged ? 'unchanged' : 'configured' };
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (refusal?.status === 422 && /immutable/i.test(refusal.message)) return recreate(desired, refusal.message, entries);
+      if (!step.exists && entries.get(key)?.desiredHash === '') entries.delete(key);
+      return { ref: desired.ref, action: 'failed', reason: `${desired.file}: ${refusal?.message ?? (error as Error).message}` };
+    }
+  }
+
+  async function recreate(desired: DesiredObject, message: string, entries: Map<string, InventoryEntry>): Promise<Change> {
+    if (desired.object.metadata.annotations?.[RECREATE] !== 'true') {
+      return { ref: desired.ref, action: 'failed', reason: `${desired.file}: an immutable field changed (${message}); annotate the object ${RECREATE}: "true" to let the agent delete and re-create it` };
+    }
+    await kube.delete({ ...desired.ref, apiVersion: desired.object.apiVersion }, 'Foreground');
+    await waitFor(async () => !(await kube.read(desired.object.apiVersion, desired.ref.kind, desired.ref.namespace, desired.ref.name)), `${formatRef(desired.ref)} to be deleted`);
+    const saved = await kube.apply(desired.object, { force: options.force });
+    entries.set(refKey(desired.ref), entryFor(desired, desired.hash, ownedHash(saved, FIELD_MANAGER) ?? ''));
+    return { ref: desired.ref, action: 'configured', reason: 'deleted and re-created: an immutable field changed' };
+  }
+
+  async function waitForEstablished(name: string) {
+    await waitFor(async () => {
+      const crd = await kube.read('apiextensions.k8s.io/v1', 'CustomResourceDefinition', '', name);
+      const conditions = ((crd?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions) ?? [];
+      return conditions.some((c) => c.type === 'Established' && c.status === 'True');
+    }, `CustomResourceDefinition ${name} to be Established`);
+  }
+
+  async function waitFor(check: () => Promise<boolean>, what: string) {
+    const deadline = Date.now() + waitMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${waitMs / 1000} s waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Status is written only when it says something new, so steady state costs no writes. */
+  async function publish(result: ReconcileResult) {
+    const fingerprint = JSON.stringify([result.revision, result.ok, result.errors, result.changes.filter((c) => c.action !== 'unchanged')]);
+    const level = result.ok ? 'info' : 'error';
+    options.log[level]({ result: { ...result, changes: result.changes.filter((c) => c.action !== 'unchanged') } }, summarize(result));
+    if (fingerprint === lastPublished) return;
+    try {
+      await publishStatus(kube, options.namespace, result);
+      lastPublished = fingerprint;
+    } catch (error) {
+      options.log.warn({ err: formatError(error) }, 'could not write the status object');
+    }
+  }
+
+  async function reportSourceError(error: unknown) {
+    await publish({
+      env: options.env, revision: lastRevision, startedAt: new Date().toISOString(), durationMs: 0,
+      changes: [], errors: [`source: ${formatError(error)}; the cluster stays as last applied`], ok: false,
+    });
+  }
+
+  return { kube, reconcile, reportSourceError };
+}
+
+function entryFor(d: DesiredObject, desiredHash: string, appliedHash: string): InventoryEntry {
+  return { ref: d.ref, apiVersion: d.object.apiVersion, app: d.app, desiredHash, appliedHash };
+}
+
+/** Apply steps grouped by stage and wave, in order; each group is applied concurrently. */
+function applyGroups(steps: readonly ApplyStep[]): ApplyStep[][] {
+  const groups: ApplyStep[][] = [];
+  let current = '';
+  for (const s of steps) {
+    const key = `${s.stage}:${waveOf(s.desired.object)}`;
+    if (key !== current) { groups.push([]); current = key; }
+    groups[groups.length - 1].push(s);
+  }
+  return groups;
+}

@@ -1,0 +1,86 @@
+// The plain-data types that flow through the agent:
+// Revision -> DesiredSet -> Plan -> ChangeSet -> ReconcileResult, with the Inventory saved between runs.
+import type { K8sObject, ObjectRef } from '../compiler/types.ts';
+
+export type { K8sObject, ObjectRef };
+
+/** A rendered commit and the files of one environment in it (paths relative to `<env>/`). */
+export interface Revision {
+  readonly commit: string;
+  readonly sourceCommit?: string; // from the commit's Source-Commit trailer
+  readonly env: string;
+  readonly files: ReadonlyMap<string, string>;
+}
+
+/** One object to apply: the rendered object plus our owner labels, with the hash of exactly that. */
+export interface DesiredObject {
+  readonly ref: ObjectRef;
+  readonly object: K8sObject;
+  readonly app: string;
+  readonly file: string; // '<env>/<app>/<ns>/<kind>-<name>.yaml'
+  readonly hash: string; // sha256 of the object as it will be sent
+}
+
+export interface DesiredSet {
+  readonly revision: Revision;
+  readonly objects: readonly DesiredObject[];
+}
+
+/** What we applied last time, per object; kept in the cluster between runs. */
+export interface InventoryEntry {
+  readonly ref: ObjectRef;
+  readonly apiVersion: string;
+  readonly app: string;
+  readonly desiredHash: string; // hash of the desired object we sent
+  readonly appliedHash: string; // hash of our fields in the server's answer (see managed-fields.ts)
+}
+
+export interface Inventory {
+  readonly env: string;
+  readonly revision?: string;
+  readonly entries: readonly InventoryEntry[];
+}
+
+/** The live state of one object the plan needs. */
+export interface LiveObject {
+  readonly ref: ObjectRef;
+  readonly owned: boolean; // carries our owner labels for this environment
+  readonly ownedHash?: string; // hash of the fields our field manager owns, as they are now
+  readonly skipPrune: boolean; // annotated typed-gitops.dev/prune: disabled
+}
+
+export type Action = 'created' | 'configured' | 'unchanged' | 'pruned' | 'skipped' | 'failed';
+
+export type PlanStep =
+  | { readonly op: 'apply'; readonly desired: DesiredObject; readonly exists: boolean; readonly stage: number }
+  | { readonly op: 'unchanged'; readonly desired: DesiredObject; readonly entry: InventoryEntry }
+  | { readonly op: 'prune'; readonly entry: InventoryEntry }
+  | { readonly op: 'skip'; readonly ref: ObjectRef; readonly reason: string };
+
+export interface Plan {
+  /** Applies in order (stage, wave, kind, namespace, name), grouped in stages. */
+  readonly apply: readonly Extract<PlanStep, { op: 'apply' }>[];
+  readonly unchanged: readonly Extract<PlanStep, { op: 'unchanged' }>[];
+  /** Prunes in reverse apply order. */
+  readonly prune: readonly Extract<PlanStep, { op: 'prune' }>[];
+  readonly skip: readonly Extract<PlanStep, { op: 'skip' }>[];
+  /** Set when the whole revision must not be synced, with why. */
+  readonly refusal?: string;
+}
+
+export interface Change {
+  readonly ref: ObjectRef;
+  readonly action: Action;
+  readonly reason?: string;
+}
+
+export interface ReconcileResult {
+  readonly env: string;
+  readonly revision?: string;
+  readonly sourceCommit?: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly changes: readonly Change[];
+  readonly errors: readonly string[];
+  readonly ok: boolean;
+}
