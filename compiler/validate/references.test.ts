@@ -22,7 +22,7 @@ describe('service-selects-nothing', () => {
       rule: 'service-selects-nothing', env: 'dev', app: 'web', object: 'Service shop/web',
       message: 'spec.selector app=webapp matches no pod template in namespace shop',
     });
-    expect(error?.hint).toContain('Deployment web (app=web)');
+    expect(error?.hint).toBe('Fix spec.selector or the pod labels; pod templates there: Deployment web has app=web.');
   });
 
   it('does not look into other namespaces', () => {
