@@ -1,0 +1,157 @@
+// The agent's source against real git: a bare repo by path and a git daemon on 127.0.0.1.
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GitError } from '../../compiler/errors.ts';
+import { openSource } from '../../agent/source.ts';
+import { cleanUp as cleanUpHttp, startHttpGit } from '../publish/fixtures.ts';
+import { cleanUp, freePort, git, renderedRemote, startDaemon, tempDir } from './fixtures.ts';
+
+afterAll(() => { cleanUp(); cleanUpHttp(); });
+
+const DEV_WEB = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: demo\n';
+
+describe('source over a bare repo by path', () => {
+  it('fetches the first head, then only when the head moves, and reads <env>/ with the trailer', async () => {
+    const remote = renderedRemote();
+    const first = remote.commit({ 'dev/web/demo/ConfigMap-web.yaml': DEV_WEB, 'prod/web/demo/ConfigMap-web.yaml': 'x: 1\n', 'README.md': 'rendered\n' }, 'a'.repeat(40));
+    const source = openSource({ url: remote.path, branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
+
+    expect(await source.update()).toEqual({ commit: first, fetched: true });
+    expect(await source.update()).toEqual({ commit: first, fetched: false });
+
+    const revision = await source.revisionAt(first, 'dev');
+    expect(revision).toEqual({ commit: first, env: 'dev', sourceCommit: 'a'.repeat(40), files: new Map([['web/demo/ConfigMap-web.yaml', DEV_WEB]]) });
+
+    const second = remote.commit({ 'dev/web/demo/ConfigMap-web.yaml': null, 'dev/api/demo/ConfigMap-api.yaml': DEV_WEB.replace('web', 'api') });
+    expect(await source.remoteHead()).toBe(second);
+    expect(await source.update()).toEqual({ commit: second, fetched: true });
+    const next = await source.revisionAt(second, 'dev');
+    expect([...next.files.keys()]).toEqual(['api/demo/ConfigMap-api.yaml']);
+    expect(next.sourceCommit).toBeUndefined(); // no trailer on that commit
+    expect((await source.revisionAt(second, 'staging')).files.size).toBe(0);
+  });
+
+  it('keeps only the followed branch: no other refs, no objects of other branches', async () => {
+    const remote = renderedRemote();
+    const mainCommit = remote.commitMain();
+    const rendered = remote.commit({ 'dev/a.yaml': 'a: 1\n' });
+    const source = openSource({ url: remote.path, branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
+    await source.update();
+
+    expect(git(source.dir, 'for-each-ref', '--format=%(refname)')).toBe('refs/heads/rendered');
+    expect(git(source.dir, 'rev-parse', 'refs/heads/rendered')).toBe(rendered);
+    expect(() => git(source.dir, 'cat-file', '-e', mainCommit)).toThrow();
+    expect(git(source.dir, 'config', '--list')).not.toContain(remote.path); // the URL is not stored
+  });
+
+  it('follows a force-pushed (rolled back) head', async () => {
+    const remote = renderedRemote();
+    const first = remote.commit({ 'dev/a.yaml': 'a: 1\n' });
+    const source = openSource({ url: remote.path, branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
+    remote.commit({ 'dev/a.yaml': 'a: 2\n' });
+    await source.update();
+    git(remote.path, 'update-ref', 'refs/heads/rendered', first);
+    expect(await source.update()).toEqual({ commit: first, fetched: true });
+  });
+
+  it('accepts a path relative to the current folder', async () => {
+    const remote = renderedRemote();
+    const head = remote.commit({ 'dev/a.yaml': 'a: 1\n' });
+    const source = openSource({ url: relative(process.cwd(), remote.path), branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
+    expect((await source.update()).commit).toBe(head);
+  });
+
+  it('keeps its clone under $XDG_CACHE_HOME by URL and branch, the same for any credentials', () => {
+    const saved = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = '/tmp/xdg-test';
+    try {
+      const a = openSource({ url: 'https://user:one@git.example.com/r.git', branch: 'rendered' });
+      const b = openSource({ url: 'https://user:two@git.example.com/r.git', branch: 'rendered' });
+      const c = openSource({ url: 'https://git.example.com/r.git', branch: 'other' });
+      expect(a.dir).toMatch(/^\/tmp\/xdg-test\/typed-gitops\/agent\/[0-9a-f]{16}$/);
+      expect(b.dir).toBe(a.dir);
+      expect(c.dir).not.toBe(a.dir);
+      expect(a.remote).toBe('https://***@git.example.com/r.git');
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved;
+    }
+  });
+
+  it('reports a missing branch and a missing repo as GitError naming the remote', async () => {
+    const remote = renderedRemote();
+    remote.commitMain();
+    const noBranch = openSource({ url: remote.path, branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
+    await expect(noBranch.update()).rejects.toThrow(GitError);
+    await expect(noBranch.update()).rejects.toThrow(`remote '${remote.path}' has no branch 'rendered'`);
+
+    const missing = join(tempDir(), 'nothing-here.git');
+    const noRepo = openSource({ url: missing, branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
+    const error = await noRepo.update().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitError);
+    expect((error as GitError).message).toContain(missing);
+    expect((error as GitError).subject.hint).toMatch(/credentials/);
+  });
+
+  it('names an unknown commit as GitError with the commit and env', async () => {
+    const remote = renderedRemote();
+    remote.commit({ 'dev/a.yaml': 'a: 1\n' });
+    const source = openSource({ url: remote.path, branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
+    await source.update();
+    const error = await source.revisionAt('f'.repeat(40), 'dev').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitError);
+    expect((error as GitError).subject).toMatchObject({ commit: 'f'.repeat(40), env: 'dev' });
+  });
+});
+
+describe('source over git daemon', () => {
+  it('detects new commits and fetches them over git://', async () => {
+    const remote = renderedRemote();
+    const first = remote.commit({ 'dev/web/demo/ConfigMap-web.yaml': DEV_WEB }, 'b'.repeat(40));
+    remote.commitMain();
+    const daemon = await startDaemon(remote.baseDir);
+    const source = openSource({ url: daemon.url('remote.git'), branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
+
+    expect(await source.update()).toEqual({ commit: first, fetched: true });
+    expect((await source.revisionAt(first, 'dev')).sourceCommit).toBe('b'.repeat(40));
+    const second = remote.commit({ 'dev/extra/demo/ConfigMap-extra.yaml': DEV_WEB.replace('web', 'extra') });
+    expect(await source.update()).toEqual({ commit: second, fetched: true });
+    expect([...(await source.revisionAt(second, 'dev')).files.keys()].sort()).toEqual(['extra/demo/ConfigMap-extra.yaml', 'web/demo/ConfigMap-web.yaml']);
+    expect(git(source.dir, 'for-each-ref', '--format=%(refname)')).toBe('refs/heads/rendered');
+
+    await daemon.stop();
+    const error = await source.update().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitError);
+    expect((error as GitError).message).toContain(daemon.url('remote.git'));
+    // What was fetched stays readable while the remote is away.
+    expect((await source.revisionAt(second, 'dev')).files.size).toBe(2);
+  });
+
+  it('never shows the credentials of an unreachable remote', async () => {
+    const port = await freePort(); // nothing listens there
+    const source = openSource({ url: `http://agent:s3cr3t-token@127.0.0.1:${port}/remote.git`, branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
+    const error = await source.update().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitError);
+    const text = `${(error as GitError).message}\n${(error as GitError).subject.hint}\n${String((error as GitError).cause ?? '')}`;
+    expect(text).not.toContain('s3cr3t');
+    expect(text).toContain(`http://***@127.0.0.1:${port}/remote.git`);
+  });
+
+  it('fetches over http with credentials in the URL, and fails fast and redacted without or with wrong ones', async () => {
+    const remote = renderedRemote();
+    const head = remote.commit({ 'dev/a.yaml': 'a: 1\n' });
+    const http = await startHttpGit(remote.baseDir, 'agent', 'right-token');
+    const withToken = http.url('remote.git').replace('http://', 'http://agent:right-token@');
+    const source = openSource({ url: withToken, branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
+    expect(await source.update()).toEqual({ commit: head, fetched: true });
+    expect(git(source.dir, 'config', '--list')).not.toContain('right-token');
+
+    for (const url of [http.url('remote.git'), withToken.replace('right-token', 'wrong-token')]) {
+      const failing = openSource({ url, branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
+      const error = await failing.update().catch((e: unknown) => e); // no prompt: it must not hang
+      expect(error).toBeInstanceOf(GitError);
+      expect((error as GitError).message).not.toMatch(/token/);
+      expect((error as GitError).message).toContain(failing.remote);
+    }
+  });
+});
