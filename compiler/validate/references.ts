@@ -43,7 +43,7 @@ function checkService(o: SynthObject, inNamespace: readonly Workload[]): Diagnos
   const pairs = Object.entries(selector);
   if (spec?.type === 'ExternalName' || pairs.length === 0) return [];
   if (inNamespace.some((w) => pairs.every(([k, v]) => w.template.labels[k] === v))) return [];
-  // What the nearest pods carry under the selector's keys, to spot the typo.
+  // What the namespace's pods carry under the selector's keys, to spot the typo.
   const others = inNamespace.slice(0, 3).map((w) => {
     const shown = Object.fromEntries(pairs.filter(([k]) => k in w.template.labels).map(([k]) => [k, w.template.labels[k]!]));
     return `${w.o.ref.kind} ${w.o.ref.name} has ${Object.keys(shown).length > 0 ? formatLabels(shown) : 'none of these labels'}`;

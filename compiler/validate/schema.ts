@@ -12,6 +12,10 @@ import { describeSchemaErrors, type SchemaProblem } from './schema-errors.ts';
 
 const RULE = 'schema';
 
+// Watch mode passes the unchanged apps' SynthObjects again: a built-in kind's findings depend on
+// the object alone, so they are not computed twice.
+const builtinFindings = new WeakMap<SynthObject, Diagnostic[]>();
+
 export function checkSchemas(ctx: EnvContext): Diagnostic[] {
   const custom = customKinds(ctx.objects);
   return ctx.objects.flatMap((o) => checkObject(ctx, o, custom));
@@ -28,10 +32,15 @@ function checkObject(ctx: EnvContext, o: SynthObject, custom: ReadonlyMap<string
 
   const builtin = builtinKind(apiVersion, kind);
   if (builtin.check && builtin.model) {
-    return [
-      ...describeSchemaErrors(builtin.check(o.object), o.object).map((p) => problem(o, p)),
-      ...unknownFields(o.object, builtin.model).map((f) => unknownField(o, f)),
-    ];
+    let found = builtinFindings.get(o);
+    if (!found) {
+      found = [
+        ...describeSchemaErrors(builtin.check(o.object), o.object).map((p) => problem(o, p)),
+        ...unknownFields(o.object, builtin.model).map((f) => unknownField(o, f)),
+      ];
+      builtinFindings.set(o, found);
+    }
+    return found;
   }
   if (isBuiltInGroup(group)) {
     const served = knownVersions(group, kind).map((v) => (group ? `${group}/${v}` : v)).filter((av) => modelOf(av, kind));
