@@ -31,8 +31,7 @@ export function redactCredentials(text: string): string {
   return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s'"]+@/gi, '$1***@');
 }
 
-// Git inherits the environment, so credentials come from git's own config (credential helpers,
-// http.extraheader, GIT_CONFIG_*), GIT_ASKPASS, or ssh-agent/GIT_SSH_COMMAND.
+/** simple-git for local reads. It drops GIT_* variables from the environment, so talking to remotes goes through `network`. */
 function git(dir: string): SimpleGit {
   return simpleGit({ baseDir: dir });
 }
@@ -48,7 +47,7 @@ async function attempt<T>(what: string, run: () => Promise<T>, hint?: string): P
 
 interface RunResult { readonly code: number; readonly stdout: string; readonly stderr: string }
 
-/** Runs git where the exit code itself is the answer (is-ancestor, push) or stdin carries data. */
+/** Runs git with the whole environment, where the exit code is the answer (is-ancestor, push) or stdin carries data. */
 function run(dir: string, args: readonly string[], input?: Buffer): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd: dir });
@@ -61,6 +60,18 @@ function run(dir: string, args: readonly string[], input?: Buffer): Promise<RunR
     child.stdin.end(input);
   });
 }
+
+/**
+ * Runs a git command that talks to a remote, with the whole environment: credentials come from git's
+ * config (credential helpers, http.extraHeader), GIT_CONFIG_*, GIT_ASKPASS or ssh-agent/GIT_SSH_COMMAND.
+ */
+async function network(dir: string, args: readonly string[], what: string, hint: string): Promise<string> {
+  const result = await run(dir, args);
+  if (result.code !== 0) throw new GitError(redactCredentials(`${what}: ${result.stderr.trim()}`), { hint });
+  return result.stdout;
+}
+
+const REACH_HINT = "Check that the remote exists and that git can reach it with the credentials in its config or environment.";
 
 /** HEAD of the checkout, or a GitError when there is no commit yet. */
 export function readHead(dir: string): Promise<SourceCommit> {
@@ -86,11 +97,9 @@ export async function isShallow(dir: string): Promise<boolean> {
 }
 
 /** The commit the remote's branch points at, or undefined when the branch does not exist there. */
-export function remoteBranchHead(dir: string, remote: string, branch: string): Promise<string | undefined> {
-  return attempt(`reading branch '${branch}' of remote '${remote}'`, async () => {
-    const line = (await git(dir).raw(['ls-remote', remote, `refs/heads/${branch}`])).trim();
-    return line ? line.split(/\s/)[0] : undefined;
-  }, 'Check that the remote exists and that git can reach it with the credentials in its config or environment.');
+export async function remoteBranchHead(dir: string, remote: string, branch: string): Promise<string | undefined> {
+  const line = (await network(dir, ['ls-remote', remote, `refs/heads/${branch}`], `reading branch '${branch}' of remote '${remote}'`, REACH_HINT)).trim();
+  return line ? line.split(/\s/)[0] : undefined;
 }
 
 /** Where we keep the remote's rendered branch locally: the remote-tracking ref for a named remote. */
@@ -99,12 +108,10 @@ export function trackingRef(remote: string, branch: string): string {
 }
 
 /** Fetches the remote's branch into its tracking ref (git only transfers what is missing). */
-export function fetchBranch(dir: string, remote: string, branch: string): Promise<string> {
+export async function fetchBranch(dir: string, remote: string, branch: string): Promise<string> {
   const ref = trackingRef(remote, branch);
-  return attempt(`fetching branch '${branch}' from remote '${remote}'`, async () => {
-    await git(dir).raw(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+refs/heads/${branch}:${ref}`]);
-    return ref;
-  }, 'Check that git can reach the remote with the credentials in its config or environment.');
+  await network(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+refs/heads/${branch}:${ref}`], `fetching branch '${branch}' from remote '${remote}'`, REACH_HINT);
+  return ref;
 }
 
 /** Whether `ancestor` is an ancestor of (or equal to) `commit`; undefined when `ancestor` is not in this clone. */

@@ -1,7 +1,9 @@
-// Publishing over HTTP with credentials from the remote URL or from git's config; credentials never
-// show in results, progress lines or errors.
-import { afterAll, describe, expect, it } from 'vitest';
-import { dirname } from 'node:path';
+// Publishing over HTTP (credentials from the remote URL or from git's config) and SSH (git's ssh
+// command); credentials never show in results, progress lines or errors. git:// is in race.test.ts.
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { GitError } from '../../compiler/errors.ts';
 import { history } from '../../compiler/publish-history.ts';
 import { publish } from '../../compiler/publish.ts';
@@ -9,10 +11,11 @@ import { redactCredentials } from '../../compiler/rendered-branch.ts';
 import { cleanUp, configMapApp, createBareRemote, createProject, git, startHttpGit } from './fixtures.ts';
 
 afterAll(cleanUp);
+afterEach(() => vi.unstubAllEnvs());
 
 const SECRET = 's3cret-t0ken';
 
-describe('credentials', async () => {
+describe('HTTP remotes and credentials', async () => {
   const remote = createBareRemote();
   const http = await startHttpGit(dirname(remote), 'ci', SECRET);
   const plainUrl = http.url('rendered.git');
@@ -49,5 +52,21 @@ describe('credentials', async () => {
   it('redacts user info in any URL', () => {
     expect(redactCredentials("fatal: unable to access 'https://x-access-token:ghs_abc@github.com/o/r.git/': 403")).toBe("fatal: unable to access 'https://***@github.com/o/r.git/': 403");
     expect(redactCredentials('ssh://deploy@git.example.com:2222/r.git and git@github.com:o/r.git')).toBe('ssh://***@git.example.com:2222/r.git and git@github.com:o/r.git');
+  });
+});
+
+describe('SSH remotes', () => {
+  it("publishes to an ssh:// URL through git's ssh command (GIT_SSH_COMMAND)", async () => {
+    // A stand-in for ssh that runs the remote git command on this machine: what sshd would do.
+    const fakeSsh = join(mkdtempSync(join(tmpdir(), 'gitops-ssh-')), 'ssh');
+    writeFileSync(fakeSsh, '#!/bin/sh\nfor last; do :; done\nexec sh -c "$last"\n');
+    chmodSync(fakeSsh, 0o755);
+    vi.stubEnv('GIT_SSH_COMMAND', fakeSsh);
+    vi.stubEnv('GIT_SSH_VARIANT', 'simple');
+    const remote = createBareRemote();
+    const project = createProject({ alpha: configMapApp('alpha', 'one') }, `ssh://deploy@git.example.invalid${remote}`);
+    const result = await publish({ root: project.dir, typecheck: false });
+    expect(result.outcome).toBe('published');
+    expect(git(remote, 'rev-parse', 'rendered')).toBe(result.head);
   });
 });
