@@ -9,6 +9,7 @@ import { runDiff } from './diff-command.ts';
 import { publish } from './publish.ts';
 import { formatPublished } from './publish-report.ts';
 import { formatHistory, history } from './publish-history.ts';
+import { registerAgentCommands } from '../agent/cli-agent.ts';
 
 function program(): Command {
   const cli = new Command('gitops').description('Typed GitOps for Kubernetes').showHelpAfterError();
@@ -56,6 +57,7 @@ function program(): Command {
     .action(async (opts: { root: string; remote: string; ref?: string; env?: string; max?: number }) => {
       process.stdout.write(formatHistory(await history(opts)));
     });
+  registerAgentCommands(cli);
   return cli;
 }
 

@@ -1,0 +1,131 @@
+// The agent's loop for one environment: every interval, or at once on a webhook trigger, look for a
+// new head, fetch it, and reconcile; one reconcile at a time, back off while git is unreachable,
+// and stop cleanly. Also the single reconcile of `--once`.
+import { formatError } from '../compiler/errors.ts';
+import type { Logger } from './log.ts';
+import type { Reconciler } from './reconcile.ts';
+import type { Source } from './source.ts';
+import type { ReconcileResult, Revision } from './types.ts';
+import { startWebhook, type WebhookServer } from './webhook.ts';
+
+/** The part of the reconciler the loop drives; tests pass a fake. */
+export type LoopReconciler = Pick<Reconciler, 'reconcile' | 'reportSourceError'>;
+
+export interface AgentOptions {
+  readonly source: Source;
+  readonly env: string;
+  readonly reconciler: LoopReconciler;
+  /** Time between reconciles, in ms; every one corrects drift, even when the head did not move. */
+  readonly interval: number;
+  readonly log: Logger;
+  /** The HTTP server for triggers, health and status. @default none */
+  readonly webhook?: { readonly listen: string; readonly secret?: string };
+  /** Longest wait between retries while a cycle keeps failing, in ms. @default 300_000 */
+  readonly maxBackoff?: number;
+  /** How long stop() waits for a running reconcile before abandoning it, in ms. @default 30_000 */
+  readonly stopTimeout?: number;
+}
+
+export interface Agent {
+  /** Reconcile now; during a reconcile, exactly one more runs after it. */
+  trigger(): void;
+  /** Stops timers and the webhook and waits (bounded) for the running reconcile. */
+  stop(): Promise<void>;
+  lastResult(): ReconcileResult | undefined;
+  /** The webhook's address, e.g. 'http://127.0.0.1:9090', when it is on. */
+  readonly webhookUrl?: string;
+}
+
+export async function startAgent(options: AgentOptions): Promise<Agent> {
+  const { source, env, reconciler, log } = options;
+  const maxBackoff = options.maxBackoff ?? 300_000;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let failures = 0;
+  let revision: Revision | undefined; // the last one read, reused while the head stays
+  let last: ReconcileResult | undefined;
+
+  // Back off from the interval, doubling per failure in a row: 1x, 2x, 4x … up to maxBackoff.
+  const nextDelay = () => (failures === 0 ? options.interval : Math.min(maxBackoff, options.interval * 2 ** (failures - 1)));
+  const schedule = (delay: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(trigger, delay);
+  };
+
+  function trigger() {
+    if (stopped) return;
+    if (running) { again = true; return; }
+    clearTimeout(timer);
+    running = cycle().finally(() => {
+      running = undefined;
+      if (stopped) return;
+      if (again) { again = false; trigger(); return; }
+      schedule(nextDelay());
+    });
+  }
+
+  async function cycle() {
+    let current: Revision;
+    try {
+      const { commit } = await source.update();
+      current = revision?.commit === commit ? revision : await source.revisionAt(commit, env);
+      revision = current;
+    } catch (error) {
+      failures++;
+      // /status tells the same as the status object: the last revision stays, the source is failing.
+      last = { env, revision: last?.revision, sourceCommit: last?.sourceCommit, startedAt: new Date().toISOString(), durationMs: 0, changes: [], errors: [`source: ${formatError(error)}; the cluster stays as last applied`], ok: false };
+      log.error({ err: formatError(error), attempt: failures, retryInMs: nextDelay(), remote: source.remote, branch: source.branch }, 'cannot read the source; the cluster stays as last applied');
+      await reconciler.reportSourceError(error).catch((e: unknown) => log.warn({ err: formatError(e) }, 'could not report the source error'));
+      return;
+    }
+    const startedAt = new Date();
+    try {
+      last = await reconciler.reconcile(current);
+      failures = 0;
+    } catch (error) {
+      // The reconciler reports problems in its result; a throw is a bug or a lost cluster, so back off.
+      failures++;
+      last = { env, revision: current.commit, sourceCommit: current.sourceCommit, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), changes: [], errors: [formatError(error)], ok: false };
+      log.error({ err: formatError(error), attempt: failures, retryInMs: nextDelay(), revision: current.commit }, 'reconcile threw');
+    }
+  }
+
+  let webhook: WebhookServer | undefined;
+  if (options.webhook) webhook = await startWebhook({ ...options.webhook, onTrigger: trigger, lastResult: () => last, log });
+  log.info({ env, remote: source.remote, branch: source.branch, intervalMs: options.interval }, 'agent started');
+  trigger();
+
+  return {
+    trigger,
+    lastResult: () => last,
+    webhookUrl: webhook?.url,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearTimeout(timer);
+      await webhook?.close();
+      if (running) {
+        const timeout = options.stopTimeout ?? 30_000;
+        let timedOut: NodeJS.Timeout | undefined;
+        const finished = await Promise.race([running.then(() => true), new Promise<boolean>((r) => { timedOut = setTimeout(() => r(false), timeout); })]);
+        clearTimeout(timedOut);
+        if (!finished) log.warn({ timeoutMs: timeout }, 'stopping with a reconcile still running; the next start converges');
+      }
+      log.info({ env }, 'agent stopped');
+    },
+  };
+}
+
+/** One cycle for `--once`: read the head, reconcile it; a source error is reported, then thrown. */
+export async function reconcileOnce(options: Pick<AgentOptions, 'source' | 'env' | 'reconciler'>): Promise<ReconcileResult> {
+  let revision: Revision;
+  try {
+    revision = await options.source.revisionAt((await options.source.update()).commit, options.env);
+  } catch (error) {
+    await options.reconciler.reportSourceError(error);
+    throw error;
+  }
+  return options.reconciler.reconcile(revision);
+}

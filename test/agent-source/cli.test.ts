@@ -1,0 +1,126 @@
+// `gitops agent` and `gitops status` as real processes where no cluster is needed (an API server
+// address where nothing listens), and the pure pieces: durations and the status text.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UserInputError } from '../../compiler/errors.ts';
+import { parseDuration } from '../../agent/duration.ts';
+import { formatStatus, type StoredResult } from '../../agent/status-command.ts';
+import { cleanUp, freePort, renderedRemote, tempDir } from './fixtures.ts';
+
+afterAll(cleanUp);
+
+const GITOPS = resolve(import.meta.dirname, '../../bin/gitops.js');
+
+/** A kubeconfig for an API server that is not there: reconciles fail fast, nothing hangs. */
+function nowhereKubeconfig(port: number): string {
+  const file = join(tempDir(), 'kubeconfig');
+  writeFileSync(file, `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: 'http://127.0.0.1:${port}' } }]
+users: [{ name: u, user: { token: t } }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`);
+  return file;
+}
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function gitops(args: string[], options: { onStdout?: (text: string, signal: (s: NodeJS.Signals) => void) => void } = {}): Promise<Run> {
+  return new Promise((done) => {
+    // A folder without gitops.config.ts: the built-in defaults apply.
+    const child = spawn(process.execPath, [GITOPS, ...args], { cwd: tempDir(), env: { ...process.env, XDG_CACHE_HOME: tempDir() } });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c; options.onStdout?.(stdout, (s) => child.kill(s)); });
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('gitops agent', () => {
+  it('--once exits with the git code when the remote is unreachable, naming it', async () => {
+    const missing = join(tempDir(), 'gone.git');
+    const run = await gitops(['agent', '--once', '--repo', missing, '--env', 'dev', '--kubeconfig', nowhereKubeconfig(await freePort())]);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain(`'${missing}'`);
+  });
+
+  it('--once exits non-zero when the reconcile fails', async () => {
+    const remote = renderedRemote();
+    remote.commit({ 'dev/a/demo/ConfigMap-a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a, namespace: demo }\n' });
+    const run = await gitops(['agent', '--once', '--repo', remote.path, '--env', 'dev', '--kubeconfig', nowhereKubeconfig(await freePort())]);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; env?: string });
+    expect(lines.some((l) => l.level === 'error' && l.env === 'dev')).toBe(true);
+  });
+
+  it('refuses an unset webhook secret variable and a bad interval', async () => {
+    const base = ['agent', '--repo', '/nowhere', '--env', 'dev', '--kubeconfig', nowhereKubeconfig(1)];
+    const secret = await gitops([...base, '--webhook-secret-env', 'GITOPS_TEST_UNSET_SECRET']);
+    expect(secret.code).toBe(1);
+    expect(secret.stderr).toContain('GITOPS_TEST_UNSET_SECRET');
+    const interval = await gitops([...base, '--interval', 'soon']);
+    expect(interval.code).toBe(1);
+    expect(interval.stderr).toContain("--interval: 'soon' is not a duration");
+  });
+
+  it('runs until SIGTERM, serving /healthz, then exits 0', async () => {
+    const remote = renderedRemote();
+    remote.commit({ 'dev/a.yaml': 'a: 1\n' });
+    const port = await freePort();
+    let signalled = false;
+    const run = await gitops(['agent', '--repo', remote.path, '--env', 'dev', '--interval', '100ms', '--listen', `127.0.0.1:${port}`, '--kubeconfig', nowhereKubeconfig(await freePort())], {
+      onStdout(text, signal) {
+        if (signalled || !text.includes('"msg":"agent started"')) return;
+        signalled = true;
+        void fetch(`http://127.0.0.1:${port}/healthz`).then((r) => {
+          expect(r.status).toBe(200);
+          signal('SIGTERM');
+        });
+      },
+    });
+    expect(signalled).toBe(true);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('"msg":"agent stopped"');
+  });
+});
+
+describe('durations', () => {
+  it('reads ms, s, m, h and combinations', () => {
+    expect(parseDuration('500ms', 'x')).toBe(500);
+    expect(parseDuration('10s', 'x')).toBe(10_000);
+    expect(parseDuration('1m30s', 'x')).toBe(90_000);
+    expect(parseDuration('1.5s', 'x')).toBe(1500);
+    expect(parseDuration('2h', 'x')).toBe(7_200_000);
+    for (const bad of ['', '10', 's', '10 s', '5d', '1m-3s']) expect(() => parseDuration(bad, 'x')).toThrow(UserInputError);
+  });
+});
+
+describe('gitops status text', () => {
+  it('shows revision, source commit, age, counts, failed and skipped objects and errors', () => {
+    const result: StoredResult = {
+      env: 'prod', revision: 'a'.repeat(40), sourceCommit: 'b'.repeat(40), startedAt: '2026-01-01T10:00:00.000Z', durationMs: 1500, ok: false,
+      counts: { created: 1, configured: 0, unchanged: 40, pruned: 0, skipped: 1, failed: 1 },
+      changes: [
+        { ref: { group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'web' }, action: 'failed', reason: 'web/shop/Deployment-web.yaml: spec.replicas: Invalid value' },
+        { ref: { group: '', kind: 'ConfigMap', namespace: 'shop', name: 'old' }, action: 'skipped', reason: 'annotated to skip pruning' },
+        { ref: { group: '', kind: 'Service', namespace: 'shop', name: 'web' }, action: 'created' },
+      ],
+      errors: ['the server rejected 1 object(s) in a dry run; nothing was changed'],
+    };
+    expect(formatStatus(result, new Date('2026-01-01T10:05:00.000Z'))).toBe(`prod: FAILED
+  revision       ${'a'.repeat(40)}
+  source commit  ${'b'.repeat(40)}
+  reconciled     2026-01-01T10:00:00.000Z (5 min ago), took 1.5 s
+  objects        1 created, 0 configured, 40 unchanged, 0 pruned, 1 skipped, 1 failed
+  failed:
+    Deployment shop/web: web/shop/Deployment-web.yaml: spec.replicas: Invalid value
+  skipped:
+    ConfigMap shop/old: annotated to skip pruning
+  errors:
+    the server rejected 1 object(s) in a dry run; nothing was changed
+`);
+  });
+});
