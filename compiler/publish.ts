@@ -144,10 +144,10 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
 
 /** The remote's rendered head with its provenance, and its files as path -> blob id (empty when there is no branch yet). */
 async function readRendered(root: string, remote: string, branch: string, source: string): Promise<{ rendered?: RenderedHead; before: Map<string, string> }> {
-  const sha = await remoteBranchHead(root, remote, branch);
-  if (!sha) return { before: new Map() };
-  await fetchBranch(root, remote, branch);
-  const [entry] = await readRenderLog(root, sha, { max: 1 });
+  if (!(await remoteBranchHead(root, remote, branch))) return { before: new Map() };
+  // The fetched head, not the one ls-remote saw: the branch may have moved in between.
+  const [entry] = await readRenderLog(root, await fetchBranch(root, remote, branch), { max: 1 });
+  const sha = entry.sha;
   const sourceCommit = entry.sourceCommit || undefined;
   const sourceIsAncestor = sourceCommit ? await isAncestor(root, sourceCommit, source) : undefined;
   return { rendered: { sha, sourceCommit, sourceIsAncestor }, before: await listTree(root, sha) };

@@ -52,8 +52,10 @@ function run(dir: string, args: readonly string[], input?: Buffer): Promise<RunR
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd: dir });
     let stdout = '', stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (c: string) => (stdout += c));
+    child.stderr.on('data', (c: string) => (stderr += c));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
     child.stdin.on('error', () => {}); // git may exit before reading everything; the exit code says why
