@@ -7,7 +7,7 @@ import { ControlPlaneError } from './errors.js';
 import { formatElapsed } from './go-command.js';
 import { processMemory } from './memory.js';
 import { isRunning } from './processes.js';
-import { lastClusterDir, readState } from './state.js';
+import { lastClusterDir, readState, unownedClusterDirs } from './state.js';
 
 const say = (line: string) => console.log(line);
 
@@ -49,11 +49,15 @@ program
   .command('down')
   .description('stop the last control plane started by `up` (or the one in <stateDir>) and remove its folder')
   .argument('[stateDir]')
-  .action(async (stateDir?: string) => {
-    const dir = stateDir ?? lastClusterDir();
-    if (!dir) return say('no control plane recorded; nothing to stop');
-    await stopControlPlane(dir);
-    say(`stopped and removed ${dir}`);
+  .option('--all', 'stop every control plane whose starter has ended (from `up` or killed test runs); never one a running test run owns')
+  .action(async (stateDir: string | undefined, opts: { all?: boolean }) => {
+    const last = stateDir ?? lastClusterDir();
+    const dirs = opts.all ? unownedClusterDirs() : last ? [last] : [];
+    if (dirs.length === 0) return say('no control plane found; nothing to stop');
+    for (const dir of dirs) {
+      await stopControlPlane(dir);
+      say(`stopped and removed ${dir}`);
+    }
   });
 
 program

@@ -13,7 +13,7 @@ import { fakeNodeManifest, fakeNodeName, isSchedulable } from './fake-node.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { freePorts } from './ports.js';
 import { startDetached, stopAll, type StartedProcess } from './processes.js';
-import { forgetCluster, pointToLastCluster, readState, writeState, type ClusterState } from './state.js';
+import { forgetCluster, pointToLastCluster, readState, stateDirPrefix, writeState, type ClusterState } from './state.js';
 import { waitUntil } from './wait.js';
 
 export interface StartOptions {
@@ -39,7 +39,7 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
   const timeoutMs = options.timeoutMs ?? 60_000;
   const started = Date.now();
   const binaries = await ensureBinaries({ log });
-  const stateDir = mkdtempSync(join(tmpdir(), 'typed-gitops-cp-'));
+  const stateDir = mkdtempSync(join(tmpdir(), stateDirPrefix));
   const pkiDir = join(stateDir, 'pki');
   const logDir = join(stateDir, 'logs');
   mkdirSync(pkiDir);
@@ -74,6 +74,7 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
     kubeconfigPath: layout.kubeconfig,
     nodeName: fakeNodeName,
     startedAt: new Date(started).toISOString(),
+    ownerPid: process.pid,
     processes: processes.map(({ name, pid, binary, logFile }) => ({ name, pid, binary, logFile })),
   });
 

@@ -45,8 +45,12 @@ export function isRunning(p: RunningProcess): boolean {
   }
 }
 
-/** SIGTERM to each process group, SIGKILL after the grace period; resolves when all are gone. */
-export async function stopAll(processes: readonly RunningProcess[], graceMs = 5_000): Promise<void> {
+/**
+ * SIGTERM to each process group, SIGKILL after the grace period; resolves when all are gone.
+ * The grace is short on purpose: clients quit in milliseconds, while kube-apiserver and etcd
+ * drain for many seconds to protect state that is deleted right after anyway.
+ */
+export async function stopAll(processes: readonly RunningProcess[], graceMs = 1_000): Promise<void> {
   const alive = processes.filter(isRunning);
   for (const p of alive) signalGroup(p.pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;

@@ -1,6 +1,7 @@
 // The record of a running control plane, kept in its state folder, plus the
 // pointer to the last one started by `cluster:up`, so a later process can stop it.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ControlPlaneError } from './errors.js';
 import { lastClusterPointer } from './paths.js';
@@ -12,11 +13,15 @@ export interface ClusterState {
   readonly kubeconfigPath: string;
   readonly nodeName: string;
   readonly startedAt: string;
+  /** The process that started the cluster; `cluster:up` exits at once, a test run owns its cluster. */
+  readonly ownerPid: number;
   /** In start order; stopped together. */
   readonly processes: readonly RunningProcess[];
 }
 
 export const stateFileName = 'state.json';
+/** Prefix of every state folder under the system temp folder. */
+export const stateDirPrefix = 'typed-gitops-cp-';
 
 export function writeState(state: ClusterState): void {
   writeFileSync(join(state.stateDir, stateFileName), JSON.stringify(state, null, 2) + '\n');
@@ -42,4 +47,24 @@ export function lastClusterDir(): string | undefined {
 /** Drops the pointer if it still names this cluster. */
 export function forgetCluster(stateDir: string): void {
   if (lastClusterDir() === stateDir) rmSync(lastClusterPointer(), { force: true });
+}
+
+/**
+ * State folders in the temp folder whose starting process has ended: clusters from
+ * `cluster:up` and ones left by killed test runs, never one a running test run owns.
+ */
+export function unownedClusterDirs(): string[] {
+  return readdirSync(tmpdir())
+    .filter((name) => name.startsWith(stateDirPrefix))
+    .map((name) => join(tmpdir(), name))
+    .filter((dir) => existsSync(join(dir, stateFileName)) && !isAlive(readState(dir).ownerPid));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
