@@ -19,17 +19,35 @@ export interface ServerRefusal {
   readonly message: string;
 }
 
+export interface ListOptions {
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+}
+
+/** KubernetesObjectApi with its discovery lookup made public (for watch paths). */
+class ObjectApi extends KubernetesObjectApi {
+  resourceOf(apiVersion: string, kind: string) {
+    return this.resource(apiVersion, kind);
+  }
+}
+
 export class KubeClient {
   readonly counts: RequestCounts = { requests: 0, writes: 0 };
-  private api: KubernetesObjectApi;
+  private api: ObjectApi;
 
   constructor(private readonly kubeConfig: KubeConfig, private readonly fieldManager = FIELD_MANAGER) {
-    this.api = KubernetesObjectApi.makeApiClient(kubeConfig);
+    this.api = this.makeApi();
   }
 
   /** Forgets cached API discovery, e.g. after new CRDs were established. */
   refreshDiscovery(): void {
-    this.api = KubernetesObjectApi.makeApiClient(this.kubeConfig);
+    this.api = this.makeApi();
+  }
+
+  private makeApi(): ObjectApi {
+    const api = this.kubeConfig.makeApiClient(ObjectApi);
+    (api as unknown as { setDefaultNamespace(kc: KubeConfig): void }).setDefaultNamespace(this.kubeConfig);
+    return api;
   }
 
   /** Server-side apply (or its dry run); returns the object as the server stored it. */
@@ -57,18 +75,33 @@ export class KubeClient {
     }
   }
 
-  /** All objects of a kind (in one namespace, or everywhere), optionally by label selector; pages through large lists. */
-  async list(apiVersion: string, kind: string, options: { namespace?: string; labelSelector?: string } = {}): Promise<K8sObject[]> {
-    const items: K8sObject[] = [];
+  /** All objects of a kind (in one namespace, or everywhere), optionally by label selector. */
+  async list(apiVersion: string, kind: string, options: ListOptions = {}): Promise<K8sObject[]> {
+    return (await this.listWithVersion(apiVersion, kind, options)).objects;
+  }
+
+  /** Like list, plus the list's resourceVersion (to start a watch from); pages through large lists. */
+  async listWithVersion(apiVersion: string, kind: string, options: ListOptions = {}): Promise<{ objects: K8sObject[]; resourceVersion: string }> {
+    const objects: K8sObject[] = [];
     let continueToken: string | undefined;
+    let resourceVersion = '';
     do {
       this.counts.requests++;
       const page = await this.api.list(apiVersion, kind, options.namespace, undefined, undefined, undefined, undefined, options.labelSelector, 1000, continueToken)
         .catch((error: unknown) => { throw clusterError(error, `list ${kind} (${apiVersion})`); });
-      items.push(...(page.items as unknown as K8sObject[]).map((o) => ({ ...plain(o), apiVersion, kind })));
+      objects.push(...(page.items as unknown as K8sObject[]).map((o) => ({ ...plain(o), apiVersion, kind })));
       continueToken = page.metadata?._continue || undefined;
+      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
     } while (continueToken);
-    return items;
+    return { objects, resourceVersion };
+  }
+
+  /** The URL path of a kind's collection across namespaces (e.g. /apis/apps/v1/deployments), for watches; undefined when not served. */
+  async collectionPath(apiVersion: string, kind: string): Promise<string | undefined> {
+    this.counts.requests++;
+    const resource = await this.api.resourceOf(apiVersion, kind).catch(() => undefined);
+    if (!resource) return undefined;
+    return `${apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`}/${resource.name}`;
   }
 
   private async call(object: { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string } }, write: boolean, request: () => Promise<unknown>): Promise<K8sObject> {

@@ -9,6 +9,9 @@ export const SYNC_WAVE = 'typed-gitops.dev/sync-wave';
 /** `typed-gitops.dev/recreate: "true"` lets the agent delete and re-create an object on an immutable-field change. */
 export const RECREATE = 'typed-gitops.dev/recreate';
 
+/** `typed-gitops.dev/self-heal: disabled` reports drift of an object instead of correcting it. */
+export const SELF_HEAL = 'typed-gitops.dev/self-heal';
+
 export const FIELD_MANAGER = 'typed-gitops';
 
 export function ownerSelector(env: string): string {

@@ -4,7 +4,8 @@
 import { refKey, refOf } from '../compiler/kinds.ts';
 import type { KubeClient } from './kube.ts';
 import { refusalOf } from './kube.ts';
-import { FIELD_MANAGER, OWNER_ENV, PRUNE } from './labels.ts';
+import { FIELD_MANAGER, OWNER_ENV, PRUNE, ownerSelector } from './labels.ts';
+import type { WatchCache } from './watch-cache.ts';
 import { ownedHash } from './managed-fields.ts';
 import type { DesiredSet, Inventory, K8sObject, LiveObject } from './types.ts';
 
@@ -13,7 +14,8 @@ export interface LiveState {
   readonly resourceVersions: ReadonlyMap<string, string>;
 }
 
-export async function observe(kube: KubeClient, desired: DesiredSet, inventory: Inventory): Promise<LiveState> {
+/** With a watch cache, our own objects come from memory: a steady-state reconcile sends no request. */
+export async function observe(kube: KubeClient, desired: DesiredSet, inventory: Inventory, cache?: WatchCache): Promise<LiveState> {
   const env = desired.revision.env;
   const kinds = new Map<string, { apiVersion: string; kind: string }>();
   for (const d of desired.objects) kinds.set(`${d.object.apiVersion}/${d.object.kind}`, { apiVersion: d.object.apiVersion, kind: d.object.kind });
@@ -29,8 +31,10 @@ export async function observe(kube: KubeClient, desired: DesiredSet, inventory: 
     resourceVersions.set(key, String(o.metadata.resourceVersion ?? ''));
   };
 
+  if (cache) await cache.ensure(kinds.values());
   for (const { apiVersion, kind } of kinds.values()) {
-    for (const o of await listIfServed(kube, apiVersion, kind, { labelSelector: `${OWNER_ENV}=${env}` })) add(o);
+    const owned = cache ? cache.list(apiVersion, kind) : await listIfServed(kube, apiVersion, kind, { labelSelector: ownerSelector(env) });
+    for (const o of owned) add(o);
   }
   // Desired objects we don't own: look for a namesake per kind and namespace (one list each).
   const strangers = new Map<string, { apiVersion: string; kind: string; namespace: string }>();

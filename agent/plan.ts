@@ -1,6 +1,7 @@
 // Decides what a reconcile does, from the desired set, the inventory of what we applied last time
 // and the live state of those objects. Pure: no I/O, so every rule is tested without a cluster.
 import { formatRef, refKey } from '../compiler/kinds.ts';
+import { SELF_HEAL } from './labels.ts';
 import { compareForApply, stageOf } from './order.ts';
 import type { DesiredSet, Inventory, LiveObject, Plan, PlanStep } from './types.ts';
 
@@ -9,6 +10,8 @@ export interface PlanOptions {
   readonly prune: boolean;
   /** Allow a revision with no objects to prune a non-empty inventory. */
   readonly allowEmpty: boolean;
+  /** Re-apply objects changed or deleted in the cluster; when off (or annotated off), report them. @default true */
+  readonly selfHeal?: boolean;
 }
 
 type Step<K extends PlanStep['op']> = Extract<PlanStep, { op: K }>;
@@ -34,7 +37,13 @@ export function plan(desired: DesiredSet, inventory: Inventory, live: ReadonlyMa
     } else if (current && entry && entry.desiredHash === d.hash && current.ownedHash === entry.appliedHash) {
       unchanged.push({ op: 'unchanged', desired: d, entry });
     } else {
-      apply.push({ op: 'apply', desired: d, exists: current !== undefined, stage: stageOf(d.ref.kind) });
+      // Same desired object as last applied, yet different in the cluster: someone changed or deleted it.
+      const drift = entry !== undefined && entry.desiredHash === d.hash;
+      if (drift && (options.selfHeal === false || d.object.metadata.annotations?.[SELF_HEAL] === 'disabled')) {
+        skip.push({ op: 'skip', ref: d.ref, reason: `${current ? 'a field we set was changed in the cluster' : 'deleted in the cluster'} (drift from git); self-heal is off, so it is left as is` });
+      } else {
+        apply.push({ op: 'apply', desired: d, exists: current !== undefined, stage: stageOf(d.ref.kind), drift });
+      }
     }
   }
 

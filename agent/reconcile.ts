@@ -4,7 +4,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import { formatError } from '../compiler/errors.ts';
-import { formatRef, refKey } from '../compiler/kinds.ts';
+import { formatRef, refKey, refOf } from '../compiler/kinds.ts';
 import { desiredSet } from './desired.ts';
 import { ensureNamespace, loadInventory, saveInventory } from './inventory.ts';
 import { KubeClient, refusalOf } from './kube.ts';
@@ -14,7 +14,8 @@ import { observe, type LiveState } from './observe.ts';
 import { waveOf } from './order.ts';
 import { plan } from './plan.ts';
 import { publishStatus, summarize } from './status.ts';
-import type { Change, DesiredObject, DesiredSet, Inventory, InventoryEntry, Plan, ReconcileResult, Revision } from './types.ts';
+import type { Change, DesiredObject, DesiredSet, Inventory, InventoryEntry, K8sObject, ObjectRef, Plan, ReconcileResult, Revision } from './types.ts';
+import { WatchCache } from './watch-cache.ts';
 
 /** The subset of a pino logger the reconciler uses. */
 export interface ReconcileLogger {
@@ -39,10 +40,22 @@ export interface ReconcilerOptions {
   readonly concurrency?: number;
   /** How long to wait for CRDs to be Established and recreated objects to be gone. @default 60 s */
   readonly waitTimeoutMs?: number;
+  /** Re-apply objects someone changed or deleted; when off, report them. @default true */
+  readonly selfHeal?: boolean;
+  /** Keep a watch-fed cache of our objects (steady state costs no requests) and call onDrift when one drifts. @default false */
+  readonly watch?: boolean;
+  /** Called when a watched object no longer matches what we applied; the caller schedules a reconcile. @default nothing */
+  readonly onDrift?: (ref: ObjectRef) => void;
 }
+
+/** Drift corrections of one object within FIGHT_WINDOW_MS above which we stop and report a fight. */
+const FIGHT_LIMIT = 3;
+const FIGHT_WINDOW_MS = 60_000;
 
 export interface Reconciler {
   readonly kube: KubeClient;
+  /** Stops the watches. */
+  stop(): void;
   reconcile(revision: Revision): Promise<ReconcileResult>;
   /** Records that the source could not be read; the cluster stays as last applied. */
   reportSourceError(error: unknown): Promise<void>;
@@ -57,6 +70,20 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   let namespaceReady = false;
   let lastPublished = '';
   let lastRevision: string | undefined;
+  // We are the only writer of the inventory (see leader election), so after the first load it lives in memory.
+  let inventory: Inventory | undefined;
+  let applied = new Map<string, InventoryEntry>();
+  const corrections = new Map<string, number[]>();
+  const cache = options.watch ? new WatchCache({
+    kubeConfig: options.kubeConfig, kube, env: options.env,
+    onEvent: (event, object) => {
+      const ref = refOf(object);
+      const entry = applied.get(refKey(ref));
+      if (!entry || entry.appliedHash === '') return;
+      if (event === 'delete' || ownedHash(object, FIELD_MANAGER) !== entry.appliedHash) options.onDrift?.(ref);
+    },
+    onError: (message) => options.log.warn({}, message),
+  }) : undefined;
 
   async function reconcile(revision: Revision): Promise<ReconcileResult> {
     const startedAt = new Date();
@@ -65,9 +92,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     try {
       if (!namespaceReady) { await ensureNamespace(kube, options.namespace); namespaceReady = true; }
       const desired = desiredSet(revision);
-      const inventory = await loadInventory(kube, options.namespace, options.env);
-      const live = await observe(kube, desired, inventory);
-      const steps = plan(desired, inventory, live.objects, { prune: options.prune, allowEmpty: options.allowEmpty });
+      inventory ??= await loadInventory(kube, options.namespace, options.env);
+      setInventory(inventory);
+      const live = await observe(kube, desired, inventory, cache);
+      const steps = plan(desired, inventory, live.objects, { prune: options.prune, allowEmpty: options.allowEmpty, selfHeal: options.selfHeal });
       if (steps.refusal) {
         errors.push(steps.refusal);
       } else {
@@ -75,6 +103,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       }
     } catch (error) {
       errors.push(formatError(error));
+      inventory = undefined; // read it again next time: we may have lost track of what was saved
     }
     const result: ReconcileResult = {
       env: options.env,
@@ -105,15 +134,12 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     const entries = new Map(previous.entries.map((e) => [refKey(e.ref), e]));
     const fresh = steps.apply.filter((s) => !entries.has(refKey(s.desired.ref)));
     for (const s of fresh) entries.set(refKey(s.desired.ref), entryFor(s.desired, '', ''));
-    if (fresh.length > 0) await saveInventory(kube, options.namespace, { env: options.env, revision: desired.revision.commit, entries: [...entries.values()] });
+    if (fresh.length > 0) await save({ env: options.env, revision: desired.revision.commit, entries: [...entries.values()] });
 
     for (const group of applyGroups(steps.apply)) {
       changes.push(...await Promise.all(group.map((s) => limit(() => applyOne(s, live, entries)))));
       const crds = group.filter((s) => s.desired.ref.kind === 'CustomResourceDefinition');
-      if (crds.length > 0) {
-        await Promise.all(crds.map((s) => waitForEstablished(s.desired.ref.name)));
-        kube.refreshDiscovery();
-      }
+      if (crds.length > 0) await Promise.all(crds.map((s) => waitForEstablished(s.desired)));
     }
     for (const s of steps.unchanged) changes.push({ ref: s.desired.ref, action: 'unchanged' });
 
@@ -135,7 +161,8 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     // Objects annotated to stay, or taken over by someone else, are no longer ours to track.
     for (const s of steps.skip) if (/annotated|owner labels/.test(s.reason)) entries.delete(refKey(s.ref));
     const next: Inventory = { env: options.env, revision: desired.revision.commit, entries: [...entries.values()] };
-    if (JSON.stringify(next) !== JSON.stringify(previous)) await saveInventory(kube, options.namespace, next); // steady state: no write
+    if (JSON.stringify(next) !== JSON.stringify(previous)) await save(next); // steady state: no write
+    setInventory(next);
   }
 
   /** Dry-runs every object; objects that can only be checked after stage 0 (new namespace or CRD) are let through. */
@@ -159,9 +186,36 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     return results.filter((c): c is Change => c !== undefined);
   }
 
+  async function save(next: Inventory) {
+    await saveInventory(kube, options.namespace, next);
+    inventory = next;
+  }
+
+  function setInventory(current: Inventory) {
+    inventory = current;
+    applied = new Map(current.entries.map((e) => [refKey(e.ref), e]));
+  }
+
+  /** A drift correction that keeps being undone is a fight with another writer: report it instead of looping. */
+  function fightingWith(step: ApplyStep): string | undefined {
+    if (!step.drift) return undefined;
+    const key = refKey(step.desired.ref);
+    const now = Date.now();
+    const recent = (corrections.get(key) ?? []).filter((t) => now - t < FIGHT_WINDOW_MS);
+    if (recent.length >= FIGHT_LIMIT) {
+      const other = cache && lastOtherManager(cache.list(step.desired.object.apiVersion, step.desired.ref.kind).find((o) => refKey(refOf(o)) === key));
+      return `fight: changed back ${recent.length} times in ${FIGHT_WINDOW_MS / 1000} s${other ? ` by ${other}` : ''}; not re-applying until git changes it (stop the other writer, or stop setting the field in git)`;
+    }
+    corrections.set(key, [...recent, now]);
+    return undefined;
+  }
+
   async function applyOne(step: ApplyStep, live: LiveState, entries: Map<string, InventoryEntry>): Promise<Change> {
     const { desired } = step;
     const key = refKey(desired.ref);
+    const fight = fightingWith(step);
+    if (fight) return { ref: desired.ref, action: 'skipped', reason: fight };
+    if (!step.drift) corrections.delete(key);
     try {
       const saved = await kube.apply(desired.object, { force: options.force });
       entries.set(key, entryFor(desired, desired.hash, ownedHash(saved, FIELD_MANAGER) ?? ''));
@@ -187,11 +241,17 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     return { ref: desired.ref, action: 'configured', reason: 'deleted and re-created: an immutable field changed' };
   }
 
-  async function waitForEstablished(name: string) {
+  /** Waits until the CRD is Established and its kind shows in discovery, so its objects can be applied next. */
+  async function waitForEstablished(crd: DesiredObject) {
+    const name = crd.ref.name;
+    const spec = crd.object.spec as { group: string; names: { kind: string }; versions?: { name: string; served?: boolean }[] };
+    const version = spec.versions?.find((v) => v.served !== false)?.name;
     await waitFor(async () => {
-      const crd = await kube.read('apiextensions.k8s.io/v1', 'CustomResourceDefinition', '', name);
-      const conditions = ((crd?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions) ?? [];
-      return conditions.some((c) => c.type === 'Established' && c.status === 'True');
+      const live = await kube.read('apiextensions.k8s.io/v1', 'CustomResourceDefinition', '', name);
+      const conditions = ((live?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions) ?? [];
+      if (!conditions.some((c) => c.type === 'Established' && c.status === 'True')) return false;
+      kube.refreshDiscovery();
+      return !version || (await kube.collectionPath(`${spec.group}/${version}`, spec.names.kind)) !== undefined;
     }, `CustomResourceDefinition ${name} to be Established`);
   }
 
@@ -224,7 +284,13 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     });
   }
 
-  return { kube, reconcile, reportSourceError };
+  return { kube, reconcile, reportSourceError, stop: () => cache?.stop() };
+}
+
+/** The field manager other than ours that wrote to the object last (from managedFields). */
+function lastOtherManager(object: K8sObject | undefined): string | undefined {
+  const entries = (object?.metadata.managedFields ?? []) as { manager?: string; time?: string }[];
+  return entries.filter((e) => e.manager !== FIELD_MANAGER).sort((a, b) => String(b.time).localeCompare(String(a.time)))[0]?.manager;
 }
 
 function entryFor(d: DesiredObject, desiredHash: string, appliedHash: string): InventoryEntry {

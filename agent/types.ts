@@ -52,7 +52,7 @@ export interface LiveObject {
 export type Action = 'created' | 'configured' | 'unchanged' | 'pruned' | 'skipped' | 'failed';
 
 export type PlanStep =
-  | { readonly op: 'apply'; readonly desired: DesiredObject; readonly exists: boolean; readonly stage: number }
+  | { readonly op: 'apply'; readonly desired: DesiredObject; readonly exists: boolean; readonly stage: number; readonly drift: boolean }
   | { readonly op: 'unchanged'; readonly desired: DesiredObject; readonly entry: InventoryEntry }
   | { readonly op: 'prune'; readonly entry: InventoryEntry }
   | { readonly op: 'skip'; readonly ref: ObjectRef; readonly reason: string };
