@@ -1,5 +1,5 @@
 // The schemas of custom resources: the openAPIV3Schema of each served version of the
-// CustomResourceDefinitions in a set, compiled with ajv (loaded only when a set has CRDs).
+// CustomResourceDefinitions in a set, compiled with ajv on first use (ajv loads only then).
 import { createRequire } from 'node:module';
 import type { Ajv as AjvInstance, Options } from 'ajv';
 import { groupOf } from '../kinds.ts';
@@ -11,8 +11,8 @@ const require = createRequire(import.meta.url);
 
 export interface CustomKind {
   readonly crd: SynthObject;
-  /** version name -> its schema check (undefined: served without a schema) */
-  readonly served: ReadonlyMap<string, SchemaCheck | undefined>;
+  /** version name -> its openAPIV3Schema (undefined: served without a schema) */
+  readonly served: ReadonlyMap<string, JsonRecord | undefined>;
 }
 
 /** The custom kinds the CRDs among `objects` define, by 'group/kind'. */
@@ -24,11 +24,10 @@ export function customKinds(objects: readonly SynthObject[]): ReadonlyMap<string
     const group = str(spec?.group);
     const kind = str(record(spec?.names)?.kind);
     if (!group || !kind) continue;
-    const served = new Map<string, SchemaCheck | undefined>();
+    const served = new Map<string, JsonRecord | undefined>();
     for (const v of list(spec?.versions).map(record)) {
       const name = str(v?.name);
-      const schema = record(record(v?.schema)?.openAPIV3Schema);
-      if (name && v?.served !== false) served.set(name, schema && compiled(schema));
+      if (name && v?.served !== false) served.set(name, record(record(v?.schema)?.openAPIV3Schema));
     }
     kinds.set(`${group}/${kind}`, { crd: o, served });
   }
@@ -38,7 +37,8 @@ export function customKinds(objects: readonly SynthObject[]): ReadonlyMap<string
 let ajv: AjvInstance | undefined;
 const cache = new WeakMap<JsonRecord, SchemaCheck>();
 
-function compiled(schema: JsonRecord): SchemaCheck {
+/** The check of a CRD version's openAPIV3Schema, compiled once per schema object. */
+export function crdSchemaCheck(schema: JsonRecord): SchemaCheck {
   let check = cache.get(schema);
   if (!check) {
     ajv ??= newAjv();

@@ -5,7 +5,7 @@ import { groupOf, isBuiltInGroup, versionOf } from '../kinds.ts';
 import type { Diagnostic, SynthObject } from '../types.ts';
 import type { EnvContext } from './context.ts';
 import { builtinSchema, knownVersions, type SchemaCheck } from './builtin-schemas.ts';
-import { customKinds, type CustomKind } from './crd-schemas.ts';
+import { crdSchemaCheck, customKinds, type CustomKind } from './crd-schemas.ts';
 import { diagnose } from './diagnostic.ts';
 import { modelOf, unknownFields, type UnknownField } from './field-tables.ts';
 import { describeSchemaErrors, type SchemaProblem } from './schema-errors.ts';
@@ -87,9 +87,9 @@ function checkCustom(o: SynthObject, custom: CustomKind): Diagnostic[] {
       hint: 'Use a served version, or serve this one in the CRD.',
     })];
   }
-  const check = custom.served.get(version);
+  const schema = custom.served.get(version);
   return [
-    ...(check ? describeSchemaErrors(check(o.object), o.object) : []).map((p) => problem(o, p)),
+    ...(schema ? describeSchemaErrors(crdSchemaCheck(schema)(o.object), o.object) : []).map((p) => problem(o, p)),
     // The CRD's schema does not describe metadata: the API server checks it as ObjectMeta.
     ...unknownFields(o.object.metadata, 'V1ObjectMeta', 'metadata').map((f) => unknownField(o, f)),
   ];
