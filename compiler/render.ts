@@ -4,11 +4,13 @@ import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { ManifestEntry, RenderScope, RenderedTree, SynthObject } from './types.ts';
 import { InternalError } from './errors.ts';
+import { yamlEmitter } from './render-yaml.ts';
 
 const FIRST_KEYS = ['apiVersion', 'kind', 'metadata'];
 
 /** Fixed YAML options: YAML 1.1 quoting, so strings like 'yes' or 'on' stay strings for Kubernetes' parser. */
 const YAML_OPTIONS = { version: '1.1', lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as const;
+const fastYaml = yamlEmitter(YAML_OPTIONS);
 
 // Objects untouched between two renders (watch mode) are the same JS objects: reuse their YAML.
 const renderCache = new WeakMap<object, { text: string; sha256: string }>();
@@ -24,7 +26,8 @@ function renderObject(object: object): { text: string; sha256: string } {
 }
 
 export function toYaml(object: object): string {
-  return stringify(sortKeys(object, true), YAML_OPTIONS);
+  const sorted = sortKeys(object, true) as Record<string, unknown>;
+  return fastYaml(sorted) ?? stringify(sorted, YAML_OPTIONS);
 }
 
 /** Keys sorted, with apiVersion, kind and metadata first at the top; arrays keep their order. */

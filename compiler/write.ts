@@ -16,12 +16,14 @@ export function writeTree(outDir: string, tree: RenderedTree, previous?: Readonl
   const scopeDirs = tree.scope.flatMap((s) => (s.apps ? s.apps.map((a) => `${s.env}/${a}`) : [s.env]));
   const inScope = (path: string) => scopeDirs.some((d) => path.startsWith(`${d}/`)) || tree.scope.some((s) => path === `${s.env}/manifest.json`);
 
+  const madeDirs = new Set<string>(); // one mkdir per folder, not per file
   for (const [path, text] of tree.files) {
     if (!inScope(path)) continue;
     const file = join(outDir, path);
     const same = previous ? previous.get(path) === text : existsSync(file) && readFileSync(file, 'utf8') === text;
     if (same) { unchanged++; continue; }
-    mkdirSync(dirname(file), { recursive: true });
+    const dir = dirname(file);
+    if (!madeDirs.has(dir)) { mkdirSync(dir, { recursive: true }); madeDirs.add(dir); }
     writeFileSync(file, text);
     written++;
   }
