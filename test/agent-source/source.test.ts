@@ -1,12 +1,14 @@
-// The agent's source against real git: a bare repo by path and a git daemon on 127.0.0.1.
+// The agent's source against real git: a bare repo by path, git daemon, http with credentials, ssh.
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { GitError } from '../../compiler/errors.ts';
 import { openSource } from '../../agent/source.ts';
 import { cleanUp as cleanUpHttp, startHttpGit } from '../publish/fixtures.ts';
 import { cleanUp, freePort, git, renderedRemote, startDaemon, tempDir } from './fixtures.ts';
 
 afterAll(() => { cleanUp(); cleanUpHttp(); });
+afterEach(() => { vi.unstubAllEnvs(); });
 
 const DEV_WEB = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: demo\n';
 
@@ -62,20 +64,14 @@ describe('source over a bare repo by path', () => {
   });
 
   it('keeps its clone under $XDG_CACHE_HOME by URL and branch, the same for any credentials', () => {
-    const saved = process.env.XDG_CACHE_HOME;
-    process.env.XDG_CACHE_HOME = '/tmp/xdg-test';
-    try {
-      const a = openSource({ url: 'https://user:one@git.example.com/r.git', branch: 'rendered' });
-      const b = openSource({ url: 'https://user:two@git.example.com/r.git', branch: 'rendered' });
-      const c = openSource({ url: 'https://git.example.com/r.git', branch: 'other' });
-      expect(a.dir).toMatch(/^\/tmp\/xdg-test\/typed-gitops\/agent\/[0-9a-f]{16}$/);
-      expect(b.dir).toBe(a.dir);
-      expect(c.dir).not.toBe(a.dir);
-      expect(a.remote).toBe('https://***@git.example.com/r.git');
-    } finally {
-      if (saved === undefined) delete process.env.XDG_CACHE_HOME;
-      else process.env.XDG_CACHE_HOME = saved;
-    }
+    vi.stubEnv('XDG_CACHE_HOME', '/tmp/xdg-test');
+    const a = openSource({ url: 'https://user:one@git.example.com/r.git', branch: 'rendered' });
+    const b = openSource({ url: 'https://user:two@git.example.com/r.git', branch: 'rendered' });
+    const c = openSource({ url: 'https://git.example.com/r.git', branch: 'other' });
+    expect(a.dir).toMatch(/^\/tmp\/xdg-test\/typed-gitops\/agent\/[0-9a-f]{16}$/);
+    expect(b.dir).toBe(a.dir);
+    expect(c.dir).not.toBe(a.dir);
+    expect(a.remote).toBe('https://***@git.example.com/r.git');
   });
 
   it('reports a missing branch and a missing repo as GitError naming the remote', async () => {
@@ -153,5 +149,19 @@ describe('source over git daemon', () => {
       expect((error as GitError).message).not.toMatch(/token/);
       expect((error as GitError).message).toContain(failing.remote);
     }
+  });
+
+  it("fetches over ssh:// through git's ssh command from the environment (GIT_SSH_COMMAND)", async () => {
+    // A stand-in for ssh that runs the remote git command on this machine: what sshd would do.
+    const fakeSsh = join(tempDir(), 'ssh');
+    writeFileSync(fakeSsh, '#!/bin/sh\nfor last; do :; done\nexec sh -c "$last"\n');
+    chmodSync(fakeSsh, 0o755);
+    vi.stubEnv('GIT_SSH_COMMAND', fakeSsh);
+    vi.stubEnv('GIT_SSH_VARIANT', 'simple');
+    const remote = renderedRemote();
+    const head = remote.commit({ 'dev/a.yaml': 'a: 1\n' }, 'e'.repeat(40));
+    const source = openSource({ url: `ssh://deploy@git.example.invalid${remote.path}`, branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
+    expect(await source.update()).toEqual({ commit: head, fetched: true });
+    expect((await source.revisionAt(head, 'dev')).sourceCommit).toBe('e'.repeat(40));
   });
 });
