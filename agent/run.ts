@@ -46,6 +46,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let failures = 0;
   let revision: Revision | undefined; // the last one read, reused while the head stays
   let last: ReconcileResult | undefined;
+  let stopping: Promise<void> | undefined;
 
   // Back off from the interval, doubling per failure in a row: 1x, 2x, 4x … up to maxBackoff.
   const nextDelay = () => (failures === 0 ? options.interval : Math.min(maxBackoff, options.interval * 2 ** (failures - 1)));
@@ -101,21 +102,25 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     trigger,
     lastResult: () => last,
     webhookUrl: webhook?.url,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      clearTimeout(timer);
-      await webhook?.close();
-      if (running) {
-        const timeout = options.stopTimeout ?? 30_000;
-        let timedOut: NodeJS.Timeout | undefined;
-        const finished = await Promise.race([running.then(() => true), new Promise<boolean>((r) => { timedOut = setTimeout(() => r(false), timeout); })]);
-        clearTimeout(timedOut);
-        if (!finished) log.warn({ timeoutMs: timeout }, 'stopping with a reconcile still running; the next start converges');
-      }
-      log.info({ env }, 'agent stopped');
+    stop() {
+      stopping ??= stop();
+      return stopping;
     },
   };
+
+  async function stop() {
+    stopped = true;
+    clearTimeout(timer);
+    await webhook?.close();
+    if (running) {
+      const timeout = options.stopTimeout ?? 30_000;
+      let timedOut: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([running.then(() => true), new Promise<boolean>((r) => { timedOut = setTimeout(() => r(false), timeout); })]);
+      clearTimeout(timedOut);
+      if (!finished) log.warn({ timeoutMs: timeout }, 'stopping with a reconcile still running; the next start converges');
+    }
+    log.info({ env }, 'agent stopped');
+  }
 }
 
 /** One cycle for `--once`: read the head, reconcile it; a source error is reported, then thrown. */

@@ -151,8 +151,9 @@ describe('agent loop', () => {
     await sleep(40);
     expect(stopped).toBe(false);
     await expect(fetch(`${running.webhookUrl}/healthz`)).rejects.toThrow(); // the webhook is closed at once
+    const again = running.stop(); // a second stop waits for the same end
     held.open();
-    await stopping;
+    await Promise.all([stopping, again]);
     expect(state.active).toBe(0);
     await sleep(40);
     expect(state.revisions).toHaveLength(1);
