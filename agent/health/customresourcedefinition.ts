@@ -1,0 +1,13 @@
+// Health of a CustomResourceDefinition: Established means its kind is served; names that
+// conflict with another CRD never will be.
+import type { K8sObject } from '../types.ts';
+import { conditionOf, explain, health, isFalse, isTrue } from './read.ts';
+import type { Health } from './types.ts';
+
+export function customResourceDefinitionHealth(object: K8sObject): Health {
+  const names = conditionOf(object, 'NamesAccepted');
+  if (isFalse(names)) return health(object, 'Degraded', `names not accepted: ${explain(names!)}`);
+  const established = conditionOf(object, 'Established');
+  if (isTrue(established)) return health(object, 'Healthy', 'established');
+  return health(object, 'Progressing', established ? `not established: ${explain(established)}` : 'not established yet');
+}

@@ -1,0 +1,85 @@
+// Health assessment: the check for an object's kind (by group and kind), and the report that sums
+// objects up into apps and the environment, the worst status winning (see rank.ts).
+import { groupOf } from '../../compiler/kinds.ts';
+import type { K8sObject, ObjectRef } from '../types.ts';
+import { cronJobHealth } from './cronjob.ts';
+import { customResourceDefinitionHealth } from './customresourcedefinition.ts';
+import { daemonSetHealth } from './daemonset.ts';
+import { deploymentHealth } from './deployment.ts';
+import { genericHealth } from './generic.ts';
+import { horizontalPodAutoscalerHealth } from './horizontalpodautoscaler.ts';
+import { ingressHealth } from './ingress.ts';
+import { jobHealth } from './job.ts';
+import { namespaceHealth } from './namespace.ts';
+import { persistentVolumeClaimHealth } from './persistentvolumeclaim.ts';
+import { podHealth } from './pod.ts';
+import { healthRank } from './rank.ts';
+import { count, health } from './read.ts';
+import { replicaSetHealth } from './replicaset.ts';
+import { serviceHealth } from './service.ts';
+import { statefulSetHealth } from './statefulset.ts';
+import type { Health, HealthCheck, HealthReport, Observed, ObjectHealth } from './types.ts';
+
+export type { Health, HealthCheck, HealthReport, HealthStatus, Observed, ObjectHealth } from './types.ts';
+export { healthRank, isSettled, worstOf } from './rank.ts';
+
+/** Checks by 'group/Kind' ('' for the core group); every other kind gets genericHealth. */
+const CHECKS: ReadonlyMap<string, HealthCheck> = new Map([
+  ['apps/Deployment', deploymentHealth],
+  ['apps/StatefulSet', statefulSetHealth],
+  ['apps/DaemonSet', daemonSetHealth],
+  ['apps/ReplicaSet', replicaSetHealth],
+  ['/Pod', podHealth],
+  ['batch/Job', jobHealth],
+  ['batch/CronJob', cronJobHealth],
+  ['/Service', serviceHealth],
+  ['networking.k8s.io/Ingress', ingressHealth],
+  ['/PersistentVolumeClaim', persistentVolumeClaimHealth],
+  ['autoscaling/HorizontalPodAutoscaler', horizontalPodAutoscalerHealth],
+  ['apiextensions.k8s.io/CustomResourceDefinition', customResourceDefinitionHealth],
+  ['/Namespace', namespaceHealth],
+]);
+
+/** The health of one live object. */
+export function assessHealth(object: K8sObject): Health {
+  const check = CHECKS.get(`${groupOf(object.apiVersion)}/${object.kind}`) ?? genericHealth;
+  // Whatever its kind, an object on its way out is not what git asks for. A Namespace's own
+  // check says better what its deletion waits for.
+  if (object.metadata.deletionTimestamp && check !== namespaceHealth) return health(object, 'Progressing', 'being deleted');
+  try {
+    return check(object);
+  } catch (error) {
+    // A status shaped unlike what the check expects (a future API version, a broken controller).
+    return health(object, 'Unknown', `cannot assess: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Health of each observed object (Missing when it has no live object), of each app and of the
+ * environment as a whole. Objects for which `appOf` gives no app count only for the environment.
+ */
+export function healthReport(observed: readonly Observed[], appOf: (ref: ObjectRef) => string | undefined): HealthReport {
+  const objects: ObjectHealth[] = observed.map((o) => {
+    const app = appOf(o.ref);
+    return { ref: o.ref, ...(app === undefined ? {} : { app }), ...observedHealth(o) };
+  });
+  const byApp = new Map<string, ObjectHealth[]>();
+  for (const o of objects) if (o.app !== undefined) byApp.set(o.app, [...(byApp.get(o.app) ?? []), o]);
+  const apps = Object.fromEntries([...byApp].sort(([a], [b]) => a.localeCompare(b)).map(([app, members]) => [app, summarize(members)]));
+  return { ...summarize(objects), apps, objects };
+}
+
+function observedHealth(o: Observed): Health {
+  const name = `${o.ref.kind} ${o.ref.name}`;
+  if (o.unreadable !== undefined) return { status: 'Unknown', message: `${name}: cannot read: ${o.unreadable}` };
+  return o.object ? assessHealth(o.object) : { status: 'Missing', message: `${name}: not found` };
+}
+
+/** The worst status among `objects`, with the message of the first object that has it. */
+function summarize(objects: readonly ObjectHealth[]): Health {
+  const worst = objects.reduce<ObjectHealth | undefined>((w, o) => (!w || healthRank(o.status) > healthRank(w.status) ? o : w), undefined);
+  if (!worst) return { status: 'Healthy', message: 'no objects' };
+  if (worst.status === 'Healthy') return { status: 'Healthy', message: `${count(objects.length, 'object')} healthy` };
+  const alike = objects.filter((o) => o.status === worst.status).length - 1;
+  return { status: worst.status, message: alike > 0 ? `${worst.message} (and ${alike} more ${worst.status})` : worst.message };
+}
