@@ -42,8 +42,11 @@ function program(): Command {
     .option('--source-branch <name>', 'branch of the source commit, when HEAD is detached')
     .option('--force', 'publish even when it moves the rendered branch backwards')
     .option('--no-typecheck', 'skip the TypeScript type-check')
-    .action(async (opts: { root: string; remote: string; sourceBranch?: string; force?: boolean; typecheck: boolean }) => {
-      const result = await publish({ ...opts, onProgress: progress, onWarning: (m) => console.error(`\n!!! ${m}\n`) });
+    .option('--committer-name <name>', 'committer of the rendered commit (default: $GITOPS_COMMITTER_NAME, else typed-gitops)')
+    .option('--committer-email <email>', 'its email (default: $GITOPS_COMMITTER_EMAIL, else typed-gitops@noreply.invalid)')
+    .action(async (opts: { root: string; remote: string; sourceBranch?: string; force?: boolean; typecheck: boolean; committerName?: string; committerEmail?: string }) => {
+      const committer = { name: opts.committerName, email: opts.committerEmail };
+      const result = await publish({ ...opts, committer, onProgress: progress, onWarning: (m) => console.error(`\n!!! ${m}\n`) });
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
       console.log(formatPublished(result));
     });

@@ -13,11 +13,12 @@ const gitopsBin = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const gitops = (...args: string[]) => spawnSync('node', [gitopsBin, ...args], { encoding: 'utf8' });
 
 describe('gitops publish', () => {
-  it('prints what it published, then that nothing changed, and refuses a dirty tree with exit code 1', () => {
+  it('prints what it published (by the committer given), then that nothing changed, and refuses a dirty tree with exit code 1', () => {
     const remote = createBareRemote();
     const project = createProject({ alpha: configMapApp('alpha', 'one') }, remote);
-    const first = gitops('publish', '--root', project.dir, '--no-typecheck');
+    const first = gitops('publish', '--root', project.dir, '--no-typecheck', '--committer-name', 'Deploy Bot', '--committer-email', 'bot@example.com');
     expect(first.status).toBe(EXIT_CODES.ok);
+    expect(git(remote, 'log', '-1', '--format=%cn <%ce>', 'rendered')).toBe('Deploy Bot <bot@example.com>');
     expect(first.stdout).toMatch(new RegExp(`^published ${git(remote, 'rev-parse', '--short=7', 'rendered')} to origin/rendered from [0-9a-f]{7} \\(main\\) "initial apps"\\n  dev/alpha: \\+1 ~0 -0`));
 
     const again = gitops('publish', '--root', project.dir, '--no-typecheck');
