@@ -56,6 +56,16 @@ export class KubeClient {
       this.api.patch(object, undefined, options.dryRun ? 'All' : undefined, this.fieldManager, options.force ?? true, PatchStrategy.ServerSideApply));
   }
 
+  /** Creates an object; fails with 409 when it exists (for optimistic locking, e.g. the leader Lease). */
+  async create(object: K8sObject): Promise<K8sObject> {
+    return this.call(object, true, () => this.api.create(object));
+  }
+
+  /** Replaces an object; with metadata.resourceVersion set, fails with 409 when someone wrote it in between. */
+  async replace(object: K8sObject): Promise<K8sObject> {
+    return this.call(object, true, () => this.api.replace(object));
+  }
+
   async delete(ref: ObjectRef & { apiVersion: string }, propagationPolicy: string): Promise<void> {
     const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace || undefined } };
     try {
@@ -104,7 +114,12 @@ export class KubeClient {
     return `${apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`}/${resource.name}`;
   }
 
+  /** Refuse writes unless this says yes (leader election): checked right before every write. */
+  writeGuard?: () => string | undefined;
+
   private async call(object: { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string } }, write: boolean, request: () => Promise<unknown>): Promise<K8sObject> {
+    const refusal = write ? this.writeGuard?.() : undefined;
+    if (refusal) throw new ClusterError(`not writing ${formatRef(refOf(object as K8sObject))}: ${refusal}`, { object: formatRef(refOf(object as K8sObject)) });
     this.counts.requests++;
     if (write) this.counts.writes++;
     try {
@@ -133,5 +148,5 @@ export function refusalOf(error: unknown): ServerRefusal | undefined {
 
 function clusterError(error: unknown, about: string): ClusterError {
   const refusal = refusalOf(error) ?? { status: 0, reason: 'Unreachable', message: (error as Error)?.message ?? String(error) };
-  return new ClusterError(`${about}: ${refusal.message}`, { object: about }, { cause: { refusal } });
+  return new ClusterError(refusal.message, { object: about }, { cause: { refusal } }); // formatError puts `about` in front
 }
