@@ -81,7 +81,8 @@ export function openSource(options: SourceOptions): Source {
   const remoteHead = async (): Promise<string> => {
     await ensureClone();
     const out = await git('looking for new commits (git ls-remote)', ['ls-remote', '--', url, localRef]);
-    const commit = out.trim().split(/\s/)[0];
+    // ls-remote matches patterns by suffix: keep only the exact ref.
+    const commit = out.split('\n').map((line) => line.split('\t')).find(([, ref]) => ref === localRef)?.[0];
     if (!commit) {
       throw new GitError(`remote '${remote}' has no branch '${branch}'`, { hint: 'Publish to it first (npm run publish), or pass the rendered branch with --branch.' });
     }

@@ -37,8 +37,11 @@ describe('source over a bare repo by path', () => {
     const remote = renderedRemote();
     const mainCommit = remote.commitMain();
     const rendered = remote.commit({ 'dev/a.yaml': 'a: 1\n' });
+    // ls-remote matches by suffix and lists this one first: it must not be taken for the branch.
+    git(remote.path, 'update-ref', 'refs/heads/a/refs/heads/rendered', mainCommit);
     const source = openSource({ url: remote.path, branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
-    await source.update();
+    expect(await source.update()).toEqual({ commit: rendered, fetched: true });
+    expect(await source.update()).toEqual({ commit: rendered, fetched: false });
 
     expect(git(source.dir, 'for-each-ref', '--format=%(refname)')).toBe('refs/heads/rendered');
     expect(git(source.dir, 'rev-parse', 'refs/heads/rendered')).toBe(rendered);
