@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findPackageRoot } from './bundle.ts';
 import { compile } from './compile.ts';
+import type { ResolvedConfig } from './config.ts';
 import { GitError, UserInputError } from './errors.ts';
 import { formatDiagnostic } from './format.ts';
 import { loadConfig } from './load-config.ts';
@@ -70,36 +71,9 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const shownRemote = redactCredentials(remote); // a URL remote may carry a token
   const started = performance.now();
 
-  const dirty = await dirtyPaths(root);
-  if (dirty.length > 0) {
-    const shown = dirty.slice(0, 10).join(', ') + (dirty.length > 10 ? `, … ${dirty.length - 10} more` : '');
-    throw new UserInputError(`refusing to publish: the work tree has uncommitted changes (${shown}); nothing was pushed`, {
-      hint: 'Commit or stash them: publish renders a commit exactly as it is in git.',
-    });
-  }
-  const head = await readHead(root);
-  const config = await loadConfig(root);
-  const sourceBranch = options.sourceBranch ?? (await currentBranch(root)) ?? ciBranch(env);
-  if (sourceBranch !== config.branches.source) {
-    throw new UserInputError(
-      sourceBranch
-        ? `refusing to publish: ${head.sha.slice(0, 12)} is on branch '${sourceBranch}', but the rendered branch follows '${config.branches.source}'; nothing was pushed`
-        : `refusing to publish: HEAD is detached and no CI variable names its branch; nothing was pushed`,
-      { commit: head.sha, file: config.file, hint: `Publish from '${config.branches.source}' (merge first), pass --source-branch when HEAD is detached, or change branches.source.` },
-    );
-  }
-  const source = { ...head, branch: sourceBranch };
-
-  const outcome = await compile({ root, typecheck, write: false, onProgress });
-  if (outcome.report.errors.length > 0 || !outcome.tree) {
-    const errors = outcome.report.errors.map(formatDiagnostic).join('\n');
-    throw new UserInputError(`refusing to publish: synth failed with ${outcome.report.errors.length} error(s); nothing was pushed\n${errors}`, {
-      commit: head.sha,
-      hint: 'Run `npm run synth`, fix the errors and commit.',
-    });
-  }
+  const { source, config } = await readSource(root, options.sourceBranch, env);
+  const files = await synthesize(root, source.sha, typecheck, onProgress);
   const synthMs = performance.now() - started;
-  const files = outcome.tree.files;
   const branch = config.branches.rendered;
   const hash = await blobHasher(root);
   const after = new Map([...files].map(([path, content]) => [path, hash(content)]));
@@ -117,13 +91,13 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     if (step.warning) onWarning(step.warning);
 
     const changes = countChanges(before, after);
-    const message = commitMessage({ source, sourceBranch, changes, renderedBy, runUrl: ciRunUrl(env), forcedOver: step.forcedOver });
+    const message = commitMessage({ source, sourceBranch: source.branch, changes, renderedBy, runUrl: ciRunUrl(env), forcedOver: step.forcedOver });
     onProgress(`writing ${files.size} files`);
     const sha = await writeCommit(root, { files, parent: step.parent, message, identity: committer });
     onProgress(`pushing ${sha.slice(0, 7)} to ${shownRemote}/${branch}`);
     const push = await pushCommit(root, remote, sha, branch);
     if (push.pushed) {
-      return result({ outcome: 'published', head: sha, commit: { sha, sourceCommit: source.sha, sourceBranch, message }, changes, attempts });
+      return result({ outcome: 'published', head: sha, commit: { sha, sourceCommit: source.sha, sourceBranch: source.branch, message }, changes, attempts });
     }
     // A lost race shows as '[rejected] (fetch first)' or, when both create or update the ref at
     // once, '[remote rejected] (cannot lock ref)'; only a moved head tells it from a real refusal.
@@ -140,6 +114,42 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     commit: source.sha,
     hint: 'Others keep publishing at the same time; let CI run one publish at a time (concurrency group) and run it again.',
   });
+}
+
+/** The commit to publish, refused when the work tree is dirty or HEAD is not on the config's source branch. */
+async function readSource(root: string, branchOption: string | undefined, env: NodeJS.ProcessEnv): Promise<{ source: PublishResult['source']; config: ResolvedConfig }> {
+  const dirty = await dirtyPaths(root);
+  if (dirty.length > 0) {
+    const shown = dirty.slice(0, 10).join(', ') + (dirty.length > 10 ? `, … ${dirty.length - 10} more` : '');
+    throw new UserInputError(`refusing to publish: the work tree has uncommitted changes (${shown}); nothing was pushed`, {
+      hint: 'Commit or stash them: publish renders a commit exactly as it is in git.',
+    });
+  }
+  const head = await readHead(root);
+  const config = await loadConfig(root);
+  const branch = branchOption ?? (await currentBranch(root)) ?? ciBranch(env);
+  if (branch !== config.branches.source) {
+    throw new UserInputError(
+      branch
+        ? `refusing to publish: ${head.sha.slice(0, 12)} is on branch '${branch}', but the rendered branch follows '${config.branches.source}'; nothing was pushed`
+        : `refusing to publish: HEAD is detached and no CI variable names its branch; nothing was pushed`,
+      { commit: head.sha, file: config.file, hint: `Publish from '${config.branches.source}' (merge first), pass --source-branch when HEAD is detached, or change branches.source.` },
+    );
+  }
+  return { source: { ...head, branch }, config };
+}
+
+/** The rendered files of the whole project (path -> content); a synth error refuses the publish. */
+async function synthesize(root: string, commit: string, typecheck: boolean, onProgress: (m: string) => void): Promise<ReadonlyMap<string, string>> {
+  const outcome = await compile({ root, typecheck, write: false, onProgress });
+  if (outcome.report.errors.length > 0 || !outcome.tree) {
+    const errors = outcome.report.errors.map(formatDiagnostic).join('\n');
+    throw new UserInputError(`refusing to publish: synth failed with ${outcome.report.errors.length} error(s); nothing was pushed\n${errors}`, {
+      commit,
+      hint: 'Run `npm run synth`, fix the errors and commit.',
+    });
+  }
+  return outcome.tree.files;
 }
 
 /** The remote's rendered head with its provenance, and its files as path -> blob id (empty when there is no branch yet). */
