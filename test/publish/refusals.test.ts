@@ -70,7 +70,7 @@ describe('publish refuses', () => {
 });
 
 describe('publish leaves the checkout alone', () => {
-  it('keeps HEAD, the current branch, local branches, the index and the work tree as they were', async () => {
+  it('keeps HEAD, the current branch, local branches, the index and the work tree as they were, and runs no hooks', async () => {
     const remote = createBareRemote();
     const project = createProject({ alpha: configMapApp('alpha', 'one') }, remote);
     const state = () => ({
@@ -81,6 +81,8 @@ describe('publish leaves the checkout alone', () => {
       status: git(project.dir, 'status', '--porcelain', '--ignored=no'),
       refs: git(project.dir, 'for-each-ref', '--format=%(refname)').split('\n').filter((r) => r.startsWith('refs/gitops/')),
     });
+    // a pre-push hook that would fail: publish does not run the project's hooks on rendered commits
+    writeFileSync(join(project.dir, '.git', 'hooks', 'pre-push'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
     const before = state();
     await publish({ root: project.dir, ...quiet });
     project.commit('alpha two', { alpha: configMapApp('alpha', 'two') });
