@@ -64,7 +64,12 @@ export function healthReport(observed: readonly Observed[], appOf: (ref: ObjectR
     return { ref: o.ref, ...(app === undefined ? {} : { app }), ...observedHealth(o) };
   });
   const byApp = new Map<string, ObjectHealth[]>();
-  for (const o of objects) if (o.app !== undefined) byApp.set(o.app, [...(byApp.get(o.app) ?? []), o]);
+  for (const o of objects) {
+    if (o.app === undefined) continue;
+    const members = byApp.get(o.app);
+    if (members) members.push(o);
+    else byApp.set(o.app, [o]);
+  }
   const apps = Object.fromEntries([...byApp].sort(([a], [b]) => a.localeCompare(b)).map(([app, members]) => [app, summarize(members)]));
   return { ...summarize(objects), apps, objects };
 }

@@ -44,7 +44,9 @@ async function observe(kube: KubeClient, targets: readonly WaitTarget[]): Promis
   const groups = new Map<string, WaitTarget[]>();
   for (const t of targets) {
     const key = `${t.apiVersion}/${t.ref.kind}/${t.ref.namespace}`;
-    groups.set(key, [...(groups.get(key) ?? []), t]);
+    const group = groups.get(key);
+    if (group) group.push(t);
+    else groups.set(key, [t]);
   }
   const live = new Map<string, K8sObject | Error | undefined>();
   await Promise.all([...groups.values()].map(async (group) => {
