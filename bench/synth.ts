@@ -19,28 +19,33 @@ function commands(p: BenchProjects): Record<Tool, Command> {
   return {
     oursNoTypecheck: gitops('--no-typecheck'),
     oursTypecheck: gitops(),
+    oursClean: gitops('--no-typecheck'),
     cdk8s: { cmd: 'npx', args: ['cdk8s', 'synth', '--check-upgrade=false'], cwd: p.cdk8s },
   };
 }
 
-/** Every run starts from an empty output folder, as cdk8s synth does; our bundle cache stays warm. */
+/**
+ * cdk8s synth empties its output folder itself. Ours keeps dist/ from the previous run (it writes only files
+ * whose bytes changed: none here), except `oursClean`, which starts from an empty dist/ and creates every file.
+ */
 function run(p: BenchProjects, tool: Tool): Sample {
-  rmSync(join(tool === 'cdk8s' ? p.cdk8s : p.ours, 'dist'), { recursive: true, force: true });
+  if (tool === 'oursClean') rmSync(join(p.ours, 'dist'), { recursive: true, force: true });
   return measure(commands(p)[tool]);
 }
 
 function benchSize(services: number, runs: number): SizeResult {
   const p = generateProjects(repoRoot, services);
   rmSync(join(p.ours, '.gitops-cache'), { recursive: true, force: true });
-  const oursCold = run(p, 'oursNoTypecheck');
+  const oursCold = run(p, 'oursClean');
   for (const tool of TOOLS) run(p, tool); // warm-up, not counted
-  const samples: Record<Tool, Sample[]> = { oursNoTypecheck: [], oursTypecheck: [], cdk8s: [] };
+  const samples = Object.fromEntries(TOOLS.map((t) => [t, [] as Sample[]])) as Record<Tool, Sample[]>;
   for (let i = 0; i < runs; i++) {
     for (const tool of TOOLS) samples[tool].push(run(p, tool)); // interleaved, so load changes hit every tool alike
     process.stderr.write(`  N=${services}: run ${i + 1}/${runs}\n`);
   }
   const med = (xs: Sample[]): Sample => ({ wallMs: median(xs.map((x) => x.wallMs)), rssMB: median(xs.map((x) => x.rssMB)) });
-  return { services, objects: services * OBJECTS_PER_SERVICE, oursCold, median: { oursNoTypecheck: med(samples.oursNoTypecheck), oursTypecheck: med(samples.oursTypecheck), cdk8s: med(samples.cdk8s) } };
+  const medians = Object.fromEntries(TOOLS.map((t) => [t, med(samples[t])])) as Record<Tool, Sample>;
+  return { services, objects: services * OBJECTS_PER_SERVICE, oursCold, median: medians };
 }
 
 function targets(results: readonly SizeResult[], watchMs: number | undefined): Target[] {
@@ -51,13 +56,15 @@ function targets(results: readonly SizeResult[], watchMs: number | undefined): T
     const m = r500.median;
     out.push({ name: 'N=500 no-typecheck speed-up over cdk8s synth', value: `${(m.cdk8s.wallMs / m.oursNoTypecheck.wallMs).toFixed(1)}×`, goal: '≥ 10×', met: m.cdk8s.wallMs / m.oursNoTypecheck.wallMs >= 10 });
     out.push({ name: 'N=500 type-check speed-up over cdk8s synth', value: `${(m.cdk8s.wallMs / m.oursTypecheck.wallMs).toFixed(1)}×`, goal: '≥ 4×', met: m.cdk8s.wallMs / m.oursTypecheck.wallMs >= 4 });
-    const peak = Math.max(m.oursNoTypecheck.rssMB, m.oursTypecheck.rssMB);
+    out.push({ name: 'N=500 no-typecheck into an empty dist/, speed-up', value: `${(m.cdk8s.wallMs / m.oursClean.wallMs).toFixed(1)}×`, goal: '≥ 10×', met: m.cdk8s.wallMs / m.oursClean.wallMs >= 10 });
+    const peak = Math.max(m.oursNoTypecheck.rssMB, m.oursTypecheck.rssMB, m.oursClean.rssMB);
     out.push({ name: 'N=500 peak RSS (ours)', value: `${Math.round(peak)} MB`, goal: '≤ 150 MB', met: peak <= 150 });
   }
   if (r500 && r1000) {
-    for (const tool of ['oursNoTypecheck', 'oursTypecheck'] as const) {
+    const labels = { oursNoTypecheck: 'no-typecheck', oursTypecheck: 'type-check', oursClean: 'no-typecheck, empty dist/' } as const;
+    for (const [tool, label] of Object.entries(labels) as [keyof typeof labels, string][]) {
       const scale = r1000.median[tool].wallMs / r500.median[tool].wallMs;
-      out.push({ name: `N=1000 / N=500 time, ${tool === 'oursTypecheck' ? 'type-check' : 'no-typecheck'}`, value: `${scale.toFixed(2)}`, goal: '≤ 2.1', met: scale <= 2.1 });
+      out.push({ name: `N=1000 / N=500 time, ${label}`, value: `${scale.toFixed(2)}`, goal: '≤ 2.1', met: scale <= 2.1 });
     }
   }
   if (watchMs !== undefined) out.push({ name: `watch: one changed app at N=${WATCH_SIZE} to updated file (median)`, value: `${Math.round(watchMs)} ms`, goal: '≤ 100 ms', met: watchMs <= 100 });
@@ -78,7 +85,7 @@ async function main(): Promise<void> {
   console.log(`load after runs: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}\n`);
 
   const small = generateProjects(repoRoot, 10);
-  if (!sizes.includes(10)) { run(small, 'oursNoTypecheck'); run(small, 'cdk8s'); }
+  if (!sizes.includes(10)) { run(small, 'oursClean'); run(small, 'cdk8s'); }
   const same = compareObjectSets(join(small.ours, 'dist'), join(small.cdk8s, 'dist'));
   console.log(`same objects at N=10 (apiVersion/kind/namespace/name): ${same.ok ? 'OK' : 'FAIL'} — ours ${same.ours}, cdk8s ${same.cdk8s}`);
   for (const d of same.differences.slice(0, 20)) console.log(`  ${d}`);

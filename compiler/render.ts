@@ -12,17 +12,26 @@ const FIRST_KEYS = ['apiVersion', 'kind', 'metadata'];
 const YAML_OPTIONS = { version: '1.1', lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as const;
 const fastYaml = yamlEmitter(YAML_OPTIONS);
 
-// Objects untouched between two renders (watch mode) are the same JS objects: reuse their YAML.
-const renderCache = new WeakMap<object, { text: string; sha256: string }>();
+interface RenderedObject {
+  readonly full: string; // <env>/<path>
+  readonly path: string;
+  readonly text: string;
+  readonly entry: string; // its manifest entry, as it stands in manifest.json
+}
 
-function renderObject(object: object): { text: string; sha256: string } {
-  let cached = renderCache.get(object);
-  if (!cached) {
-    const text = toYaml(object);
-    cached = { text, sha256: sha256(text) };
-    renderCache.set(object, cached);
+// Objects untouched between two renders (watch mode) are the same SynthObjects: reuse their file and manifest entry.
+const renderCache = new WeakMap<SynthObject, RenderedObject>();
+
+function renderObject(o: SynthObject): RenderedObject {
+  let rendered = renderCache.get(o);
+  if (!rendered) {
+    const path = objectPath(o);
+    const text = toYaml(o.object);
+    const entry: ManifestEntry = { ...o.ref, app: o.app, path, sourceFile: o.sourceFile, constructPath: o.constructPath, sha256: sha256(text) };
+    rendered = { full: `${o.env}/${path}`, path, text, entry: JSON.stringify(entry, null, 2).replace(/\n/g, '\n    ') };
+    renderCache.set(o, rendered);
   }
-  return cached;
+  return rendered;
 }
 
 export function toYaml(object: object): string {
@@ -61,19 +70,23 @@ export function sha256(text: string): string {
 /** Renders every object of the given environments; `scope` says which part of the output the tree replaces. */
 export function render(objects: readonly SynthObject[], scope: readonly RenderScope[]): RenderedTree {
   const files = new Map<string, string>();
-  const byEnv = new Map<string, ManifestEntry[]>();
+  const byEnv = new Map<string, RenderedObject[]>();
   for (const o of objects) {
-    const path = objectPath(o);
-    const full = `${o.env}/${path}`;
-    const { text, sha256: hash } = renderObject(o.object);
-    if (files.has(full)) throw new InternalError(`two objects render to ${full}`, { env: o.env, app: o.app, object: full });
-    files.set(full, text);
+    const rendered = renderObject(o);
+    if (files.has(rendered.full)) throw new InternalError(`two objects render to ${rendered.full}`, { env: o.env, app: o.app, object: rendered.full });
+    files.set(rendered.full, rendered.text);
     const entries = byEnv.get(o.env) ?? byEnv.set(o.env, []).get(o.env)!;
-    entries.push({ ...o.ref, app: o.app, path, sourceFile: o.sourceFile, constructPath: o.constructPath, sha256: hash });
+    entries.push(rendered);
   }
   for (const { env } of scope) {
     const entries = (byEnv.get(env) ?? []).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    files.set(`${env}/manifest.json`, `${JSON.stringify({ environment: env, objects: entries }, null, 2)}\n`);
+    files.set(`${env}/manifest.json`, manifestJson(env, entries.map((e) => e.entry)));
   }
   return { files, scope };
+}
+
+/** The bytes of `JSON.stringify({ environment, objects }, null, 2)`, from entries already in place. */
+function manifestJson(env: string, entries: readonly string[]): string {
+  const objects = entries.length === 0 ? '[]' : `[\n    ${entries.join(',\n    ')}\n  ]`;
+  return `{\n  "environment": ${JSON.stringify(env)},\n  "objects": ${objects}\n}\n`;
 }
