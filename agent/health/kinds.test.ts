@@ -64,6 +64,7 @@ const cases: [fixture: string, status: HealthStatus, message: string][] = [
   ['pod-healthy-succeeded', 'Healthy', "Pod migrate-hxvz9: completed"],
   ['pod-healthy', 'Healthy', "Pod db-0: running and ready"],
   ['pod-progressing-not-ready', 'Progressing', "Pod db-0: not ready: ContainersNotReady: containers with unready status: [app]"],
+  ['pod-progressing-running-to-completion', 'Progressing', "Pod db-0: running to completion"],
   ['pod-progressing-unschedulable', 'Progressing', "Pod pending-0: not scheduled: Unschedulable: 0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling."],
   ['pod-unknown', 'Unknown', "Pod db-0: state unknown: NodeLost"],
   ['replicaset-degraded-replica-failure', 'Degraded', "ReplicaSet stuck-b9688f8c: cannot create pods: FailedCreate: pods \"stuck-b9688f8c-x2x9z\" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2"],

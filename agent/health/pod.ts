@@ -44,7 +44,8 @@ export function podHealth(object: K8sObject): Health {
   if (!isTrue(ready)) return health(object, 'Progressing', ready ? `not ready: ${explain(ready)}` : `${status.phase ?? 'Pending'}, not ready`);
   // A pod meant to run to completion is not done while it runs.
   const restartPolicy = specOf<{ restartPolicy: string }>(object).restartPolicy ?? 'Always';
-  return health(object, restartPolicy === 'Always' ? 'Healthy' : 'Progressing', restartPolicy === 'Always' ? 'running and ready' : 'running to completion');
+  if (restartPolicy !== 'Always') return health(object, 'Progressing', 'running to completion');
+  return health(object, 'Healthy', 'running and ready');
 }
 
 function terminations(containers: ContainerStatus[]): string {
