@@ -11,14 +11,15 @@ import { CONFIG_FILE, loadConfig } from '../compiler/load-config.ts';
 import { parseDuration } from './duration.ts';
 import { createLogger } from './log.ts';
 import { createReconciler } from './reconcile.ts';
-import { reconcileOnce, startAgent } from './run.ts';
+import { leaderOnly } from './leadership.ts';
+import { reconcileOnce, startAgent, type Agent } from './run.ts';
 import { openSource } from './source.ts';
 import { formatStatus, readStatus } from './status-command.ts';
 
 interface AgentFlags {
   repo: string; branch?: string; env: string; kubeconfig?: string; interval?: string; once?: boolean;
   namespace?: string; listen: string; webhookSecretEnv?: string; prune: boolean; allowEmpty?: boolean;
-  forceConflicts: boolean; cacheDir?: string; root?: string; logLevel: string;
+  forceConflicts: boolean; cacheDir?: string; root?: string; logLevel: string; selfHeal: boolean; leaderElect: boolean;
 }
 
 interface StatusFlags { env: string; kubeconfig?: string; namespace?: string; json?: boolean; root?: string }
@@ -38,6 +39,8 @@ export function registerAgentCommands(cli: Command): void {
     .option('--no-prune', 'never delete objects that left git (default: agent.prune)')
     .option('--allow-empty', 'allow a revision with no objects to prune everything (default: agent.allowEmpty)')
     .option('--no-force-conflicts', 'fail on fields another field manager owns instead of taking them over')
+    .option('--no-self-heal', 'report objects changed in the cluster instead of re-applying them (default: agent.selfHeal)')
+    .option('--no-leader-elect', 'skip leader election (only when a single replica runs)')
     .option('--cache-dir <dir>', 'folder of the local clone (default: under $XDG_CACHE_HOME/typed-gitops/agent)')
     .option('--root <dir>', 'project folder whose gitops.config.ts gives the defaults (default: the current folder, if it has one)')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
@@ -63,13 +66,20 @@ async function runAgentCommand(flags: AgentFlags): Promise<void> {
   if (interval <= 0) throw new UserInputError('the interval must be longer than 0', { hint: "Pass e.g. --interval 10s." });
   const secret = webhookSecret(flags.webhookSecretEnv);
   const log = createLogger({ level: flags.logLevel, bindings: { env: flags.env } });
+  const kubeConfig = kubeConfigFrom(flags.kubeconfig);
+  const namespace = flags.namespace ?? config.agent.namespace;
+  let agent: Agent | undefined;
   const reconciler = createReconciler({
-    kubeConfig: kubeConfigFrom(flags.kubeconfig),
+    kubeConfig,
     env: flags.env,
-    namespace: flags.namespace ?? config.agent.namespace,
+    namespace,
     prune: flags.prune && config.agent.prune, // --no-prune wins; otherwise the config decides
     allowEmpty: flags.allowEmpty ?? config.agent.allowEmpty,
     force: flags.forceConflicts,
+    selfHeal: flags.selfHeal && config.agent.selfHeal,
+    // One run needs no watches; a long-running agent watches its objects and heals drift at once.
+    watch: !flags.once,
+    onDrift: () => agent?.trigger(),
     log,
   });
   const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, log });
@@ -79,14 +89,17 @@ async function runAgentCommand(flags: AgentFlags): Promise<void> {
     if (!result.ok) process.exitCode = 1;
     return;
   }
-  const agent = await startAgent({ source, env: flags.env, reconciler, interval, log, webhook: { listen: flags.listen, secret } });
+  const led = flags.leaderElect ? leaderOnly({ kubeConfig, namespace, env: flags.env, reconciler, log, onStartedLeading: () => agent?.trigger() }) : undefined;
+  agent = await startAgent({ source, env: flags.env, reconciler: led?.reconciler ?? reconciler, interval, log, webhook: { listen: flags.listen, secret } });
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) { log.warn({ signal }, 'second signal: exiting now'); process.exit(1); }
     stopping = true;
     log.info({ signal }, 'stopping');
     // Exit explicitly: the Kubernetes client may keep idle connections open.
-    void agent.stop().then(() => process.exit(0), () => process.exit(1));
+    void agent!.stop()
+      .then(() => { reconciler.stop(); return led?.elector.stop(); })
+      .then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { formatError } from '../compiler/errors.ts';
+import { ensureNamespace } from './inventory.ts';
 import { KubeClient, refusalOf } from './kube.ts';
 import type { K8sObject } from './types.ts';
 import type { ReconcileLogger } from './reconcile.ts';
@@ -80,6 +81,7 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
       leaseTransitions: (spec.leaseTransitions ?? 0) + (mine || !lease ? 0 : 1),
     };
     const body: K8sObject = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: options.name, namespace: options.namespace, ...(lease ? { resourceVersion: lease.metadata.resourceVersion } : {}) }, spec: next };
+    if (!lease) await ensureNamespace(kube, options.namespace); // a first agent on a new cluster
     await (lease ? kube.replace(body) : kube.create(body)); // 409 when another agent got there first
     validUntil = now.getTime() + durationMs - Math.min(2_000, durationMs / 5);
   }

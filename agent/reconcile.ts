@@ -56,6 +56,8 @@ export interface Reconciler {
   readonly kube: KubeClient;
   /** Stops the watches. */
   stop(): void;
+  /** Forgets what it keeps in memory (inventory, last status), e.g. after another replica was the leader. */
+  reset(): void;
   reconcile(revision: Revision): Promise<ReconcileResult>;
   /** Records that the source could not be read; the cluster stays as last applied. */
   reportSourceError(error: unknown): Promise<void>;
@@ -284,7 +286,8 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     });
   }
 
-  return { kube, reconcile, reportSourceError, stop: () => cache?.stop() };
+  const reset = () => { inventory = undefined; applied = new Map(); lastPublished = ''; corrections.clear(); };
+  return { kube, reconcile, reportSourceError, reset, stop: () => cache?.stop() };
 }
 
 /** The field manager other than ours that wrote to the object last (from managedFields). */

@@ -83,4 +83,6 @@ export interface ReconcileResult {
   readonly changes: readonly Change[];
   readonly errors: readonly string[];
   readonly ok: boolean;
+  /** Set when this replica did nothing because another one is the leader. */
+  readonly standby?: boolean;
 }
