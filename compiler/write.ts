@@ -14,14 +14,15 @@ export interface WriteSummary {
 export function writeTree(outDir: string, tree: RenderedTree, previous?: ReadonlyMap<string, string>): WriteSummary {
   let written = 0, deleted = 0, unchanged = 0;
   const scopeDirs = tree.scope.flatMap((s) => (s.apps ? s.apps.map((a) => `${s.env}/${a}`) : [s.env]));
-  const inScope = (path: string) => scopeDirs.some((d) => path.startsWith(`${d}/`)) || tree.scope.some((s) => path === `${s.env}/manifest.json`);
+  const prefixes = scopeDirs.map((d) => `${d}/`);
+  const manifests = new Set(tree.scope.map((s) => `${s.env}/manifest.json`));
+  const inScope = (path: string) => prefixes.some((p) => path.startsWith(p)) || manifests.has(path);
 
   const madeDirs = new Set<string>(); // one mkdir per folder, not per file
   for (const [path, text] of tree.files) {
     if (!inScope(path)) continue;
+    if (previous ? previous.get(path) === text : sameFile(join(outDir, path), text)) { unchanged++; continue; }
     const file = join(outDir, path);
-    const same = previous ? previous.get(path) === text : existsSync(file) && readFileSync(file, 'utf8') === text;
-    if (same) { unchanged++; continue; }
     const dir = dirname(file);
     if (!madeDirs.has(dir)) { mkdirSync(dir, { recursive: true }); madeDirs.add(dir); }
     writeFileSync(file, text);
@@ -33,6 +34,10 @@ export function writeTree(outDir: string, tree: RenderedTree, previous?: Readonl
   }
   if (deleted > 0) scopeDirs.forEach((dir) => removeEmptyDirs(join(outDir, dir)));
   return { written, deleted, unchanged };
+}
+
+function sameFile(file: string, text: string): boolean {
+  return existsSync(file) && readFileSync(file, 'utf8') === text;
 }
 
 /** Files under outDir/dir, as paths relative to outDir with forward slashes. */
