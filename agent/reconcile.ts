@@ -13,9 +13,12 @@ import { ownedHash } from './managed-fields.ts';
 import { observe, type LiveState } from './observe.ts';
 import { waveOf } from './order.ts';
 import { plan } from './plan.ts';
-import { publishStatus, summarize } from './status.ts';
+import { compact, publishStatus, summarize } from './status.ts';
 import type { Change, DesiredObject, DesiredSet, Inventory, InventoryEntry, K8sObject, ObjectRef, Plan, ReconcileResult, Revision } from './types.ts';
 import { WatchCache } from './watch-cache.ts';
+import { healthReport } from './health/index.ts';
+import type { HealthReport, Observed } from './health/types.ts';
+import { observeLive, waitForHealth, type WaitTarget } from './health/wait.ts';
 
 /** The subset of a pino logger the reconciler uses. */
 export interface ReconcileLogger {
@@ -46,6 +49,8 @@ export interface ReconcilerOptions {
   readonly watch?: boolean;
   /** Called when a watched object no longer matches what we applied; the caller schedules a reconcile. @default nothing */
   readonly onDrift?: (ref: ObjectRef) => void;
+  /** After creating or changing objects, wait this long for them to become healthy (0: assess once). @default 30_000 */
+  readonly healthTimeoutMs?: number;
 }
 
 /** Drift corrections of one object within FIGHT_WINDOW_MS above which we stop and report a fight. */
@@ -91,6 +96,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     const startedAt = new Date();
     const changes: Change[] = [];
     const errors: string[] = [];
+    let health: HealthReport | undefined;
     try {
       if (!namespaceReady) { await ensureNamespace(kube, options.namespace); namespaceReady = true; }
       const desired = desiredSet(revision);
@@ -102,6 +108,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
         errors.push(steps.refusal);
       } else {
         await carryOut(desired, inventory, live, steps, changes, errors);
+        if (errors.length === 0) health = await assess(desired, changes);
       }
     } catch (error) {
       errors.push(formatError(error));
@@ -116,6 +123,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       changes,
       errors,
       ok: errors.length === 0 && !changes.some((c) => c.action === 'failed'),
+      ...(health ? { health } : {}),
     };
     lastRevision = revision.commit;
     await publish(result);
@@ -186,6 +194,20 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       }
     })));
     return results.filter((c): c is Change => c !== undefined);
+  }
+
+  /**
+   * Health of the desired objects: waited for (up to healthTimeoutMs) after a change, else read once.
+   * With the watch cache, this costs no requests.
+   */
+  async function assess(desired: DesiredSet, changes: readonly Change[]): Promise<HealthReport> {
+    const targets = desired.objects.map((d) => ({ apiVersion: d.object.apiVersion, ref: d.ref, app: d.app }));
+    const fromCache = cache ? async (wanted: readonly WaitTarget[]) => observeCached(cache, wanted) : undefined;
+    const timeoutMs = options.healthTimeoutMs ?? 30_000;
+    const changed = changes.some((c) => c.action === 'created' || c.action === 'configured');
+    if (changed && timeoutMs > 0) return waitForHealth(kube, targets, { timeoutMs, pollMs: 500, observe: fromCache });
+    const apps = new Map(targets.map((t) => [refKey(t.ref), t.app]));
+    return healthReport(await (fromCache ?? ((t: readonly WaitTarget[]) => observeLive(kube, t)))(targets), (ref) => apps.get(refKey(ref)));
   }
 
   async function save(next: Inventory) {
@@ -267,9 +289,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
 
   /** Status is written only when it says something new, so steady state costs no writes. */
   async function publish(result: ReconcileResult) {
-    const fingerprint = JSON.stringify([result.revision, result.ok, result.errors, result.changes.filter((c) => c.action !== 'unchanged')]);
+    const health = result.health && [result.health.status, Object.entries(result.health.apps).map(([app, h]) => `${app}:${h.status}`)];
+    const fingerprint = JSON.stringify([result.revision, result.ok, result.errors, result.changes.filter((c) => c.action !== 'unchanged'), health]);
     const level = result.ok ? 'info' : 'error';
-    options.log[level]({ result: { ...result, changes: result.changes.filter((c) => c.action !== 'unchanged') } }, summarize(result));
+    options.log[level]({ result: compact(result) }, summarize(result));
     if (fingerprint === lastPublished) return;
     try {
       await publishStatus(kube, options.namespace, result);
@@ -288,6 +311,20 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
 
   const reset = () => { inventory = undefined; applied = new Map(); lastPublished = ''; corrections.clear(); };
   return { kube, reconcile, reportSourceError, reset, stop: () => cache?.stop() };
+}
+
+/** Live objects for health checks from the watch cache, one index per kind. */
+function observeCached(cache: WatchCache, targets: readonly WaitTarget[]): Observed[] {
+  const byKind = new Map<string, Map<string, K8sObject>>();
+  return targets.map((t) => {
+    const kindKey = `${t.apiVersion}/${t.ref.kind}`;
+    let index = byKind.get(kindKey);
+    if (!index) {
+      index = new Map(cache.list(t.apiVersion, t.ref.kind).map((o) => [refKey(refOf(o)), o]));
+      byKind.set(kindKey, index);
+    }
+    return { ref: t.ref, object: index.get(refKey(t.ref)) };
+  });
 }
 
 /** The field manager other than ours that wrote to the object last (from managedFields). */

@@ -34,6 +34,10 @@ export function formatStatus(result: StoredResult, now: Date = new Date()): stri
     `  reconciled     ${result.startedAt} (${ago(new Date(result.startedAt), now)}), took ${seconds(result.durationMs)}`,
     `  objects        ${ACTIONS.map((a) => `${counts[a] ?? 0} ${a}`).join(', ')}`,
   ];
+  if (result.health) {
+    lines.push(`  health         ${result.health.status}: ${result.health.message}`);
+    for (const [app, h] of Object.entries(result.health.apps)) lines.push(`    ${app.padEnd(14)} ${h.status}${h.status === 'Healthy' ? '' : `: ${h.message}`}`);
+  }
   for (const action of ['failed', 'skipped'] as const) {
     const listed = result.changes.filter((c) => c.action === action);
     if (listed.length === 0) continue;

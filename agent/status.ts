@@ -4,6 +4,15 @@ import { formatRef } from '../compiler/kinds.ts';
 import type { KubeClient } from './kube.ts';
 import type { Action, K8sObject, ReconcileResult } from './types.ts';
 
+/** What is worth logging and storing of a result: unchanged objects and healthy ones are only counted. */
+export function compact(result: ReconcileResult): ReconcileResult {
+  return {
+    ...result,
+    changes: result.changes.filter((c) => c.action !== 'unchanged'),
+    ...(result.health ? { health: { ...result.health, objects: result.health.objects.filter((o) => o.status !== 'Healthy') } } : {}),
+  };
+}
+
 export function statusName(env: string): string {
   return `typed-gitops-status-${env}`;
 }
@@ -18,12 +27,13 @@ export function countActions(result: ReconcileResult): Record<Action, number> {
 export function summarize(result: ReconcileResult): string {
   const counts = Object.entries(countActions(result)).filter(([, n]) => n > 0).map(([a, n]) => `${n} ${a}`);
   const head = `${result.ok ? 'synced' : 'failed'} ${result.env} at ${result.revision?.slice(0, 12) ?? 'no revision'}`;
-  return `${head}: ${counts.join(', ') || 'no objects'}${result.errors.length ? `; ${result.errors[0]}` : ''}`;
+  const health = result.health ? `; health ${result.health.status}${result.health.status === 'Healthy' ? '' : `: ${result.health.message}`}` : '';
+  return `${head}: ${counts.join(', ') || 'no objects'}${health}${result.errors.length ? `; ${result.errors[0]}` : ''}`;
 }
 
 export async function publishStatus(kube: KubeClient, namespace: string, result: ReconcileResult): Promise<void> {
-  // Unchanged objects are counted, not listed, so the status stays small.
-  const stored = { ...result, counts: countActions(result), changes: result.changes.filter((c) => c.action !== 'unchanged') };
+  // Unchanged and healthy objects are counted, not listed, so the status stays small.
+  const stored = { ...compact(result), counts: countActions(result) };
   const status: K8sObject = {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -34,6 +44,7 @@ export async function publishStatus(kube: KubeClient, namespace: string, result:
       revision: result.revision ?? '',
       sourceCommit: result.sourceCommit ?? '',
       summary: summarize(result),
+      health: result.health?.status ?? '',
     },
   };
   const saved = await kube.apply(status);

@@ -1,6 +1,7 @@
 // The plain-data types that flow through the agent:
 // Revision -> DesiredSet -> Plan -> ChangeSet -> ReconcileResult, with the Inventory saved between runs.
 import type { K8sObject, ObjectRef } from '../compiler/types.ts';
+import type { HealthReport } from './health/types.ts';
 
 export type { K8sObject, ObjectRef };
 
@@ -85,4 +86,6 @@ export interface ReconcileResult {
   readonly ok: boolean;
   /** Set when this replica did nothing because another one is the leader. */
   readonly standby?: boolean;
+  /** Health of the environment, its apps and objects after this reconcile. */
+  readonly health?: HealthReport;
 }

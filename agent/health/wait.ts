@@ -21,17 +21,20 @@ export interface WaitOptions {
   readonly timeoutMs?: number;
   /** @default 1_000 */
   readonly pollMs?: number;
+  /** Where live objects come from, e.g. the agent's watch cache. @default requests through `kube` */
+  readonly observe?: (targets: readonly WaitTarget[]) => Promise<Observed[]>;
 }
 
-const DEFAULTS: Required<WaitOptions> = { timeoutMs: 60_000, pollMs: 1_000 };
+const DEFAULTS = { timeoutMs: 60_000, pollMs: 1_000 };
 
 export async function waitForHealth(kube: KubeClient, refs: readonly WaitTarget[], options: WaitOptions = {}): Promise<HealthReport> {
   const { timeoutMs, pollMs } = { ...DEFAULTS, ...options };
+  const read = options.observe ?? ((targets: readonly WaitTarget[]) => observeLive(kube, targets));
   const apps = new Map(refs.map((r) => [refKey(r.ref), r.app]));
   const appOf = (ref: ObjectRef) => apps.get(refKey(ref));
   const started = Date.now();
   for (;;) {
-    const report = healthReport(await observe(kube, refs), appOf);
+    const report = healthReport(await read(refs), appOf);
     if (report.objects.every((o) => isSettled(o.status))) return report;
     const waited = Date.now() - started;
     if (waited + pollMs > timeoutMs) return { ...report, message: `not settled after ${(waited / 1000).toFixed(1)}s: ${report.message}` };
@@ -39,8 +42,8 @@ export async function waitForHealth(kube: KubeClient, refs: readonly WaitTarget[
   }
 }
 
-/** The live object for each target, in the order given; a failed request makes its objects Unknown. */
-async function observe(kube: KubeClient, targets: readonly WaitTarget[]): Promise<Observed[]> {
+/** The live object for each target, in the order given, by requests; a failed request makes its objects Unknown. */
+export async function observeLive(kube: KubeClient, targets: readonly WaitTarget[]): Promise<Observed[]> {
   const groups = new Map<string, WaitTarget[]>();
   for (const t of targets) {
     const key = `${t.apiVersion}/${t.ref.kind}/${t.ref.namespace}`;

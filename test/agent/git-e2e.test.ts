@@ -49,7 +49,7 @@ describe('agent end to end', () => {
       env, reconciler: reconcilerFor(env, ns.name), interval: 300, maxBackoff: 600, log: quietLog as never,
     });
     try {
-      await until('v1 to be applied', async () => (await configMapValues(env)).a === 'v1');
+      await until('v1 to be applied', async () => agent.lastResult()?.ok === true && (await configMapValues(env)).a === 'v1');
       expect(agent.lastResult()?.sourceCommit).toBe('a'.repeat(40));
 
       await daemon.stop();

@@ -1,6 +1,6 @@
 // The reconcile core against a real kube-apiserver: first sync, updates that write only what
 // changed, pruning that deletes only what we own, refusals that change nothing.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { formatRef } from '../../compiler/kinds.ts';
 import type { ReconcileResult } from '../../agent/types.ts';
@@ -34,9 +34,10 @@ describe('reconcile', () => {
     expect(events.items.map((e) => e.reason)).toContain('ReconcileSucceeded');
   });
 
-  it('configures exactly the object that changed and writes nothing else; a no-op reconcile writes nothing', async () => {
+  it('configures exactly the object that changed and writes nothing else; a no-op reconcile sends nothing', async () => {
     const env = uniqueName('env');
-    const agent = reconcilerFor(env, ns.name);
+    const agent = reconcilerFor(env, ns.name, { watch: true });
+    onTestFinished(() => agent.stop());
     const objects = (image: string) => ({ web: [configMap(ns.name, 'web-config'), deployment(ns.name, 'web', image), service(ns.name, 'web')] });
     await agent.reconcile(revisionOf(env, objects('registry.local/web:1')));
     const core = ns.kubeConfig.makeApiClient(CoreV1Api);
@@ -51,13 +52,16 @@ describe('reconcile', () => {
     expect((await core.readNamespacedConfigMap({ name: 'web-config', namespace: ns.name })).metadata?.resourceVersion).toBe(before);
 
     const revision = revisionOf(env, objects('registry.local/web:2'));
-    await agent.reconcile(revision); // settles the status object for this revision
+    // Let the rollout finish: a health change is news, and news is written to the status object.
+    for (let i = 0; i < 50 && (await agent.reconcile(revision)).health?.status !== 'Healthy'; i++) await new Promise((r) => setTimeout(r, 200));
+    await agent.reconcile(revision);
     const writesBefore = agent.kube.counts.writes;
     const requestsBefore = agent.kube.counts.requests;
     const noop = await agent.reconcile(revision);
     expect(new Set(noop.changes.map((c) => c.action))).toEqual(new Set(['unchanged']));
     expect(agent.kube.counts.writes - writesBefore).toBe(0);
-    expect(agent.kube.counts.requests - requestsBefore).toBeLessThanOrEqual(4); // inventory + one list per kind
+    expect(agent.kube.counts.requests - requestsBefore).toBe(0); // the watch cache answers, health included
+    expect(noop.health).toMatchObject({ status: 'Healthy', apps: { web: { status: 'Healthy', message: '3 objects healthy' } } });
   });
 
   it('prunes exactly the objects of a removed app, and never an object it does not own', async () => {
@@ -165,5 +169,31 @@ describe('reconcile', () => {
     const pruned = await reconcilerFor(env, ns.name, { allowEmpty: true }).reconcile(revisionOf(env, {}));
     expect(pruned.errors).toEqual([]);
     expect(pruned.changes.map((c) => `${c.ref.kind}:${c.action}`)).toEqual(['Widget:pruned', 'CustomResourceDefinition:pruned']);
+  });
+});
+
+describe('health in the reconcile result', () => {
+  it('waits for a rollout, then reports a stuck one as Progressing and later Degraded, in the status object too', async () => {
+    const env = uniqueName('env');
+    const agent = reconcilerFor(env, ns.name, { healthTimeoutMs: 20_000 });
+    const healthy = await agent.reconcile(revisionOf(env, { web: [deployment(ns.name, 'web')] }));
+    expect(healthy.health).toMatchObject({ status: 'Healthy', apps: { web: { status: 'Healthy' } } });
+
+    const stuck = deployment(ns.name, 'stuck');
+    Object.assign(stuck.spec as object, { progressDeadlineSeconds: 3 });
+    Object.assign((stuck.spec as { template: { spec: object } }).template.spec, { nodeSelector: { 'no-such-node': 'true' } });
+    const quick = reconcilerFor(env, ns.name, { healthTimeoutMs: 1_000 });
+    const first = await quick.reconcile(revisionOf(env, { web: [deployment(ns.name, 'web')], stuck: [stuck] }));
+    expect(first.health?.apps.stuck).toMatchObject({ status: 'Progressing' });
+    expect(first.health?.message).toMatch(/^not settled after .*Deployment stuck/);
+
+    await new Promise((r) => setTimeout(r, 4_000));
+    const later = await quick.reconcile(revisionOf(env, { web: [deployment(ns.name, 'web')], stuck: [stuck] }));
+    expect(later.health?.apps.stuck).toMatchObject({ status: 'Degraded', message: expect.stringContaining('ProgressDeadlineExceeded') });
+    expect(later.health?.apps.web.status).toBe('Healthy');
+    const core = ns.kubeConfig.makeApiClient(CoreV1Api);
+    const status = await core.readNamespacedConfigMap({ name: `typed-gitops-status-${env}`, namespace: ns.name });
+    expect(status.data?.health).toBe('Degraded');
+    expect(status.data?.summary).toMatch(/health Degraded: Deployment stuck/);
   });
 });
