@@ -91,13 +91,13 @@ function checkMetadata(o: SynthObject, path: string, metadata: unknown): Diagnos
   const out: Diagnostic[] = [];
   const labels = record(record(metadata)?.labels) ?? {};
   for (const [key, value] of Object.entries(labels)) {
-    const at = fieldPath(`${path}.labels`, key);
+    const at = () => fieldPath(`${path}.labels`, key);
     const keyProblem = qualifiedNameProblem(key);
-    if (keyProblem) out.push(diagnose(o, { rule: 'invalid-label', message: `${at}: invalid label key '${key}': ${keyProblem}`, hint: 'Use a key like \'app.kubernetes.io/name\' or \'tier\'.' }));
+    if (keyProblem) out.push(diagnose(o, { rule: 'invalid-label', message: `${at()}: invalid label key '${key}': ${keyProblem}`, hint: 'Use a key like \'app.kubernetes.io/name\' or \'tier\'.' }));
     if (typeof value === 'string' && !isLabelValue(value)) {
       out.push(diagnose(o, {
         rule: 'invalid-label',
-        message: `${at}: invalid label value '${value}': it must be at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit`,
+        message: `${at()}: invalid label value '${value}': it must be at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit`,
         hint: 'Shorten or clean the value; put free text in an annotation instead.',
       }));
     }

@@ -1,7 +1,7 @@
 // The objects a pod template uses by name: ConfigMaps and Secrets (volumes, projected volumes,
 // env valueFrom, envFrom, image pull secrets), PVCs and the ServiceAccount, with field paths.
 import type { K8sObject } from '../types.ts';
-import { fieldPath, list, record, str, type JsonRecord } from './json.ts';
+import { list, record, str, type JsonRecord } from './json.ts';
 import { containersOf, type PodTemplate } from './pod-templates.ts';
 
 export type ReferencedKind = 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'ServiceAccount';
@@ -20,7 +20,7 @@ export interface PodReference {
 }
 
 export function podReferences(object: K8sObject, template: PodTemplate): PodReference[] {
-  const spec = fieldPath(template.path, 'spec');
+  const spec = template.specPath;
   const refs: PodReference[] = [];
   const add = (kind: ReferencedKind, at: string, source: JsonRecord | undefined, nameField: string, key?: string) => {
     const name = str(source?.[nameField]);
@@ -33,7 +33,7 @@ export function podReferences(object: K8sObject, template: PodTemplate): PodRefe
   const claimTemplates = new Set(list(record(object.spec)?.volumeClaimTemplates).map((t) => str(record(record(t)?.metadata)?.name)));
   list(template.spec.volumes).forEach((v, i) => {
     const volume = record(v);
-    const at = fieldPath(fieldPath(spec, 'volumes'), i);
+    const at = `${spec}.volumes[${i}]`;
     if (!volume || (object.kind === 'StatefulSet' && claimTemplates.has(str(volume.name)))) return;
     add('ConfigMap', `${at}.configMap`, record(volume.configMap), 'name');
     add('Secret', `${at}.secret`, record(volume.secret), 'secretName');

@@ -1,11 +1,13 @@
 // Where workloads keep their pods: the pod template of each workload kind and its containers,
 // with the field paths that diagnostics name.
 import type { K8sObject } from '../types.ts';
-import { fieldPath, list, record, stringMap, type JsonRecord } from './json.ts';
+import { list, record, stringMap, type JsonRecord } from './json.ts';
 
 export interface PodTemplate {
   /** Path of the pod template ('spec.template'; '' for a Pod). */
   readonly path: string;
+  /** Path of the pod spec ('spec.template.spec'; 'spec' for a Pod). */
+  readonly specPath: string;
   readonly metadata: JsonRecord | undefined;
   readonly labels: Readonly<Record<string, string>>;
   readonly spec: JsonRecord;
@@ -43,17 +45,17 @@ export function podTemplateOf(group: string, object: K8sObject): PodTemplate | u
   const spec = record(node?.spec);
   if (!node || !spec) return undefined;
   const metadata = record(node.metadata);
-  return { path: keys.join('.'), metadata, labels: stringMap(metadata?.labels), spec };
+  const path = keys.join('.');
+  return { path, specPath: path ? `${path}.spec` : 'spec', metadata, labels: stringMap(metadata?.labels), spec };
 }
 
 /** The containers and init containers of a pod template, in order. */
 export function containersOf(template: PodTemplate): ContainerAt[] {
-  const specPath = fieldPath(template.path, 'spec');
   const out: ContainerAt[] = [];
   for (const [key, init] of [['initContainers', true], ['containers', false]] as const) {
     list(template.spec[key]).forEach((c, i) => {
       const container = record(c);
-      if (container) out.push({ path: fieldPath(fieldPath(specPath, key), i), container, init });
+      if (container) out.push({ path: `${template.specPath}.${key}[${i}]`, container, init });
     });
   }
   return out;

@@ -14,18 +14,15 @@ interface Violation {
 
 type PolicyCheck = (o: SynthObject, at: ContainerAt) => Violation | undefined;
 
-const REQUIRED_RESOURCES = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'];
+const REQUIRED_RESOURCES = [['requests', 'cpu'], ['requests', 'memory'], ['limits', 'cpu'], ['limits', 'memory']] as const;
 
 const CHECKS: Readonly<Record<PolicyRule, PolicyCheck>> = {
   'resources-required': (_o, at) => {
     const resources = record(at.container.resources);
-    const missing = REQUIRED_RESOURCES.filter((r) => {
-      const [section, name] = r.split('.') as [string, string];
-      return record(resources?.[section])?.[name] === undefined;
-    });
+    const missing = REQUIRED_RESOURCES.filter(([section, name]) => record(resources?.[section])?.[name] === undefined);
     if (missing.length === 0) return undefined;
     return {
-      message: `${containerLabel(at)} has no resources.${missing.join(', resources.')}`,
+      message: `${containerLabel(at)} has no ${missing.map(([section, name]) => `resources.${section}.${name}`).join(', ')}`,
       hint: `Set ${at.path}.resources requests and limits for cpu and memory.`,
     };
   },

@@ -19,6 +19,7 @@ export interface SchemaProblem {
 }
 
 export function describeSchemaErrors(errors: readonly SchemaError[], root: unknown): SchemaProblem[] {
+  if (errors.length === 0) return [];
   // int-or-string and quantity fields are a oneOf of types: one message for all the branches.
   const alternatives = new Set(errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath));
   const problems: SchemaProblem[] = [];
