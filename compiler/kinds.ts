@@ -86,13 +86,13 @@ export function isClusterScoped(apiVersion: string, kind: string, crds: CrdScope
   return scopeOf(apiVersion, kind, crds) === 'Cluster';
 }
 
-/** The identity of an object; a cluster-scoped object has namespace '' whatever its metadata says. */
+/** The identity of an object; a cluster-scoped object has namespace '' whatever its metadata says. Tolerates missing metadata (hand-edited YAML). */
 export function refOf(object: K8sObject, crds: CrdScopes = NO_CRDS): ObjectRef {
   return {
     group: groupOf(object.apiVersion),
     kind: object.kind,
-    namespace: isClusterScoped(object.apiVersion, object.kind, crds) ? '' : (object.metadata.namespace ?? ''),
-    name: object.metadata.name ?? '',
+    namespace: isClusterScoped(object.apiVersion, object.kind, crds) ? '' : (object.metadata?.namespace ?? ''),
+    name: object.metadata?.name ?? '',
   };
 }
 

@@ -61,7 +61,7 @@ export function checkNames(ctx: EnvContext): Diagnostic[] {
 }
 
 function checkName(o: SynthObject): Diagnostic[] {
-  const name = o.object.metadata.name;
+  const name = record(o.object.metadata)?.name;
   if (typeof name !== 'string' || name === '') {
     return [diagnose(o, { rule: 'invalid-name', message: 'metadata.name is missing', hint: 'Give the object a name; generateName does not work with apply.' })];
   }

@@ -14,6 +14,7 @@ export function checkNamespaces(ctx: EnvContext): Diagnostic[] {
 
   const out: Diagnostic[] = [];
   for (const o of ctx.objects) {
+    if (typeof o.object.apiVersion !== 'string') continue; // the schema rule reports it
     const scope = scopeOf(o.object.apiVersion, o.object.kind, ctx.crds);
     const namespace = o.ref.namespace;
     if (scope === 'Cluster' || present.has(namespace)) continue;

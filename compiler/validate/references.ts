@@ -78,17 +78,17 @@ function checkIngress(ctx: EnvContext, o: SynthObject): Diagnostic[] {
       }));
       continue;
     }
-    const problem = portProblem(record(service.port), target.object);
+    const problem = portProblem(record(service.port), target);
     if (problem) out.push(diagnose(o, { rule: 'missing-reference', message: `${at}.port: ${problem}`, hint: `Use one of the ports of Service ${o.ref.namespace}/${name}.` }));
   }
   return out;
 }
 
 /** Why an Ingress backend port does not name a port of the Service, or undefined when it does. */
-function portProblem(port: JsonRecord | undefined, service: SynthObject['object']): string | undefined {
-  const ports = list(record(service.spec)?.ports).map((p) => record(p) ?? {});
+function portProblem(port: JsonRecord | undefined, service: SynthObject): string | undefined {
+  const ports = list(record(service.object.spec)?.ports).map((p) => record(p) ?? {});
   const has = ports.map((p) => (p.name ? `${String(p.name)} (${String(p.port)})` : String(p.port))).join(', ') || 'none';
-  const name = str(service.metadata.name);
+  const name = service.ref.name;
   if (port?.name !== undefined && !ports.some((p) => p.name === port.name)) return `Service '${name}' has no port named '${String(port.name)}' (it has: ${has})`;
   if (port?.number !== undefined && !ports.some((p) => p.port === port.number)) return `Service '${name}' has no port ${String(port.number)} (it has: ${has})`;
   return undefined;
