@@ -6,7 +6,7 @@ const clusterTests = ['test/cluster/**/*.test.ts', 'test/agent/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    exclude: ['node_modules/**', 'dist/**'],
+    exclude: ['node_modules/**', 'dist/**', '.gitops-cache/**'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',
@@ -16,7 +16,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
-          exclude: ['node_modules/**', 'dist/**', ...clusterTests],
+          exclude: ['node_modules/**', 'dist/**', '.gitops-cache/**', ...clusterTests],
         },
       },
       {
