@@ -24,7 +24,7 @@ export function validate(objects: readonly SynthObject[], config: ResolvedConfig
   const diagnostics: Diagnostic[] = [];
   for (const [name, envObjects] of byEnv) {
     const ctx = envContext(environment(config, name), envObjects, config);
-    for (const rule of RULES) diagnostics.push(...rule(ctx));
+    for (const rule of RULES) for (const d of rule(ctx)) diagnostics.push(d); // no spread: findings can outnumber call arguments
   }
   diagnostics.sort(byPlace([...byEnv.keys()]));
   return {
