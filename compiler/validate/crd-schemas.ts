@@ -56,8 +56,9 @@ export function crdSchemaCheck(schema: JsonRecord): SchemaCheck {
 
 function newAjv(): AjvInstance {
   const Ajv = (require('ajv') as { default: new (options: Options) => AjvInstance }).default;
-  // strict: false lets the x-kubernetes-* keywords through; formats are not checked (the API server ignores most).
-  return new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
+  // strict: false lets the x-kubernetes-* keywords through; formats are not checked (the API server
+  // ignores most); verbose names the known fields next to an unknown one.
+  return new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false, verbose: true });
 }
 
 /**

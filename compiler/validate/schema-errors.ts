@@ -8,14 +8,16 @@ export interface SchemaError {
   readonly keyword: string;
   readonly params: Readonly<Record<string, unknown>>;
   readonly message?: string;
+  /** With ajv's `verbose` option: the schema that failed (names the known fields). */
+  readonly parentSchema?: unknown;
 }
 
 export interface SchemaProblem {
   /** Field path of the problem, '' for the object itself. */
   readonly path: string;
   readonly message: string;
-  /** True when the field is not in the schema. */
-  readonly unknownField?: boolean;
+  /** Set for a field that is not in the schema, with the fields that are (where known). */
+  readonly unknown?: { readonly field: string; readonly known: readonly string[] };
 }
 
 export function describeSchemaErrors(errors: readonly SchemaError[], root: unknown): SchemaProblem[] {
@@ -44,8 +46,10 @@ function describe(e: SchemaError, path: string): SchemaProblem {
   switch (e.keyword) {
     case 'required':
       return { path: fieldPath(path, String(e.params.missingProperty)), message: 'required field is missing' };
-    case 'additionalProperties':
-      return { path: fieldPath(path, String(e.params.additionalProperty)), message: 'unknown field', unknownField: true };
+    case 'additionalProperties': {
+      const field = String(e.params.additionalProperty);
+      return { path: fieldPath(path, field), message: 'unknown field', unknown: { field, known: Object.keys(record(record(e.parentSchema)?.properties) ?? {}) } };
+    }
     case 'type':
       return { path, message: `must be ${String(e.params.type)}` };
     case 'enum':

@@ -96,12 +96,11 @@ function checkCustom(o: SynthObject, custom: CustomKind): Diagnostic[] {
 }
 
 function problem(o: SynthObject, p: SchemaProblem): Diagnostic {
+  if (p.unknown) return unknownField(o, { path: p.path, ...p.unknown });
   return diagnose(o, {
     rule: RULE,
     message: `${p.path || '(object)'}: ${p.message}`,
-    hint: p.unknownField
-      ? `Remove the field or correct its name (\`kubectl explain ${explainPath(o, parentOf(p.path))}\` lists the fields).`
-      : `Fix the value (\`kubectl explain ${explainPath(o, p.path)}\` describes the field).`,
+    hint: `Fix the value (\`kubectl explain ${explainPath(o, p.path)}\` describes the field).`,
   });
 }
 

@@ -36,6 +36,10 @@ const EXPECTED: Record<string, string[]> = {
     `error schema ${env} web apps/web.ts Deployment shop/web: spec.replicas: must be integer`,
     `error schema ${env} web apps/web.ts Deployment shop/web: spec.template.spec.containers[0].resource: unknown field (did you mean 'resources'?)`,
   ]).flat(),
+  'crd-schema': inBoth((env) => [
+    `error schema ${env} widgets apps/widgets.ts Widget shop/big: spec.color: unknown field (did you mean 'colour'?)`,
+    `error schema ${env} widgets apps/widgets.ts Widget shop/big: spec.size: must be integer`,
+  ]).flat(),
   'crd-unchecked': inBoth((env) => `warn schema ${env} certs apps/certs.ts Certificate shop/shop-tls: unchecked: no CRD for cert-manager.io/Certificate in the set`),
   'duplicate-object': inBoth((env) =>
     `error duplicate-object ${env} web apps/web.ts ConfigMap shop/settings: defined twice in environment ${env}: ` +
