@@ -20,6 +20,7 @@ interface AgentFlags {
   repo: string; branch?: string; env: string; kubeconfig?: string; interval?: string; once?: boolean;
   namespace?: string; listen: string; webhookSecretEnv?: string; prune: boolean; allowEmpty?: boolean;
   forceConflicts: boolean; cacheDir?: string; root?: string; logLevel: string; selfHeal: boolean; leaderElect: boolean;
+  healthTimeout: string;
 }
 
 interface StatusFlags { env: string; kubeconfig?: string; namespace?: string; json?: boolean; root?: string }
@@ -40,6 +41,7 @@ export function registerAgentCommands(cli: Command): void {
     .option('--allow-empty', 'allow a revision with no objects to prune everything (default: agent.allowEmpty)')
     .option('--no-force-conflicts', 'fail on fields another field manager owns instead of taking them over')
     .option('--no-self-heal', 'report objects changed in the cluster instead of re-applying them (default: agent.selfHeal)')
+    .option('--health-timeout <duration>', 'after creating or changing objects, wait this long for them to become healthy (0s: assess once)', '30s')
     .option('--no-leader-elect', 'skip leader election (only when a single replica runs)')
     .option('--cache-dir <dir>', 'folder of the local clone (default: under $XDG_CACHE_HOME/typed-gitops/agent)')
     .option('--root <dir>', 'project folder whose gitops.config.ts gives the defaults (default: the current folder, if it has one)')
@@ -77,6 +79,7 @@ async function runAgentCommand(flags: AgentFlags): Promise<void> {
     allowEmpty: flags.allowEmpty ?? config.agent.allowEmpty,
     force: flags.forceConflicts,
     selfHeal: flags.selfHeal && config.agent.selfHeal,
+    healthTimeoutMs: parseDuration(flags.healthTimeout, '--health-timeout'),
     // One run needs no watches; a long-running agent watches its objects and heals drift at once.
     watch: !flags.once,
     onDrift: () => agent?.trigger(),
