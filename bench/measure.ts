@@ -1,5 +1,5 @@
-// Runs a command as a fresh process and measures its wall time (in Node) and peak RSS: from GNU time's %M
-// when /usr/bin/time is present, else from a preload that records the maxRSS of every Node process in the tree.
+// Runs a command as a fresh process and measures its wall time (in Node), CPU time and peak RSS: from GNU time
+// (%U %S %M) when /usr/bin/time is present, else from a preload that records them for every Node process in the tree.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,10 +7,14 @@ import { join } from 'node:path';
 import { repoRoot } from './repo-root.ts';
 
 const GNU_TIME = '/usr/bin/time';
-const RSS_PROBE = join(repoRoot, 'bench', 'rss-probe.js');
+/** BENCH_NO_GNU_TIME=1 measures with the preload even where GNU time exists (to check the fallback). */
+const useGnuTime = existsSync(GNU_TIME) && !process.env.BENCH_NO_GNU_TIME;
+const RSS_PROBE = join(repoRoot, 'bench', 'rss-probe.cjs');
 
 export interface Sample {
   readonly wallMs: number;
+  /** User + system CPU time of the whole tree; less sensitive than wall time to other load on the machine. */
+  readonly cpuMs: number;
   /** Peak resident set size of the largest process in the tree, in MB. */
   readonly rssMB: number;
 }
@@ -22,35 +26,36 @@ export interface Command {
 }
 
 /** How RSS is measured on this machine, for the report. */
-export const rssMethod = existsSync(GNU_TIME)
-  ? 'GNU time %M (largest process in the tree)'
-  : 'process.resourceUsage().maxRSS of each Node process in the tree (native children such as tsc 7 not counted)';
+export const rssMethod = useGnuTime
+  ? 'GNU time %U+%S and %M (largest process in the tree)'
+  : 'process.resourceUsage() of each Node process in the tree (native children such as tsc 7 not counted)';
 
 export function measure(command: Command): Sample {
-  return existsSync(GNU_TIME) ? withGnuTime(command) : withRssProbe(command);
+  return useGnuTime ? withGnuTime(command) : withRssProbe(command);
 }
 
 function withGnuTime({ cmd, args, cwd }: Command): Sample {
   const started = performance.now();
-  const run = spawnSync(GNU_TIME, ['-f', '%e %M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const run = spawnSync(GNU_TIME, ['-f', '%U %S %M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const wallMs = performance.now() - started;
   check(run, cmd, args);
   const last = run.stderr.trim().split('\n').at(-1) ?? '';
-  const [, maxKB] = last.split(' ').map(Number);
-  if (!Number.isFinite(maxKB)) throw new Error(`could not read GNU time output: ${last}`);
-  return { wallMs, rssMB: maxKB / 1024 };
+  const [user, system, maxKB] = last.split(' ').map(Number);
+  if (![user, system, maxKB].every(Number.isFinite)) throw new Error(`could not read GNU time output: ${last}`);
+  return { wallMs, cpuMs: (user + system) * 1000, rssMB: maxKB / 1024 };
 }
 
 function withRssProbe({ cmd, args, cwd }: Command): Sample {
   const dir = mkdtempSync(join(tmpdir(), 'bench-rss-'));
   try {
-    const env = { ...process.env, BENCH_RSS_DIR: dir, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${RSS_PROBE}`.trim() };
+    const env = { ...process.env, BENCH_RSS_DIR: dir, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require=${RSS_PROBE}`.trim() };
     const started = performance.now();
     const run = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     const wallMs = performance.now() - started;
     check(run, cmd, args);
-    const maxKB = Math.max(0, ...readdirSync(dir).map((f) => Number(readFileSync(join(dir, f), 'utf8'))));
-    return { wallMs, rssMB: maxKB / 1024 };
+    const usage = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8').split(' ').map(Number));
+    const cpuMs = usage.reduce((sum, [cpuUs]) => sum + cpuUs / 1000, 0);
+    return { wallMs, cpuMs, rssMB: Math.max(0, ...usage.map(([, maxKB]) => maxKB)) / 1024 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

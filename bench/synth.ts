@@ -43,7 +43,7 @@ function benchSize(services: number, runs: number): SizeResult {
     for (const tool of TOOLS) samples[tool].push(run(p, tool)); // interleaved, so load changes hit every tool alike
     process.stderr.write(`  N=${services}: run ${i + 1}/${runs}\n`);
   }
-  const med = (xs: Sample[]): Sample => ({ wallMs: median(xs.map((x) => x.wallMs)), rssMB: median(xs.map((x) => x.rssMB)) });
+  const med = (xs: Sample[]): Sample => ({ wallMs: median(xs.map((x) => x.wallMs)), cpuMs: median(xs.map((x) => x.cpuMs)), rssMB: median(xs.map((x) => x.rssMB)) });
   const medians = Object.fromEntries(TOOLS.map((t) => [t, med(samples[t])])) as Record<Tool, Sample>;
   return { services, objects: services * OBJECTS_PER_SERVICE, oursCold, median: medians };
 }

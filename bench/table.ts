@@ -20,7 +20,7 @@ export interface Target {
   readonly met: boolean;
 }
 
-const s = (x: Sample) => `${(x.wallMs / 1000).toFixed(2)} s / ${Math.round(x.rssMB)} MB`;
+const s = (x: Sample) => `${(x.wallMs / 1000).toFixed(2)} s (cpu ${(x.cpuMs / 1000).toFixed(2)}) / ${Math.round(x.rssMB)} MB`;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
 
 export function resultsTable(results: readonly SizeResult[]): string {
