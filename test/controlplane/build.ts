@@ -4,6 +4,7 @@
 // so an interrupted build is never mistaken for a finished one.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { withBuildLock } from './build-lock.js';
 import { ControlPlaneError } from './errors.js';
 import { formatElapsed, goOutput, runGo } from './go-command.js';
 import { collectKwokStages, stageNames } from './kwok-stages.js';
@@ -40,8 +41,13 @@ export async function ensureBinaries(options: BuildOptions = {}): Promise<Binari
   const log = options.log ?? ((line: string) => console.error(`[cluster:build] ${line}`));
   const paths = buildPaths(cacheKey(versions));
   if (!options.force && isComplete(paths)) return binariesIn(paths);
-  log(`building ${cacheKey(versions)} into ${paths.root} (cold: about 15-30 min on 2 cores)`);
-  await build(paths, versions, log);
+  mkdirSync(paths.root, { recursive: true });
+  await withBuildLock(join(paths.root, 'build.lock'), log, async () => {
+    // The build we waited for may have finished the job.
+    if (!options.force && isComplete(paths)) return;
+    log(`building ${cacheKey(versions)} into ${paths.root} (cold: about 10 min on 2 cores)`);
+    await build(paths, versions, log);
+  });
   return binariesIn(paths);
 }
 

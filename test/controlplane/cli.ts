@@ -35,7 +35,7 @@ program
     if (running) {
       throw new ControlPlaneError('state', `a control plane is already running in ${running}`, 'run `npm run cluster:down` first');
     }
-    const cp = await startControlPlane({ recordAsLast: true, log: (l) => say(`[cluster:up] ${l}`) });
+    const cp = await startControlPlane({ recordAsLast: true, stopWithOwner: false, log: (l) => say(`[cluster:up] ${l}`) });
     say('');
     say(`API server:  ${cp.server}`);
     say(`kubeconfig:  ${cp.kubeconfigPath}`);

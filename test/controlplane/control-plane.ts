@@ -15,12 +15,18 @@ import { freePorts } from './ports.js';
 import { startDetached, stopAll, type StartedProcess } from './processes.js';
 import { forgetCluster, pointToLastCluster, readState, stateDirPrefix, writeState, type ClusterState } from './state.js';
 import { waitUntil } from './wait.js';
+import { startWatchdog } from './watchdog.js';
 
 export interface StartOptions {
   /** Progress lines; silent by default. */
   readonly log?: (line: string) => void;
   /** Record this cluster as the one `cluster:down` stops. @default false */
   readonly recordAsLast?: boolean;
+  /**
+   * Stop the plane when the starting process ends without calling stop() (killed test runs).
+   * `cluster:up` turns this off: its plane must outlive the command. @default true
+   */
+  readonly stopWithOwner?: boolean;
   /** Per-component readiness timeout. @default 60_000 */
   readonly timeoutMs?: number;
 }
@@ -34,7 +40,23 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
+const startAttempts = 3;
+
 export async function startControlPlane(options: StartOptions = {}): Promise<ControlPlane> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      // Free ports are picked before the components bind them; another process may win the race.
+      if (!(err instanceof PortTakenError) || attempt === startAttempts) throw err;
+      options.log?.(`a port was taken in the meantime; retrying on new ports`);
+    }
+  }
+}
+
+class PortTakenError extends ControlPlaneError {}
+
+async function startOnce(options: StartOptions): Promise<ControlPlane> {
   const log = options.log ?? (() => {});
   const timeoutMs = options.timeoutMs ?? 60_000;
   const started = Date.now();
@@ -82,6 +104,7 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
     // The apiserver retries etcd on its own, so both start at once.
     const etcd = launch(components.etcd(layout));
     const kubeApiserver = launch(components.kubeApiserver(layout));
+    if (options.stopWithOwner ?? true) processes.push(startWatchdog(stateDir, join(logDir, 'watchdog.log')));
     writeState(state());
     await waitUntil({
       component: 'etcd',
@@ -123,8 +146,12 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
       }),
     ]);
   } catch (err) {
-    // Leave nothing running; the folder stays so the logs can be read.
+    // Leave nothing running; the folder stays so the logs can be read, unless we retry.
     await stopAll(processes);
+    if (err instanceof ControlPlaneError && /address already in use/.test(err.logTail ?? '')) {
+      rmSync(stateDir, { recursive: true, force: true });
+      throw new PortTakenError(err.component, err.message, err.hint, err.logFile, err.logTail);
+    }
     throw err;
   }
 

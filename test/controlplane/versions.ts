@@ -1,7 +1,14 @@
 // The one place that pins what the test control plane is built from. Changing a
 // value here changes the cache key, so the next build starts from scratch.
 
-export const versions = {
+export interface Versions {
+  readonly kubernetes: string;
+  readonly etcd: string;
+  readonly kwok: string;
+  readonly go: string;
+}
+
+export const versions: Versions = {
   /** k8s.io/kubernetes release; its staging modules are published as v0.<minor>.<patch>. */
   kubernetes: 'v1.37.2',
   /** go.etcd.io/etcd/server/v3: the etcd this Kubernetes release uses (build/dependencies.yaml). */
@@ -10,9 +17,7 @@ export const versions = {
   kwok: 'v0.8.0',
   /** The Go toolchain every binary is built with; a different `go version` is refused. */
   go: 'go1.26.8',
-} as const;
-
-export type Versions = typeof versions;
+};
 
 /** Folder name under the cache root: every pin appears in it, so no stale binary survives a bump. */
 export function cacheKey(v: Versions = versions): string {
