@@ -36,6 +36,6 @@ export async function waitUntil(spec: WaitSpec): Promise<void> {
 }
 
 function failure(spec: WaitSpec, message: string): ControlPlaneError {
-  const hint = `read the ${spec.component} log; the state folder is kept for inspection (remove it by hand)`;
+  const hint = `read the ${spec.component} log; the state folder is kept for inspection ('npm run cluster:down -- --all' removes it)`;
   return new ControlPlaneError(spec.component, message, hint, spec.process.logFile, logTail(spec.process.logFile));
 }
