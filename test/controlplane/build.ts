@@ -45,7 +45,7 @@ export async function ensureBinaries(options: BuildOptions = {}): Promise<Binari
   await withBuildLock(join(paths.root, 'build.lock'), log, async () => {
     // The build we waited for may have finished the job.
     if (!options.force && isComplete(paths)) return;
-    log(`building ${cacheKey(versions)} into ${paths.root} (cold: about 10 min on 2 cores)`);
+    log(`building ${cacheKey(versions)} into ${paths.root} (cold: 10-20 min on 2 cores; progress every 30 s)`);
     await build(paths, versions, log);
   });
   return binariesIn(paths);

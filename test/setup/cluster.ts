@@ -47,8 +47,16 @@ export function useTestNamespace(options: { prefix?: string; cluster?: () => Clu
     });
   });
   afterEach(async () => {
-    if (cluster && current) await cluster.kubeConfig.makeApiClient(CoreV1Api).deleteNamespace({ name: current });
+    const name = current;
     current = undefined;
+    if (!cluster || !name) return;
+    // A test may have deleted its namespace itself.
+    await cluster.kubeConfig
+      .makeApiClient(CoreV1Api)
+      .deleteNamespace({ name })
+      .catch((err: { code?: number }) => {
+        if (err.code !== 404) throw err;
+      });
   });
   const live = () => {
     if (!cluster || !current) throw new Error('useTestNamespace: read the namespace inside a test or a beforeEach/afterEach hook');
