@@ -1,6 +1,6 @@
 // Parsing a rendered revision into the desired set.
 import { describe, expect, it } from 'vitest';
-import { desiredSet } from './desired.ts';
+import { desiredSet, type ParseCache } from './desired.ts';
 
 const rev = (files: Record<string, string>) => ({ commit: 'abcdef0123456789', env: 'prod', files: new Map(Object.entries(files)) });
 
@@ -29,5 +29,16 @@ describe('desiredSet', () => {
     expect(error?.message).toMatch(/prod\/web\/shop\/b\.yaml:\d+: /);
     expect(error?.message).toContain('prod/web/shop/c.yaml:1: object has no apiVersion');
     expect(error?.message).toContain('prod/web/shop/a.yaml:1: ConfigMap shop/a is also defined in prod/api/shop/a.yaml:1');
+  });
+
+  it('with a parse cache, reuses the objects of files whose text is the same and forgets removed files', () => {
+    const cache: ParseCache = new Map();
+    const a = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: shop\n';
+    const first = desiredSet(rev({ 'web/shop/a.yaml': a, 'web/shop/b.yaml': a.replace('name: a', 'name: b') }), cache);
+    const second = desiredSet(rev({ 'web/shop/a.yaml': a, 'web/shop/b.yaml': a.replace('name: a', 'name: c') }), cache);
+    expect(second.objects[0].object).toBe(first.objects[0].object);
+    expect(second.objects[1].ref.name).toBe('c');
+    desiredSet(rev({ 'web/shop/a.yaml': a }), cache);
+    expect([...cache.keys()]).toEqual(['prod/web/shop/a.yaml']);
   });
 });

@@ -8,40 +8,42 @@ import { sortKeys } from '../compiler/render.ts';
 import { OWNER_APP, OWNER_ENV } from './labels.ts';
 import type { DesiredObject, DesiredSet, K8sObject, Revision } from './types.ts';
 
-export function desiredSet(revision: Revision): DesiredSet {
+/** A parsed file: its objects with owner labels and hashes. */
+interface ParsedObject { readonly object: K8sObject; readonly app: string; readonly file: string; readonly hash: string }
+
+/**
+ * Parsed files by path, reused while a file's text stays the same, so a long-running agent parses only
+ * the files a new revision changed (parsing thousands of files each reconcile cost seconds of CPU).
+ */
+export type ParseCache = Map<string, { readonly text: string; readonly objects: readonly ParsedObject[] }>;
+
+export function desiredSet(revision: Revision, cache?: ParseCache): DesiredSet {
   const problems: string[] = [];
-  const parsed: { object: K8sObject; app: string; file: string }[] = [];
+  const parsed: ParsedObject[] = [];
+  const files = new Set<string>();
   for (const [path, text] of [...revision.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!path.endsWith('.yaml') && !path.endsWith('.yml')) continue;
     const file = `${revision.env}/${path}`;
-    const app = path.split('/')[0];
-    const lines = new LineCounter();
-    for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
-      const line = lines.linePos(doc.range[0]).line;
-      if (doc.errors.length > 0) {
-        for (const e of doc.errors) problems.push(`${file}:${e.linePos?.[0].line ?? line}: ${e.message.split('\n')[0]}`);
-        continue;
-      }
-      const object = doc.toJS() as K8sObject | null;
-      if (object === null) continue; // an empty document
-      const missing = ['apiVersion', 'kind'].filter((k) => typeof object?.[k] !== 'string' || !object[k]);
-      if (typeof object?.metadata?.name !== 'string' || !object.metadata.name) missing.push('metadata.name');
-      if (missing.length > 0) problems.push(`${file}:${line}: object has no ${missing.join(', ')}`);
-      else parsed.push({ object, app, file: `${file}:${line}` });
-    }
+    files.add(file);
+    const cached = cache?.get(file);
+    if (cached?.text === text) { parsed.push(...cached.objects); continue; }
+    const result = parseFile(text, file, path.split('/')[0], revision.env);
+    problems.push(...result.problems);
+    parsed.push(...result.objects);
+    if (result.problems.length === 0) cache?.set(file, { text, objects: result.objects });
   }
+  for (const file of cache?.keys() ?? []) if (!files.has(file)) cache!.delete(file);
 
   const crds = crdScopes(parsed.map((p) => p.object));
   const seen = new Map<string, string>();
   const objects: DesiredObject[] = [];
-  for (const { object, app, file } of parsed) {
+  for (const { object, app, file, hash } of parsed) {
     const ref = refOf(object, crds);
     const key = refKey(ref);
     const first = seen.get(key);
     if (first) { problems.push(`${file}: ${formatRef(ref)} is also defined in ${first}`); continue; }
     seen.set(key, file);
-    const labelled = withOwnerLabels(object, app, revision.env);
-    objects.push({ ref, object: labelled, app, file, hash: objectHash(labelled) });
+    objects.push({ ref, object, app, file, hash });
   }
 
   if (problems.length > 0) {
@@ -52,6 +54,27 @@ export function desiredSet(revision: Revision): DesiredSet {
     });
   }
   return { revision, objects };
+}
+
+/** The objects of one file, with owner labels and hashes, and what is wrong with it (file:line each). */
+function parseFile(text: string, file: string, app: string, env: string): { objects: ParsedObject[]; problems: string[] } {
+  const objects: ParsedObject[] = [], problems: string[] = [];
+  const lines = new LineCounter();
+  for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
+    const line = lines.linePos(doc.range[0]).line;
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) problems.push(`${file}:${e.linePos?.[0].line ?? line}: ${e.message.split('\n')[0]}`);
+      continue;
+    }
+    const object = doc.toJS() as K8sObject | null;
+    if (object === null) continue; // an empty document
+    const missing = ['apiVersion', 'kind'].filter((k) => typeof object?.[k] !== 'string' || !object[k]);
+    if (typeof object?.metadata?.name !== 'string' || !object.metadata.name) missing.push('metadata.name');
+    if (missing.length > 0) { problems.push(`${file}:${line}: object has no ${missing.join(', ')}`); continue; }
+    const labelled = withOwnerLabels(object, app, env);
+    objects.push({ object: labelled, app, file: `${file}:${line}`, hash: objectHash(labelled) });
+  }
+  return { objects, problems };
 }
 
 function withOwnerLabels(object: K8sObject, app: string, env: string): K8sObject {

@@ -5,7 +5,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import { formatError } from '../compiler/errors.ts';
 import { formatRef, refKey, refOf } from '../compiler/kinds.ts';
-import { desiredSet } from './desired.ts';
+import { desiredSet, type ParseCache } from './desired.ts';
 import { ensureNamespace, loadInventory, saveInventory } from './inventory.ts';
 import { KubeClient, refusalOf } from './kube.ts';
 import { FIELD_MANAGER, RECREATE } from './labels.ts';
@@ -81,6 +81,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   let inventory: Inventory | undefined;
   let applied = new Map<string, InventoryEntry>();
   const corrections = new Map<string, number[]>();
+  const parsed: ParseCache = new Map();
   const cache = options.watch ? new WatchCache({
     kubeConfig: options.kubeConfig, kube, env: options.env,
     onEvent: (event, object) => {
@@ -99,7 +100,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     let health: HealthReport | undefined;
     try {
       if (!namespaceReady) { await ensureNamespace(kube, options.namespace); namespaceReady = true; }
-      const desired = desiredSet(revision);
+      const desired = desiredSet(revision, parsed);
       inventory ??= await loadInventory(kube, options.namespace, options.env);
       setInventory(inventory);
       const live = await observe(kube, desired, inventory, cache);

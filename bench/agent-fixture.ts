@@ -34,7 +34,8 @@ export async function renderedRepo(services: number): Promise<RenderedRepo> {
   const base = mkdtempSync(join(tmpdir(), 'gitops-bench-agent-'));
   const work = join(base, 'work'), bare = join(base, 'rendered.git'), yamlDir = join(base, 'kubectl');
   let objects = 0;
-  for (const [path, text] of outcome.tree.files) {
+  for (const [path, rendered] of outcome.tree.files) {
+    const text = headless(rendered);
     write(join(work, path), text);
     if (path.startsWith(`${ENV}/`) && path.endsWith('.yaml')) { write(join(yamlDir, path), text); objects++; }
   }
@@ -59,6 +60,14 @@ export async function renderedRepo(services: number): Promise<RenderedRepo> {
     },
     remove: () => rmSync(base, { recursive: true, force: true }),
   };
+}
+
+/**
+ * The test control plane's service range is a /24 (254 cluster IPs), too small for 500 Services: they are
+ * made headless (`clusterIP: None`) for both tools alike. Same objects otherwise.
+ */
+function headless(text: string): string {
+  return /^kind: Service$/m.test(text) ? text.replace(/^spec:\n/m, 'spec:\n  clusterIP: None\n') : text;
 }
 
 /** dist/<env>/<app>/<namespace>/configmap-<name>.yaml of the service's chart (10 services per chart). */
