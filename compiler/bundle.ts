@@ -1,6 +1,6 @@
 // Bundles TypeScript entry points (apps, the config) with esbuild into ESM files under
 // .gitops-cache/bundles, reusing a bundle while the content of all its inputs is unchanged.
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -42,6 +42,7 @@ export async function bundleEntries(root: string, requests: readonly BundleReque
   if (stale.length === 0) return result;
 
   mkdirSync(cacheDir, { recursive: true });
+  const { build } = await import('esbuild'); // loaded only when a bundle is stale: ~17 MB and 50 ms saved otherwise
   const built = await build({
     absWorkingDir: root,
     entryPoints: Object.fromEntries(stale.map((r) => [r.id, r.file])),
