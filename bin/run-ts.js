@@ -1,9 +1,9 @@
-// Runs a TypeScript entry point under plain Node 20: bundles it once with esbuild
-// (node_modules stay external) into .gitops-cache/, and rebuilds only when one of
-// its input files changed. Much cheaper at start-up than a TS loader per file.
-import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+// Runs a TypeScript entry point under plain Node 20: bundles it once with esbuild (node_modules
+// stay external, code split so that dynamic imports load their packages only when used) into
+// .gitops-cache/bin/, and rebuilds only when one of its input files changed. Much cheaper at
+// start-up than a TS loader per file; esbuild itself is loaded only to rebuild.
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -11,15 +11,19 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export async function runTs(entry) {
   const entryPath = resolve(root, entry);
   const cacheDir = join(root, '.gitops-cache', 'bin');
-  const outName = relative(root, entryPath).replace(/[\\/]/g, '__').replace(/\.ts$/, '.mjs');
-  const outfile = join(cacheDir, outName);
-  const metaFile = `${outfile}.inputs.json`;
-  if (!isFresh(outfile, metaFile)) {
-    mkdirSync(cacheDir, { recursive: true });
+  const name = relative(root, entryPath).replace(/[\\/]/g, '__').replace(/\.ts$/, '');
+  const metaFile = join(cacheDir, `${name}.json`);
+  let meta = readMeta(metaFile);
+  if (!meta) {
+    const { build } = await import('esbuild');
+    // A new folder per build, named in the meta file only once complete: concurrent runs never see half a build.
+    const outdir = join(cacheDir, `${name}-${process.pid}-${Date.now()}`);
+    mkdirSync(outdir, { recursive: true });
     const result = await build({
       entryPoints: [entryPath],
-      outfile,
+      outdir,
       bundle: true,
+      splitting: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
@@ -28,17 +32,20 @@ export async function runTs(entry) {
       metafile: true,
       logLevel: 'error',
     });
-    const inputs = Object.keys(result.metafile.inputs).map((p) => resolve(root, p));
-    writeFileSync(metaFile, JSON.stringify(inputs));
+    meta = { outfile: join(outdir, `${basename(entryPath, '.ts')}.js`), inputs: Object.keys(result.metafile.inputs).map((p) => resolve(root, p)) };
+    writeFileSync(`${metaFile}.${process.pid}`, JSON.stringify(meta));
+    renameSync(`${metaFile}.${process.pid}`, metaFile);
   }
-  return import(pathToFileURL(outfile).href);
+  return import(pathToFileURL(meta.outfile).href);
 }
 
-function isFresh(outfile, metaFile) {
-  if (!existsSync(outfile) || !existsSync(metaFile)) return false;
-  const builtAt = statSync(outfile).mtimeMs;
-  const inputs = JSON.parse(readFileSync(metaFile, 'utf8'));
-  return inputs.every((p) => existsSync(p) && statSync(p).mtimeMs <= builtAt);
+/** The last build, when none of its inputs changed since. */
+function readMeta(metaFile) {
+  if (!existsSync(metaFile)) return undefined;
+  const builtAt = statSync(metaFile).mtimeMs;
+  const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+  const fresh = existsSync(meta.outfile) && meta.inputs.every((p) => existsSync(p) && statSync(p).mtimeMs <= builtAt);
+  return fresh ? meta : undefined;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,14 +1,10 @@
 // The `gitops` command line: parses arguments (commander), runs a subcommand, and maps
-// errors to messages and exit codes in one place.
+// errors to messages and exit codes in one place. Each subcommand loads its modules when it
+// runs, so `synth` never pays for the agent's Kubernetes client (start-up is most of a small synth).
 import { Command, Option } from 'commander';
-import { compile } from './compile.ts';
+import type { CompileOutcome } from './compile.ts';
 import { exitCodeFor, formatError } from './errors.ts';
 import { formatDiagnostic, formatSummary } from './format.ts';
-import { watch } from './watch.ts';
-import { runDiff } from './diff-command.ts';
-import { publish } from './publish.ts';
-import { formatPublished } from './publish-report.ts';
-import { formatHistory, history } from './publish-history.ts';
 import { registerAgentCommands } from '../agent/cli-agent.ts';
 
 function program(): Command {
@@ -20,10 +16,11 @@ function program(): Command {
     .option('--app <names...>', 'only these apps')
     .option('--no-typecheck', 'skip the TypeScript type-check')
     .option('--watch', 're-synthesize when a file changes')
-    .action(async (opts: { root: string; env?: string[]; app?: string[]; typecheck: boolean; watch?: boolean }) => {
-      const options = { root: opts.root, envs: opts.env, apps: opts.app, typecheck: opts.typecheck, onProgress: progress };
-      if (opts.watch) { watch(options, report); return; }
-      if (!report(await compile(options))) process.exitCode = 1;
+    .option('--no-cache', 'synthesize every app again, even those unchanged since the last run')
+    .action(async (opts: { root: string; env?: string[]; app?: string[]; typecheck: boolean; watch?: boolean; cache: boolean }) => {
+      const options = { root: opts.root, envs: opts.env, apps: opts.app, typecheck: opts.typecheck, cache: opts.cache, onProgress: progress };
+      if (opts.watch) { (await import('./watch.ts')).watch(options, report); return; }
+      if (!report(await (await import('./compile.ts')).compile(options))) process.exitCode = 1;
     });
   cli.command('diff')
     .description('compare dist/ with the rendered branch: objects added, changed and removed')
@@ -33,7 +30,7 @@ function program(): Command {
     .option('--markdown', 'print Markdown for a pull-request comment')
     .addOption(new Option('--color <when>', 'colour the diff').choices(['auto', 'always', 'never']).default('auto'))
     .action(async (opts: { root: string; ref?: string; env?: string[]; markdown?: boolean; color: string }) => {
-      process.stdout.write(await runDiff(opts));
+      process.stdout.write(await (await import('./diff-command.ts')).runDiff(opts));
     });
   cli.command('publish')
     .description('synth the checked-out commit and publish it as one commit on the rendered branch')
@@ -46,6 +43,7 @@ function program(): Command {
     .option('--committer-email <email>', 'its email (default: $GITOPS_COMMITTER_EMAIL, else typed-gitops@noreply.invalid)')
     .action(async (opts: { root: string; remote: string; sourceBranch?: string; force?: boolean; typecheck: boolean; committerName?: string; committerEmail?: string }) => {
       const committer = { name: opts.committerName, email: opts.committerEmail };
+      const [{ publish }, { formatPublished }] = await Promise.all([import('./publish.ts'), import('./publish-report.ts')]);
       const result = await publish({ ...opts, committer, onProgress: progress, onWarning: (m) => console.error(`\n!!! ${m}\n`) });
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
       console.log(formatPublished(result));
@@ -58,6 +56,7 @@ function program(): Command {
     .option('--env <name>', 'only commits that changed this environment')
     .option('-n, --max <count>', 'at most this many commits', Number)
     .action(async (opts: { root: string; remote: string; ref?: string; env?: string; max?: number }) => {
+      const { formatHistory, history } = await import('./publish-history.ts');
       process.stdout.write(formatHistory(await history(opts)));
     });
   registerAgentCommands(cli);
@@ -65,7 +64,7 @@ function program(): Command {
 }
 
 /** Prints warnings, errors and the summary of one compile; true when it succeeded. */
-function report(outcome: Awaited<ReturnType<typeof compile>>): boolean {
+function report(outcome: CompileOutcome): boolean {
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
   for (const w of outcome.report.warnings) console.error(formatDiagnostic(w));
   if (outcome.report.errors.length > 0) {

@@ -1,7 +1,8 @@
 // The compiler pipeline: config -> discover -> bundle -> synth -> validate -> render -> write.
 // A Compiler keeps its results between runs, so watch mode redoes only the apps whose inputs changed.
 import { resolve } from 'node:path';
-import { bundleEntries, findPackageRoot } from './bundle.ts';
+import { bundleEntries, findPackageRoot, type Bundle } from './bundle.ts';
+import { SynthCache } from './synth-cache.ts';
 import type { ResolvedConfig, ResolvedEnvironment } from './config.ts';
 import { UserInputError } from './errors.ts';
 import { discoverApps } from './discover.ts';
@@ -27,6 +28,8 @@ export interface CompileOptions {
   readonly write?: boolean;
   /** Called with a short line at each stage of a long run. @default nothing */
   readonly onProgress?: (message: string) => void;
+  /** Reuse apps synthesized by earlier runs while their bundle, values and packages are unchanged. @default true */
+  readonly cache?: boolean;
 }
 
 export interface CompileOutcome {
@@ -51,7 +54,7 @@ export class Compiler {
   private lastWritten?: ReadonlyMap<string, string>;
 
   constructor(options: CompileOptions) {
-    this.options = { typecheck: true, write: true, onProgress: () => {}, ...options, root: resolve(options.root) };
+    this.options = { typecheck: true, write: true, cache: true, onProgress: () => {}, ...options, root: resolve(options.root) };
   }
 
   async run(): Promise<CompileOutcome> {
@@ -70,6 +73,8 @@ export class Compiler {
     const bundles = await bundleEntries(root, entries.map((e) => ({ id: e.name, file: e.sourceFile })));
 
     onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
+    const cache = this.options.cache ? new SynthCache(root, packageRoot) : undefined;
+    const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[] }[] = [];
     const results: SynthResult[] = [];
     const loadErrors: Diagnostic[] = [];
     for (const entry of entries) {
@@ -77,11 +82,11 @@ export class Compiler {
       const envKey = `${bundle.hash}:${envs.map((e) => e.name).join(',')}`;
       let state = this.apps.get(entry.name);
       if (state?.hash !== envKey) {
-        const definition = await loadAppDefinition(root, entry, bundle);
-        if (!('build' in definition)) { loadErrors.push(definition); continue; }
-        const appErrors = unknownEnvironments(entry, definition.environments, config);
-        state = { hash: envKey, errors: appErrors, results: renderedEnvironments(definition.environments, envs).map((env) => synthApp(root, entry, definition, env)) };
+        const synthesized = await this.synthesize(entry, bundle, envs, config, cache);
+        if ('severity' in synthesized) { loadErrors.push(synthesized); continue; }
+        state = { hash: envKey, ...synthesized };
         this.apps.set(entry.name, state);
+        if (synthesized.fresh.length > 0) fresh.push({ entry, hash: bundle.hash, environments: synthesized.environments, results: synthesized.fresh });
       }
       loadErrors.push(...state.errors);
       results.push(...state.results);
@@ -107,7 +112,35 @@ export class Compiler {
       written = writeTree(outDir, tree, this.lastWritten);
       this.lastWritten = tree.files;
     }
+    for (const f of fresh) cache?.save(f.entry, f.hash, f.environments, f.results, envs);
     return { ...base, tree, written, durationMs: performance.now() - started };
+  }
+
+  /** An app's results for the environments it renders for: from the synth cache where it has them, else by running it. */
+  private async synthesize(entry: AppEntry, bundle: Bundle, envs: readonly ResolvedEnvironment[], config: ResolvedConfig, cache: SynthCache | undefined):
+    Promise<Diagnostic | { errors: Diagnostic[]; results: SynthResult[]; fresh: SynthResult[]; environments?: readonly string[] }> {
+    const cached = cache?.load(entry, bundle.hash);
+    const hit = (env: ResolvedEnvironment): SynthResult | undefined => {
+      const objects = cached && cache!.objects(cached, entry, env);
+      return objects && { app: entry.name, env: env.name, sourceFile: entry.sourceFile, objects, errors: [] };
+    };
+    if (cached) {
+      const environments = cached.environments ?? undefined;
+      const results = renderedEnvironments(environments, envs).map(hit);
+      if (results.every((r) => r !== undefined)) return { errors: unknownEnvironments(entry, environments, config), results, fresh: [], environments };
+    }
+    // Only the environments the cache lacks are built again.
+    const definition = await loadAppDefinition(this.options.root, entry, bundle);
+    if (!('build' in definition)) return definition;
+    const fresh: SynthResult[] = [];
+    const results = renderedEnvironments(definition.environments, envs).map((env) => {
+      const cachedResult = hit(env);
+      if (cachedResult) return cachedResult;
+      const result = synthApp(this.options.root, entry, definition, env);
+      fresh.push(result);
+      return result;
+    });
+    return { errors: unknownEnvironments(entry, definition.environments, config), results, fresh, environments: definition.environments };
   }
 }
 

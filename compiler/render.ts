@@ -16,6 +16,7 @@ interface RenderedObject {
   readonly full: string; // <env>/<path>
   readonly path: string;
   readonly text: string;
+  readonly sha256: string;
   readonly entry: string; // its manifest entry, as it stands in manifest.json
 }
 
@@ -25,13 +26,27 @@ const renderCache = new WeakMap<SynthObject, RenderedObject>();
 function renderObject(o: SynthObject): RenderedObject {
   let rendered = renderCache.get(o);
   if (!rendered) {
-    const path = objectPath(o);
-    const text = toYaml(o.object);
-    const entry: ManifestEntry = { ...o.ref, app: o.app, path, sourceFile: o.sourceFile, constructPath: o.constructPath, sha256: sha256(text) };
-    rendered = { full: `${o.env}/${path}`, path, text, entry: JSON.stringify(entry, null, 2).replace(/\n/g, '\n    ') };
+    rendered = renderedFrom(o, toYaml(o.object));
     renderCache.set(o, rendered);
   }
   return rendered;
+}
+
+function renderedFrom(o: SynthObject, text: string, hash = sha256(text)): RenderedObject {
+  const path = objectPath(o);
+  const entry: ManifestEntry = { ...o.ref, app: o.app, path, sourceFile: o.sourceFile, constructPath: o.constructPath, sha256: hash };
+  return { full: `${o.env}/${path}`, path, text, sha256: hash, entry: JSON.stringify(entry, null, 2).replace(/\n/g, '\n    ') };
+}
+
+/** The YAML of an object and its sha256, if it was rendered in this process (to keep them in the synth cache). */
+export function renderedText(o: SynthObject): { text: string; sha256: string } | undefined {
+  const rendered = renderCache.get(o);
+  return rendered && { text: rendered.text, sha256: rendered.sha256 };
+}
+
+/** Takes an object's YAML (and its sha256) from the synth cache instead of rendering it again. */
+export function primeRendered(o: SynthObject, text: string, hash: string): void {
+  renderCache.set(o, renderedFrom(o, text, hash));
 }
 
 export function toYaml(object: object): string {

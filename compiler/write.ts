@@ -1,7 +1,9 @@
 // Writes a RenderedTree to the output folder: only files whose bytes changed are written,
 // files of objects that left the scope are removed, and nothing outside the scope is touched.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readManifest } from './read-dist.ts';
+import { sha256 } from './render.ts';
 import type { RenderedTree } from './types.ts';
 
 export interface WriteSummary {
@@ -19,9 +21,10 @@ export function writeTree(outDir: string, tree: RenderedTree, previous?: Readonl
   const inScope = (path: string) => prefixes.some((p) => path.startsWith(p)) || manifests.has(path);
 
   const madeDirs = new Set<string>(); // one mkdir per folder, not per file
+  const onDisk = previous ? (path: string, text: string) => previous.get(path) === text : sameOnDisk(outDir, tree.scope.map((s) => s.env));
   for (const [path, text] of tree.files) {
     if (!inScope(path)) continue;
-    if (previous ? previous.get(path) === text : sameFile(join(outDir, path), text)) { unchanged++; continue; }
+    if (onDisk(path, text)) { unchanged++; continue; }
     const file = join(outDir, path);
     const dir = dirname(file);
     if (!madeDirs.has(dir)) { mkdirSync(dir, { recursive: true }); madeDirs.add(dir); }
@@ -36,8 +39,25 @@ export function writeTree(outDir: string, tree: RenderedTree, previous?: Readonl
   return { written, deleted, unchanged };
 }
 
-function sameFile(file: string, text: string): boolean {
-  return existsSync(file) && readFileSync(file, 'utf8') === text;
+/**
+ * Whether a file already holds `text`. The last manifest.json of each environment gives the sha256 of
+ * every file it listed; a file not touched since that manifest was written need not be read back.
+ */
+function sameOnDisk(outDir: string, envs: readonly string[]): (path: string, text: string) => boolean {
+  const known = new Map<string, { sha256: string; before: number }>();
+  for (const env of envs) {
+    const manifest = join(outDir, env, 'manifest.json');
+    const written = statSync(manifest, { throwIfNoEntry: false });
+    if (!written) continue;
+    for (const e of readManifest(outDir, env)) known.set(`${env}/${e.path}`, { sha256: e.sha256, before: written.mtimeMs });
+  }
+  return (path, text) => {
+    const file = join(outDir, path);
+    const k = known.get(path);
+    const stat = k && statSync(file, { throwIfNoEntry: false });
+    if (k && stat && stat.mtimeMs <= k.before && k.sha256 === sha256(text)) return true;
+    return existsSync(file) && readFileSync(file, 'utf8') === text;
+  };
 }
 
 /** Files under outDir/dir, as paths relative to outDir with forward slashes. */

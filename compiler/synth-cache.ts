@@ -1,0 +1,89 @@
+// Keeps each app's synthesized objects (and their YAML) per environment on disk, keyed by the
+// content hash of the app's bundle, the environment's values and the installed packages, so a
+// later run neither loads nor synthesizes an unchanged app: loading cdk8s and running build() is
+// most of a synth. Apps are functions of their environment (DESIGN.md), which is what makes this sound.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResolvedEnvironment } from './config.ts';
+import { primeRendered, renderedText, sortKeys } from './render.ts';
+import type { AppEntry, K8sObject, ObjectRef, SynthObject, SynthResult } from './types.ts';
+
+/** Bump when what synth or render produce changes for the same input. */
+const FORMAT = 2;
+
+interface CachedObject {
+  readonly ref: ObjectRef;
+  readonly object: K8sObject;
+  readonly constructPath: string;
+  readonly yaml?: { readonly text: string; readonly sha256: string };
+}
+
+interface CachedApp {
+  readonly key: string; // bundle hash + installed packages + format
+  readonly environments: readonly string[] | null; // the definition's own list; null: every environment
+  readonly envs: Record<string, { readonly values: string; readonly objects: readonly CachedObject[] }>;
+}
+
+export class SynthCache {
+  private readonly dir: string;
+  private readonly packages: string;
+
+  constructor(root: string, packageRoot: string) {
+    this.dir = join(root, '.gitops-cache', 'synth');
+    // Any change to the installed packages (cdk8s, cdk8s-plus, …) changes every key.
+    const lock = ['package-lock.json', 'package.json'].map((f) => join(packageRoot, f)).find((f) => existsSync(f));
+    this.packages = lock ? hash(readFileSync(lock, 'utf8')) : '';
+  }
+
+  /** The app as cached for this bundle, or undefined. */
+  load(entry: AppEntry, bundleHash: string): CachedApp | undefined {
+    const file = this.file(entry);
+    if (!existsSync(file)) return undefined;
+    const cached = JSON.parse(readFileSync(file, 'utf8')) as CachedApp;
+    return cached.key === this.key(bundleHash) ? cached : undefined;
+  }
+
+  /** The app's objects for one environment, when cached for these values; their YAML is primed for render. */
+  objects(cached: CachedApp, entry: AppEntry, env: ResolvedEnvironment): SynthObject[] | undefined {
+    const found = cached.envs[env.name];
+    if (!found || found.values !== valuesHash(env)) return undefined;
+    return found.objects.map((c) => {
+      const o: SynthObject = { ref: c.ref, object: c.object, constructPath: c.constructPath, app: entry.name, env: env.name, sourceFile: entry.sourceFile };
+      if (c.yaml !== undefined) primeRendered(o, c.yaml.text, c.yaml.sha256);
+      return o;
+    });
+  }
+
+  /** Stores successful results (with their YAML where already rendered), keeping other environments' entries. */
+  save(entry: AppEntry, bundleHash: string, environments: readonly string[] | undefined, results: readonly SynthResult[], envs: readonly ResolvedEnvironment[]): void {
+    const ok = results.filter((r) => r.errors.length === 0);
+    if (ok.length === 0) return;
+    const previous = this.load(entry, bundleHash);
+    const next: CachedApp = { key: this.key(bundleHash), environments: environments ? [...environments] : null, envs: { ...previous?.envs } };
+    for (const r of ok) {
+      const env = envs.find((e) => e.name === r.env)!;
+      next.envs[r.env] = { values: valuesHash(env), objects: r.objects.map((o) => ({ ref: o.ref, object: o.object, constructPath: o.constructPath, yaml: renderedText(o) })) };
+    }
+    mkdirSync(this.dir, { recursive: true });
+    const file = this.file(entry);
+    writeFileSync(`${file}.${process.pid}`, JSON.stringify(next));
+    renameSync(`${file}.${process.pid}`, file);
+  }
+
+  private key(bundleHash: string): string {
+    return hash(`${FORMAT}:${bundleHash}:${this.packages}`);
+  }
+
+  private file(entry: AppEntry): string {
+    return join(this.dir, `${entry.name}.json`);
+  }
+}
+
+function valuesHash(env: ResolvedEnvironment): string {
+  return hash(JSON.stringify(sortKeys(env.values ?? null)));
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
