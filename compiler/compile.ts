@@ -105,6 +105,7 @@ export class Compiler {
     if (errors.length > 0) return { ...base, durationMs: performance.now() - started };
 
     const scope: RenderScope[] = envs.map((e) => (this.options.apps ? { env: e.name, apps: [...selected] } : { env: e.name }));
+    onProgress(`rendering ${objects.length} objects`);
     const tree = render(objects, scope);
     let written: WriteSummary | undefined;
     if (this.options.write) {

@@ -16,14 +16,14 @@ const EXTERNAL_KEY: Readonly<Record<ReferencedKind, keyof EnvContext['external']
 
 export function checkReferences(ctx: EnvContext): Diagnostic[] {
   const byNamespace = new Map<string, Workload[]>();
+  const byLabel = new Map<string, Workload[]>(); // 'namespace/key=value' -> the pod templates carrying it
   for (const w of ctx.workloads) {
-    const list = byNamespace.get(w.o.ref.namespace) ?? [];
-    list.push(w);
-    byNamespace.set(w.o.ref.namespace, list);
+    push(byNamespace, w.o.ref.namespace, w);
+    for (const [k, v] of Object.entries(w.template.labels)) push(byLabel, `${w.o.ref.namespace}/${k}=${v}`, w);
   }
   const out: Diagnostic[] = [];
   for (const o of ctx.objects) {
-    if (o.ref.group === '' && o.ref.kind === 'Service') out.push(...checkService(o, byNamespace.get(o.ref.namespace) ?? []));
+    if (o.ref.group === '' && o.ref.kind === 'Service') out.push(...checkService(o, byNamespace.get(o.ref.namespace) ?? [], byLabel));
     if (o.ref.group === 'networking.k8s.io' && o.ref.kind === 'Ingress') out.push(...checkIngress(ctx, o));
   }
   const claims = statefulSetClaims(ctx.workloads);
@@ -36,13 +36,21 @@ export function checkReferences(ctx: EnvContext): Diagnostic[] {
   return out;
 }
 
-/** `inNamespace`: the workloads of the Service's namespace. */
-function checkService(o: SynthObject, inNamespace: readonly Workload[]): Diagnostic[] {
+function push<T>(map: Map<string, T[]>, key: string, value: T) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** `inNamespace`: the workloads of the Service's namespace; `byLabel`: them by one label each, so a match is found without a scan. */
+function checkService(o: SynthObject, inNamespace: readonly Workload[], byLabel: ReadonlyMap<string, readonly Workload[]>): Diagnostic[] {
   const spec = record(o.object.spec);
   const selector = stringMap(spec?.selector);
   const pairs = Object.entries(selector);
   if (spec?.type === 'ExternalName' || pairs.length === 0) return [];
-  if (inNamespace.some((w) => pairs.every(([k, v]) => w.template.labels[k] === v))) return [];
+  const [k0, v0] = pairs[0]!;
+  const candidates = byLabel.get(`${o.ref.namespace}/${k0}=${v0}`) ?? [];
+  if (candidates.some((w) => pairs.every(([k, v]) => w.template.labels[k] === v))) return [];
   // What the namespace's pods carry under the selector's keys, to spot the typo.
   const others = inNamespace.slice(0, 3).map((w) => {
     const shown = Object.fromEntries(pairs.filter(([k]) => k in w.template.labels).map(([k]) => [k, w.template.labels[k]!]));
