@@ -168,7 +168,10 @@ async function selfHealLatencies(plane: ControlPlane, kube: KubeClient, agent: A
     kubectl(plane, '-n', NAMESPACE, 'patch', 'configmap', name, '--type', 'merge', '-p', JSON.stringify({ data: { LOG_LEVEL: `drift-${i}` } }));
     const patched = performance.now();
     latencies.push(await valueSeen(kube, name, 'LOG_LEVEL', 'info') - patched);
-    await agent.finished((r) => Date.parse(r.startedAt) >= since, 180_000);
+    const reverted = Date.now();
+    // The correcting reconcile has finished once it is the last result, or once a later one has.
+    const corrected = (r: ReconcileResult) => Date.parse(r.startedAt) >= since && r.changes.some((c) => c.ref.name === name && c.action === 'configured');
+    await agent.finished((r) => corrected(r) || Date.parse(r.startedAt) > reverted, 180_000);
     progress(`self-heal ${i}/${edits}: ${Math.round(latencies.at(-1)!)} ms`);
   }
   return latencies;
