@@ -1,18 +1,20 @@
-// The validation stage: SynthObject[] (every environment) -> ValidationReport. Each rule group
-// runs per environment; every finding is collected, none thrown, in a stable order.
+// The validation stage: SynthObject[] (every environment) -> ValidationReport. Per-object rules
+// run on each object (memoized), set rules per environment; every finding is collected, none
+// thrown, in a stable order.
 import type { PolicyLevel, PolicyRule, ResolvedConfig, ResolvedEnvironment } from '../config.ts';
 import { POLICY_RULES } from '../config.ts';
 import type { Diagnostic, SynthObject, ValidationReport } from '../types.ts';
 import { envContext, type Rule } from './context.ts';
 import { checkDuplicates } from './duplicates.ts';
-import { checkNames } from './names.ts';
 import { checkNamespaces } from './namespaces.ts';
-import { checkPolicies } from './policies.ts';
+import { objectFindings, objectRulesKey } from './object-rules.ts';
 import { checkReferences } from './references.ts';
-import { checkSchemas } from './schema.ts';
-import { checkSecrets } from './secrets.ts';
+import { checkCustomResources } from './schema.ts';
 
-const RULES: readonly Rule[] = [checkSchemas, checkDuplicates, checkNamespaces, checkReferences, checkSecrets, checkNames, checkPolicies];
+export { objectFindings, objectRulesKey, primeObjectFindings } from './object-rules.ts';
+
+/** Rules over the whole set of an environment. */
+const SET_RULES: readonly Rule[] = [checkCustomResources, checkDuplicates, checkNamespaces, checkReferences];
 
 export function validate(objects: readonly SynthObject[], config: ResolvedConfig): ValidationReport {
   const byEnv = new Map<string, SynthObject[]>(config.environments.map((e) => [e.name, []]));
@@ -22,9 +24,13 @@ export function validate(objects: readonly SynthObject[], config: ResolvedConfig
     byEnv.set(o.env, list);
   }
   const diagnostics: Diagnostic[] = [];
+  // No spread into push: findings can outnumber call arguments.
   for (const [name, envObjects] of byEnv) {
-    const ctx = envContext(environment(config, name), envObjects, config);
-    for (const rule of RULES) for (const d of rule(ctx)) diagnostics.push(d); // no spread: findings can outnumber call arguments
+    const env = environment(config, name);
+    const key = objectRulesKey(env);
+    for (const o of envObjects) for (const d of objectFindings(o, env, key)) diagnostics.push(d);
+    const ctx = envContext(env, envObjects, config);
+    for (const rule of SET_RULES) for (const d of rule(ctx)) diagnostics.push(d);
   }
   diagnostics.sort(byPlace([...byEnv.keys()]));
   return {

@@ -1,9 +1,9 @@
 // Rules 'invalid-name', 'invalid-label', 'invalid-annotation': the API server's rules for object
 // names, label keys and values, and annotation keys, checked before anything reaches a cluster.
 import type { Diagnostic, SynthObject } from '../types.ts';
-import type { EnvContext } from './context.ts';
 import { diagnose } from './diagnostic.ts';
 import { fieldPath, record, str } from './json.ts';
+import type { PodTemplate } from './pod-templates.ts';
 
 interface NameRule {
   readonly test: (name: string) => boolean;
@@ -52,11 +52,11 @@ const NAME_RULES: Readonly<Record<string, NameRule>> = {
 
 const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 
-export function checkNames(ctx: EnvContext): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const o of ctx.objects) out.push(...checkName(o), ...checkMetadata(o, 'metadata', o.object.metadata));
+/** The object's name, and the labels and annotations of the object and its pod template. */
+export function checkNames(o: SynthObject, template: PodTemplate | undefined): Diagnostic[] {
+  const out = [...checkName(o), ...checkMetadata(o, 'metadata', o.object.metadata)];
   // A Pod's template is the Pod itself, whose metadata is checked already.
-  for (const { o, template } of ctx.workloads) if (template.path) out.push(...checkMetadata(o, `${template.path}.metadata`, template.metadata));
+  if (template?.path) out.push(...checkMetadata(o, `${template.path}.metadata`, template.metadata));
   return out;
 }
 

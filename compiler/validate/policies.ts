@@ -1,11 +1,10 @@
 // The policy rules of gitops.config.ts ('policy/resources-required', 'policy/no-latest-image',
 // 'policy/readiness-probe'), each at the level the environment sets: off, warn or error.
-import type { PolicyRule } from '../config.ts';
+import type { PolicyRule, ResolvedEnvironment } from '../config.ts';
 import type { Diagnostic, SynthObject } from '../types.ts';
-import type { EnvContext } from './context.ts';
 import { diagnose } from './diagnostic.ts';
 import { record, str } from './json.ts';
-import { containerLabel, containersOf, type ContainerAt } from './pod-templates.ts';
+import { containerLabel, containersOf, type ContainerAt, type PodTemplate } from './pod-templates.ts';
 
 interface Violation {
   readonly message: string;
@@ -38,17 +37,16 @@ const CHECKS: Readonly<Record<PolicyRule, PolicyCheck>> = {
   },
 };
 
-export function checkPolicies(ctx: EnvContext): Diagnostic[] {
-  const active = (Object.keys(CHECKS) as PolicyRule[]).filter((rule) => ctx.env.policies[rule] !== 'off');
-  if (active.length === 0) return [];
+/** The containers of a workload's pod template against the policies the environment turns on. */
+export function checkPolicies(o: SynthObject, env: ResolvedEnvironment, template: PodTemplate | undefined): Diagnostic[] {
+  const active = (Object.keys(CHECKS) as PolicyRule[]).filter((rule) => env.policies[rule] !== 'off');
+  if (!template || active.length === 0) return [];
   const out: Diagnostic[] = [];
-  for (const { o, template } of ctx.workloads) {
-    for (const at of containersOf(template)) {
-      for (const rule of active) {
-        const violation = CHECKS[rule](o, at);
-        const severity = ctx.env.policies[rule] === 'error' ? 'error' : 'warn';
-        if (violation) out.push(diagnose(o, { rule: `policy/${rule}`, severity, ...violation }));
-      }
+  for (const at of containersOf(template)) {
+    for (const rule of active) {
+      const violation = CHECKS[rule](o, at);
+      const severity = env.policies[rule] === 'error' ? 'error' : 'warn';
+      if (violation) out.push(diagnose(o, { rule: `policy/${rule}`, severity, ...violation }));
     }
   }
   return out;

@@ -1,6 +1,6 @@
 // Rule 'schema': every object against the Kubernetes schema of its apiVersion and kind
-// (known kind, required fields, types, unknown fields); custom resources against the
-// openAPIV3Schema of their CRD when it is in the same environment, else a warning.
+// (known kind, required fields, types, unknown fields), which needs the object alone; custom
+// resources against the openAPIV3Schema of their CRD in the same environment, else a warning.
 import { groupOf, isBuiltInGroup, versionOf } from '../kinds.ts';
 import type { Diagnostic, SynthObject } from '../types.ts';
 import type { EnvContext } from './context.ts';
@@ -12,50 +12,50 @@ import { describeSchemaErrors, type SchemaProblem } from './schema-errors.ts';
 
 const RULE = 'schema';
 
-// Watch mode passes the unchanged apps' SynthObjects again: a built-in kind's findings depend on
-// the object alone, so they are not computed twice.
-const builtinFindings = new WeakMap<SynthObject, Diagnostic[]>();
-
-export function checkSchemas(ctx: EnvContext): Diagnostic[] {
-  const custom = customKinds(ctx.objects);
-  return ctx.objects.flatMap((o) => checkObject(ctx, o, custom));
-}
-
-function checkObject(ctx: EnvContext, o: SynthObject, custom: ReadonlyMap<string, CustomKind>): Diagnostic[] {
+/** Per object: apiVersion and kind set, and a built-in kind checked against its schema. */
+export function checkObjectSchema(o: SynthObject): Diagnostic[] {
   const { apiVersion, kind } = o.object;
   if (typeof apiVersion !== 'string' || apiVersion === '' || typeof kind !== 'string' || kind === '') {
     return [diagnose(o, { rule: RULE, message: 'apiVersion and kind must be non-empty strings', hint: 'Set apiVersion and kind, e.g. apps/v1 and Deployment.' })];
   }
   const group = groupOf(apiVersion);
-  const customKind = custom.size > 0 ? custom.get(`${group}/${kind}`) : undefined;
-  if (customKind) return checkCustom(o, customKind);
-
+  if (!isBuiltInGroup(group)) return []; // a custom resource: checkCustomResources
   const builtin = builtinKind(apiVersion, kind);
   if (builtin.check && builtin.model) {
-    let found = builtinFindings.get(o);
-    if (!found) {
-      found = [
-        ...describeSchemaErrors(builtin.check(o.object), o.object).map((p) => problem(o, p)),
-        ...unknownFields(o.object, builtin.model).map((f) => unknownField(o, f)),
-      ];
-      builtinFindings.set(o, found);
-    }
-    return found;
+    return [
+      ...describeSchemaErrors(builtin.check(o.object), o.object).map((p) => problem(o, p)),
+      ...unknownFields(o.object, builtin.model).map((f) => unknownField(o, f)),
+    ];
   }
-  if (isBuiltInGroup(group)) {
-    const served = knownVersions(group, kind).map((v) => (group ? `${group}/${v}` : v)).filter((av) => modelOf(av, kind));
-    return [diagnose(o, {
-      rule: RULE,
-      message: builtin.check ? `removed API: ${apiVersion} ${kind} is no longer served by Kubernetes` : `unknown kind: ${apiVersion} ${kind} is not a Kubernetes API`,
-      hint: served.length > 0 ? `Use apiVersion ${served.join(' or ')} for ${kind}.` : 'Check apiVersion and kind against `kubectl api-resources`.',
-    })];
-  }
+  const served = knownVersions(group, kind).map((v) => (group ? `${group}/${v}` : v)).filter((av) => modelOf(av, kind));
   return [diagnose(o, {
     rule: RULE,
-    severity: 'warn',
-    message: `unchecked: no CRD for ${group}/${kind} in the set`,
-    hint: `Add the CustomResourceDefinition for ${kind} to an app of environment ${ctx.env.name} to have it checked against its schema.`,
+    message: builtin.check ? `removed API: ${apiVersion} ${kind} is no longer served by Kubernetes` : `unknown kind: ${apiVersion} ${kind} is not a Kubernetes API`,
+    hint: served.length > 0 ? `Use apiVersion ${served.join(' or ')} for ${kind}.` : 'Check apiVersion and kind against `kubectl api-resources`.',
   })];
+}
+
+/** Per environment: custom resources against the CRD of the same environment, or a warning without one. */
+export function checkCustomResources(ctx: EnvContext): Diagnostic[] {
+  const custom = customKinds(ctx.objects);
+  const out: Diagnostic[] = [];
+  for (const o of ctx.objects) {
+    const { apiVersion, kind } = o.object;
+    if (typeof apiVersion !== 'string' || typeof kind !== 'string' || isBuiltInGroup(groupOf(apiVersion))) continue;
+    const group = groupOf(apiVersion);
+    const customKind = custom.get(`${group}/${kind}`);
+    if (customKind) {
+      out.push(...checkCustom(o, customKind));
+      continue;
+    }
+    out.push(diagnose(o, {
+      rule: RULE,
+      severity: 'warn',
+      message: `unchecked: no CRD for ${group}/${kind} in the set`,
+      hint: `Add the CustomResourceDefinition for ${kind} to an app of environment ${ctx.env.name} to have it checked against its schema.`,
+    }));
+  }
+  return out;
 }
 
 interface BuiltinKind {

@@ -1,0 +1,39 @@
+// The rules that need one object and its environment's settings alone (schema of built-in kinds,
+// names and labels, secret data, policies), memoized per SynthObject: watch mode hands the
+// unchanged apps' objects back, and a synth cache can hand in findings from an earlier run.
+import type { ResolvedEnvironment } from '../config.ts';
+import type { Diagnostic, SynthObject } from '../types.ts';
+import { checkNames } from './names.ts';
+import { podTemplateOf } from './pod-templates.ts';
+import { checkPolicies } from './policies.ts';
+import { checkObjectSchema } from './schema.ts';
+import { checkSecretData } from './secrets.ts';
+
+/** Bump when these rules find something else for the same object (it invalidates cached findings). */
+const RULES_FORMAT = 1;
+
+const memo = new WeakMap<SynthObject, { readonly key: string; readonly findings: readonly Diagnostic[] }>();
+
+/**
+ * What, besides the object, its per-object findings depend on: this environment's secret-data and
+ * policy settings and the rules' format. Part of the key of any cache of them; the installed
+ * schema packages (kubernetes-models, client-node) belong in that key too.
+ */
+export function objectRulesKey(env: ResolvedEnvironment): string {
+  return JSON.stringify([RULES_FORMAT, env.allowSecretData, env.policies]);
+}
+
+/** The per-object findings of `o` in `env`, computed once per object and key. */
+export function objectFindings(o: SynthObject, env: ResolvedEnvironment, key = objectRulesKey(env)): readonly Diagnostic[] {
+  const known = memo.get(o);
+  if (known?.key === key) return known.findings;
+  const template = podTemplateOf(o.ref.group, o.object);
+  const findings = [...checkObjectSchema(o), ...checkNames(o, template), ...checkSecretData(o, env), ...checkPolicies(o, env, template)];
+  memo.set(o, { key, findings });
+  return findings;
+}
+
+/** Hands in findings kept from an earlier run (under `key`, from objectRulesKey); validate then reuses them. */
+export function primeObjectFindings(o: SynthObject, key: string, findings: readonly Diagnostic[]): void {
+  memo.set(o, { key, findings });
+}
