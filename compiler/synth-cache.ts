@@ -7,22 +7,24 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { ResolvedEnvironment } from './config.ts';
 import { primeRendered, renderedText, sortKeys } from './render.ts';
-import type { AppEntry, K8sObject, ObjectRef, SynthObject, SynthResult } from './types.ts';
+import type { AppEntry, Diagnostic, K8sObject, ObjectRef, SynthObject, SynthResult } from './types.ts';
+import { objectFindings, objectRulesKey, primeObjectFindings } from './validate/object-rules.ts';
 
 /** Bump when what synth or render produce changes for the same input. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 interface CachedObject {
   readonly ref: ObjectRef;
   readonly object: K8sObject;
   readonly constructPath: string;
   readonly yaml?: { readonly text: string; readonly sha256: string };
+  readonly findings?: readonly Diagnostic[]; // of the per-object validation rules, under the env's rulesKey
 }
 
 interface CachedApp {
   readonly key: string; // bundle hash + installed packages + format
   readonly environments: readonly string[] | null; // the definition's own list; null: every environment
-  readonly envs: Record<string, { readonly values: string; readonly objects: readonly CachedObject[] }>;
+  readonly envs: Record<string, { readonly values: string; readonly rulesKey: string; readonly objects: readonly CachedObject[] }>;
 }
 
 export class SynthCache {
@@ -48,14 +50,16 @@ export class SynthCache {
   objects(cached: CachedApp, entry: AppEntry, env: ResolvedEnvironment): SynthObject[] | undefined {
     const found = cached.envs[env.name];
     if (!found || found.values !== valuesHash(env)) return undefined;
+    const rulesKey = objectRulesKey(env);
     return found.objects.map((c) => {
       const o: SynthObject = { ref: c.ref, object: c.object, constructPath: c.constructPath, app: entry.name, env: env.name, sourceFile: entry.sourceFile };
       if (c.yaml !== undefined) primeRendered(o, c.yaml.text, c.yaml.sha256);
+      if (c.findings !== undefined && found.rulesKey === rulesKey) primeObjectFindings(o, rulesKey, c.findings);
       return o;
     });
   }
 
-  /** Stores successful results (with their YAML where already rendered), keeping other environments' entries. */
+  /** Stores successful results (with their YAML and validation findings, as far as known), keeping other environments' entries. */
   save(entry: AppEntry, bundleHash: string, environments: readonly string[] | undefined, results: readonly SynthResult[], envs: readonly ResolvedEnvironment[]): void {
     const ok = results.filter((r) => r.errors.length === 0);
     if (ok.length === 0) return;
@@ -63,7 +67,12 @@ export class SynthCache {
     const next: CachedApp = { key: this.key(bundleHash), environments: environments ? [...environments] : null, envs: { ...previous?.envs } };
     for (const r of ok) {
       const env = envs.find((e) => e.name === r.env)!;
-      next.envs[r.env] = { values: valuesHash(env), objects: r.objects.map((o) => ({ ref: o.ref, object: o.object, constructPath: o.constructPath, yaml: renderedText(o) })) };
+      const rulesKey = objectRulesKey(env);
+      next.envs[r.env] = {
+        values: valuesHash(env),
+        rulesKey,
+        objects: r.objects.map((o) => ({ ref: o.ref, object: o.object, constructPath: o.constructPath, yaml: renderedText(o), findings: objectFindings(o, env, rulesKey) })),
+      };
     }
     mkdirSync(this.dir, { recursive: true });
     const file = this.file(entry);
