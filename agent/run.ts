@@ -6,6 +6,7 @@ import type { Logger } from './log.ts';
 import type { Reconciler } from './reconcile.ts';
 import type { Source } from './source.ts';
 import type { ReconcileResult, Revision } from './types.ts';
+import { compact, countActions } from './status.ts';
 import { startWebhook, type WebhookServer } from './webhook.ts';
 
 /** The part of the reconciler the loop drives; tests pass a fake. */
@@ -94,7 +95,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }
 
   let webhook: WebhookServer | undefined;
-  if (options.webhook) webhook = await startWebhook({ ...options.webhook, onTrigger: trigger, lastResult: () => last, log });
+  // /status shows what the status object shows: unchanged and healthy objects are counted, not listed
+  // (the whole result of thousands of objects, serialized on every poll, only made garbage).
+  if (options.webhook) webhook = await startWebhook({ ...options.webhook, onTrigger: trigger, lastResult: () => last && { ...compact(last), counts: countActions(last) }, log });
   log.info({ env, remote: source.remote, branch: source.branch, intervalMs: options.interval }, 'agent started');
   trigger();
 
