@@ -76,7 +76,7 @@ export async function startAgentProcess(a: AgentArgs & { interval: string; port:
   const log = createWriteStream(a.logFile);
   child.stdout.pipe(log);
   child.stderr.pipe(log);
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve())); // exited, output flushed
   const status = async () => {
     const res = await fetch(`${url}/status`).catch(() => undefined);
     return res?.status === 200 ? (await res.json()) as ReconcileResult : undefined;
@@ -102,7 +102,7 @@ export async function startAgentProcess(a: AgentArgs & { interval: string; port:
     memory: () => memoryOf(child.pid!),
     async stop() {
       child.kill('SIGTERM');
-      await exited;
+      await closed;
       log.end();
     },
   };
