@@ -41,6 +41,7 @@ describe('plan', () => {
       ['taken', expect.stringContaining('no longer carries our owner labels')],
       ['kept', expect.stringContaining('prune: disabled')],
     ]);
+    expect(p.skip.every((s) => s.untrack)).toBe(true); // both stay in the cluster and leave the inventory
   });
 
   it('does not apply over an object someone else owns', () => {

@@ -54,8 +54,8 @@ export function plan(desired: DesiredSet, inventory: Inventory, live: ReadonlyMa
     const current = live.get(key);
     if (!current) continue; // already gone
     if (!options.prune) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git, but pruning is off' });
-    else if (!current.owned) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git, but no longer carries our owner labels; not deleting it' });
-    else if (current.skipPrune) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git, but is annotated typed-gitops.dev/prune: disabled' });
+    else if (!current.owned) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git, but no longer carries our owner labels; not deleting it', untrack: true });
+    else if (current.skipPrune) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git, but is annotated typed-gitops.dev/prune: disabled', untrack: true });
     else prune.push({ op: 'prune', entry });
   }
 

@@ -170,7 +170,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       }
     }
     // Objects annotated to stay, or taken over by someone else, are no longer ours to track.
-    for (const s of steps.skip) if (/annotated|owner labels/.test(s.reason)) entries.delete(refKey(s.ref));
+    for (const s of steps.skip) if (s.untrack) entries.delete(refKey(s.ref));
     const next: Inventory = { env: options.env, revision: desired.revision.commit, entries: [...entries.values()] };
     if (JSON.stringify(next) !== JSON.stringify(previous)) await save(next); // steady state: no write
     setInventory(next);

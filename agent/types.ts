@@ -56,7 +56,8 @@ export type PlanStep =
   | { readonly op: 'apply'; readonly desired: DesiredObject; readonly exists: boolean; readonly stage: number; readonly drift: boolean }
   | { readonly op: 'unchanged'; readonly desired: DesiredObject; readonly entry: InventoryEntry }
   | { readonly op: 'prune'; readonly entry: InventoryEntry }
-  | { readonly op: 'skip'; readonly ref: ObjectRef; readonly reason: string };
+  /** `untrack`: the object is no longer ours to track (it stays, and leaves the inventory). */
+  | { readonly op: 'skip'; readonly ref: ObjectRef; readonly reason: string; readonly untrack?: boolean };
 
 export interface Plan {
   /** Applies in order (stage, wave, kind, namespace, name), grouped in stages. */
