@@ -45,11 +45,6 @@ export class WatchCache {
     await Promise.all(waits);
   }
 
-  /** True when the kind is watched and its first list has arrived. */
-  has(apiVersion: string, kind: string): boolean {
-    return this.kinds.has(`${apiVersion}/${kind}`);
-  }
-
   list(apiVersion: string, kind: string): K8sObject[] {
     const watch = this.kinds.get(`${apiVersion}/${kind}`);
     return watch ? watch.informer.list().map((o) => ({ ...(o as K8sObject), apiVersion, kind })) : [];

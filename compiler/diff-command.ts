@@ -43,7 +43,7 @@ function summaryLines(changes: readonly ObjectChange[]): string[] {
   return [...countChanges(changes)].map(([key, n]) => `${key}: +${n.added} ~${n.changed} -${n.removed}`);
 }
 
-export function formatTerminal(changes: readonly ObjectChange[], against: string, color: boolean): string {
+function formatTerminal(changes: readonly ObjectChange[], against: string, color: boolean): string {
   const paint = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const out = [`comparing dist/ with ${against}`];
   if (changes.length === 0) return `${out[0]}\nno changes\n`;
@@ -60,7 +60,7 @@ export function formatTerminal(changes: readonly ObjectChange[], against: string
   return `${out.join('\n')}\n`;
 }
 
-export function formatMarkdown(changes: readonly ObjectChange[], against: string): string {
+function formatMarkdown(changes: readonly ObjectChange[], against: string): string {
   const out = [`### Rendered changes`, '', `Compared with ${against}.`, ''];
   if (changes.length === 0) return `${out.join('\n')}No changes.\n`;
   out.push('| environment / app | added | changed | removed |', '|---|---:|---:|---:|');
