@@ -1,12 +1,12 @@
 // What `gitops agent` and `gitops status` do once their flags are parsed (cli-agent.ts). Flags
 // override gitops.config.ts, whose defaults apply when it is absent too.
-import { KubeConfig } from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from '../compiler/config.ts';
 import { UserInputError } from '../compiler/errors.ts';
 import { CONFIG_FILE, loadConfig } from '../compiler/load-config.ts';
 import { parseDuration } from './duration.ts';
+import { loadConnection } from './kubeconfig.ts';
 import { createLogger } from './log.ts';
 import { createReconciler } from './reconcile.ts';
 import { leaderOnly } from './leadership.ts';
@@ -29,11 +29,11 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   if (interval <= 0) throw new UserInputError('the interval must be longer than 0', { hint: "Pass e.g. --interval 10s." });
   const secret = webhookSecret(flags.webhookSecretEnv);
   const log = createLogger({ level: flags.logLevel, bindings: { env: flags.env } });
-  const kubeConfig = kubeConfigFrom(flags.kubeconfig);
+  const connection = loadConnection(flags.kubeconfig);
   const namespace = flags.namespace ?? config.agent.namespace;
   let agent: Agent | undefined;
   const reconciler = createReconciler({
-    kubeConfig,
+    connection,
     env: flags.env,
     namespace,
     prune: flags.prune && config.agent.prune, // --no-prune wins; otherwise the config decides
@@ -53,7 +53,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     if (!result.ok) process.exitCode = 1;
     return;
   }
-  const led = flags.leaderElect ? leaderOnly({ kubeConfig, namespace, env: flags.env, reconciler, log, onStartedLeading: () => agent?.trigger() }) : undefined;
+  const led = flags.leaderElect ? leaderOnly({ connection, namespace, env: flags.env, reconciler, log, onStartedLeading: () => agent?.trigger() }) : undefined;
   agent = await startAgent({ source, env: flags.env, reconciler: led?.reconciler ?? reconciler, interval, log, webhook: { listen: flags.listen, secret } });
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -71,7 +71,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
 
 export async function runStatusCommand(flags: StatusFlags): Promise<void> {
   const config = await projectConfig(flags.root, flags.env);
-  const result = await readStatus(kubeConfigFrom(flags.kubeconfig), flags.namespace ?? config.agent.namespace, flags.env);
+  const result = await readStatus(loadConnection(flags.kubeconfig), flags.namespace ?? config.agent.namespace, flags.env);
   process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatStatus(result));
   if (!result.ok) process.exitCode = 1;
 }
@@ -90,13 +90,6 @@ async function projectConfig(root: string | undefined, env: string): Promise<Res
     });
   }
   return config;
-}
-
-function kubeConfigFrom(file: string | undefined): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  if (file) kubeConfig.loadFromFile(file);
-  else kubeConfig.loadFromDefault(); // KUBECONFIG, ~/.kube/config, or the pod's service account
-  return kubeConfig;
 }
 
 function webhookSecret(variable: string | undefined): string | undefined {

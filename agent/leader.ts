@@ -8,10 +8,10 @@ import { ensureNamespace } from './inventory.ts';
 import { KubeClient, refusalOf } from './kube.ts';
 import type { K8sObject } from './types.ts';
 import type { ReconcileLogger } from './reconcile.ts';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConnection } from './kubeconfig.ts';
 
 export interface LeaderElectionOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly connection: KubeConnection;
   readonly namespace: string;
   /** Name of the Lease, one per environment. */
   readonly name: string;
@@ -47,7 +47,7 @@ function microTime(date: Date): string {
 }
 
 export function startLeaderElection(options: LeaderElectionOptions): LeaderElector {
-  const kube = new KubeClient(options.kubeConfig);
+  const kube = new KubeClient(options.connection);
   const identity = options.identity ?? `${hostname()}-${randomBytes(3).toString('hex')}`;
   const durationMs = options.leaseDurationMs ?? 15_000;
   const retryMs = options.retryMs ?? Math.max(200, Math.floor(durationMs / 3));

@@ -3,10 +3,10 @@
 import { startLeaderElection, type LeaderElector } from './leader.ts';
 import type { Reconciler, ReconcileLogger } from './reconcile.ts';
 import type { LoopReconciler } from './run.ts';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConnection } from './kubeconfig.ts';
 
 export interface LeadershipOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly connection: KubeConnection;
   readonly namespace: string;
   readonly env: string;
   readonly reconciler: Reconciler;
@@ -18,7 +18,7 @@ export interface LeadershipOptions {
 export function leaderOnly(options: LeadershipOptions): { reconciler: LoopReconciler; elector: LeaderElector } {
   const { reconciler } = options;
   const elector = startLeaderElection({
-    kubeConfig: options.kubeConfig,
+    connection: options.connection,
     namespace: options.namespace,
     name: `typed-gitops-${options.env}`,
     log: options.log,

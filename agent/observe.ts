@@ -55,8 +55,7 @@ async function listIfServed(kube: KubeClient, apiVersion: string, kind: string, 
   try {
     return await kube.list(apiVersion, kind, options);
   } catch (error) {
-    const status = refusalOf(error)?.status;
-    if (status === 404 || /Unrecognized API version and kind|resource .* not found/i.test((error as Error).message)) return [];
+    if (refusalOf(error)?.status === 404) return [];
     throw error;
   }
 }

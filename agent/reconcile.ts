@@ -1,7 +1,7 @@
 // One reconcile of one environment: Revision -> DesiredSet -> Plan -> (dry run, apply, prune)
 // -> ReconcileResult, with the inventory saved and the status published. The decisions are in
 // plan.ts; this module only carries them out, in order, against the API server.
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConnection } from './kubeconfig.ts';
 import pLimit from 'p-limit';
 import { formatError } from '../compiler/errors.ts';
 import { formatRef, refKey, refOf } from '../compiler/kinds.ts';
@@ -28,7 +28,7 @@ export interface ReconcileLogger {
 }
 
 export interface ReconcilerOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly connection: KubeConnection;
   readonly env: string;
   /** The agent's namespace, for the inventory and status objects. */
   readonly namespace: string;
@@ -71,7 +71,7 @@ export interface Reconciler {
 type ApplyStep = Plan['apply'][number];
 
 export function createReconciler(options: ReconcilerOptions): Reconciler {
-  const kube = new KubeClient(options.kubeConfig);
+  const kube = new KubeClient(options.connection);
   const limit = pLimit(options.concurrency ?? 8);
   const waitMs = options.waitTimeoutMs ?? 60_000;
   let namespaceReady = false;
@@ -83,7 +83,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const corrections = new Map<string, number[]>();
   const parsed: ParseCache = new Map();
   const cache = options.watch ? new WatchCache({
-    kubeConfig: options.kubeConfig, kube, env: options.env,
+    kube, env: options.env,
     onEvent: (event, object) => {
       const ref = refOf(object);
       const entry = applied.get(refKey(ref));

@@ -1,6 +1,6 @@
 // `gitops status`: reads an environment's status object from the cluster and prints it for people
 // (or as JSON): revision, when, ok or failed, counts per action, what failed or was skipped and why.
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConnection } from './kubeconfig.ts';
 import { UserInputError } from '../compiler/errors.ts';
 import { formatRef } from '../compiler/kinds.ts';
 import { KubeClient } from './kube.ts';
@@ -10,9 +10,9 @@ import type { Action, ReconcileResult } from './types.ts';
 /** A ReconcileResult as the status object stores it: unchanged objects counted, not listed. */
 export type StoredResult = ReconcileResult & { readonly counts?: Record<Action, number> };
 
-export async function readStatus(kubeConfig: KubeConfig, namespace: string, env: string): Promise<StoredResult> {
+export async function readStatus(connection: KubeConnection, namespace: string, env: string): Promise<StoredResult> {
   const name = statusName(env);
-  const map = await new KubeClient(kubeConfig).read('v1', 'ConfigMap', namespace, name);
+  const map = await new KubeClient(connection).read('v1', 'ConfigMap', namespace, name);
   const text = (map?.data as Record<string, string> | undefined)?.['result.json'];
   if (!text) {
     throw new UserInputError(`no status for environment '${env}': ConfigMap ${namespace}/${name} ${map ? 'has no result.json' : 'does not exist'}`, {

@@ -1,76 +1,117 @@
-// A watch-fed cache of the objects the agent manages, one informer per kind (filtered by our
+// A watch-fed cache of the objects the agent manages, one list-then-watch per kind (filtered by our
 // owner label), so steady-state reconciles read memory instead of the API server and a change
 // made by someone else is seen within moments.
-import { makeInformer, type Informer, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
 import { formatError } from '../compiler/errors.ts';
 import type { KubeClient } from './kube.ts';
+import { refusalOf } from './kube.ts';
+import { RefusedError, type WatchEvent as ServerEvent } from './kube-http.ts';
 import { ownerSelector } from './labels.ts';
 import type { K8sObject } from './types.ts';
 
 export type WatchEvent = 'add' | 'update' | 'delete';
 
-interface KindWatch {
-  readonly informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
-  readonly ready: Promise<void>;
-}
-
 export interface WatchCacheOptions {
-  readonly kubeConfig: KubeConfig;
   readonly kube: KubeClient;
   readonly env: string;
   readonly onEvent: (event: WatchEvent, object: K8sObject) => void;
   readonly onError: (message: string) => void;
+  /** Pause before re-listing after a watch failed (default 1 s). */
+  readonly retryMs?: number;
 }
+
+/** One kind's objects by namespace/name, and the resourceVersion the watch resumes from. */
+interface KindWatch {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly path: string;
+  readonly objects: Map<string, K8sObject>;
+  resourceVersion: string;
+}
+
+// The server ends each watch after this long; the next one resumes from the last resourceVersion.
+const WATCH_SECONDS = 300;
 
 export class WatchCache {
   private readonly kinds = new Map<string, KindWatch>();
-  private stopped = false;
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: WatchCacheOptions) {}
 
-  /** Starts watching the given kinds (those not watched yet) and waits for their first list. */
+  /** Starts watching the given kinds (those not watched yet), each after a first full list. */
   async ensure(kinds: Iterable<{ apiVersion: string; kind: string }>): Promise<void> {
-    const waits: Promise<void>[] = [];
-    for (const { apiVersion, kind } of kinds) {
+    await Promise.all([...kinds].map(async ({ apiVersion, kind }) => {
       const key = `${apiVersion}/${kind}`;
-      let watch = this.kinds.get(key);
-      if (!watch) {
-        const path = await this.options.kube.collectionPath(apiVersion, kind);
-        if (!path) continue; // kind not served (yet): nothing of it can exist
-        watch = this.start(apiVersion, kind, path);
-        this.kinds.set(key, watch);
-      }
-      waits.push(watch.ready);
-    }
-    await Promise.all(waits);
+      if (this.kinds.has(key)) return;
+      const path = await this.options.kube.collectionPath(apiVersion, kind);
+      if (!path) return; // kind not served (yet): nothing of it can exist
+      const watch: KindWatch = { apiVersion, kind, path, objects: new Map(), resourceVersion: '' };
+      await this.relist(watch);
+      if (this.kinds.has(key) || this.stopping.signal.aborted) return;
+      this.kinds.set(key, watch);
+      void this.follow(watch);
+    }));
   }
 
   list(apiVersion: string, kind: string): K8sObject[] {
-    const watch = this.kinds.get(`${apiVersion}/${kind}`);
-    return watch ? watch.informer.list().map((o) => ({ ...(o as K8sObject), apiVersion, kind })) : [];
+    return [...(this.kinds.get(`${apiVersion}/${kind}`)?.objects.values() ?? [])];
   }
 
   stop(): void {
-    this.stopped = true;
-    for (const w of this.kinds.values()) void w.informer.stop();
+    this.stopping.abort();
   }
 
-  private start(apiVersion: string, kind: string, path: string): KindWatch {
-    const selector = ownerSelector(this.options.env);
-    const listFn = async () => {
-      const { objects, resourceVersion } = await this.options.kube.listWithVersion(apiVersion, kind, { labelSelector: selector });
-      return { metadata: { resourceVersion }, items: objects } as never;
-    };
-    const informer = makeInformer(this.options.kubeConfig, path, listFn, selector);
-    const emit = (event: WatchEvent) => (o: KubernetesObject) => this.options.onEvent(event, { ...(o as K8sObject), apiVersion, kind });
-    informer.on('add', emit('add'));
-    informer.on('update', emit('update'));
-    informer.on('delete', emit('delete'));
-    informer.on('error', (error) => {
-      if (this.stopped) return;
-      this.options.onError(`watch of ${kind} (${apiVersion}) failed: ${formatError(error)}; restarting`);
-      setTimeout(() => { if (!this.stopped) void informer.start(); }, 1000);
-    });
-    return { informer, ready: informer.start() }; // resolves once the first list is in
+  /** Watches from the last resourceVersion until stopped; after an error (or 410 Gone), lists again. */
+  private async follow(watch: KindWatch): Promise<void> {
+    const { signal } = this.stopping;
+    while (!signal.aborted) {
+      try {
+        const query = { labelSelector: ownerSelector(this.options.env), resourceVersion: watch.resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: String(WATCH_SECONDS) };
+        await this.options.kube.http.watch(watch.path, query, (event) => this.apply(watch, event), signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        if (refusalOf(error)?.status !== 410) this.options.onError(`watch of ${watch.kind} (${watch.apiVersion}) failed: ${formatError(error)}; listing again`);
+        await new Promise((resolve) => setTimeout(resolve, this.options.retryMs ?? 1000));
+        await this.relist(watch).catch(() => { watch.resourceVersion = ''; }); // the next round fails loudly again
+      }
+    }
   }
+
+  private apply(watch: KindWatch, event: ServerEvent): void {
+    if (event.type === 'ERROR') {
+      const status = event.object as { code?: number; reason?: string; message?: string };
+      throw new RefusedError({ status: status.code ?? 0, reason: status.reason ?? '', message: status.message ?? 'watch error' }); // 410: too old, list again
+    }
+    watch.resourceVersion = event.object.metadata?.resourceVersion ?? watch.resourceVersion;
+    if (event.type === 'BOOKMARK') return;
+    const object = { ...event.object, apiVersion: watch.apiVersion, kind: watch.kind } as K8sObject;
+    const key = keyOf(object);
+    if (event.type === 'DELETED') {
+      watch.objects.delete(key);
+      this.options.onEvent('delete', object);
+    } else {
+      const known = watch.objects.has(key);
+      watch.objects.set(key, object);
+      this.options.onEvent(known ? 'update' : 'add', object);
+    }
+  }
+
+  /** Replaces the kind's objects with a fresh list, telling what changed while nobody watched. */
+  private async relist(watch: KindWatch): Promise<void> {
+    const { objects, resourceVersion } = await this.options.kube.listWithVersion(watch.apiVersion, watch.kind, { labelSelector: ownerSelector(this.options.env) });
+    const before = new Map(watch.objects);
+    watch.objects.clear();
+    for (const object of objects) {
+      const key = keyOf(object);
+      const old = before.get(key);
+      before.delete(key);
+      watch.objects.set(key, object);
+      if (old?.metadata.resourceVersion !== object.metadata.resourceVersion) this.options.onEvent(old ? 'update' : 'add', object);
+    }
+    for (const gone of before.values()) this.options.onEvent('delete', gone);
+    watch.resourceVersion = resourceVersion;
+  }
+}
+
+function keyOf(object: K8sObject): string {
+  return `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }

@@ -1,13 +1,13 @@
 // The measurements of the agent benchmark, one function each: first apply (kubectl vs `gitops agent --once`
 // on fresh control planes), no-op reconciles in process (with and without the watch cache), push-to-applied
 // latency (webhook, polling) and self-heal latency of the long-running agent, and its peak RSS.
-import { KubeConfig } from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeClient } from '../agent/kube.ts';
+import { loadConnection } from '../agent/kubeconfig.ts';
 import { createReconciler } from '../agent/reconcile.ts';
 import { openSource } from '../agent/source.ts';
 import type { ReconcileResult } from '../agent/types.ts';
@@ -85,10 +85,8 @@ export interface NoOpSample {
 
 /** After a warm-up reconcile (inventory load, watches started), `count` reconciles of the same revision. */
 export async function noOpReconciles(plane: ControlPlane, repo: RenderedRepo, watch: boolean, count: number): Promise<NoOpSample[]> {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(plane.kubeconfigPath);
   const quiet = { info() {}, warn: (o: object, m?: string) => progress(`reconciler: ${m ?? ''} ${JSON.stringify(o)}`), error() {} };
-  const reconciler = createReconciler({ kubeConfig, env: ENV, namespace: AGENT_NAMESPACE, prune: true, allowEmpty: false, force: true, selfHeal: true, watch, log: quiet });
+  const reconciler = createReconciler({ connection: loadConnection(plane.kubeconfigPath), env: ENV, namespace: AGENT_NAMESPACE, prune: true, allowEmpty: false, force: true, selfHeal: true, watch, log: quiet });
   try {
     const source = openSource({ url: repo.bare, branch: BRANCH, cacheDir: freshDir(repo, 'clone-') });
     const revision = await source.revisionAt((await source.update()).commit, ENV);
@@ -121,9 +119,7 @@ export interface LiveAgentFigures {
 
 /** The long-running agent process: webhook latency and self-heal (interval 10s), then polling latency (2s). */
 export async function liveAgent(plane: ControlPlane, repo: RenderedRepo, edits: number, healthTimeout: string | undefined): Promise<LiveAgentFigures> {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(plane.kubeconfigPath);
-  const kube = new KubeClient(kubeConfig, 'bench-observer');
+  const kube = new KubeClient(loadConnection(plane.kubeconfigPath), 'bench-observer');
   const start = async (interval: string, name: string) => startAgentProcess({
     bare: repo.bare, kubeconfig: plane.kubeconfigPath, cacheDir: freshDir(repo, 'clone-'), healthTimeout,
     interval, port: await freePort(), logFile: join(repo.base, `${name}.log`), cwd: repo.base,

@@ -98,7 +98,7 @@ describe('agent end to end', () => {
 
     await run(process.execPath, [...args.filter((a) => !['--interval', '1h', '--no-leader-elect', '--listen', '127.0.0.1:0'].includes(a)), '--once'], { cwd: outside });
     expect(Object.keys(await configMapValues(env)).sort()).toEqual(names);
-    const inventory = await loadInventory(new KubeClient(ns.kubeConfig), ns.name, env);
+    const inventory = await loadInventory(new KubeClient(ns.connection), ns.name, env);
     expect(inventory.entries.map((e) => e.ref.name).sort()).toEqual(names);
 
     // and what it created before the kill is pruned like the rest when it leaves git

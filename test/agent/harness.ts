@@ -22,7 +22,7 @@ export function revisionOf(env: string, apps: Record<string, K8sObject[]>, commi
 }
 
 export function reconcilerFor(env: string, namespace: string, overrides: Partial<Parameters<typeof createReconciler>[0]> = {}): Reconciler {
-  return createReconciler({ kubeConfig: sharedCluster().kubeConfig, env, namespace, prune: true, allowEmpty: false, force: true, healthTimeoutMs: 0, log: quietLog, ...overrides });
+  return createReconciler({ connection: sharedCluster().connection, env, namespace, prune: true, allowEmpty: false, force: true, healthTimeoutMs: 0, log: quietLog, ...overrides });
 }
 
 export function configMap(namespace: string, name: string, data: Record<string, string> = { key: 'value' }, annotations?: Record<string, string>): K8sObject {

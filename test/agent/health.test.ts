@@ -13,7 +13,7 @@ import { configMap, deployment, service } from './harness.ts';
 const ns = useTestNamespace({ prefix: 'health' });
 
 async function applyAll(objects: K8sObject[], app: string): Promise<{ kube: KubeClient; targets: WaitTarget[] }> {
-  const kube = new KubeClient(ns.kubeConfig);
+  const kube = new KubeClient(ns.connection);
   for (const o of objects) await kube.apply(o);
   return { kube, targets: objects.map((o) => ({ apiVersion: o.apiVersion, ref: refOf(o), app })) };
 }

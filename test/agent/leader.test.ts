@@ -20,7 +20,7 @@ afterEach(async () => {
 const until = (what: string, check: () => boolean, timeoutMs: number) => waitFor(what, async () => check(), (ok) => ok, { timeoutMs, intervalMs: 50 });
 
 function elector(name: string, identity: string): LeaderElector {
-  const e = startLeaderElection({ kubeConfig: ns.kubeConfig, namespace: ns.name, name, identity, leaseDurationMs: 2_000, retryMs: 300, log: quietLog });
+  const e = startLeaderElection({ connection: ns.connection, namespace: ns.name, name, identity, leaseDurationMs: 2_000, retryMs: 300, log: quietLog });
   electors.push(e);
   return e;
 }
@@ -55,12 +55,12 @@ describe('leader election', () => {
     const name = uniqueName('lease');
     const a = elector(name, 'a');
     await until('a to lead', () => a.isLeader(), 5_000);
-    const kube = new KubeClient(ns.kubeConfig);
+    const kube = new KubeClient(ns.connection);
     kube.writeGuard = () => (a.isLeader() ? undefined : 'this agent is not the leader');
     await kube.apply(configMap(ns.name, 'written-while-leading'));
 
     // Another agent takes the lease (as after a network partition): a must notice on its next renewal.
-    const intruder = new KubeClient(ns.kubeConfig);
+    const intruder = new KubeClient(ns.connection);
     const lease = await intruder.read('coordination.k8s.io/v1', 'Lease', ns.name, name);
     await intruder.replace({ ...lease!, spec: { ...(lease!.spec as object), holderIdentity: 'intruder', renewTime: new Date().toISOString().replace('Z', '000Z'), leaseDurationSeconds: 30 } });
     await until('a to step down', () => !a.isLeader(), 1_000);

@@ -4,12 +4,16 @@
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
+import { loadConnection, type KubeConnection } from '../../agent/kubeconfig.ts';
 import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
 import './provided.js';
 
 export interface Cluster {
   readonly kubeconfigPath: string;
+  /** For assertions (client-node's typed APIs). */
   readonly kubeConfig: KubeConfig;
+  /** For the agent's own client. */
+  readonly connection: KubeConnection;
 }
 
 /** The control plane the global setup started for this run. */
@@ -20,7 +24,7 @@ export function sharedCluster(): Cluster {
 export function clusterFrom(kubeconfigPath: string): Cluster {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfigPath);
-  return { kubeconfigPath, kubeConfig };
+  return { kubeconfigPath, kubeConfig, connection: loadConnection(kubeconfigPath) };
 }
 
 export interface TestNamespace extends Cluster {
@@ -71,6 +75,9 @@ export function useTestNamespace(options: { prefix?: string; cluster?: () => Clu
     },
     get kubeConfig() {
       return live().cluster.kubeConfig;
+    },
+    get connection() {
+      return live().cluster.connection;
     },
   };
 }

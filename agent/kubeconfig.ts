@@ -1,0 +1,120 @@
+// Where the agent's cluster is and how to prove who it is: the usual kubeconfig rules (a file given,
+// KUBECONFIG, ~/.kube/config) or, inside a pod, the service account. Entries are parsed by
+// client-node's kubeconfig types and exec plugins run by its ExecAuth; both are small modules,
+// imported alone because client-node's KubeConfig pulls in the whole generated API (80 MB of RSS).
+import { existsSync, readFileSync } from 'node:fs';
+import type { RequestOptions } from 'node:https';
+import { homedir } from 'node:os';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { newClusters, newContexts, newUsers, type Cluster, type Context, type User } from '@kubernetes/client-node/dist/config_types.js';
+import { ExecAuth } from '@kubernetes/client-node/dist/exec_auth.js';
+import { parse } from 'yaml';
+import { UserInputError } from '../compiler/errors.ts';
+
+/** A cluster to talk to: its URL, TLS trust and client identity, and how to add credentials to a request. */
+export interface KubeConnection {
+  readonly server: string;
+  /** The context's namespace, for namespaced objects that name none. */
+  readonly namespace: string;
+  readonly tls: { readonly ca?: Buffer; readonly cert?: Buffer; readonly key?: Buffer; readonly rejectUnauthorized: boolean; readonly servername?: string };
+  /** Where it came from, for error messages. */
+  readonly source: string;
+  /** Adds credentials (headers, or an exec plugin's client certificate) to a request. */
+  authenticate(request: RequestOptions & { headers: Record<string, string> }): Promise<void>;
+}
+
+const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** The usual rules: the file given, else KUBECONFIG (first file), else ~/.kube/config, else the pod's service account. */
+export function loadConnection(file?: string, env: NodeJS.ProcessEnv = process.env): KubeConnection {
+  if (file) return fromKubeconfig(file);
+  const fromEnv = env.KUBECONFIG?.split(delimiter).find((f) => f.length > 0);
+  if (fromEnv) return fromKubeconfig(fromEnv);
+  const home = join(homedir(), '.kube', 'config');
+  if (existsSync(home)) return fromKubeconfig(home);
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(join(SERVICE_ACCOUNT, 'token'))) return inCluster(env);
+  throw new UserInputError('no kubeconfig found', {
+    object: 'kubeconfig',
+    hint: 'pass --kubeconfig <file>, set KUBECONFIG, create ~/.kube/config, or run the agent in a pod with a service account',
+  });
+}
+
+function inCluster(env: NodeJS.ProcessEnv): KubeConnection {
+  const host = env.KUBERNETES_SERVICE_HOST!.includes(':') ? `[${env.KUBERNETES_SERVICE_HOST}]` : env.KUBERNETES_SERVICE_HOST;
+  const namespaceFile = join(SERVICE_ACCOUNT, 'namespace');
+  const token = rereadEvery(60_000, join(SERVICE_ACCOUNT, 'token')); // projected tokens rotate
+  return {
+    server: `https://${host}:${env.KUBERNETES_SERVICE_PORT ?? '443'}`,
+    namespace: existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : 'default',
+    tls: { ca: readFileSync(join(SERVICE_ACCOUNT, 'ca.crt')), rejectUnauthorized: true },
+    source: 'the pod service account',
+    authenticate: async (request) => { request.headers.Authorization = `Bearer ${token()}`; },
+  };
+}
+
+function fromKubeconfig(file: string): KubeConnection {
+  const fail = (message: string, hint: string) => new UserInputError(message, { file, object: 'kubeconfig', hint });
+  let doc: Record<string, unknown>;
+  let clusters: Cluster[], users: User[], contexts: Context[];
+  try {
+    doc = (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+    clusters = newClusters(doc.clusters);
+    users = newUsers(doc.users);
+    contexts = newContexts(doc.contexts);
+  } catch (error) {
+    throw fail(`cannot read the kubeconfig: ${(error as Error).message}`, 'check the file with `kubectl config view`');
+  }
+  const contextName = doc['current-context'] as string | undefined;
+  const context = contexts.find((c) => c.name === contextName);
+  if (!context) throw fail(`the current context ${JSON.stringify(contextName ?? '')} is not defined`, 'pick one with `kubectl config use-context <name>`');
+  const cluster = clusters.find((c) => c.name === context.cluster);
+  if (!cluster) throw fail(`context ${context.name} names cluster ${context.cluster}, which is not defined`, 'add the cluster to the kubeconfig');
+  const user = users.find((u) => u.name === context.user) ?? ({ name: '' } as User);
+  if (cluster.proxyUrl) throw fail(`cluster ${cluster.name} uses proxy-url, which the agent does not support`, 'reach the API server directly');
+
+  const base = dirname(resolve(file));
+  const bytes = (data: string | undefined, path: string | undefined) =>
+    data ? Buffer.from(data, 'base64') : path ? readFileSync(isAbsolute(path) ? path : join(base, path)) : undefined;
+  return {
+    server: cluster.server.replace(/\/+$/, ''),
+    namespace: context.namespace ?? 'default',
+    tls: {
+      ca: bytes(cluster.caData, cluster.caFile),
+      cert: bytes(user.certData, user.certFile),
+      key: bytes(user.keyData, user.keyFile),
+      rejectUnauthorized: !cluster.skipTLSVerify,
+      servername: cluster.tlsServerName,
+    },
+    source: file,
+    authenticate: authenticatorFor(user, fail),
+  };
+}
+
+function authenticatorFor(user: User, fail: (message: string, hint: string) => Error): KubeConnection['authenticate'] {
+  if (user.token) return async (request) => { request.headers.Authorization = `Bearer ${user.token!.trim()}`; };
+  if (user.username && user.password) {
+    const basic = Buffer.from(`${user.username}:${user.password}`).toString('base64');
+    return async (request) => { request.headers.Authorization = `Basic ${basic}`; };
+  }
+  if (user.exec) {
+    const exec = new ExecAuth(); // runs the plugin, caches its credential until it expires
+    return (request) => exec.applyAuthentication(user, request);
+  }
+  if (user.authProvider) {
+    throw fail(`user ${user.name} uses auth-provider ${user.authProvider.name ?? ''}, which the agent does not support`,
+      'use an exec credential plugin (e.g. kubelogin, gke-gcloud-auth-plugin) or a token');
+  }
+  return async () => {}; // client certificate only (or anonymous)
+}
+
+function rereadEvery(ms: number, file: string): () => string {
+  let value = '';
+  let readAt = 0;
+  return () => {
+    if (Date.now() - readAt > ms) {
+      value = readFileSync(file, 'utf8').trim();
+      readAt = Date.now();
+    }
+    return value;
+  };
+}
