@@ -23,37 +23,44 @@ export interface KubeConnection {
   authenticate(request: RequestOptions & { headers: Record<string, string> }): Promise<void>;
 }
 
-const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+export interface Surroundings {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly home?: string;
+  /** Where a pod's service account is mounted. */
+  readonly serviceAccountDir?: string;
+}
 
 /** The usual rules: the file given, else KUBECONFIG (first file), else ~/.kube/config, else the pod's service account. */
-export function loadConnection(file?: string, env: NodeJS.ProcessEnv = process.env): KubeConnection {
+export function loadConnection(file?: string, where: Surroundings = {}): KubeConnection {
+  const env = where.env ?? process.env;
+  const serviceAccount = where.serviceAccountDir ?? '/var/run/secrets/kubernetes.io/serviceaccount';
   if (file) return fromKubeconfig(file);
   const fromEnv = env.KUBECONFIG?.split(delimiter).find((f) => f.length > 0);
   if (fromEnv) return fromKubeconfig(fromEnv);
-  const home = join(homedir(), '.kube', 'config');
+  const home = join(where.home ?? homedir(), '.kube', 'config');
   if (existsSync(home)) return fromKubeconfig(home);
-  if (env.KUBERNETES_SERVICE_HOST && existsSync(join(SERVICE_ACCOUNT, 'token'))) return inCluster(env);
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(join(serviceAccount, 'token'))) return inCluster(env, serviceAccount);
   throw new UserInputError('no kubeconfig found', {
     object: 'kubeconfig',
     hint: 'pass --kubeconfig <file>, set KUBECONFIG, create ~/.kube/config, or run the agent in a pod with a service account',
   });
 }
 
-function inCluster(env: NodeJS.ProcessEnv): KubeConnection {
+function inCluster(env: NodeJS.ProcessEnv, dir: string): KubeConnection {
   const host = env.KUBERNETES_SERVICE_HOST!.includes(':') ? `[${env.KUBERNETES_SERVICE_HOST}]` : env.KUBERNETES_SERVICE_HOST;
-  const namespaceFile = join(SERVICE_ACCOUNT, 'namespace');
-  const token = rereadEvery(60_000, join(SERVICE_ACCOUNT, 'token')); // projected tokens rotate
+  const namespaceFile = join(dir, 'namespace');
+  const token = rereadEvery(60_000, join(dir, 'token')); // projected tokens rotate
   return {
     server: `https://${host}:${env.KUBERNETES_SERVICE_PORT ?? '443'}`,
     namespace: existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : 'default',
-    tls: { ca: readFileSync(join(SERVICE_ACCOUNT, 'ca.crt')), rejectUnauthorized: true },
+    tls: { ca: readFileSync(join(dir, 'ca.crt')), rejectUnauthorized: true },
     source: 'the pod service account',
     authenticate: async (request) => { request.headers.Authorization = `Bearer ${token()}`; },
   };
 }
 
 function fromKubeconfig(file: string): KubeConnection {
-  const fail = (message: string, hint: string) => new UserInputError(message, { file, object: 'kubeconfig', hint });
+  const fail = (message: string, hint: string) => new UserInputError(message, { file, hint });
   let doc: Record<string, unknown>;
   let clusters: Cluster[], users: User[], contexts: Context[];
   try {

@@ -1,7 +1,6 @@
 // A watch-fed cache of the objects the agent manages, one list-then-watch per kind (filtered by our
 // owner label), so steady-state reconciles read memory instead of the API server and a change
 // made by someone else is seen within moments.
-import { formatError } from '../compiler/errors.ts';
 import type { KubeClient } from './kube.ts';
 import { refusalOf } from './kube.ts';
 import { RefusedError, type WatchEvent as ServerEvent } from './kube-http.ts';
@@ -15,7 +14,7 @@ export interface WatchCacheOptions {
   readonly env: string;
   readonly onEvent: (event: WatchEvent, object: K8sObject) => void;
   readonly onError: (message: string) => void;
-  /** Pause before re-listing after a watch failed (default 1 s). */
+  /** First pause before listing again after a watch failed (default 1 s; doubles up to 30 s while failures go on). */
   readonly retryMs?: number;
 }
 
@@ -60,18 +59,23 @@ export class WatchCache {
     this.stopping.abort();
   }
 
-  /** Watches from the last resourceVersion until stopped; after an error (or 410 Gone), lists again. */
+  /** Watches from the last resourceVersion until stopped; after any failure (410 Gone included) lists again, backing off. */
   private async follow(watch: KindWatch): Promise<void> {
     const { signal } = this.stopping;
+    const firstPause = this.options.retryMs ?? 1000;
+    let pause = firstPause;
     while (!signal.aborted) {
       try {
+        if (!watch.resourceVersion) await this.relist(watch);
         const query = { labelSelector: ownerSelector(this.options.env), resourceVersion: watch.resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: String(WATCH_SECONDS) };
-        await this.options.kube.http.watch(watch.path, query, (event) => this.apply(watch, event), signal);
+        await this.options.kube.http.watch(watch.path, query, (event) => { this.apply(watch, event); pause = firstPause; }, signal);
       } catch (error) {
         if (signal.aborted) return;
-        if (refusalOf(error)?.status !== 410) this.options.onError(`watch of ${watch.kind} (${watch.apiVersion}) failed: ${formatError(error)}; listing again`);
-        await new Promise((resolve) => setTimeout(resolve, this.options.retryMs ?? 1000));
-        await this.relist(watch).catch(() => { watch.resourceVersion = ''; }); // the next round fails loudly again
+        watch.resourceVersion = '';
+        if (refusalOf(error)?.status === 410) continue; // our resourceVersion is too old: list now
+        this.options.onError(`watch of ${watch.kind} (${watch.apiVersion}) failed: ${refusalOf(error)?.message ?? (error as Error).message}; listing again in ${pause} ms`);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        pause = Math.min(pause * 2, 30_000);
       }
     }
   }

@@ -1,8 +1,9 @@
 // Authentication and RBAC are on: a ServiceAccount token is refused (403) until a
 // RoleBinding grants it access.
-import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { useTestNamespace } from '../setup/cluster.js';
+import { grantClusterRole, serviceAccountToken } from '../setup/service-accounts.js';
 import { waitFor } from '../setup/wait-for.js';
 
 /** A kubeconfig for the same server that authenticates with a bearer token. */
@@ -22,14 +23,8 @@ describe('RBAC', () => {
   const ns = useTestNamespace({ prefix: 'rbac' });
 
   it('refuses a ServiceAccount token without rights and allows it after a RoleBinding', async () => {
-    const core = ns.kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNamespacedServiceAccount({ namespace: ns.name, body: { metadata: { name: 'reader' } } });
-    const { status } = await core.createNamespacedServiceAccountToken({
-      name: 'reader',
-      namespace: ns.name,
-      body: { spec: { audiences: [], expirationSeconds: 600 } },
-    });
-    const asReader = asToken(ns.kubeConfig, status!.token).makeApiClient(CoreV1Api);
+    const token = await serviceAccountToken(ns.kubeConfig, ns.name, 'reader');
+    const asReader = asToken(ns.kubeConfig, token).makeApiClient(CoreV1Api);
 
     const refused = await asReader.listNamespacedPod({ namespace: ns.name }).then(
       () => undefined,
@@ -37,14 +32,7 @@ describe('RBAC', () => {
     );
     expect(refused?.code).toBe(403);
 
-    await ns.kubeConfig.makeApiClient(RbacAuthorizationV1Api).createNamespacedRoleBinding({
-      namespace: ns.name,
-      body: {
-        metadata: { name: 'reader-view' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
-        subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: ns.name }],
-      },
-    });
+    await grantClusterRole(ns.kubeConfig, ns.name, 'reader', 'view');
     // The authorizer's informer sees the binding a moment later.
     const allowed = await waitFor('pods listable with the token', () => asReader.listNamespacedPod({ namespace: ns.name }), () => true);
     expect(allowed.items).toEqual([]);
