@@ -25,6 +25,12 @@ export function ownedHash(object: K8sObject, manager: string): string | undefine
   return fields === undefined ? undefined : objectHash(fields);
 }
 
+/** The field manager other than `manager` that wrote to the object last. */
+export function lastOtherManager(object: K8sObject, manager: string): string | undefined {
+  const entries = (object.metadata.managedFields ?? []) as { manager?: string; time?: string }[];
+  return entries.filter((e) => e.manager !== manager).sort((a, b) => String(b.time).localeCompare(String(a.time)))[0]?.manager;
+}
+
 /** Keeps of `value` only what the field set names: `f:<field>`, `k:<keys>` and `v:<value>` list items, `i:<index>`. */
 function project(value: unknown, set: FieldSet): unknown {
   if (Array.isArray(value)) {

@@ -16,7 +16,7 @@ import { plan } from './plan.ts';
 import { compact, publishStatus, summarize } from './status.ts';
 import type { Change, DesiredObject, DesiredSet, Inventory, InventoryEntry, K8sObject, ObjectRef, Plan, ReconcileResult, Revision } from './types.ts';
 import { WatchCache } from './watch-cache.ts';
-import { healthReport } from './health/index.ts';
+import { healthReport, isSettled } from './health/index.ts';
 import type { HealthReport, Observed } from './health/types.ts';
 import { observeLive, waitForHealth, type WaitTarget } from './health/wait.ts';
 
@@ -84,11 +84,11 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const parsed: ParseCache = new Map();
   const cache = options.watch ? new WatchCache({
     kube, env: options.env,
-    onEvent: (event, object) => {
-      const ref = refOf(object);
+    onEvent: (event, cached) => {
+      const ref = refOf(cached.object);
       const entry = applied.get(refKey(ref));
       if (!entry || entry.appliedHash === '') return;
-      if (event === 'delete' || ownedHash(object, FIELD_MANAGER) !== entry.appliedHash) options.onDrift?.(ref);
+      if (event === 'delete' || cached.ownedHash !== entry.appliedHash) options.onDrift?.(ref);
     },
     onError: (message) => options.log.warn({}, message),
   }) : undefined;
@@ -198,17 +198,21 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   }
 
   /**
-   * Health of the desired objects: waited for (up to healthTimeoutMs) after a change, else read once.
-   * With the watch cache, this costs no requests.
+   * Health of the desired objects. After a change, the objects this reconcile wrote are waited for (up to
+   * healthTimeoutMs) and, if they do not settle, the report says which one holds them up; the others are
+   * read once. With the watch cache, this costs no requests.
    */
   async function assess(desired: DesiredSet, changes: readonly Change[]): Promise<HealthReport> {
     const targets = desired.objects.map((d) => ({ apiVersion: d.object.apiVersion, ref: d.ref, app: d.app }));
-    const fromCache = cache ? async (wanted: readonly WaitTarget[]) => observeCached(cache, wanted) : undefined;
+    const read = cache ? async (wanted: readonly WaitTarget[]) => observeCached(cache, wanted) : (wanted: readonly WaitTarget[]) => observeLive(kube, wanted);
     const timeoutMs = options.healthTimeoutMs ?? 30_000;
-    const changed = changes.some((c) => c.action === 'created' || c.action === 'configured');
-    if (changed && timeoutMs > 0) return waitForHealth(kube, targets, { timeoutMs, pollMs: 500, observe: fromCache });
+    const written = new Set(changes.filter((c) => c.action === 'created' || c.action === 'configured').map((c) => refKey(c.ref)));
+    const waited = written.size > 0 && timeoutMs > 0
+      ? await waitForHealth(kube, targets.filter((t) => written.has(refKey(t.ref))), { timeoutMs, pollMs: 500, observe: read })
+      : undefined;
     const apps = new Map(targets.map((t) => [refKey(t.ref), t.app]));
-    return healthReport(await (fromCache ?? ((t: readonly WaitTarget[]) => observeLive(kube, t)))(targets), (ref) => apps.get(refKey(ref)));
+    const report = healthReport(await read(targets), (ref) => apps.get(refKey(ref)));
+    return waited && !waited.objects.every((o) => isSettled(o.status)) ? { ...report, message: waited.message } : report;
   }
 
   async function save(next: Inventory) {
@@ -228,7 +232,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     const now = Date.now();
     const recent = (corrections.get(key) ?? []).filter((t) => now - t < FIGHT_WINDOW_MS);
     if (recent.length >= FIGHT_LIMIT) {
-      const other = cache && lastOtherManager(cache.list(step.desired.object.apiVersion, step.desired.ref.kind).find((o) => refKey(refOf(o)) === key));
+      const other = cache?.list(step.desired.object.apiVersion, step.desired.ref.kind).find((c) => refKey(refOf(c.object)) === key)?.lastOtherManager;
       return `fight: changed back ${recent.length} times in ${FIGHT_WINDOW_MS / 1000} s${other ? ` by ${other}` : ''}; not re-applying until git changes it (stop the other writer, or stop setting the field in git)`;
     }
     corrections.set(key, [...recent, now]);
@@ -321,17 +325,11 @@ function observeCached(cache: WatchCache, targets: readonly WaitTarget[]): Obser
     const kindKey = `${t.apiVersion}/${t.ref.kind}`;
     let index = byKind.get(kindKey);
     if (!index) {
-      index = new Map(cache.list(t.apiVersion, t.ref.kind).map((o) => [refKey(refOf(o)), o]));
+      index = new Map(cache.list(t.apiVersion, t.ref.kind).map((c) => [refKey(refOf(c.object)), c.object]));
       byKind.set(kindKey, index);
     }
     return { ref: t.ref, object: index.get(refKey(t.ref)) };
   });
-}
-
-/** The field manager other than ours that wrote to the object last (from managedFields). */
-function lastOtherManager(object: K8sObject | undefined): string | undefined {
-  const entries = (object?.metadata.managedFields ?? []) as { manager?: string; time?: string }[];
-  return entries.filter((e) => e.manager !== FIELD_MANAGER).sort((a, b) => String(b.time).localeCompare(String(a.time)))[0]?.manager;
 }
 
 function entryFor(d: DesiredObject, desiredHash: string, appliedHash: string): InventoryEntry {

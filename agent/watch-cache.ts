@@ -4,15 +4,28 @@
 import type { KubeClient } from './kube.ts';
 import { refusalOf } from './kube.ts';
 import { RefusedError, type WatchEvent as ServerEvent } from './kube-http.ts';
-import { ownerSelector } from './labels.ts';
+import { FIELD_MANAGER, ownerSelector } from './labels.ts';
+import { lastOtherManager, ownedHash } from './managed-fields.ts';
 import type { K8sObject } from './types.ts';
 
 export type WatchEvent = 'add' | 'update' | 'delete';
 
+/**
+ * What the cache keeps of a live object: the object without its managedFields (as large as the rest of
+ * it, and a tree of many small objects) and the two things the agent reads from them.
+ */
+export interface CachedObject {
+  readonly object: K8sObject;
+  /** Hash of the fields our field manager owns (managed-fields.ts); undefined when it owns none. */
+  readonly ownedHash: string | undefined;
+  /** The field manager other than ours that wrote to the object last. */
+  readonly lastOtherManager: string | undefined;
+}
+
 export interface WatchCacheOptions {
   readonly kube: KubeClient;
   readonly env: string;
-  readonly onEvent: (event: WatchEvent, object: K8sObject) => void;
+  readonly onEvent: (event: WatchEvent, cached: CachedObject) => void;
   readonly onError: (message: string) => void;
   /** First pause before listing again after a watch failed (default 1 s; doubles up to 30 s while failures go on). */
   readonly retryMs?: number;
@@ -23,7 +36,7 @@ interface KindWatch {
   readonly apiVersion: string;
   readonly kind: string;
   readonly path: string;
-  readonly objects: Map<string, K8sObject>;
+  readonly objects: Map<string, CachedObject>;
   resourceVersion: string;
 }
 
@@ -51,7 +64,7 @@ export class WatchCache {
     }));
   }
 
-  list(apiVersion: string, kind: string): K8sObject[] {
+  list(apiVersion: string, kind: string): CachedObject[] {
     return [...(this.kinds.get(`${apiVersion}/${kind}`)?.objects.values() ?? [])];
   }
 
@@ -87,15 +100,15 @@ export class WatchCache {
     }
     watch.resourceVersion = event.object.metadata?.resourceVersion ?? watch.resourceVersion;
     if (event.type === 'BOOKMARK') return;
-    const object = { ...event.object, apiVersion: watch.apiVersion, kind: watch.kind } as K8sObject;
-    const key = keyOf(object);
+    const cached = slim({ ...event.object, apiVersion: watch.apiVersion, kind: watch.kind } as K8sObject);
+    const key = keyOf(cached.object);
     if (event.type === 'DELETED') {
       watch.objects.delete(key);
-      this.options.onEvent('delete', object);
+      this.options.onEvent('delete', cached);
     } else {
       const known = watch.objects.has(key);
-      watch.objects.set(key, object);
-      this.options.onEvent(known ? 'update' : 'add', object);
+      watch.objects.set(key, cached);
+      this.options.onEvent(known ? 'update' : 'add', cached);
     }
   }
 
@@ -105,15 +118,21 @@ export class WatchCache {
     const before = new Map(watch.objects);
     watch.objects.clear();
     for (const object of objects) {
+      const cached = slim(object);
       const key = keyOf(object);
       const old = before.get(key);
       before.delete(key);
-      watch.objects.set(key, object);
-      if (old?.metadata.resourceVersion !== object.metadata.resourceVersion) this.options.onEvent(old ? 'update' : 'add', object);
+      watch.objects.set(key, cached);
+      if (old?.object.metadata.resourceVersion !== object.metadata.resourceVersion) this.options.onEvent(old ? 'update' : 'add', cached);
     }
     for (const gone of before.values()) this.options.onEvent('delete', gone);
     watch.resourceVersion = resourceVersion;
   }
+}
+
+function slim(object: K8sObject): CachedObject {
+  const { managedFields: _, ...metadata } = object.metadata;
+  return { object: { ...object, metadata }, ownedHash: ownedHash(object, FIELD_MANAGER), lastOtherManager: lastOtherManager(object, FIELD_MANAGER) };
 }
 
 function keyOf(object: K8sObject): string {

@@ -86,14 +86,14 @@ describe('the agent client', () => {
     await admin.apply(configMap(ns.name, 'not-ours'));
     const events: string[] = [];
     const errors: string[] = [];
-    const cache = new WatchCache({ kube, env, retryMs: 100, onEvent: (event: WatchEvent, o) => events.push(`${event} ${o.metadata.name}`), onError: (m) => errors.push(m) });
+    const cache = new WatchCache({ kube, env, retryMs: 100, onEvent: (event: WatchEvent, c) => events.push(`${event} ${c.object.metadata.name}`), onError: (m) => errors.push(m) });
     stops.push(() => cache.stop());
     await cache.ensure([{ apiVersion: 'v1', kind: 'ConfigMap' }]);
-    const names = () => cache.list('v1', 'ConfigMap').map((o) => o.metadata.name).sort();
+    const names = () => cache.list('v1', 'ConfigMap').map((c) => c.object.metadata.name).sort();
     expect(names()).toEqual(['deleted-while-away', 'kept']);
 
     await admin.apply(ours('kept', '2'));
-    await waitFor('the update to reach the cache', async () => cache.list('v1', 'ConfigMap').find((o) => o.metadata.name === 'kept')?.data as { value?: string } | undefined, (d) => d?.value === '2');
+    await waitFor('the update to reach the cache', async () => cache.list('v1', 'ConfigMap').find((c) => c.object.metadata.name === 'kept')?.object.data as { value?: string } | undefined, (d) => d?.value === '2');
     expect(events).toContain('update kept');
 
     await outage.cut();

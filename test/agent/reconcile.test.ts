@@ -195,5 +195,11 @@ describe('health in the reconcile result', () => {
     const status = await core.readNamespacedConfigMap({ name: `typed-gitops-status-${env}`, namespace: ns.name });
     expect(status.data?.health).toBe('Degraded');
     expect(status.data?.summary).toMatch(/health Degraded: Deployment stuck/);
+
+    // A change elsewhere waits for what it wrote (a ConfigMap: at once), not for the stuck rollout.
+    const unrelated = await agent.reconcile(revisionOf(env, { web: [deployment(ns.name, 'web'), configMap(ns.name, 'web-settings')], stuck: [stuck] }));
+    expect(unrelated.changes.filter((c) => c.action === 'created').map((c) => c.ref.name)).toEqual(['web-settings']);
+    expect(unrelated.durationMs).toBeLessThan(10_000); // its health timeout is 20 s
+    expect(unrelated.health).toMatchObject({ status: 'Degraded', apps: { stuck: { status: 'Degraded' }, web: { status: 'Healthy' } } });
   });
 });
