@@ -20,26 +20,43 @@ export async function readTree(repoDir: string, ref: string, prefix = ''): Promi
   });
   const files = new Map<string, string>();
   if (entries.length === 0) return files;
-  const buffer = await catFileBatch(repoDir, entries.map((e) => e.sha));
-  let offset = 0;
-  for (const entry of entries) {
-    const headerEnd = buffer.indexOf(10, offset); // '<sha> blob <size>\n'
-    const size = Number(buffer.subarray(offset, headerEnd).toString().split(' ')[2]);
-    files.set(entry.path, buffer.subarray(headerEnd + 1, headerEnd + 1 + size).toString('utf8'));
-    offset = headerEnd + 1 + size + 1;
-  }
+  const texts = await catFileBatch(repoDir, entries.map((e) => e.sha));
+  entries.forEach((entry, i) => files.set(entry.path, texts[i]!));
   return files;
 }
 
-function catFileBatch(repoDir: string, shas: string[]): Promise<Buffer> {
+/**
+ * The contents of the given blobs, in order, from one `git cat-file --batch`. Each blob becomes a string
+ * as soon as it has arrived, so memory holds the texts and one chunk, not the whole output twice.
+ */
+function catFileBatch(repoDir: string, shas: string[]): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['cat-file', '--batch'], { cwd: repoDir });
-    const chunks: Buffer[] = [];
+    const texts: string[] = [];
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    let chunks: Buffer[] = [];
+    let length = 0;
+    let need = 0; // bytes needed before the next record can be complete
+    child.stdout.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      length += chunk.length;
+      while (length >= need && length > 0) {
+        const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+        chunks = [buffer];
+        const headerEnd = buffer.indexOf(10); // '<sha> blob <size>\n<content>\n'
+        if (headerEnd < 0) { need = length + 1; break; }
+        const end = headerEnd + 1 + Number(buffer.subarray(0, headerEnd).toString().split(' ')[2]) + 1;
+        if (length < end) { need = end; break; }
+        texts.push(buffer.toString('utf8', headerEnd + 1, end - 1));
+        const rest = buffer.subarray(end);
+        chunks = rest.length > 0 ? [rest] : [];
+        length = rest.length;
+        need = 0;
+      }
+    });
     child.stderr.on('data', (c: Buffer) => (stderr += c));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git cat-file failed: ${stderr}`))));
+    child.on('close', (code) => (code === 0 && texts.length === shas.length ? resolve(texts) : reject(new Error(`git cat-file failed: ${stderr || `${texts.length} of ${shas.length} blobs read`}`))));
     child.stdin.end(`${shas.join('\n')}\n`);
   });
 }
