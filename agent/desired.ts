@@ -14,8 +14,9 @@ interface ParsedObject { readonly object: K8sObject; readonly app: string; reado
 /**
  * Parsed files by path, reused while a file's text stays the same, so a long-running agent parses only
  * the files a new revision changed (parsing thousands of files each reconcile cost seconds of CPU).
+ * It keeps a digest of each text, not the text: the revision holds that already.
  */
-export type ParseCache = Map<string, { readonly text: string; readonly objects: readonly ParsedObject[] }>;
+export type ParseCache = Map<string, { readonly digest: string; readonly objects: readonly ParsedObject[] }>;
 
 export function desiredSet(revision: Revision, cache?: ParseCache): DesiredSet {
   const problems: string[] = [];
@@ -26,11 +27,12 @@ export function desiredSet(revision: Revision, cache?: ParseCache): DesiredSet {
     const file = `${revision.env}/${path}`;
     files.add(file);
     const cached = cache?.get(file);
-    if (cached?.text === text) { parsed.push(...cached.objects); continue; }
+    const digest = createHash('sha1').update(text).digest('base64');
+    if (cached?.digest === digest) { parsed.push(...cached.objects); continue; }
     const result = parseFile(text, file, path.split('/')[0], revision.env);
     problems.push(...result.problems);
     parsed.push(...result.objects);
-    if (result.problems.length === 0) cache?.set(file, { text, objects: result.objects });
+    if (result.problems.length === 0) cache?.set(file, { digest, objects: result.objects });
   }
   for (const file of cache?.keys() ?? []) if (!files.has(file)) cache!.delete(file);
 

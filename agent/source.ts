@@ -38,7 +38,7 @@ export interface Source {
   remoteHead(): Promise<string>;
   /** Compares the remote head with the local clone and fetches the branch when it moved. */
   update(): Promise<SourceUpdate>;
-  /** The files under `<env>/` of a fetched commit (paths relative to `<env>/`) and its Source-Commit trailer. */
+  /** The YAML files under `<env>/` of a fetched commit (paths relative to `<env>/`) and its Source-Commit trailer. */
   revisionAt(commit: string, env: string): Promise<Revision>;
 }
 
@@ -114,7 +114,8 @@ export function openSource(options: SourceOptions): Source {
       } catch (error) {
         throw new GitError(`reading ${env}/ of commit ${commit} from the clone of '${remote}': ${(error as Error).message.trim()}`, subject);
       }
-      const files = new Map([...tree].map(([path, text]) => [path.slice(env.length + 1), text]));
+      // Only object files: the agent keeps the revision while its head stays, and manifest.json is as large as a thousand of them.
+      const files = new Map([...tree].filter(([path]) => /\.ya?ml$/.test(path)).map(([path, text]) => [path.slice(env.length + 1), text]));
       const sourceCommit = trailer.stdout.trim().split('\n')[0] || undefined;
       return { commit, env, files, ...(sourceCommit ? { sourceCommit } : {}) };
     },

@@ -5,7 +5,7 @@ import type { HealthReport } from './health/types.ts';
 
 export type { K8sObject, ObjectRef };
 
-/** A rendered commit and the files of one environment in it (paths relative to `<env>/`). */
+/** A rendered commit and the object files (YAML) of one environment in it (paths relative to `<env>/`). */
 export interface Revision {
   readonly commit: string;
   readonly sourceCommit?: string; // from the commit's Source-Commit trailer

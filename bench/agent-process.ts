@@ -10,6 +10,8 @@ import { repoRoot } from './repo-root.ts';
 
 const GNU_TIME = '/usr/bin/time';
 const GITOPS = join(repoRoot, 'bin', 'gitops.js');
+/** Node's flags from `npm run agent` (package.json), so the agent is measured as it is run. */
+const AGENT_NODE_FLAGS = agentNodeFlags();
 export const AGENT_NAMESPACE = 'typed-gitops';
 
 export interface TimedRun {
@@ -44,7 +46,7 @@ export interface AgentArgs {
 }
 
 function agentArgs(a: AgentArgs): string[] {
-  return [GITOPS, 'agent', '--repo', a.bare, '--branch', BRANCH, '--env', ENV, '--kubeconfig', a.kubeconfig, '--namespace', AGENT_NAMESPACE,
+  return [...AGENT_NODE_FLAGS, GITOPS, 'agent', '--repo', a.bare, '--branch', BRANCH, '--env', ENV, '--kubeconfig', a.kubeconfig, '--namespace', AGENT_NAMESPACE,
     '--cache-dir', a.cacheDir, ...(a.healthTimeout ? ['--health-timeout', a.healthTimeout] : [])];
 }
 
@@ -114,4 +116,11 @@ function memoryOf(pid: number): { peakMB: number; currentMB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
   return { peakMB: kb('VmHWM') / 1024, currentMB: kb('VmRSS') / 1024 };
+}
+
+function agentNodeFlags(): string[] {
+  const script = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.agent ?? '';
+  const words = script.split(/\s+/);
+  if (words[0] !== 'node' || !words.includes('bin/gitops.js')) throw new Error(`package.json's "agent" script is not "node [flags] bin/gitops.js agent": ${script}`);
+  return words.slice(1, words.indexOf('bin/gitops.js'));
 }
