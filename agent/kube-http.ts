@@ -23,6 +23,8 @@ export interface RequestOptions {
   readonly body?: unknown;
   readonly contentType?: string;
   readonly signal?: AbortSignal;
+  /** Give up when the connection is silent this long (watches: a peer gone without a word). */
+  readonly idleTimeoutMs?: number;
 }
 
 export interface WatchEvent {
@@ -49,7 +51,9 @@ export class KubeHttp {
 
   /** Streams a watch; resolves when the server ends it (its timeout), rejects on refusal or a broken connection. */
   async watch(path: string, query: Record<string, string | undefined>, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<void> {
-    const response = await this.send('GET', path, { query: { ...query, watch: 'true' }, signal });
+    // The server ends a watch after timeoutSeconds and sends bookmarks meanwhile; silence much longer means a dead peer.
+    const idleTimeoutMs = (Number(query.timeoutSeconds ?? 300) + 60) * 1000;
+    const response = await this.send('GET', path, { query: { ...query, watch: 'true' }, signal, idleTimeoutMs });
     if (response.statusCode! >= 300) throw new RefusedError(refusalFrom(response.statusCode!, await readAll(response)));
     await new Promise<void>((resolve, reject) => {
       let rest = '';
@@ -84,6 +88,7 @@ export class KubeHttp {
     await this.connection.authenticate(request);
     return new Promise((resolve, reject) => {
       const req = (this.secure ? https : http).request(url, request, resolve);
+      if (options.idleTimeoutMs) req.setTimeout(options.idleTimeoutMs, () => req.destroy(new Error(`no data for ${options.idleTimeoutMs! / 1000} s`)));
       req.on('error', (error) => reject(options.signal?.aborted ? error
         : new RefusedError({ status: 0, reason: 'Unreachable', message: `cannot reach ${this.connection.server}: ${error.message}` })));
       req.end(body);
