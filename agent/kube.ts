@@ -26,13 +26,15 @@ interface Resource {
   readonly namespaced: boolean;
 }
 
+const REDISCOVER_MS = 5_000;
+
 type Header = { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string } };
 
 export class KubeClient {
   readonly counts: RequestCounts = { requests: 0, writes: 0 };
   readonly http: KubeHttp;
   /** Kinds served per group version, from discovery (one request per group version, kept until refreshed). */
-  private discovery = new Map<string, Promise<Map<string, Resource>>>();
+  private discovery = new Map<string, { readonly at: number; readonly served: Promise<Map<string, Resource>> }>();
 
   constructor(connection: KubeConnection | KubeHttp, private readonly fieldManager = FIELD_MANAGER) {
     this.http = connection instanceof KubeHttp ? connection : new KubeHttp(connection);
@@ -134,15 +136,20 @@ export class KubeClient {
     }
   }
 
-  /** How the server serves a kind; a kind it does not serve is refused as NotFound (like a missing object). */
+  /**
+   * How the server serves a kind; a kind it does not serve is refused as NotFound (like a missing object).
+   * A kind missing from discovery older than a few seconds is looked up again: its CRD may have come since.
+   */
   private async resourceOf(apiVersion: string, kind: string): Promise<Resource> {
-    let served = this.discovery.get(apiVersion);
-    if (!served) {
-      served = this.discover(apiVersion);
-      this.discovery.set(apiVersion, served);
-      served.catch(() => this.discovery.delete(apiVersion)); // ask again next time
+    let entry = this.discovery.get(apiVersion);
+    const stale = entry && Date.now() - entry.at > REDISCOVER_MS && !(await entry.served.catch(() => undefined))?.has(kind);
+    if (!entry || (stale && this.discovery.get(apiVersion) === entry)) {
+      const fresh = { at: Date.now(), served: this.discover(apiVersion) };
+      this.discovery.set(apiVersion, fresh);
+      fresh.served.catch(() => { if (this.discovery.get(apiVersion) === fresh) this.discovery.delete(apiVersion); }); // ask again next time
     }
-    const resource = (await served).get(kind);
+    entry = this.discovery.get(apiVersion)!;
+    const resource = (await entry.served).get(kind);
     if (!resource) throw new RefusedError({ status: 404, reason: 'NotFound', message: `the server does not serve kind ${kind} in ${apiVersion} (is its CRD installed?)` });
     return resource;
   }

@@ -72,6 +72,23 @@ describe('the agent client', () => {
     expect(await kube.read('example.com/v1', 'Gadget', ns.name, 'g')).toBeUndefined();
   });
 
+  it('finds a kind whose CRD someone installed after the client first looked for it', async () => {
+    const kube = new KubeClient(ns.connection);
+    const group = `${uniqueName('g')}.example.com`;
+    const gadget = { apiVersion: `${group}/v1`, kind: 'Gadget', metadata: { name: 'g1', namespace: ns.name }, spec: { size: 1 } };
+    expect(await kube.read(gadget.apiVersion, 'Gadget', ns.name, 'g1')).toBeUndefined(); // not served: discovery says so
+    await new KubeClient(ns.connection, 'installer').apply({
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `gadgets.${group}` },
+      spec: {
+        group, scope: 'Namespaced', names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+      },
+    });
+    const applied = await waitFor('the new kind to be applied', () => kube.apply(gadget), () => true, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(applied.spec).toEqual({ size: 1 });
+    await kube.delete({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', group: 'apiextensions.k8s.io', namespace: '', name: `gadgets.${group}` }, 'Background');
+  });
+
   it('the watch cache follows our objects only, and after an outage lists again and reports what changed meanwhile', async () => {
     const env = uniqueName('env');
     const server = new URL(loadConnection(ns.kubeconfigPath).server);
