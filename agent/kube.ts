@@ -33,11 +33,11 @@ type Header = { apiVersion: string; kind: string; metadata: { name?: string; nam
 export class KubeClient {
   readonly counts: RequestCounts = { requests: 0, writes: 0 };
   readonly http: KubeHttp;
-  /** Kinds served per group version, from discovery (one request per group version, kept until refreshed). */
+  /** Kinds served per group version, from discovery (one request per group version; see resourceOf for when it is asked again). */
   private discovery = new Map<string, { readonly at: number; readonly served: Promise<Map<string, Resource>> }>();
 
-  constructor(connection: KubeConnection | KubeHttp, private readonly fieldManager = FIELD_MANAGER) {
-    this.http = connection instanceof KubeHttp ? connection : new KubeHttp(connection);
+  constructor(connection: KubeConnection, private readonly fieldManager = FIELD_MANAGER) {
+    this.http = new KubeHttp(connection);
   }
 
   /** Forgets cached API discovery, e.g. after new CRDs were established. */
@@ -47,7 +47,7 @@ export class KubeClient {
 
   /** Server-side apply (or its dry run); returns the object as the server stored it. */
   async apply(object: K8sObject, options: { dryRun?: boolean; force?: boolean } = {}): Promise<K8sObject> {
-    return this.call(object, !options.dryRun, async (path) => this.http.request('PATCH', path, {
+    return this.call(object, !options.dryRun, async (path) => this.http.request('PATCH', path.item, {
       query: { fieldManager: this.fieldManager, force: String(options.force ?? true), dryRun: options.dryRun ? 'All' : undefined },
       body: object, // JSON is YAML
       contentType: 'application/apply-patch+yaml',
@@ -56,18 +56,18 @@ export class KubeClient {
 
   /** Creates an object; fails with 409 when it exists (for optimistic locking, e.g. the leader Lease). */
   async create(object: K8sObject): Promise<K8sObject> {
-    return this.call(object, true, (path) => this.http.request('POST', path.slice(0, path.lastIndexOf('/')), { body: object }));
+    return this.call(object, true, (path) => this.http.request('POST', path.collection, { body: object }));
   }
 
   /** Replaces an object; with metadata.resourceVersion set, fails with 409 when someone wrote it in between. */
   async replace(object: K8sObject): Promise<K8sObject> {
-    return this.call(object, true, (path) => this.http.request('PUT', path, { body: object }));
+    return this.call(object, true, (path) => this.http.request('PUT', path.item, { body: object }));
   }
 
   async delete(ref: ObjectRef & { apiVersion: string }, propagationPolicy: string): Promise<void> {
     const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace || undefined } };
     try {
-      await this.call(header, true, (path) => this.http.request('DELETE', path, { body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy } }));
+      await this.call(header, true, (path) => this.http.request('DELETE', path.item, { body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy } }));
     } catch (error) {
       if (refusalOf(error)?.status !== 404) throw error; // already gone is fine
     }
@@ -76,7 +76,7 @@ export class KubeClient {
   async read(apiVersion: string, kind: string, namespace: string, name: string): Promise<K8sObject | undefined> {
     const header = { apiVersion, kind, metadata: { name, namespace: namespace || undefined } };
     try {
-      return await this.call(header, false, (path) => this.http.request('GET', path));
+      return await this.call(header, false, (path) => this.http.request('GET', path.item));
     } catch (error) {
       if (refusalOf(error)?.status === 404) return undefined;
       throw error;
@@ -121,7 +121,8 @@ export class KubeClient {
   /** Refuse writes unless this says yes (leader election): checked right before every write. */
   writeGuard?: () => string | undefined;
 
-  private async call(object: Header, write: boolean, request: (path: string) => Promise<unknown>): Promise<K8sObject> {
+  /** One request about one object; `request` gets the paths of its collection (in its namespace) and of the object itself. */
+  private async call(object: Header, write: boolean, request: (path: { collection: string; item: string }) => Promise<unknown>): Promise<K8sObject> {
     const about = formatRef(refOf(object as K8sObject));
     const refusal = write ? this.writeGuard?.() : undefined;
     if (refusal) throw new ClusterError(`not writing ${about}: ${refusal}`, { object: about });
@@ -130,7 +131,8 @@ export class KubeClient {
       const namespace = resource.namespaced ? object.metadata.namespace || this.http.connection.namespace : undefined;
       this.counts.requests++;
       if (write) this.counts.writes++;
-      return (await request(`${collection(object.apiVersion, resource, namespace)}/${encodeURIComponent(object.metadata.name ?? '')}`)) as K8sObject;
+      const parent = collection(object.apiVersion, resource, namespace);
+      return (await request({ collection: parent, item: `${parent}/${encodeURIComponent(object.metadata.name ?? '')}` })) as K8sObject;
     } catch (error) {
       throw clusterError(error, about);
     }

@@ -23,18 +23,18 @@ export async function observe(kube: KubeClient, desired: DesiredSet, inventory: 
 
   const objects = new Map<string, LiveObject>();
   const resourceVersions = new Map<string, string>();
-  const add = (o: K8sObject, hash?: string) => {
+  const add = (o: K8sObject, hash: string | undefined) => {
     const ref = refOf(o);
     const key = refKey(ref);
     const owned = o.metadata.labels?.[OWNER_ENV] === env;
-    objects.set(key, { ref, owned, ownedHash: owned ? hash ?? ownedHash(o, FIELD_MANAGER) : undefined, skipPrune: o.metadata.annotations?.[PRUNE] === 'disabled' });
+    objects.set(key, { ref, owned, ownedHash: owned ? hash : undefined, skipPrune: o.metadata.annotations?.[PRUNE] === 'disabled' });
     resourceVersions.set(key, String(o.metadata.resourceVersion ?? ''));
   };
 
   if (cache) await cache.ensure(kinds.values());
   for (const { apiVersion, kind } of kinds.values()) {
     if (cache) for (const c of cache.list(apiVersion, kind)) add(c.object, c.ownedHash);
-    else for (const o of await listIfServed(kube, apiVersion, kind, { labelSelector: ownerSelector(env) })) add(o);
+    else for (const o of await listIfServed(kube, apiVersion, kind, { labelSelector: ownerSelector(env) })) add(o, ownedHash(o, FIELD_MANAGER));
   }
   // Desired objects we don't own: look for a namesake per kind and namespace (one list each).
   const strangers = new Map<string, { apiVersion: string; kind: string; namespace: string }>();
@@ -44,7 +44,7 @@ export async function observe(kube: KubeClient, desired: DesiredSet, inventory: 
   const wanted = new Set(desired.objects.map((d) => refKey(d.ref)));
   for (const { apiVersion, kind, namespace } of strangers.values()) {
     for (const o of await listIfServed(kube, apiVersion, kind, { namespace: namespace || undefined })) {
-      if (wanted.has(refKey(refOf(o))) && !objects.has(refKey(refOf(o)))) add(o);
+      if (wanted.has(refKey(refOf(o))) && !objects.has(refKey(refOf(o)))) add(o, ownedHash(o, FIELD_MANAGER));
     }
   }
   return { objects, resourceVersions };
