@@ -3,7 +3,6 @@
 // latency (webhook, polling) and self-heal latency of the long-running agent, and its peak RSS.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeClient } from '../agent/kube.ts';
@@ -12,6 +11,7 @@ import { createReconciler } from '../agent/reconcile.ts';
 import { openSource } from '../agent/source.ts';
 import type { ReconcileResult } from '../agent/types.ts';
 import { startControlPlane, type ControlPlane } from '../test/controlplane/control-plane.ts';
+import { freePort } from '../test/controlplane/ports.ts';
 import { BRANCH, ENV, type RenderedRepo } from './agent-fixture.ts';
 import { AGENT_NAMESPACE, agentOnce, startAgentProcess, timedRun, type AgentProcess, type TimedRun } from './agent-process.ts';
 import { NAMESPACE } from './generate.ts';
@@ -186,15 +186,6 @@ async function valueSeen(kube: KubeClient, name: string, key: string, value: str
 
 function freshDir(repo: RenderedRepo, prefix: string): string {
   return mkdtempSync(join(repo.base, prefix));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    }).on('error', reject);
-  });
 }
 
 export const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { UserInputError } from '../../compiler/errors.ts';
 import { parseDuration } from '../../agent/duration.ts';
 import { formatStatus, type StoredResult } from '../../agent/status-command.ts';
-import { cleanUp, freePort, renderedRemote, tempDir } from './fixtures.ts';
+import { cleanUp, renderedRemote, tempDir } from './fixtures.ts';
+import { freePort } from '../controlplane/ports.ts';
 
 afterAll(cleanUp);
 

@@ -1,8 +1,8 @@
 // Real-git fixtures for the agent's source tests: a bare remote with a rendered branch (and a main
 // branch the agent must not fetch), commits with a Source-Commit trailer, and a git daemon on 127.0.0.1.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { startGitDaemon, type GitDaemon } from '../helpers/git-daemon.ts';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -68,50 +68,11 @@ export function renderedRemote(branch = 'rendered'): RenderedRemote {
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
-
-export interface Daemon {
-  url(repo: string): string;
-  stop(): Promise<void>;
-  /** Starts it again on the same port (after stop). */
-  restart(): Promise<void>;
-}
-
-/** A read-only git daemon serving the bare repositories under `baseDir` on 127.0.0.1. */
-export async function startDaemon(baseDir: string): Promise<Daemon> {
-  const port = await freePort();
-  let child: ChildProcess | undefined;
-  const start = async () => {
-    const started = spawn('git', ['daemon', '--reuseaddr', '--listen=127.0.0.1', `--port=${port}`, '--export-all', `--base-path=${baseDir}`, baseDir], { stdio: 'ignore' });
-    child = started;
-    for (let i = 0; !(await reachable(port)); i++) {
-      if (i > 200 || started.exitCode !== null) throw new Error('git daemon did not start');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
-  const stop = async () => {
-    const running = child;
-    child = undefined;
-    if (!running || running.exitCode !== null) return;
-    await new Promise<void>((resolve) => { running.once('exit', () => resolve()); running.kill(); });
-  };
-  await start();
-  cleanups.push(() => child?.kill());
-  return { url: (repo) => `git://127.0.0.1:${port}/${repo}`, stop, restart: start };
-}
-
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.on('connect', () => { socket.end(); resolve(true); }).on('error', () => resolve(false));
-  });
+/** A read-only git daemon serving the bare repositories under `baseDir` on 127.0.0.1, stopped at clean-up. */
+export async function startDaemon(baseDir: string): Promise<GitDaemon> {
+  const daemon = await startGitDaemon(baseDir);
+  cleanups.push(() => void daemon.stop()); // kills at once; the exit is not awaited
+  return daemon;
 }
 
 /** A logger that keeps its JSON lines in memory, for tests that look at what was logged. */

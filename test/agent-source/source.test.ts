@@ -5,7 +5,8 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { GitError } from '../../compiler/errors.ts';
 import { openSource } from '../../agent/source.ts';
 import { cleanUp as cleanUpHttp, startHttpGit } from '../publish/fixtures.ts';
-import { cleanUp, freePort, git, renderedRemote, startDaemon, tempDir } from './fixtures.ts';
+import { cleanUp, git, renderedRemote, startDaemon, tempDir } from './fixtures.ts';
+import { freePort } from '../controlplane/ports.ts';
 
 afterAll(() => { cleanUp(); cleanUpHttp(); });
 afterEach(() => { vi.unstubAllEnvs(); });

@@ -9,6 +9,11 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
+/** One free port, e.g. for a git daemon, a webhook listener or an address where nothing listens. */
+export async function freePort(): Promise<number> {
+  return (await freePorts(1))[0]!;
+}
+
 function listenOnAnyPort(): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -1,9 +1,9 @@
 // Real-git fixtures for the publish tests: small projects inside the repo (so typed-gitops/* and
 // cdk8s resolve) that are their own git repositories, bare remotes, and a git daemon on 127.0.0.1.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer, connect } from 'node:net';
+import { startGitDaemon, type GitDaemon } from '../helpers/git-daemon.ts';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -106,28 +106,11 @@ export function createBareRemote(): string {
   return dir;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/** A git daemon serving the bare repositories under `baseDir` (read and push); returns git:// URLs. */
-export async function startDaemon(baseDir: string): Promise<{ url(repo: string): string }> {
-  const port = await freePort();
-  const daemon: ChildProcess = spawn('git', ['daemon', '--reuseaddr', '--listen=127.0.0.1', `--port=${port}`, '--export-all', '--enable=receive-pack', `--base-path=${baseDir}`, baseDir], { stdio: 'ignore' });
-  cleanups.push(() => daemon.kill());
-  for (let i = 0; ; i++) {
-    const up = await new Promise<boolean>((ok) => connect(port, '127.0.0.1').on('connect', function (this: any) { this.end(); ok(true); }).on('error', () => ok(false)));
-    if (up) break;
-    if (i > 100) throw new Error('git daemon did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { url: (repo) => `git://127.0.0.1:${port}/${repo}` };
+/** A git daemon serving the bare repositories under `baseDir` (read and push), stopped at clean-up. */
+export async function startDaemon(baseDir: string): Promise<GitDaemon> {
+  const daemon = await startGitDaemon(baseDir, { push: true });
+  cleanups.push(() => void daemon.stop()); // kills at once; the exit is not awaited
+  return daemon;
 }
 
 /**
