@@ -2,8 +2,7 @@
 import { Construct } from 'constructs';
 import { Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { imageTag, standardLabels } from './labels.ts';
-import { containerOptions, type ContainerSpec } from './workload.ts';
+import { containerOptions, workloadLabels, type ContainerSpec } from './workload.ts';
 
 export interface ScheduledJobProps extends ContainerSpec {
   /** The app this job belongs to (for labels). */
@@ -25,7 +24,7 @@ export class ScheduledJob extends Construct {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
-    const labels = standardLabels({ app: props.app, component: id, version: imageTag(props.image) || undefined });
+    const labels = workloadLabels(id, props);
     const [minute, hour, day, month, weekDay] = props.schedule.trim().split(/\s+/);
     this.cronJob = new kplus.CronJob(this, 'cronjob', {
       metadata: { name: id, labels },

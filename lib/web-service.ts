@@ -3,8 +3,7 @@
 import { Construct } from 'constructs';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { standardLabels, imageTag } from './labels.ts';
-import { containerOptions, type ContainerSpec } from './workload.ts';
+import { containerOptions, workloadLabels, type ContainerSpec } from './workload.ts';
 
 export interface IngressProps {
   /** Public host name, e.g. 'shop.example.com'. */
@@ -54,7 +53,7 @@ export class WebService extends Construct {
     super(scope, id);
     const port = props.port ?? 8080;
     const healthPath = props.healthPath ?? '/healthz';
-    const labels = standardLabels({ app: props.app, component: id, version: imageTag(props.image) || undefined });
+    const labels = workloadLabels(id, props);
     const replicas = props.autoscale ? undefined : props.replicas ?? 2;
 
     this.deployment = new kplus.Deployment(this, 'deployment', {

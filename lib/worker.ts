@@ -1,8 +1,7 @@
 // Worker: a Deployment with no Service, for queue consumers and other background processes.
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
-import { imageTag, standardLabels } from './labels.ts';
-import { containerOptions, type ContainerSpec } from './workload.ts';
+import { containerOptions, workloadLabels, type ContainerSpec } from './workload.ts';
 
 export interface WorkerProps extends ContainerSpec {
   /** The app this worker belongs to (for labels). */
@@ -16,7 +15,7 @@ export class Worker extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkerProps) {
     super(scope, id);
-    const labels = standardLabels({ app: props.app, component: id, version: imageTag(props.image) || undefined });
+    const labels = workloadLabels(id, props);
     this.deployment = new kplus.Deployment(this, 'deployment', {
       metadata: { name: id, labels },
       replicas: props.replicas ?? 1,

@@ -1,6 +1,7 @@
 // Shared props of the containers that lib/ constructs run, and how they become cdk8s-plus options.
 import * as kplus from 'cdk8s-plus-28';
 import { Size } from 'cdk8s';
+import { imageTag, standardLabels } from './labels.ts';
 
 export interface ContainerResources {
   /** CPU request in millicores. @default 100 */
@@ -34,6 +35,11 @@ export interface ContainerSpec {
 }
 
 /** Container options with resources filled in; defaults live here and nowhere else. */
+/** The standard labels of a workload construct: its app, its id as the component, its image tag as the version. */
+export function workloadLabels(id: string, props: { readonly app: string; readonly image: string }): Record<string, string> {
+  return standardLabels({ app: props.app, component: id, version: imageTag(props.image) || undefined });
+}
+
 export function containerOptions(name: string, spec: ContainerSpec): kplus.ContainerProps {
   const r = spec.resources ?? {};
   const cpu = r.cpuMillis ?? 100;
