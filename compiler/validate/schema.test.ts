@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { K8sObject } from '../types.ts';
+import { customResourceDefinition } from '../../test/helpers/crd.ts';
 import { validate } from './index.ts';
 import { configMap, deployment, namespace, podSpec, synthObject, testConfig } from './testing.ts';
 
@@ -8,33 +9,11 @@ function schemaFindings(...objects: K8sObject[]) {
   return [...report.errors, ...report.warnings].filter((d) => d.rule === 'schema');
 }
 
-const widgetCrd: K8sObject = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'widgets.example.com' },
-  spec: {
-    group: 'example.com',
-    scope: 'Namespaced',
-    names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
-    versions: [{
-      name: 'v1',
-      served: true,
-      storage: true,
-      schema: {
-        openAPIV3Schema: {
-          type: 'object',
-          properties: {
-            spec: {
-              type: 'object',
-              required: ['size'],
-              properties: { size: { type: 'integer' }, port: { 'x-kubernetes-int-or-string': true }, extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-            },
-          },
-        },
-      },
-    }],
-  },
-};
+const widgetCrd = customResourceDefinition('example.com', 'Widget', {
+  type: 'object',
+  required: ['size'],
+  properties: { size: { type: 'integer' }, port: { 'x-kubernetes-int-or-string': true }, extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+});
 
 const widget = (spec: Record<string, unknown>, apiVersion = 'example.com/v1'): K8sObject =>
   ({ apiVersion, kind: 'Widget', metadata: { name: 'w', namespace: 'shop' }, spec });

@@ -12,6 +12,7 @@ import { KubeClient } from '../../agent/kube.ts';
 import { loadConnection } from '../../agent/kubeconfig.ts';
 import { OWNER_ENV } from '../../agent/labels.ts';
 import { WatchCache, type WatchEvent } from '../../agent/watch-cache.ts';
+import { customResourceDefinition } from '../helpers/crd.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
 import { grantClusterRole, serviceAccountToken } from '../setup/service-accounts.ts';
 import { waitFor } from '../setup/wait-for.ts';
@@ -77,13 +78,7 @@ describe('the agent client', () => {
     const group = `${uniqueName('g')}.example.com`;
     const gadget = { apiVersion: `${group}/v1`, kind: 'Gadget', metadata: { name: 'g1', namespace: ns.name }, spec: { size: 1 } };
     expect(await kube.read(gadget.apiVersion, 'Gadget', ns.name, 'g1')).toBeUndefined(); // not served: discovery says so
-    await new KubeClient(ns.connection, 'installer').apply({
-      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `gadgets.${group}` },
-      spec: {
-        group, scope: 'Namespaced', names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
-      },
-    });
+    await new KubeClient(ns.connection, 'installer').apply(customResourceDefinition(group, 'Gadget', { type: 'object', properties: { size: { type: 'integer' } } }));
     const applied = await waitFor('the new kind to be applied', () => kube.apply(gadget), () => true, { timeoutMs: 30_000, intervalMs: 500 });
     expect(applied.spec).toEqual({ size: 1 });
     await kube.delete({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', group: 'apiextensions.k8s.io', namespace: '', name: `gadgets.${group}` }, 'Background');

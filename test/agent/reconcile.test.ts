@@ -5,6 +5,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { formatRef } from '../../compiler/kinds.ts';
 import type { ReconcileResult } from '../../agent/types.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
+import { customResourceDefinition } from '../helpers/crd.ts';
 import { configMap, deployment, namespaceObject, reconcilerFor, revisionOf, service, uniqueName } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'agent' });
@@ -152,14 +153,7 @@ describe('reconcile', () => {
   it('applies a CRD and a custom resource of it in one revision', async () => {
     const env = uniqueName('env');
     const group = `${uniqueName('g')}.example.com`;
-    const crd = {
-      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
-      metadata: { name: `widgets.${group}` },
-      spec: {
-        group, scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
-      },
-    };
+    const crd = customResourceDefinition(group, 'Widget', { type: 'object', properties: { size: { type: 'integer' } } });
     const widget = { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w1', namespace: ns.name }, spec: { size: 3 } };
     const agent = reconcilerFor(env, ns.name);
     const result = await agent.reconcile(revisionOf(env, { widgets: [widget, crd] }));

@@ -3,40 +3,17 @@
 // rejected by the server's schema validation.
 import { ApiextensionsV1Api, CustomObjectsApi, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import { customResourceDefinition } from '../helpers/crd.ts';
 import { useFreshControlPlane, useTestNamespace } from '../setup/cluster.js';
 import { waitFor } from '../setup/wait-for.js';
 
 const group = 'test.typed-gitops.dev';
 
-const widgets: V1CustomResourceDefinition = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: `widgets.${group}` },
-  spec: {
-    group,
-    scope: 'Namespaced',
-    names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: {
-                type: 'object',
-                required: ['size'],
-                properties: { size: { type: 'integer', minimum: 1 } },
-              },
-            },
-          },
-        },
-      },
-    ],
-  },
-};
+const widgets = customResourceDefinition(group, 'Widget', {
+  type: 'object',
+  required: ['size'],
+  properties: { size: { type: 'integer', minimum: 1 } },
+}) as unknown as V1CustomResourceDefinition; // the same JSON, typed for client-node
 
 describe('custom resources', () => {
   const fresh = useFreshControlPlane();
