@@ -123,6 +123,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       durationMs: Date.now() - startedAt.getTime(),
       changes,
       errors,
+      ...(revision.notices?.length ? { notices: revision.notices } : {}),
       ok: errors.length === 0 && !changes.some((c) => c.action === 'failed'),
       ...(health ? { health } : {}),
     };

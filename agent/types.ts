@@ -11,6 +11,8 @@ export interface Revision {
   readonly sourceCommit?: string; // from the commit's Source-Commit trailer
   readonly env: string;
   readonly files: ReadonlyMap<string, string>;
+  /** What the source noticed about this revision that the status should say (e.g. the branch moved backwards). */
+  readonly notices?: readonly string[];
 }
 
 /** One object to apply: the rendered object plus our owner labels, with the hash of exactly that. */
@@ -84,6 +86,8 @@ export interface ReconcileResult {
   readonly durationMs: number;
   readonly changes: readonly Change[];
   readonly errors: readonly string[];
+  /** Worth knowing, but not a failure (copied from the Revision). */
+  readonly notices?: readonly string[];
   readonly ok: boolean;
   /** Set when this replica did nothing because another one is the leader. */
   readonly standby?: boolean;
