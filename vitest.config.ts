@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` needs nothing but Node; `cluster` runs against a real
+// Two projects: `unit` needs nothing but Node; `cluster` (and the fault suite) runs against a real
 // control plane that test/setup/control-plane.global.ts starts once per run.
-const clusterTests = ['test/cluster/**/*.test.ts', 'test/agent/**/*.test.ts'];
+const clusterTests = ['test/cluster/**/*.test.ts', 'test/agent/**/*.test.ts', 'test/faults/**/*.test.ts'];
 
 export default defineConfig({
   test: {
