@@ -47,7 +47,7 @@ program
 
 program
   .command('down')
-  .description('stop the last control plane started by `up` (or the one in <stateDir>) and remove its folder')
+  .description('stop the control plane `up` last started from this checkout (or the one in <stateDir>) and remove its folder')
   .argument('[stateDir]')
   .option('--all', 'stop every control plane whose starter has ended (from `up` or killed test runs); never one a running test run owns')
   .action(async (stateDir: string | undefined, opts: { all?: boolean }) => {
@@ -62,7 +62,7 @@ program
 
 program
   .command('memory')
-  .description('print RSS and peak RSS (VmHWM) of the last control plane started by `up`')
+  .description('print RSS and peak RSS (VmHWM) of the control plane `up` last started from this checkout')
   .action(() => {
     const dir = runningLastCluster();
     if (!dir) return say('no running control plane recorded');

@@ -122,3 +122,19 @@ function clientFlags(l: Layout): string[] {
     '--leader-elect=false',
   ];
 }
+
+const specs: Record<BinaryName, (l: Layout) => ComponentSpec> = {
+  etcd,
+  'kube-apiserver': kubeApiserver,
+  'kube-controller-manager': kubeControllerManager,
+  'kube-scheduler': kubeScheduler,
+  kwok,
+};
+
+/** A component's command line with `extra` merged in: a flag given again replaces ours, others are added. */
+export function componentSpec(name: BinaryName, l: Layout, extra: readonly string[] = []): ComponentSpec {
+  const flag = (arg: string) => arg.split('=')[0];
+  const replaced = new Set(extra.map(flag));
+  const base = specs[name](l);
+  return { name, args: [...base.args.filter((arg) => !replaced.has(flag(arg))), ...extra] };
+}

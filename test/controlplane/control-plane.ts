@@ -1,26 +1,29 @@
 // The API the CLI and the tests share: start a single-node control plane on
-// 127.0.0.1 in a fresh temp folder, and stop it again (also from another process).
+// 127.0.0.1 in a fresh temp folder, disturb one component of it (fault tests),
+// and stop it again (also from another process).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiRequest, httpGet, type ApiCredentials } from './api-request.js';
-import { ensureBinaries } from './build.js';
+import { apiRequest, type ApiCredentials } from './api-request.js';
+import { ensureBinaries, type BinaryName } from './build.js';
 import { createPki } from './certificates.js';
-import * as components from './components.js';
-import type { ComponentSpec, Layout } from './components.js';
+import { componentSpec, type Layout } from './components.js';
 import { ControlPlaneError } from './errors.js';
-import { fakeNodeManifest, fakeNodeName, isSchedulable } from './fake-node.js';
+import { fakeNodeManifest, fakeNodeName } from './fake-node.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { freePorts } from './ports.js';
-import { startDetached, stopAll, type StartedProcess } from './processes.js';
-import { forgetCluster, pointToLastCluster, readState, stateDirPrefix, writeState, type ClusterState } from './state.js';
+import { isRunning, killNow, signalProcess, startDetached, stopAll, type StartedProcess } from './processes.js';
+import { readiness } from './readiness.js';
+import { checkoutRoot, forgetCluster, pointToLastCluster, readState, stateDirPrefix, writeState, type ClusterState } from './state.js';
 import { waitUntil } from './wait.js';
 import { startWatchdog } from './watchdog.js';
+
+export type ComponentName = BinaryName;
 
 export interface StartOptions {
   /** Progress lines; silent by default. */
   readonly log?: (line: string) => void;
-  /** Record this cluster as the one `cluster:down` stops. @default false */
+  /** Record this cluster as the one `cluster:down` stops in this checkout. @default false */
   readonly recordAsLast?: boolean;
   /**
    * Stop the plane when the starting process ends without calling stop() (killed test runs).
@@ -29,6 +32,8 @@ export interface StartOptions {
   readonly stopWithOwner?: boolean;
   /** Per-component readiness timeout. @default 60_000 */
   readonly timeoutMs?: number;
+  /** More arguments per component (a flag we set is replaced), e.g. an audit log for kube-apiserver. */
+  readonly args?: Partial<Record<ComponentName, readonly string[]>>;
 }
 
 export interface ControlPlane {
@@ -36,7 +41,19 @@ export interface ControlPlane {
   readonly kubeconfigPath: string;
   /** https://127.0.0.1:<port> */
   readonly server: string;
+  /** The API server's port, e.g. for a proxy in front of it. */
+  readonly apiserverPort: number;
   readonly nodeName: string;
+  /** SIGKILL one component; it stays down until start(). */
+  kill(component: ComponentName): Promise<void>;
+  /** Starts a killed component again, with `args` merged into its command line, and waits until it is ready. */
+  start(component: ComponentName, options?: { readonly args?: readonly string[] }): Promise<void>;
+  /** kill, then start. */
+  restart(component: ComponentName, options?: { readonly args?: readonly string[] }): Promise<void>;
+  /** SIGSTOP: the process keeps its sockets but answers nothing until resume(). */
+  pause(component: ComponentName): void;
+  /** SIGCONT */
+  resume(component: ComponentName): void;
   stop(): Promise<void>;
 }
 
@@ -83,13 +100,8 @@ async function startOnce(options: StartOptions): Promise<ControlPlane> {
     name: 'typed-gitops-test',
   });
   const admin: ApiCredentials = { ca: layout.pki.caCert, cert: layout.pki.adminCert, key: layout.pki.adminKey };
+  // In start order; a restarted component takes the place of its predecessor.
   const processes: StartedProcess[] = [];
-  const launch = (spec: ComponentSpec) => {
-    const p = startDetached(spec.name, binaries.bin[spec.name], spec.args, join(logDir, `${spec.name}.log`), stateDir);
-    processes.push(p);
-    log(`started ${spec.name} (pid ${p.pid})`);
-    return p;
-  };
   const state = (): ClusterState => ({
     stateDir,
     server,
@@ -97,54 +109,42 @@ async function startOnce(options: StartOptions): Promise<ControlPlane> {
     nodeName: fakeNodeName,
     startedAt: new Date(started).toISOString(),
     ownerPid: process.pid,
+    checkout: checkoutRoot,
     processes: processes.map(({ name, pid, binary, logFile }) => ({ name, pid, binary, logFile })),
   });
+  const launch = (name: ComponentName, args = options.args?.[name]) => {
+    const spec = componentSpec(name, layout, args);
+    const p = startDetached(spec.name, binaries.bin[spec.name], spec.args, join(logDir, `${spec.name}.log`), stateDir);
+    const at = processes.findIndex((q) => q.name === name);
+    if (at >= 0) processes[at] = p;
+    else processes.push(p);
+    writeState(state());
+    log(`started ${spec.name} (pid ${p.pid})`);
+    return p;
+  };
+  const ready = (name: ComponentName, p: StartedProcess) => waitUntil({ component: name, process: p, timeoutMs, ...readiness(name, layout, admin) });
+  const find = (name: ComponentName) => {
+    const p = processes.find((q) => q.name === name);
+    if (!p) throw new ControlPlaneError(name, `${name} is not part of this control plane`, 'start the plane first');
+    return p;
+  };
 
   try {
     // The apiserver retries etcd on its own, so both start at once.
-    const etcd = launch(components.etcd(layout));
-    const kubeApiserver = launch(components.kubeApiserver(layout));
+    const etcd = launch('etcd');
+    const kubeApiserver = launch('kube-apiserver');
     if (options.stopWithOwner ?? true) processes.push(startWatchdog(stateDir, join(logDir, 'watchdog.log')));
     writeState(state());
-    await waitUntil({
-      component: 'etcd',
-      what: 'GET /health returns ok',
-      process: etcd,
-      timeoutMs,
-      check: async () => (await httpGet(`http://127.0.0.1:${layout.ports.etcdClient}/health`)).status === 200,
-    });
-    await waitUntil({
-      component: 'kube-apiserver',
-      what: 'GET /readyz returns ok',
-      process: kubeApiserver,
-      timeoutMs,
-      check: async () => (await apiRequest(`${server}/readyz`, admin)).status === 200,
-    });
+    await ready('etcd', etcd);
+    await ready('kube-apiserver', kubeApiserver);
     log(`kube-apiserver ready at ${server}`);
 
-    const controllerManager = launch(components.kubeControllerManager(layout));
-    const scheduler = launch(components.kubeScheduler(layout));
-    const kwok = launch(components.kwok(layout));
-    writeState(state());
+    const later = (['kube-controller-manager', 'kube-scheduler', 'kwok'] as const).map((name) => [name, launch(name)] as const);
     const created = await apiRequest(`${server}/api/v1/nodes`, admin, 'POST', fakeNodeManifest());
     if (created.status !== 201) {
       throw new ControlPlaneError('node', `creating Node ${fakeNodeName} returned ${created.status}: ${created.body}`, 'check the kube-apiserver log');
     }
-    const healthz = (port: number) => async () => (await apiRequest(`https://127.0.0.1:${port}/healthz`, {})).status === 200;
-    await Promise.all([
-      waitUntil({ component: 'kube-controller-manager', what: 'GET /healthz returns ok', process: controllerManager, timeoutMs, check: healthz(layout.ports.controllerManager) }),
-      waitUntil({ component: 'kube-scheduler', what: 'GET /healthz returns ok', process: scheduler, timeoutMs, check: healthz(layout.ports.scheduler) }),
-      waitUntil({
-        component: 'kwok',
-        what: `Node ${fakeNodeName} Ready and untainted`,
-        process: kwok,
-        timeoutMs,
-        check: async () => {
-          const res = await apiRequest(`${server}/api/v1/nodes/${fakeNodeName}`, admin);
-          return res.status === 200 && isSchedulable(res.body);
-        },
-      }),
-    ]);
+    await Promise.all(later.map(([name, p]) => ready(name, p)));
   } catch (err) {
     // Leave nothing running; the folder stays so the logs can be read, unless we retry.
     await stopAll(processes);
@@ -157,11 +157,25 @@ async function startOnce(options: StartOptions): Promise<ControlPlane> {
 
   if (options.recordAsLast) pointToLastCluster(stateDir);
   log(`control plane ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  const start = async (name: ComponentName, o: { args?: readonly string[] } = {}) => {
+    if (isRunning(find(name))) throw new ControlPlaneError(name, `${name} is still running`, 'kill it first, or call restart()');
+    await ready(name, launch(name, o.args ?? options.args?.[name]));
+  };
+  const kill = (name: ComponentName) => killNow(find(name));
   return {
     stateDir,
     kubeconfigPath: layout.kubeconfig,
     server,
+    apiserverPort: layout.ports.apiserver,
     nodeName: fakeNodeName,
+    kill,
+    start,
+    restart: async (name, o) => {
+      await kill(name);
+      await start(name, o);
+    },
+    pause: (name) => signalProcess(find(name), 'SIGSTOP'),
+    resume: (name) => signalProcess(find(name), 'SIGCONT'),
     stop: () => stopControlPlane(stateDir),
   };
 }
@@ -171,5 +185,5 @@ export async function stopControlPlane(stateDir: string): Promise<void> {
   const state = readState(stateDir);
   await stopAll(state.processes);
   rmSync(stateDir, { recursive: true, force: true });
-  forgetCluster(stateDir);
+  forgetCluster(stateDir, state.checkout);
 }

@@ -1,7 +1,7 @@
 // Writes a kubeconfig for the admin client certificate, usable by kubectl,
 // @kubernetes/client-node and the control-plane components themselves.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 export interface KubeconfigInput {
   readonly server: string;
@@ -23,4 +23,11 @@ export function writeKubeconfig(path: string, input: KubeconfigInput): void {
     'current-context': input.name,
   };
   writeFileSync(path, stringify(config), { mode: 0o600 });
+}
+
+/** A copy of a kubeconfig whose clusters point at another server URL (e.g. a proxy in front of the API server). */
+export function retargetKubeconfig(from: string, to: string, server: string): void {
+  const config = parse(readFileSync(from, 'utf8')) as { clusters: { cluster: { server: string } }[] };
+  for (const c of config.clusters) c.cluster.server = server;
+  writeFileSync(to, stringify(config), { mode: 0o600 });
 }

@@ -1,7 +1,9 @@
 // Where the control plane keeps things outside the repository: built binaries
-// per version key, and a pointer to the last cluster started by `cluster:up`.
+// per version key, and, per checkout, a pointer to the last cluster it started with `cluster:up`.
+import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { cacheKey } from './versions.js';
 
 export function cacheRoot(): string {
@@ -34,7 +36,21 @@ export function buildPaths(key: string = cacheKey()): BuildPaths {
   };
 }
 
-/** Holds the state folder of the cluster last started by `cluster:up`. */
-export function lastClusterPointer(): string {
-  return join(cacheRoot(), 'last-cluster');
+/** The root of this checkout (worktree): the nearest folder up with a package.json, from sources and from bundles in .gitops-cache/bin alike. */
+export const checkoutRoot = nearestPackageRoot(import.meta.dirname);
+
+function nearestPackageRoot(from: string): string {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(from);
+  }
+}
+
+/**
+ * Holds the state folder of the cluster `cluster:up` last started from `checkout`: one pointer per
+ * checkout, so `cluster:down` in one worktree never stops the plane another one is using.
+ */
+export function lastClusterPointer(checkout: string = checkoutRoot): string {
+  const key = createHash('sha256').update(resolve(checkout)).digest('hex').slice(0, 16);
+  return join(cacheRoot(), 'last-cluster', key);
 }

@@ -52,11 +52,24 @@ export function isRunning(p: RunningProcess): boolean {
  */
 export async function stopAll(processes: readonly RunningProcess[], graceMs = 1_000): Promise<void> {
   const alive = processes.filter(isRunning);
+  // A paused (SIGSTOPped) component would not act on SIGTERM until the grace ran out.
+  for (const p of alive) signalGroup(p.pid, 'SIGCONT');
   for (const p of alive) signalGroup(p.pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (alive.some(isRunning) && Date.now() < deadline) await sleep(50);
   for (const p of alive.filter(isRunning)) signalGroup(p.pid, 'SIGKILL');
   while (alive.some(isRunning)) await sleep(50);
+}
+
+/** SIGKILL to the process group; resolves when it is gone. */
+export async function killNow(p: RunningProcess): Promise<void> {
+  signalGroup(p.pid, 'SIGKILL');
+  while (isRunning(p)) await sleep(20);
+}
+
+/** A signal to the process group of a running component (SIGSTOP, SIGCONT, …); a process gone already is left alone. */
+export function signalProcess(p: RunningProcess, signal: NodeJS.Signals): void {
+  if (isRunning(p)) signalGroup(p.pid, signal);
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

@@ -1,10 +1,12 @@
 // The record of a running control plane, kept in its state folder, plus the
 // pointer to the last one started by `cluster:up`, so a later process can stop it.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ControlPlaneError } from './errors.js';
-import { lastClusterPointer } from './paths.js';
+import { checkoutRoot, lastClusterPointer } from './paths.js';
+
+export { checkoutRoot };
 import type { RunningProcess } from './processes.js';
 
 export interface ClusterState {
@@ -15,6 +17,8 @@ export interface ClusterState {
   readonly startedAt: string;
   /** The process that started the cluster; `cluster:up` exits at once, a test run owns its cluster. */
   readonly ownerPid: number;
+  /** The checkout whose code started it (its `cluster:down` pointer). */
+  readonly checkout?: string;
   /** In start order; stopped together. */
   readonly processes: readonly RunningProcess[];
 }
@@ -35,18 +39,26 @@ export function readState(stateDir: string): ClusterState {
   return JSON.parse(readFileSync(file, 'utf8')) as ClusterState;
 }
 
-export function pointToLastCluster(stateDir: string): void {
-  writeFileSync(lastClusterPointer(), stateDir + '\n');
+export function pointToLastCluster(stateDir: string, checkout = checkoutRoot): void {
+  const pointer = lastClusterPointer(checkout);
+  // Before pointers were kept per checkout, `last-cluster` was a single file.
+  if (existsSync(dirname(pointer)) && !statSync(dirname(pointer)).isDirectory()) rmSync(dirname(pointer));
+  mkdirSync(dirname(pointer), { recursive: true });
+  writeFileSync(pointer, stateDir + '\n');
 }
 
-export function lastClusterDir(): string | undefined {
-  const pointer = lastClusterPointer();
-  return existsSync(pointer) ? readFileSync(pointer, 'utf8').trim() : undefined;
+/** The plane `cluster:up` last started from this checkout, while its folder is there. */
+export function lastClusterDir(checkout = checkoutRoot): string | undefined {
+  const pointer = lastClusterPointer(checkout);
+  if (!existsSync(pointer) || !statSync(pointer).isFile()) return undefined;
+  const dir = readFileSync(pointer, 'utf8').trim();
+  return existsSync(join(dir, stateFileName)) ? dir : undefined;
 }
 
-/** Drops the pointer if it still names this cluster. */
-export function forgetCluster(stateDir: string): void {
-  if (lastClusterDir() === stateDir) rmSync(lastClusterPointer(), { force: true });
+/** Drops the checkout's pointer if it still names this cluster. */
+export function forgetCluster(stateDir: string, checkout = checkoutRoot): void {
+  const pointer = lastClusterPointer(checkout);
+  if (existsSync(pointer) && statSync(pointer).isFile() && readFileSync(pointer, 'utf8').trim() === stateDir) rmSync(pointer);
 }
 
 /**
