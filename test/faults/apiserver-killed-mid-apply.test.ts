@@ -1,0 +1,38 @@
+// Fault 1: kube-apiserver is SIGKILLed while the agent applies 400 new ConfigMaps, and comes back a
+// moment later. The agent must finish the revision: every object there, the inventory exactly what
+// it owns, the status ok at that commit, and nobody else's object touched.
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanUp } from '../agent-source/fixtures.ts';
+import { useFreshControlPlane } from '../setup/cluster.ts';
+import { bystander, configMaps, convergedAt, expectConsistent, inProcessAgent, recordConvergence, scene, when } from './harness.ts';
+
+const fresh = useFreshControlPlane();
+afterAll(cleanUp);
+
+describe('kube-apiserver killed mid-apply', () => {
+  it('converges on the revision once the API server is back', async () => {
+    const s = await scene(fresh(), 'kill-apply');
+    const stays = await bystander(s);
+    const values = configMaps(400, 'v1');
+    const commit = s.publish(values);
+    const { reconciler, results, stop } = await inProcessAgent(s);
+    try {
+      // Dry runs are not writes: 120 writes means the agent is well into the real applies.
+      await when('the agent to be mid-apply', () => reconciler.kube.counts.writes >= 120, 30_000, 2);
+      const startedAt = Date.now();
+      await fresh().controlPlane.kill('kube-apiserver');
+      await new Promise((r) => setTimeout(r, 1_000));
+      await fresh().controlPlane.start('kube-apiserver');
+      const healedAt = Date.now();
+      const status = await convergedAt(s, commit);
+      recordConvergence('kube-apiserver SIGKILLed mid-apply (400 ConfigMaps)', healedAt, startedAt);
+      // The fault hit the reconcile: it failed, and a later one synced the revision.
+      expect(results.find((r) => r.revision === commit && !r.ok)?.errors.join('\n')).toMatch(/cannot reach|ECONNRE|socket hang up/);
+      await expectConsistent(s, commit, values);
+      expect(status.sourceCommit).toBeDefined();
+      expect(await stays()).toBe(true);
+    } finally {
+      await stop();
+    }
+  });
+});
