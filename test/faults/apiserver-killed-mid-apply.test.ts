@@ -25,7 +25,7 @@ describe('kube-apiserver killed mid-apply', () => {
       await fresh().controlPlane.start('kube-apiserver');
       const healedAt = Date.now();
       const status = await convergedAt(s, commit);
-      recordConvergence('kube-apiserver SIGKILLed mid-apply (400 ConfigMaps)', healedAt, startedAt);
+      recordConvergence('kube-apiserver SIGKILLed mid-apply (400 ConfigMaps)', { startedAt, healedAt });
       // The fault hit the reconcile: it failed, and a later one synced the revision.
       expect(results.find((r) => r.revision === commit && !r.ok)?.errors.join('\n')).toMatch(/cannot reach|ECONNRE|socket hang up/);
       await expectConsistent(s, commit, values);

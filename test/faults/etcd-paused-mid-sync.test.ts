@@ -31,7 +31,7 @@ describe('etcd paused mid-sync', () => {
       fresh().controlPlane.resume('etcd');
       const healedAt = Date.now();
       await convergedAt(s, second, 90_000);
-      recordConvergence('etcd paused 10 s mid-sync (300 ConfigMaps)', healedAt, startedAt);
+      recordConvergence('etcd paused 10 s mid-sync (300 ConfigMaps)', { startedAt, healedAt });
       await expectConsistent(s, second, values);
       expect(await stays()).toBe(true);
     } finally {

@@ -160,13 +160,18 @@ export async function expectConsistent(s: Scene, commit: string, values: Readonl
   return status;
 }
 
-/** Prints and collects how long a fault took to converge (recorded, never asserted). */
-export function recordConvergence(fault: string, healedAt: number, startedAt: number, now = Date.now()): void {
+/**
+ * Prints and collects how long a fault took to converge (recorded, never asserted): from the moment
+ * it ended (`healedAt`), or, for a fault that lasts, from its start.
+ */
+export function recordConvergence(fault: string, times: { readonly startedAt: number; readonly healedAt?: number }, now = Date.now()): void {
   const seconds = (ms: number) => (ms / 1000).toFixed(1);
-  console.log(`[fault] ${fault}: converged in ${seconds(now - healedAt)} s after the fault ended (${seconds(now - startedAt)} s from its start)`);
+  const from = times.healedAt ?? times.startedAt;
+  const detail = times.healedAt === undefined ? 'under the fault' : `after the fault ended, ${seconds(now - times.startedAt)} s from its start`;
+  console.log(`[fault] ${fault}: converged in ${seconds(now - from)} s (${detail})`);
   const dir = join(REPO_ROOT, '.gitops-cache', 'faults');
   mkdirSync(dir, { recursive: true });
-  appendFileSync(join(dir, 'convergence.jsonl'), `${JSON.stringify({ fault, convergedMs: now - healedAt, sinceStartMs: now - startedAt, at: new Date(now).toISOString() })}\n`);
+  appendFileSync(join(dir, 'convergence.jsonl'), `${JSON.stringify({ fault, convergedMs: now - from, sinceStartMs: now - times.startedAt, at: new Date(now).toISOString() })}\n`);
 }
 
 /** Polls until `check` holds (at most `timeoutMs`); for timing a fault to the agent's progress. */

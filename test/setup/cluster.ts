@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { loadConnection, type KubeConnection } from '../../agent/kubeconfig.ts';
-import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
+import { startControlPlane, type ControlPlane, type StartOptions } from '../controlplane/control-plane.js';
 import './provided.js';
 
 export interface Cluster {
@@ -82,11 +82,15 @@ export function useTestNamespace(options: { prefix?: string; cluster?: () => Clu
   };
 }
 
-/** Starts a control plane of its own for the calling file (about 10 s) and stops it after the last test. */
-export function useFreshControlPlane(): () => Cluster & { readonly controlPlane: ControlPlane } {
+/**
+ * Starts a control plane of its own for the calling file (about 4 s) and stops it after the last test;
+ * `options.args` give components more arguments (e.g. an audit log), and the plane's kill, pause and
+ * restart methods let fault tests disturb it.
+ */
+export function useFreshControlPlane(options: Pick<StartOptions, 'args'> = {}): () => Cluster & { readonly controlPlane: ControlPlane } {
   let controlPlane: ControlPlane | undefined;
   beforeAll(async () => {
-    controlPlane = await startControlPlane();
+    controlPlane = await startControlPlane(options);
   });
   afterAll(async () => {
     await controlPlane?.stop();
