@@ -57,6 +57,21 @@ describe('tcp proxy', () => {
     s.destroy();
   });
 
+  it('limits the bandwidth', async () => {
+    const s = await client();
+    proxy.set({ bytesPerSecond: 10_000 });
+    const started = Date.now();
+    let received = 0;
+    await new Promise<void>((resolve) => {
+      s.on('data', (d) => { received += d.length; if (received >= 4_000) resolve(); });
+      s.write(Buffer.alloc(4_000));
+    });
+    // 4 kB each way at 10 kB/s: at least 0.4 s for the echo to come back whole.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+    proxy.set({ bytesPerSecond: 0 });
+    s.destroy();
+  });
+
   it('resets open connections', async () => {
     const s = await client();
     const closed = new Promise<string>((resolve) => s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? '')));

@@ -9,6 +9,8 @@ export interface NetworkFaults {
   readonly latencyMs?: number;
   /** Swallow all bytes both ways, on open and new connections, without closing them. @default false */
   readonly blackhole?: boolean;
+  /** Bandwidth of each direction of each connection, in bytes per second (0: unlimited). @default 0 */
+  readonly bytesPerSecond?: number;
 }
 
 export interface ProxyStats {
@@ -34,17 +36,18 @@ export interface TcpProxy {
 }
 
 export async function startTcpProxy(target: { readonly host?: string; readonly port: number }): Promise<TcpProxy> {
-  let faults: Required<NetworkFaults> = { latencyMs: 0, blackhole: false };
+  let faults: Required<NetworkFaults> = { latencyMs: 0, blackhole: false, bytesPerSecond: 0 };
   const open = new Set<Socket>(); // both ends of every connection
   const clients = new Set<Socket>();
   let connections = 0, bytesIn = 0, bytesOut = 0;
 
-  /** Forwards one direction, delaying each chunk by half the latency while keeping the order. */
+  /** Forwards one direction, delaying each chunk by half the latency (and its time on a slow line) while keeping the order. */
   const pipe = (from: Socket, to: Socket, count: (n: number) => void) => {
     let lastDelivery = 0;
     from.on('data', (chunk: Buffer) => {
       if (faults.blackhole) return;
-      const at = Math.max(Date.now() + faults.latencyMs / 2, lastDelivery);
+      const onTheLine = faults.bytesPerSecond > 0 ? (chunk.length / faults.bytesPerSecond) * 1000 : 0;
+      const at = Math.max(Date.now() + faults.latencyMs / 2, lastDelivery) + onTheLine;
       lastDelivery = at;
       const deliver = () => {
         if (to.destroyed) return;
