@@ -18,7 +18,9 @@ import { startAgent, type Agent } from '../../agent/run.ts';
 import { openSource, type SourceOptions } from '../../agent/source.ts';
 import type { ReconcileResult, Revision } from '../../agent/types.ts';
 import { readStatus, type StoredResult } from '../../agent/status-command.ts';
-import { renderedRemote, tempDir, type RenderedRemote } from '../agent-source/fixtures.ts';
+import { renderedRemote, startDaemon, tempDir, type RenderedRemote } from '../agent-source/fixtures.ts';
+import { startTcpProxy, type TcpProxy } from '../controlplane/tcp-proxy.js';
+import type { GitDaemon } from '../helpers/git-daemon.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
 import type { Cluster } from '../setup/cluster.ts';
 import { waitFor } from '../setup/wait-for.ts';
@@ -34,7 +36,11 @@ export interface Scene {
   readonly cluster: Cluster;
   readonly remote: RenderedRemote;
   /** Commits exactly these ConfigMaps (name -> value) for the environment; returns the commit. */
-  publish(values: Readonly<Record<string, string>>, extra?: { readonly annotations?: Readonly<Record<string, Record<string, string>>> }): string;
+  publish(values: Readonly<Record<string, string>>, extra?: {
+    readonly annotations?: Readonly<Record<string, Record<string, string>>>;
+    /** Other files of the commit (path -> content, null removes), e.g. a large one outside the environment. */
+    readonly files?: Readonly<Record<string, string | null>>;
+  }): string;
   /** The ConfigMaps of the environment in the cluster: name -> value. */
   live(): Promise<Record<string, string>>;
 }
@@ -50,7 +56,7 @@ export async function scene(cluster: Cluster, prefix: string): Promise<Scene> {
   return {
     env, namespace, cluster, remote,
     publish(values, extra = {}) {
-      const files: Record<string, string | null> = {};
+      const files: Record<string, string | null> = { ...extra.files };
       for (const name of published) if (!(name in values)) files[file(name)] = null;
       for (const [name, value] of Object.entries(values)) {
         const annotations = extra.annotations?.[name];
@@ -64,6 +70,21 @@ export async function scene(cluster: Cluster, prefix: string): Promise<Scene> {
       return Object.fromEntries(objects.map((o) => [o.metadata.name, (o.data as Record<string, string> | undefined)?.value ?? '']));
     },
   };
+}
+
+/** The scene's remote over git:// (a git daemon on loopback) behind a fault proxy: `url` goes through the proxy. */
+export async function servedThroughProxy(s: Scene): Promise<{ daemon: GitDaemon; proxy: TcpProxy; url: string }> {
+  const daemon = await startDaemon(s.remote.baseDir);
+  const proxy = await startTcpProxy({ port: Number(new URL(daemon.url('remote.git')).port) });
+  proxies.add(proxy);
+  return { daemon, proxy, url: `git://127.0.0.1:${proxy.port}/remote.git` };
+}
+
+const proxies = new Set<TcpProxy>();
+/** Closes every proxy servedThroughProxy started (afterAll). */
+export async function closeProxies(): Promise<void> {
+  await Promise.all([...proxies].map((p) => p.close()));
+  proxies.clear();
 }
 
 /** `count` ConfigMaps cm-000 … with the same value. */

@@ -1,0 +1,45 @@
+// Fault 7: the git remote accepts connections and never answers (a loopback proxy that swallows every
+// byte). With a short git timeout the agent gives up on each attempt, keeps the cluster as last
+// applied, says so in the status, and applies the newest revision once the remote answers again.
+import { afterAll, describe, expect, it } from 'vitest';
+import { readStatus } from '../../agent/status-command.ts';
+import { cleanUp } from '../agent-source/fixtures.ts';
+import { sharedCluster } from '../setup/cluster.ts';
+import { waitFor } from '../setup/wait-for.ts';
+import { closeProxies, configMaps, convergedAt, expectConsistent, inProcessAgent, recordConvergence, scene, servedThroughProxy } from './harness.ts';
+
+afterAll(async () => {
+  await closeProxies();
+  cleanUp();
+});
+
+describe('git remote that never answers', () => {
+  it('times out, keeps the last state, reports it, and recovers', { timeout: 90_000 }, async () => {
+    const s = await scene(sharedCluster(), 'git-silent');
+    const first = s.publish(configMaps(20, 'v1'));
+    const { proxy, url } = await servedThroughProxy(s);
+    const { stop } = await inProcessAgent(s, { url, interval: 300, source: { gitTimeout: 1_500 } });
+    try {
+      await convergedAt(s, first);
+      const startedAt = Date.now();
+      const accepted = proxy.stats().connections;
+      proxy.set({ blackhole: true });
+      const values = configMaps(30, 'v2');
+      const newest = s.publish(values);
+      const failed = await waitFor('the status to report the git timeout', () => readStatus(s.cluster.connection, s.namespace, s.env),
+        (r) => r.errors.some((e) => e.includes('git was stopped after 1500 ms')), { timeoutMs: 20_000 });
+      expect(failed).toMatchObject({ revision: first, ok: false });
+      expect(failed.errors[0]).toMatch(/^source: .*the cluster stays as last applied/s);
+      expect(proxy.stats().connections).toBeGreaterThan(accepted); // connections were accepted, then left hanging
+      expect(await s.live()).toEqual(configMaps(20, 'v1'));
+
+      proxy.set({ blackhole: false });
+      const healedAt = Date.now();
+      await convergedAt(s, newest);
+      recordConvergence('git remote silent (accepts, never answers; 1.5 s git timeout)', { startedAt, healedAt });
+      await expectConsistent(s, newest, values);
+    } finally {
+      await stop();
+    }
+  });
+});
