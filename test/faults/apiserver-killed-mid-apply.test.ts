@@ -1,10 +1,12 @@
 // Fault 1: kube-apiserver is SIGKILLed while the agent applies 400 new ConfigMaps, and comes back a
-// moment later. The agent must finish the revision: every object there, the inventory exactly what
-// it owns, the status ok at that commit, and nobody else's object touched.
+// moment later (with an audit log, to count what it receives from then on). The agent must finish the
+// revision: every object there and written at most once more, the inventory exactly what it owns, the
+// status ok at that commit, and nobody else's object touched.
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanUp } from '../agent-source/fixtures.ts';
 import { useFreshControlPlane } from '../setup/cluster.ts';
-import { bystander, configMaps, convergedAt, expectConsistent, inProcessAgent, recordConvergence, scene, when } from './harness.ts';
+import { auditLog } from './audit-log.ts';
+import { bystander, failures, configMaps, convergedAt, expectConsistent, inProcessAgent, recordConvergence, scene, when } from './harness.ts';
 
 const fresh = useFreshControlPlane();
 afterAll(cleanUp);
@@ -22,13 +24,16 @@ describe('kube-apiserver killed mid-apply', () => {
       const startedAt = Date.now();
       await fresh().controlPlane.kill('kube-apiserver');
       await new Promise((r) => setTimeout(r, 1_000));
-      await fresh().controlPlane.start('kube-apiserver');
+      const audit = auditLog();
+      await fresh().controlPlane.start('kube-apiserver', { args: audit.args });
       const healedAt = Date.now();
       const status = await convergedAt(s, commit);
       recordConvergence('kube-apiserver SIGKILLed mid-apply (400 ConfigMaps)', { startedAt, healedAt });
       // The fault hit the reconcile: it failed, and a later one synced the revision.
-      expect(results.find((r) => r.revision === commit && !r.ok)?.errors.join('\n')).toMatch(/cannot reach|ECONNRE|socket hang up/);
+      expect(failures(results.find((r) => r.revision === commit && !r.ok))).toMatch(/cannot reach|ECONNRE|socket hang up/);
       await expectConsistent(s, commit, values);
+      const writes = audit.writesPerConfigMap(s.namespace);
+      expect(Object.keys(values).filter((name) => (writes.get(name)?.patch ?? 0) > 1)).toEqual([]);
       expect(status.sourceCommit).toBeDefined();
       expect(await stays()).toBe(true);
     } finally {

@@ -156,6 +156,11 @@ export function killAgents(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
+/** Everything a failed result says went wrong: its errors and the reasons of its failed objects. */
+export function failures(result: ReconcileResult | undefined): string {
+  return result ? [...result.errors, ...result.changes.filter((c) => c.action === 'failed').map((c) => c.reason ?? '')].join('\n') : '';
+}
+
 /** Waits until the status names `commit` and says ok, i.e. the agent has synced the newest revision. */
 export async function convergedAt(s: Scene, commit: string, timeoutMs = 60_000): Promise<StoredResult> {
   return waitFor(`the status of ${s.env} to be ok at ${commit.slice(0, 12)}`, () => readStatus(s.cluster.connection, s.namespace, s.env),
