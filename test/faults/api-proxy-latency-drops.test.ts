@@ -36,19 +36,19 @@ describe('API server behind a slow, then dropping network', () => {
   it('writes each object once at 2 s latency, survives resets with at most one retry each, and converges', { timeout: 120_000 }, async () => {
     const s = await scene(fresh(), 'proxy');
     const stays = await bystander(s);
-    const names = Object.keys(configMaps(16, ''));
+    const names = Object.keys(configMaps(8, ''));
     proxy.set({ latencyMs: 2_000 });
-    const first = s.publish(configMaps(16, 'v1'));
+    const first = s.publish(configMaps(8, 'v1'));
     const startedAt = Date.now();
     const { reconciler, results, stop } = await inProcessAgent(s, { connection: throughProxy });
     try {
       await convergedAt(s, first, 90_000);
-      recordConvergence('API server behind 2 s latency (16 ConfigMaps)', { startedAt });
-      await expectConsistent(s, first, configMaps(16, 'v1'));
+      recordConvergence('API server behind 2 s latency (8 ConfigMaps)', { startedAt });
+      await expectConsistent(s, first, configMaps(8, 'v1'));
       expect(patches(s, names)).toEqual(names.map(() => 1));
 
       proxy.set({ latencyMs: 0 });
-      const values = configMaps(16, 'v2');
+      const values = configMaps(8, 'v2');
       const second = s.publish(values);
       const before = reconciler.kube.counts.writes;
       await when('the agent to be mid-sync', () => reconciler.kube.counts.writes >= before + 4, 30_000, 1);
