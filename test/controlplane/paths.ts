@@ -52,5 +52,6 @@ function nearestPackageRoot(from: string): string {
  */
 export function lastClusterPointer(checkout: string = checkoutRoot): string {
   const key = createHash('sha256').update(resolve(checkout)).digest('hex').slice(0, 16);
-  return join(cacheRoot(), 'last-cluster', key);
+  // Not under `last-cluster`: checkouts with older code still write that one file.
+  return join(cacheRoot(), 'last-cluster-by-checkout', key);
 }

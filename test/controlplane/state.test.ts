@@ -1,9 +1,9 @@
 // `cluster:down` with no argument stops only the plane this checkout started: the pointer is kept
 // per checkout, and the real CLI is run against planes recorded for this and another checkout.
 import { spawn, execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isRunning, type RunningProcess } from './processes.js';
@@ -52,12 +52,14 @@ describe('the cluster:down pointer', () => {
     for (const p of [a, b]) rmSync(p.dir, { recursive: true, force: true });
   });
 
-  it('replaces the old single last-cluster file', () => {
+  it('leaves the single last-cluster file of older checkouts alone', () => {
     const a = fakePlane();
-    mkdirSync(join(cache, 'typed-gitops', 'controlplane'), { recursive: true });
-    writeFileSync(join(cache, 'typed-gitops', 'controlplane', 'last-cluster'), '/tmp/somewhere-else\n');
+    const legacy = join(cache, 'typed-gitops', 'controlplane', 'last-cluster');
+    mkdirSync(dirname(legacy), { recursive: true });
+    writeFileSync(legacy, '/tmp/somewhere-else\n');
     pointToLastCluster(a.dir);
     expect(lastClusterDir()).toBe(a.dir);
+    expect(readFileSync(legacy, 'utf8')).toBe('/tmp/somewhere-else\n');
     rmSync(a.dir, { recursive: true, force: true });
   });
 

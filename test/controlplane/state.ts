@@ -41,8 +41,6 @@ export function readState(stateDir: string): ClusterState {
 
 export function pointToLastCluster(stateDir: string, checkout = checkoutRoot): void {
   const pointer = lastClusterPointer(checkout);
-  // Before pointers were kept per checkout, `last-cluster` was a single file.
-  if (existsSync(dirname(pointer)) && !statSync(dirname(pointer)).isDirectory()) rmSync(dirname(pointer));
   mkdirSync(dirname(pointer), { recursive: true });
   writeFileSync(pointer, stateDir + '\n');
 }
