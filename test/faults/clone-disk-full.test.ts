@@ -1,4 +1,4 @@
-// Fault 8: the disk of the agent's clone folder (a small tmpfs) fills up just before a new revision
+// Fault 8: the disk of the clone folder of a `gitops agent` process (a small tmpfs) fills up just before a new revision
 // arrives. The fetch fails; the cluster stays as last applied and the status says why; once space is
 // free again, the agent fetches into the same clone and applies the newest revision.
 import { execFileSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { readStatus } from '../../agent/status-command.ts';
 import { cleanUp, tempDir } from '../agent-source/fixtures.ts';
 import { sharedCluster } from '../setup/cluster.ts';
 import { waitFor } from '../setup/wait-for.ts';
-import { configMaps, convergedAt, expectConsistent, inProcessAgent, recordConvergence, scene } from './harness.ts';
+import { agentChild, configMaps, convergedAt, expectConsistent, killAgents, recordConvergence, scene } from './harness.ts';
 
 const disk = tempDir('fault-tmpfs-');
 let mounted = false;
@@ -19,6 +19,7 @@ beforeAll(() => {
   mounted = true;
 });
 afterAll(() => {
+  killAgents();
   // Lazy: a git process the agent left behind must not keep the mount alive.
   if (mounted) execFileSync('umount', ['-l', disk]);
   cleanUp();
@@ -28,7 +29,7 @@ describe('clone folder on a full disk', () => {
   it('keeps the cluster as it was, reports the full disk, and recovers when space is free', { timeout: 90_000 }, async () => {
     const s = await scene(sharedCluster(), 'disk-full');
     const first = s.publish(configMaps(20, 'v1'));
-    const { stop } = await inProcessAgent(s, { interval: 300, source: { cacheDir: join(disk, 'clone') } });
+    const agent = agentChild(s, { kubeconfig: s.cluster.kubeconfigPath, cacheDir: join(disk, 'clone'), interval: '300ms' });
     try {
       await convergedAt(s, first);
       const filler = join(disk, 'filler');
@@ -48,8 +49,9 @@ describe('clone folder on a full disk', () => {
       await convergedAt(s, newest);
       recordConvergence('clone folder disk full (4 MiB tmpfs)', { startedAt, healedAt });
       await expectConsistent(s, newest, values);
+      expect(agent.process.exitCode).toBeNull(); // still running
     } finally {
-      await stop();
+      await agent.kill();
     }
   });
 });

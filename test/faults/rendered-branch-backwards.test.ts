@@ -1,12 +1,15 @@
-// Fault 9: the rendered branch is force-pushed back to an older commit. The agent must not crash or
-// stall: the cluster follows the older commit (whether to refuse that is a policy of the next issue),
+// Fault 9: the rendered branch is force-pushed back to an older commit. The agent (a `gitops agent`
+// process) must not crash or stall: the cluster follows the older commit (whether to refuse that is a policy of the next issue),
 // the objects only the newer commit had are pruned, and the status names the revision it applied.
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanUp, git } from '../agent-source/fixtures.ts';
+import { cleanUp, git, tempDir } from '../agent-source/fixtures.ts';
 import { sharedCluster } from '../setup/cluster.ts';
-import { bystander, BRANCH, configMaps, convergedAt, expectConsistent, inProcessAgent, recordConvergence, scene } from './harness.ts';
+import { agentChild, bystander, BRANCH, configMaps, convergedAt, expectConsistent, killAgents, recordConvergence, scene } from './harness.ts';
 
-afterAll(cleanUp);
+afterAll(() => {
+  killAgents();
+  cleanUp();
+});
 
 describe('rendered branch force-pushed to an older commit', () => {
   it('follows the older commit and says so in the status', { timeout: 60_000 }, async () => {
@@ -14,7 +17,7 @@ describe('rendered branch force-pushed to an older commit', () => {
     const stays = await bystander(s);
     const older = configMaps(10, 'v1');
     const old = s.publish(older);
-    const { agent, stop } = await inProcessAgent(s, { interval: 300 });
+    const agent = agentChild(s, { kubeconfig: s.cluster.kubeconfigPath, cacheDir: tempDir('fault-clone-'), interval: '300ms' });
     try {
       await convergedAt(s, old);
       const newer = s.publish({ ...configMaps(10, 'v2'), ...configMaps(5, 'new', 'extra') });
@@ -27,10 +30,10 @@ describe('rendered branch force-pushed to an older commit', () => {
       recordConvergence('rendered branch force-pushed to an older commit', { startedAt, healedAt: startedAt });
       await expectConsistent(s, old, older);
       expect(status.sourceCommit).toBeDefined();
-      expect(agent.lastResult()).toMatchObject({ revision: old, ok: true });
       expect(await stays()).toBe(true);
+      expect(agent.process.exitCode).toBeNull(); // still running
     } finally {
-      await stop();
+      await agent.kill();
     }
   });
 });
