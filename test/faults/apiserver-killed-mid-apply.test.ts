@@ -3,6 +3,7 @@
 // revision: every object there and written at most once more, the inventory exactly what it owns, the
 // status ok at that commit, and nobody else's object touched.
 import { afterAll, describe, expect, it } from 'vitest';
+import { KubeClient } from '../../agent/kube.ts';
 import { cleanUp } from '../agent-source/fixtures.ts';
 import { useFreshControlPlane } from '../setup/cluster.ts';
 import { auditLog } from './audit-log.ts';
@@ -36,6 +37,12 @@ describe('kube-apiserver killed mid-apply', () => {
       expect(Object.keys(values).filter((name) => (writes.get(name)?.patch ?? 0) > 1)).toEqual([]);
       expect(status.sourceCommit).toBeDefined();
       expect(await stays()).toBe(true);
+      // Drift right after the restart is healed as fast as ever (the watches are back).
+      const kube = new KubeClient(s.cluster.connection);
+      const deletedAt = Date.now();
+      await kube.delete({ apiVersion: 'v1', group: '', kind: 'ConfigMap', namespace: s.namespace, name: 'cm-000' }, 'Background');
+      await when('cm-000 to be re-created', async () => (await kube.read('v1', 'ConfigMap', s.namespace, 'cm-000')) !== undefined, 10_000, 50);
+      console.log(`[fault] drift right after the kube-apiserver restart: healed in ${((Date.now() - deletedAt) / 1000).toFixed(1)} s`);
     } finally {
       await stop();
     }
