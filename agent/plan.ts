@@ -16,6 +16,9 @@ export interface PlanOptions {
 
 type Step<K extends PlanStep['op']> = Extract<PlanStep, { op: K }>;
 
+/** One object to apply, as the plan hands it to the dry run and the applier. */
+export type ApplyStep = Plan['apply'][number];
+
 export function plan(desired: DesiredSet, inventory: Inventory, live: ReadonlyMap<string, LiveObject>, options: PlanOptions): Plan {
   const env = desired.revision.env;
   if (desired.objects.length === 0 && inventory.entries.length > 0 && !options.allowEmpty) {
