@@ -32,8 +32,8 @@ export class InventoryLedger {
     this.entries.delete(refKey(ref));
   }
 
-  toInventory(env: string, revision: string): Inventory {
-    return { env, revision, entries: [...this.entries.values()] };
+  toInventory(env: string, revision: string | undefined): Inventory {
+    return { env, ...(revision ? { revision } : {}), entries: [...this.entries.values()] };
   }
 }
 

@@ -125,15 +125,19 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   async function sync(desired: DesiredSet, previous: Inventory, live: LiveState, steps: Plan, changes: Change[], errors: string[]) {
     for (const s of steps.skip) changes.push({ ref: s.ref, action: 'skipped', reason: s.reason });
 
+    const ledger = new InventoryLedger(previous);
+    // Objects gone, annotated to stay, or taken over by someone else are no longer ours to track, whatever happens next.
+    for (const s of steps.skip) if (s.untrack) ledger.forget(s.ref);
+
     const rejected = await dryRun(kube, desired, steps.apply, { force: options.force, limit });
     if (rejected.length > 0) {
       changes.push(...rejected);
       errors.push(`the server rejected ${rejected.length} object(s) in a dry run; nothing was changed`);
+      await saveIfChanged(ledger.toInventory(options.env, previous.revision), previous);
       return;
     }
 
     // Record intent first: an agent killed mid-sync still knows every object it may have created.
-    const ledger = new InventoryLedger(previous);
     const revision = desired.revision.commit;
     if (ledger.intend(steps.apply.map((s) => s.desired))) await save(ledger.toInventory(options.env, revision));
 
@@ -141,10 +145,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     for (const s of steps.unchanged) changes.push({ ref: s.desired.ref, action: 'unchanged' });
     const failed = changes.filter((c) => c.action === 'failed').length;
     changes.push(...await prune(kube, steps.prune, ledger, { failed, propagationPolicy: options.propagationPolicy ?? 'Background' }));
-    // Objects annotated to stay, or taken over by someone else, are no longer ours to track.
-    for (const s of steps.skip) if (s.untrack) ledger.forget(s.ref);
+    await saveIfChanged(ledger.toInventory(options.env, revision), previous);
+  }
 
-    const next = ledger.toInventory(options.env, revision);
+  async function saveIfChanged(next: Inventory, previous: Inventory) {
     if (JSON.stringify(next) !== JSON.stringify(previous)) await save(next); // steady state: no write
     inventory = next;
     drift.track(next);

@@ -1,15 +1,22 @@
 // The reconcile core against a real kube-apiserver: first sync, updates that write only what
 // changed, pruning that deletes only what we own, refusals that change nothing.
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { formatRef } from '../../compiler/kinds.ts';
-import type { ReconcileResult } from '../../agent/types.ts';
+import type { Inventory, ReconcileResult } from '../../agent/types.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
 import { customResourceDefinition } from '../helpers/crd.ts';
 import { configMap, deployment, namespaceObject, reconcilerFor, revisionOf, service, uniqueName } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'agent' });
 
+const kubectl = (...args: string[]) => promisify(execFile)('kubectl', ['--kubeconfig', ns.kubeconfigPath, '-n', ns.name, ...args]);
 const actions = (r: ReconcileResult) => Object.fromEntries(r.changes.map((c) => [formatRef(c.ref), c.action]));
 
 describe('reconcile', () => {
@@ -88,6 +95,28 @@ describe('reconcile', () => {
     expect(names).toContain('web-config');
     expect(names).not.toContain('api-config');
     expect((await core.readNamespacedConfigMap({ name: 'handmade', namespace: ns.name })).data).toEqual({ mine: 'yes' });
+  });
+
+  it('forgets an object deleted by hand that then left git: restored from a backup, it is not pruned', async () => {
+    const env = uniqueName('env');
+    const agent = reconcilerFor(env, ns.name);
+    await agent.reconcile(revisionOf(env, { web: [configMap(ns.name, 'restored', { a: '1' }), configMap(ns.name, 'other')] }));
+    const backup = join(mkdtempSync(join(tmpdir(), 'backup-')), 'restored.json');
+    onTestFinished(() => rmSync(dirname(backup), { recursive: true, force: true }));
+    writeFileSync(backup, (await kubectl('get', 'configmap', 'restored', '-o', 'json')).stdout); // keeps our owner labels
+    await kubectl('delete', 'configmap', 'restored');
+    const without = await agent.reconcile(revisionOf(env, { web: [configMap(ns.name, 'other')] }));
+    expect(without.errors).toEqual([]);
+    const core = ns.kubeConfig.makeApiClient(CoreV1Api);
+    const inventory = await core.readNamespacedConfigMap({ name: `typed-gitops-inventory-${env}`, namespace: ns.name });
+    const tracked = JSON.parse(gunzipSync(Buffer.from(inventory.binaryData!['inventory.json.gz'], 'base64')).toString()) as Inventory;
+    expect(tracked.entries.map((e) => e.ref.name)).toEqual(['other']);
+
+    await kubectl('create', '-f', backup);
+    const later = await agent.reconcile(revisionOf(env, { web: [configMap(ns.name, 'other', { b: '2' })] }));
+    expect(later.errors).toEqual([]);
+    expect(later.changes.filter((c) => c.ref.name === 'restored')).toEqual([]);
+    expect((await core.readNamespacedConfigMap({ name: 'restored', namespace: ns.name })).data).toEqual({ a: '1' });
   });
 
   it('keeps an object annotated to skip pruning', async () => {
