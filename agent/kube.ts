@@ -54,6 +54,11 @@ export class KubeClient {
     }));
   }
 
+  /** A JSON patch (RFC 6902) of an object, e.g. of its managedFields, with a `test` op to guard it. */
+  async jsonPatch(object: K8sObject, operations: readonly object[]): Promise<K8sObject> {
+    return this.call(object, true, (path) => this.http.request('PATCH', path.item, { query: { fieldManager: this.fieldManager }, body: operations, contentType: 'application/json-patch+json' }));
+  }
+
   /** Creates an object; fails with 409 when it exists (for optimistic locking, e.g. the leader Lease). */
   async create(object: K8sObject): Promise<K8sObject> {
     return this.call(object, true, (path) => this.http.request('POST', path.collection, { body: object }));

@@ -17,6 +17,7 @@ import { observe, type LiveState } from './observe.ts';
 import { plan } from './plan.ts';
 import { prune } from './prune.ts';
 import { StatusReporter, type ReconcileLogger } from './reporter.ts';
+import { takeBackHandEdits } from './take-back.ts';
 import type { Change, DesiredSet, Inventory, ObjectRef, Plan, ReconcileResult, Revision } from './types.ts';
 import { WatchCache } from './watch-cache.ts';
 import type { HealthReport } from './health/types.ts';
@@ -129,6 +130,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     // Objects gone, annotated to stay, or taken over by someone else are no longer ours to track, whatever happens next.
     for (const s of steps.skip) if (s.untrack) ledger.forget(s.ref);
 
+    await takeBackHandEdits(kube, steps.apply, live, limit);
     const rejected = await dryRun(kube, desired, steps.apply, { force: options.force, limit });
     if (rejected.length > 0) {
       changes.push(...rejected);

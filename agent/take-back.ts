@@ -1,0 +1,51 @@
+// Before we apply an object someone edited by hand (kubectl edit, client-side kubectl apply), the list
+// entries their edit put into lists git sets are moved to our field manager, so that our apply replaces
+// them instead of keeping them next to ours (a Service with ports 80 and 8081 both named "http" fails
+// validation on every apply). One JSON patch of metadata.managedFields per object, guarded by its
+// resourceVersion; the stale last-applied annotation of a client-side apply goes with it.
+import type { LimitFunction } from 'p-limit';
+import { refKey } from '../compiler/kinds.ts';
+import { refusalOf, type KubeClient } from './kube.ts';
+import { FIELD_MANAGER } from './labels.ts';
+import { takeBack } from './managed-fields.ts';
+import type { LiveState } from './observe.ts';
+import type { ApplyStep } from './plan.ts';
+import type { DesiredObject } from './types.ts';
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+export async function takeBackHandEdits(kube: KubeClient, steps: readonly ApplyStep[], live: LiveState, limit: LimitFunction): Promise<void> {
+  const edited = steps.filter((s) => live.handEdited.has(refKey(s.desired.ref)));
+  await Promise.all(edited.map((s) => limit(() => takeBackOne(kube, s.desired))));
+}
+
+// Controllers write status right after an edit (a Deployment's rollout), so the guard may fail a few times.
+const ATTEMPTS = 5;
+
+async function takeBackOne(kube: KubeClient, desired: DesiredObject): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await patchOnce(kube, desired);
+    } catch (error) {
+      // Changed since we read it: read again. After the last attempt, the apply goes ahead as it would have.
+      if (!CONFLICT.has(refusalOf(error)?.status ?? 0)) throw error;
+      if (attempt === ATTEMPTS) return;
+    }
+  }
+}
+
+const CONFLICT = new Set([409, 422]);
+
+async function patchOnce(kube: KubeClient, desired: DesiredObject): Promise<void> {
+  const { ref, object: wanted } = desired;
+  const live = await kube.read(wanted.apiVersion, ref.kind, ref.namespace, ref.name); // the cache keeps no managedFields
+  if (!live) return;
+  const managedFields = takeBack(live, wanted, FIELD_MANAGER);
+  const staleAnnotation = live.metadata.annotations?.[LAST_APPLIED] !== undefined && wanted.metadata.annotations?.[LAST_APPLIED] === undefined;
+  if (!managedFields && !staleAnnotation) return;
+  await kube.jsonPatch(live, [
+    { op: 'test', path: '/metadata/resourceVersion', value: live.metadata.resourceVersion },
+    ...(managedFields ? [{ op: 'replace', path: '/metadata/managedFields', value: managedFields }] : []),
+    ...(staleAnnotation ? [{ op: 'remove', path: `/metadata/annotations/${LAST_APPLIED.replace('/', '~1')}` }] : []),
+  ]);
+}
