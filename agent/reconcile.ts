@@ -8,7 +8,7 @@ import { Applier } from './apply.ts';
 import { assessHealth } from './assess.ts';
 import { desiredSet, type ParseCache } from './desired.ts';
 import { DriftTracker } from './drift.ts';
-import { dryRun } from './dry-run.ts';
+import { dryRun, judge } from './dry-run.ts';
 import { ensureNamespace, loadInventory, saveInventory } from './inventory.ts';
 import { KubeClient } from './kube.ts';
 import type { KubeConnection } from './kubeconfig.ts';
@@ -131,19 +131,22 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     for (const s of steps.skip) if (s.untrack) ledger.forget(s.ref);
 
     await takeBackHandEdits(kube, steps.apply, live, limit);
-    const rejected = await dryRun(kube, desired, steps.apply, { force: options.force, limit });
-    if (rejected.length > 0) {
-      changes.push(...rejected);
-      errors.push(`the server rejected ${rejected.length} object(s) in a dry run; nothing was changed`);
+    const rejections = await dryRun(kube, desired, steps.apply, { force: options.force, limit });
+    const verdict = judge(rejections);
+    changes.push(...verdict.changes);
+    if (verdict.stop) {
+      errors.push(`the server rejected ${rejections.length} object(s) in a dry run; nothing was changed`);
       await saveIfChanged(ledger.toInventory(options.env, previous.revision), previous);
       return;
     }
+    const blocked = new Set(rejections.map((r) => refKey(r.step.desired.ref)));
+    const toApply = steps.apply.filter((s) => !blocked.has(refKey(s.desired.ref)));
 
     // Record intent first: an agent killed mid-sync still knows every object it may have created.
     const revision = desired.revision.commit;
-    if (ledger.intend(steps.apply.map((s) => s.desired))) await save(ledger.toInventory(options.env, revision));
+    if (ledger.intend(toApply.map((s) => s.desired))) await save(ledger.toInventory(options.env, revision));
 
-    changes.push(...await applier.applyInStages(steps.apply, live, ledger));
+    changes.push(...await applier.applyInStages(toApply, live, ledger));
     for (const s of steps.unchanged) changes.push({ ref: s.desired.ref, action: 'unchanged' });
     const failed = changes.filter((c) => c.action === 'failed').length;
     changes.push(...await prune(kube, steps.prune, ledger, { failed, propagationPolicy: options.propagationPolicy ?? 'Background' }));

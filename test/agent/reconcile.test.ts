@@ -157,6 +157,36 @@ describe('reconcile', () => {
     expect(names).not.toContain('new-one');
   });
 
+  it('holds back only an object whose live state the server rejects, applies the rest, and prunes nothing', async () => {
+    const env = uniqueName('env');
+    const agent = reconcilerFor(env, ns.name);
+    const web = { ...service(ns.name, 'web'), spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } };
+    await agent.reconcile(revisionOf(env, { web: [web, configMap(ns.name, 'settings', { v: '1' }), configMap(ns.name, 'old')] }));
+    // Another tool moves the port: our re-apply would add port 80 back next to 8081, both named "http".
+    await kubectl('patch', 'service', 'web', '--type', 'json', '--field-manager', 'some-controller', '-p', '[{"op":"replace","path":"/spec/ports/0/port","value":8081}]');
+
+    const result = await agent.reconcile(revisionOf(env, { web: [web, configMap(ns.name, 'settings', { v: '2' })] }));
+    expect(actions(result)).toEqual({
+      [`Service ${ns.name}/web`]: 'failed',
+      [`ConfigMap ${ns.name}/settings`]: 'configured',
+      [`ConfigMap ${ns.name}/old`]: 'skipped',
+    });
+    expect(result.ok).toBe(false);
+    expect(result.changes.find((c) => c.ref.kind === 'Service')?.reason).toMatch(/^blocked by its live state: .*service-web\.yaml.*Duplicate value: "http".*repair the object in the cluster/);
+    expect(result.changes.find((c) => c.ref.name === 'old')?.reason).toBe('not pruned: 1 object(s) failed to apply');
+    const core = ns.kubeConfig.makeApiClient(CoreV1Api);
+    expect((await core.readNamespacedConfigMap({ name: 'settings', namespace: ns.name })).data).toEqual({ v: '2' });
+    expect((await core.readNamespacedService({ name: 'web', namespace: ns.name })).spec?.ports?.map((p) => p.port)).toEqual([8081]);
+    const status = await core.readNamespacedConfigMap({ name: `typed-gitops-status-${env}`, namespace: ns.name });
+    expect(JSON.parse(status.data!['result.json']).changes).toContainEqual(expect.objectContaining({ ref: expect.objectContaining({ kind: 'Service', name: 'web' }), action: 'failed' }));
+
+    // Deleted by hand, it comes back from git, and then the rest is pruned.
+    await kubectl('delete', 'service', 'web');
+    const repaired = await agent.reconcile(revisionOf(env, { web: [web, configMap(ns.name, 'settings', { v: '2' })] }));
+    expect(actions(repaired)).toMatchObject({ [`Service ${ns.name}/web`]: 'created', [`ConfigMap ${ns.name}/old`]: 'pruned' });
+    expect(repaired.ok).toBe(true);
+  });
+
   it('fails a revision with malformed YAML, naming file and line, and applies nothing', async () => {
     const env = uniqueName('env');
     const revision = revisionOf(env, { web: [configMap(ns.name, 'fine')] });
