@@ -13,28 +13,28 @@ import type { ApplyStep } from './plan.ts';
 import type { DesiredObject } from './types.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+// Controllers write status right after an edit (a Deployment's rollout), so the guard may fail a few times;
+// a failed JSON patch `test` comes back as 422.
+const ATTEMPTS = 5;
+const CONFLICT = new Set([409, 422]);
 
 export async function takeBackHandEdits(kube: KubeClient, steps: readonly ApplyStep[], live: LiveState, limit: LimitFunction): Promise<void> {
   const edited = steps.filter((s) => live.handEdited.has(refKey(s.desired.ref)));
   await Promise.all(edited.map((s) => limit(() => takeBackOne(kube, s.desired))));
 }
 
-// Controllers write status right after an edit (a Deployment's rollout), so the guard may fail a few times.
-const ATTEMPTS = 5;
-
 async function takeBackOne(kube: KubeClient, desired: DesiredObject): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await patchOnce(kube, desired);
     } catch (error) {
-      // Changed since we read it: read again. After the last attempt, the apply goes ahead as it would have.
+      // Changed since we read it: read again. After the last attempt the apply goes ahead as before, and a
+      // rejection of it holds back this object alone (dry-run.ts).
       if (!CONFLICT.has(refusalOf(error)?.status ?? 0)) throw error;
       if (attempt === ATTEMPTS) return;
     }
   }
 }
-
-const CONFLICT = new Set([409, 422]);
 
 async function patchOnce(kube: KubeClient, desired: DesiredObject): Promise<void> {
   const { ref, object: wanted } = desired;
