@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { K8sObject } from '../../agent/types.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
+import { reconcilerFor, revisionOf, uniqueName } from './harness.ts';
 import { startWatchingAgent, until, type WatchingAgent } from './watching-agent.ts';
 
 const ns = useTestNamespace({ prefix: 'edit' });
@@ -102,6 +103,16 @@ describe('hand edits of keyed list entries', () => {
     await healed('env and volume names to be back', async () => (await shape()) === wanted, renamed);
     const container = await kubectlEdit('deployment/web', 'name: main$', 's/name: main$/name: edited/');
     await healed('the container name to be back', async () => (await shape()) === wanted, container);
+  });
+
+  it('heals it without the watch too (--once, or a reconcile on the interval)', async () => {
+    const env = uniqueName('env');
+    const reconciler = reconcilerFor(env, ns.name);
+    await reconciler.reconcile(revisionOf(env, { web: [webService()] }));
+    await kubectlEdit('service/web', 'port: 80$', 's/port: 80$/port: 8081/');
+    const result = await reconciler.reconcile(revisionOf(env, { web: [webService()] }));
+    expect(result.changes).toEqual([expect.objectContaining({ action: 'configured' })]);
+    expect(await ports()).toEqual(['http:80']);
   });
 
   it('heals a client-side `kubectl apply` that moved the port, and drops its last-applied annotation', async () => {
