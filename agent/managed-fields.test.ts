@@ -44,10 +44,13 @@ describe('takeBack', () => {
       'f:metadata': { 'f:annotations': { 'f:note': {} } },
       'f:spec': { 'f:ports': { 'k:{"port":8081,"protocol":"TCP"}': { '.': {}, 'f:name': {}, 'f:port': {} } } },
     });
-    expect(takeBack(service([apply, edited]), desired, 'typed-gitops')).toEqual([
-      { ...edited, fieldsV1: { 'f:metadata': { 'f:annotations': { 'f:note': {} } } } },
-      { ...apply, fieldsV1: { 'f:spec': { 'f:ports': { ...ours['f:spec']['f:ports'], 'k:{"port":8081,"protocol":"TCP"}': { '.': {}, 'f:name': {}, 'f:port': {} } } } } },
-    ]);
+    expect(takeBack(service([apply, edited]), desired, 'typed-gitops')).toEqual({
+      managedFields: [
+        { ...edited, fieldsV1: { 'f:metadata': { 'f:annotations': { 'f:note': {} } } } },
+        { ...apply, fieldsV1: { 'f:spec': { 'f:ports': { ...ours['f:spec']['f:ports'], 'k:{"port":8081,"protocol":"TCP"}': { '.': {}, 'f:name': {}, 'f:port': {} } } } } },
+      ],
+      from: ['kubectl-edit'],
+    });
   });
 
   it('finds entries nested in an entry git has (an env var of a container), matching keys the server defaulted', () => {
@@ -59,7 +62,7 @@ describe('takeBack', () => {
     };
     const wanted = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { containers: [{ name: 'main', image: 'x', env: [{ name: 'FOO' }] }] } };
     const result = takeBack(deployment, wanted, 'typed-gitops')!;
-    expect(result.map((e) => e.fieldsV1)).toEqual([
+    expect(result.managedFields.map((e) => e.fieldsV1)).toEqual([
       { 'f:spec': { 'f:containers': { 'k:{"name":"main"}': { 'f:image': {} } } } },
       { 'f:spec': { 'f:containers': { 'k:{"name":"main"}': { 'f:env': { 'k:{"name":"BAR"}': { '.': {} } } } } } },
     ]);

@@ -52,24 +52,24 @@ export function handEdited(object: K8sObject): boolean {
  * container, an env var, a volume, found by key) moved into `manager`'s Apply entry, so that our next apply,
  * which does not list them, removes them instead of keeping them next to ours. Other fields stay with the
  * hand edit: fields git sets are taken back by the forced apply anyway, and fields git does not set are not
- * ours to remove. Undefined when there is nothing to move.
+ * ours to remove. Undefined when there is nothing to move; `from` names the managers entries were moved from.
  */
-export function takeBack(live: K8sObject, desired: K8sObject, manager: string): ManagedFieldsEntry[] | undefined {
+export function takeBack(live: K8sObject, desired: K8sObject, manager: string): { managedFields: ManagedFieldsEntry[]; from: string[] } | undefined {
   const entries = (live.metadata.managedFields ?? []) as ManagedFieldsEntry[];
   const ours = entries.find((e) => e.manager === manager && e.operation === 'Apply' && !e.subresource);
   if (!ours?.fieldsV1) return undefined;
   let fieldsV1 = ours.fieldsV1;
-  let moved = false;
+  const from: string[] = [];
   const rest: ManagedFieldsEntry[] = [];
   for (const entry of entries) {
     if (entry === ours) continue;
     const split = isHandEdit(entry) && entry.fieldsV1 && entry.apiVersion === ours.apiVersion ? splitListEntries(entry.fieldsV1, desired) : undefined;
     if (!split?.taken) { rest.push(entry); continue; }
-    moved = true;
+    from.push(entry.manager!);
     fieldsV1 = union(fieldsV1, split.taken);
     if (split.left) rest.push({ ...entry, fieldsV1: split.left });
   }
-  return moved ? [...rest, { ...ours, fieldsV1 }] : undefined;
+  return from.length > 0 ? { managedFields: [...rest, { ...ours, fieldsV1 }], from } : undefined;
 }
 
 /** Splits a field set into the list entries under lists `desired` sets that it does not hold itself (`taken`), and the rest. */

@@ -17,7 +17,7 @@ import { observe, type LiveState } from './observe.ts';
 import { plan } from './plan.ts';
 import { prune } from './prune.ts';
 import { StatusReporter, type ReconcileLogger } from './reporter.ts';
-import { takeBackHandEdits } from './take-back.ts';
+import { takeBackHandEdits, withUndone } from './take-back.ts';
 import type { Change, DesiredSet, Inventory, ObjectRef, Plan, ReconcileResult, Revision } from './types.ts';
 import { WatchCache } from './watch-cache.ts';
 import type { HealthReport } from './health/types.ts';
@@ -130,7 +130,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     // Objects gone, annotated to stay, or taken over by someone else are no longer ours to track, whatever happens next.
     for (const s of steps.skip) if (s.untrack) ledger.forget(s.ref);
 
-    await takeBackHandEdits(kube, steps.apply, live, limit);
+    const undone = await takeBackHandEdits(kube, steps.apply, live, limit);
     const rejections = await dryRun(kube, desired, steps.apply, { force: options.force, limit });
     const verdict = judge(rejections);
     changes.push(...verdict.changes);
@@ -146,7 +146,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     const revision = desired.revision.commit;
     if (ledger.intend(toApply.map((s) => s.desired))) await save(ledger.toInventory(options.env, revision));
 
-    changes.push(...await applier.applyInStages(toApply, live, ledger));
+    changes.push(...(await applier.applyInStages(toApply, live, ledger)).map((c) => withUndone(c, undone)));
     for (const s of steps.unchanged) changes.push({ ref: s.desired.ref, action: 'unchanged' });
     const failed = changes.filter((c) => c.action === 'failed').length;
     changes.push(...await prune(kube, steps.prune, ledger, { failed, propagationPolicy: options.propagationPolicy ?? 'Background' }));

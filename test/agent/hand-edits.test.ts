@@ -111,7 +111,7 @@ describe('hand edits of keyed list entries', () => {
     await reconciler.reconcile(revisionOf(env, { web: [webService()] }));
     await kubectlEdit('service/web', 'port: 80$', 's/port: 80$/port: 8081/');
     const result = await reconciler.reconcile(revisionOf(env, { web: [webService()] }));
-    expect(result.changes).toEqual([expect.objectContaining({ action: 'configured' })]);
+    expect(result.changes).toEqual([expect.objectContaining({ action: 'configured', reason: "replaced the list entries that kubectl-edit added (a hand edit) with git's" })]);
     expect(await ports()).toEqual(['http:80']);
   });
 
