@@ -40,7 +40,7 @@ describe('plan', () => {
     expect(p.skip.map((s) => [s.ref.name, s.reason])).toEqual([
       ['taken', expect.stringContaining('no longer carries our owner labels')],
       ['kept', expect.stringContaining('prune: disabled')],
-      ['gone', 'left git and was already deleted in the cluster; no longer tracked'],
+      ['gone', 'left git and is no longer in the cluster with our owner labels (deleted by hand?); no longer tracked'],
     ]);
     expect(p.skip.every((s) => s.untrack)).toBe(true); // none is deleted, and all leave the inventory
   });

@@ -56,7 +56,7 @@ export function plan(desired: DesiredSet, inventory: Inventory, live: ReadonlyMa
     if (wanted.has(key)) continue;
     const current = live.get(key);
     // Gone already: forget it now, so that a copy restored later (owner labels and all) is not ours to prune.
-    if (!current) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git and was already deleted in the cluster; no longer tracked', untrack: true });
+    if (!current) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git and is no longer in the cluster with our owner labels (deleted by hand?); no longer tracked', untrack: true });
     else if (!options.prune) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git, but pruning is off' });
     else if (!current.owned) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git, but no longer carries our owner labels; not deleting it', untrack: true });
     else if (current.skipPrune) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git, but is annotated typed-gitops.dev/prune: disabled', untrack: true });
