@@ -117,9 +117,15 @@ export class KubeClient {
     return { objects, resourceVersion };
   }
 
-  /** The URL path of a kind's collection across namespaces (e.g. /apis/apps/v1/deployments), for watches; undefined when not served. */
+  /**
+   * The URL path of a kind's collection across namespaces (e.g. /apis/apps/v1/deployments), for watches;
+   * undefined when not served. A discovery that failed throws: not served would mean none of its objects exist.
+   */
   async collectionPath(apiVersion: string, kind: string): Promise<string | undefined> {
-    const resource = await this.resourceOf(apiVersion, kind).catch(() => undefined);
+    const resource = await this.resourceOf(apiVersion, kind).catch((error: unknown) => {
+      if (refusalOf(error)?.status === 404) return undefined;
+      throw clusterError(error, `discovery of ${kind} (${apiVersion})`);
+    });
     return resource && collection(apiVersion, resource);
   }
 
