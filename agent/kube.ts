@@ -54,6 +54,11 @@ export class KubeClient {
     }));
   }
 
+  /** A JSON patch (RFC 6902) of an object, e.g. of its managedFields, with a `test` op to guard it. */
+  async jsonPatch(object: K8sObject, operations: readonly object[]): Promise<K8sObject> {
+    return this.call(object, true, (path) => this.http.request('PATCH', path.item, { query: { fieldManager: this.fieldManager }, body: operations, contentType: 'application/json-patch+json' }));
+  }
+
   /** Creates an object; fails with 409 when it exists (for optimistic locking, e.g. the leader Lease). */
   async create(object: K8sObject): Promise<K8sObject> {
     return this.call(object, true, (path) => this.http.request('POST', path.collection, { body: object }));
@@ -112,9 +117,15 @@ export class KubeClient {
     return { objects, resourceVersion };
   }
 
-  /** The URL path of a kind's collection across namespaces (e.g. /apis/apps/v1/deployments), for watches; undefined when not served. */
+  /**
+   * The URL path of a kind's collection across namespaces (e.g. /apis/apps/v1/deployments), for watches;
+   * undefined when not served. A discovery that failed throws: not served would mean none of its objects exist.
+   */
   async collectionPath(apiVersion: string, kind: string): Promise<string | undefined> {
-    const resource = await this.resourceOf(apiVersion, kind).catch(() => undefined);
+    const resource = await this.resourceOf(apiVersion, kind).catch((error: unknown) => {
+      if (refusalOf(error)?.status === 404) return undefined;
+      throw clusterError(error, `discovery of ${kind} (${apiVersion})`);
+    });
     return resource && collection(apiVersion, resource);
   }
 

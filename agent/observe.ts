@@ -6,12 +6,14 @@ import type { KubeClient } from './kube.ts';
 import { refusalOf } from './kube.ts';
 import { FIELD_MANAGER, OWNER_ENV, PRUNE, ownerSelector } from './labels.ts';
 import type { WatchCache } from './watch-cache.ts';
-import { ownedHash } from './managed-fields.ts';
+import { handEdited, ownedHash } from './managed-fields.ts';
 import type { DesiredSet, Inventory, K8sObject, LiveObject } from './types.ts';
 
 export interface LiveState {
   readonly objects: ReadonlyMap<string, LiveObject>;
   readonly resourceVersions: ReadonlyMap<string, string>;
+  /** Keys of our objects that a hand edit owns fields of (see take-back.ts). */
+  readonly handEdited: ReadonlySet<string>;
 }
 
 /** With a watch cache, our own objects come from memory: a steady-state reconcile sends no request. */
@@ -23,18 +25,20 @@ export async function observe(kube: KubeClient, desired: DesiredSet, inventory: 
 
   const objects = new Map<string, LiveObject>();
   const resourceVersions = new Map<string, string>();
-  const add = (o: K8sObject, hash: string | undefined) => {
+  const handEditedKeys = new Set<string>();
+  const add = (o: K8sObject, hash: string | undefined, edited = false) => {
     const ref = refOf(o);
     const key = refKey(ref);
     const owned = o.metadata.labels?.[OWNER_ENV] === env;
     objects.set(key, { ref, owned, ownedHash: owned ? hash : undefined, skipPrune: o.metadata.annotations?.[PRUNE] === 'disabled' });
     resourceVersions.set(key, String(o.metadata.resourceVersion ?? ''));
+    if (owned && edited) handEditedKeys.add(key);
   };
 
   if (cache) await cache.ensure(kinds.values());
   for (const { apiVersion, kind } of kinds.values()) {
-    if (cache) for (const c of cache.list(apiVersion, kind)) add(c.object, c.ownedHash);
-    else for (const o of await listIfServed(kube, apiVersion, kind, { labelSelector: ownerSelector(env) })) add(o, ownedHash(o, FIELD_MANAGER));
+    if (cache) for (const c of cache.list(apiVersion, kind)) add(c.object, c.ownedHash, c.handEdited);
+    else for (const o of await listIfServed(kube, apiVersion, kind, { labelSelector: ownerSelector(env) })) add(o, ownedHash(o, FIELD_MANAGER), handEdited(o));
   }
   // Desired objects we don't own: look for a namesake per kind and namespace (one list each).
   const strangers = new Map<string, { apiVersion: string; kind: string; namespace: string }>();
@@ -47,7 +51,7 @@ export async function observe(kube: KubeClient, desired: DesiredSet, inventory: 
       if (wanted.has(refKey(refOf(o))) && !objects.has(refKey(refOf(o)))) add(o, ownedHash(o, FIELD_MANAGER));
     }
   }
-  return { objects, resourceVersions };
+  return { objects, resourceVersions, handEdited: handEditedKeys };
 }
 
 /** A kind whose CRD is not installed (yet, or any more) has no objects; a namespace that does not exist neither. */

@@ -40,8 +40,9 @@ describe('plan', () => {
     expect(p.skip.map((s) => [s.ref.name, s.reason])).toEqual([
       ['taken', expect.stringContaining('no longer carries our owner labels')],
       ['kept', expect.stringContaining('prune: disabled')],
+      ['gone', 'left git and is no longer in the cluster with our owner labels (deleted by hand?); no longer tracked'],
     ]);
-    expect(p.skip.every((s) => s.untrack)).toBe(true); // both stay in the cluster and leave the inventory
+    expect(p.skip.every((s) => s.untrack)).toBe(true); // none is deleted, and all leave the inventory
   });
 
   it('does not apply over an object someone else owns', () => {

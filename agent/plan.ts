@@ -16,6 +16,9 @@ export interface PlanOptions {
 
 type Step<K extends PlanStep['op']> = Extract<PlanStep, { op: K }>;
 
+/** One object to apply, as the plan hands it to the dry run and the applier. */
+export type ApplyStep = Plan['apply'][number];
+
 export function plan(desired: DesiredSet, inventory: Inventory, live: ReadonlyMap<string, LiveObject>, options: PlanOptions): Plan {
   const env = desired.revision.env;
   if (desired.objects.length === 0 && inventory.entries.length > 0 && !options.allowEmpty) {
@@ -52,8 +55,9 @@ export function plan(desired: DesiredSet, inventory: Inventory, live: ReadonlyMa
     const key = refKey(entry.ref);
     if (wanted.has(key)) continue;
     const current = live.get(key);
-    if (!current) continue; // already gone
-    if (!options.prune) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git, but pruning is off' });
+    // Gone already: forget it now, so that a copy restored later (owner labels and all) is not ours to prune.
+    if (!current) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git and is no longer in the cluster with our owner labels (deleted by hand?); no longer tracked', untrack: true });
+    else if (!options.prune) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git, but pruning is off' });
     else if (!current.owned) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git, but no longer carries our owner labels; not deleting it', untrack: true });
     else if (current.skipPrune) skip.push({ op: 'skip', ref: entry.ref, reason: 'left git, but is annotated typed-gitops.dev/prune: disabled', untrack: true });
     else prune.push({ op: 'prune', entry });

@@ -5,7 +5,7 @@ import type { KubeClient } from './kube.ts';
 import { refusalOf } from './kube.ts';
 import { RefusedError, type WatchEvent as ServerEvent } from './kube-http.ts';
 import { FIELD_MANAGER, ownerSelector } from './labels.ts';
-import { lastOtherManager, ownedHash } from './managed-fields.ts';
+import { handEdited, lastOtherManager, ownedHash } from './managed-fields.ts';
 import type { K8sObject } from './types.ts';
 
 export type WatchEvent = 'add' | 'update' | 'delete';
@@ -20,6 +20,8 @@ export interface CachedObject {
   readonly ownedHash: string | undefined;
   /** The field manager other than ours that wrote to the object last. */
   readonly lastOtherManager: string | undefined;
+  /** A hand edit (kubectl edit, client-side apply) owns some of its fields (managed-fields.ts). */
+  readonly handEdited: boolean;
 }
 
 export interface WatchCacheOptions {
@@ -132,7 +134,7 @@ export class WatchCache {
 
 function slim(object: K8sObject): CachedObject {
   const { managedFields: _, ...metadata } = object.metadata;
-  return { object: { ...object, metadata }, ownedHash: ownedHash(object, FIELD_MANAGER), lastOtherManager: lastOtherManager(object, FIELD_MANAGER) };
+  return { object: { ...object, metadata }, ownedHash: ownedHash(object, FIELD_MANAGER), lastOtherManager: lastOtherManager(object, FIELD_MANAGER), handEdited: handEdited(object) };
 }
 
 function keyOf(object: K8sObject): string {

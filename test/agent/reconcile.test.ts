@@ -1,15 +1,22 @@
 // The reconcile core against a real kube-apiserver: first sync, updates that write only what
 // changed, pruning that deletes only what we own, refusals that change nothing.
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { formatRef } from '../../compiler/kinds.ts';
-import type { ReconcileResult } from '../../agent/types.ts';
+import type { Inventory, ReconcileResult } from '../../agent/types.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
 import { customResourceDefinition } from '../helpers/crd.ts';
 import { configMap, deployment, namespaceObject, reconcilerFor, revisionOf, service, uniqueName } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'agent' });
 
+const kubectl = (...args: string[]) => promisify(execFile)('kubectl', ['--kubeconfig', ns.kubeconfigPath, '-n', ns.name, ...args]);
 const actions = (r: ReconcileResult) => Object.fromEntries(r.changes.map((c) => [formatRef(c.ref), c.action]));
 
 describe('reconcile', () => {
@@ -90,6 +97,28 @@ describe('reconcile', () => {
     expect((await core.readNamespacedConfigMap({ name: 'handmade', namespace: ns.name })).data).toEqual({ mine: 'yes' });
   });
 
+  it('forgets an object deleted by hand that then left git: restored from a backup, it is not pruned', async () => {
+    const env = uniqueName('env');
+    const agent = reconcilerFor(env, ns.name);
+    await agent.reconcile(revisionOf(env, { web: [configMap(ns.name, 'restored', { a: '1' }), configMap(ns.name, 'other')] }));
+    const backup = join(mkdtempSync(join(tmpdir(), 'backup-')), 'restored.json');
+    onTestFinished(() => rmSync(dirname(backup), { recursive: true, force: true }));
+    writeFileSync(backup, (await kubectl('get', 'configmap', 'restored', '-o', 'json')).stdout); // keeps our owner labels
+    await kubectl('delete', 'configmap', 'restored');
+    const without = await agent.reconcile(revisionOf(env, { web: [configMap(ns.name, 'other')] }));
+    expect(without.errors).toEqual([]);
+    const core = ns.kubeConfig.makeApiClient(CoreV1Api);
+    const inventory = await core.readNamespacedConfigMap({ name: `typed-gitops-inventory-${env}`, namespace: ns.name });
+    const tracked = JSON.parse(gunzipSync(Buffer.from(inventory.binaryData!['inventory.json.gz'], 'base64')).toString()) as Inventory;
+    expect(tracked.entries.map((e) => e.ref.name)).toEqual(['other']);
+
+    await kubectl('create', '-f', backup);
+    const later = await agent.reconcile(revisionOf(env, { web: [configMap(ns.name, 'other', { b: '2' })] }));
+    expect(later.errors).toEqual([]);
+    expect(later.changes.filter((c) => c.ref.name === 'restored')).toEqual([]);
+    expect((await core.readNamespacedConfigMap({ name: 'restored', namespace: ns.name })).data).toEqual({ a: '1' });
+  });
+
   it('keeps an object annotated to skip pruning', async () => {
     const env = uniqueName('env');
     const agent = reconcilerFor(env, ns.name);
@@ -126,6 +155,36 @@ describe('reconcile', () => {
     expect((await core.readNamespacedConfigMap({ name: 'web-config', namespace: ns.name })).data).toEqual({ v: '1' });
     const names = (await core.listNamespacedConfigMap({ namespace: ns.name })).items.map((c) => c.metadata?.name);
     expect(names).not.toContain('new-one');
+  });
+
+  it('holds back only an object whose live state the server rejects, applies the rest, and prunes nothing', async () => {
+    const env = uniqueName('env');
+    const agent = reconcilerFor(env, ns.name);
+    const web = { ...service(ns.name, 'web'), spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } };
+    await agent.reconcile(revisionOf(env, { web: [web, configMap(ns.name, 'settings', { v: '1' }), configMap(ns.name, 'old')] }));
+    // Another tool moves the port: our re-apply would add port 80 back next to 8081, both named "http".
+    await kubectl('patch', 'service', 'web', '--type', 'json', '--field-manager', 'some-controller', '-p', '[{"op":"replace","path":"/spec/ports/0/port","value":8081}]');
+
+    const result = await agent.reconcile(revisionOf(env, { web: [web, configMap(ns.name, 'settings', { v: '2' })] }));
+    expect(actions(result)).toEqual({
+      [`Service ${ns.name}/web`]: 'failed',
+      [`ConfigMap ${ns.name}/settings`]: 'configured',
+      [`ConfigMap ${ns.name}/old`]: 'skipped',
+    });
+    expect(result.ok).toBe(false);
+    expect(result.changes.find((c) => c.ref.kind === 'Service')?.reason).toMatch(/^blocked by its live state: .*service-web\.yaml.*Duplicate value: "http".*repair the object in the cluster/);
+    expect(result.changes.find((c) => c.ref.name === 'old')?.reason).toBe('not pruned: 1 object(s) failed to apply');
+    const core = ns.kubeConfig.makeApiClient(CoreV1Api);
+    expect((await core.readNamespacedConfigMap({ name: 'settings', namespace: ns.name })).data).toEqual({ v: '2' });
+    expect((await core.readNamespacedService({ name: 'web', namespace: ns.name })).spec?.ports?.map((p) => p.port)).toEqual([8081]);
+    const status = await core.readNamespacedConfigMap({ name: `typed-gitops-status-${env}`, namespace: ns.name });
+    expect(JSON.parse(status.data!['result.json']).changes).toContainEqual(expect.objectContaining({ ref: expect.objectContaining({ kind: 'Service', name: 'web' }), action: 'failed' }));
+
+    // Deleted by hand, it comes back from git, and then the rest is pruned.
+    await kubectl('delete', 'service', 'web');
+    const repaired = await agent.reconcile(revisionOf(env, { web: [web, configMap(ns.name, 'settings', { v: '2' })] }));
+    expect(actions(repaired)).toMatchObject({ [`Service ${ns.name}/web`]: 'created', [`ConfigMap ${ns.name}/old`]: 'pruned' });
+    expect(repaired.ok).toBe(true);
   });
 
   it('fails a revision with malformed YAML, naming file and line, and applies nothing', async () => {

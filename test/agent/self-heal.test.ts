@@ -5,41 +5,26 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import { startAgent, type Agent } from '../../agent/run.ts';
-import type { Source } from '../../agent/source.ts';
-import type { Reconciler } from '../../agent/reconcile.ts';
-import type { K8sObject, Revision } from '../../agent/types.ts';
+import type { Agent } from '../../agent/run.ts';
+import type { K8sObject } from '../../agent/types.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
-import { waitFor } from '../setup/wait-for.ts';
-
-const until = (what: string, check: () => boolean | Promise<boolean>, timeoutMs: number) => waitFor(what, async () => check(), (ok) => ok, { timeoutMs });
-import { configMap, deployment, quietLog, reconcilerFor, revisionOf, uniqueName } from './harness.ts';
+import { configMap, deployment } from './harness.ts';
+import { startWatchingAgent, until, type WatchingAgent } from './watching-agent.ts';
 
 const ns = useTestNamespace({ prefix: 'heal' });
 const run = promisify(execFile);
 const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', ns.kubeconfigPath, '-n', ns.name, ...args]);
 
+let running: WatchingAgent | undefined;
 let agent: Agent | undefined;
-let reconciler: Reconciler | undefined;
 afterEach(async () => {
-  await agent?.stop();
-  reconciler?.stop();
-  agent = reconciler = undefined;
+  await running?.stop();
+  running = agent = undefined;
 });
 
-/** A source that always serves one fixed revision: git is not what these tests are about. */
-function fixedSource(revision: Revision): Source {
-  return { remote: 'memory', branch: 'rendered', dir: '', remoteHead: async () => revision.commit, update: async () => ({ commit: revision.commit, changed: false }) as never, revisionAt: async () => revision };
-}
-
 async function startWith(objects: K8sObject[], options: { selfHeal?: boolean } = {}) {
-  const env = uniqueName('env');
-  const revision = revisionOf(env, { app: objects });
-  let current: Agent | undefined;
-  reconciler = reconcilerFor(env, ns.name, { watch: true, selfHeal: options.selfHeal ?? true, onDrift: () => current?.trigger() });
-  current = agent = await startAgent({ source: fixedSource(revision), env, reconciler, interval: 600_000, log: quietLog as never });
-  await until('the first sync', () => agent!.lastResult()?.ok === true, 20_000);
-  return env;
+  running = await startWatchingAgent(ns.name, { app: objects }, options);
+  agent = running.agent;
 }
 
 describe('self-heal', () => {

@@ -1,0 +1,102 @@
+// Server-side apply of the plan's objects in stages: each group (stage, wave) concurrently, CRDs of a
+// group waited for until Established before the next group, and an object whose immutable field
+// changed deleted and re-created when it is annotated to allow that.
+import type { LimitFunction } from 'p-limit';
+import { formatRef, refKey } from '../compiler/kinds.ts';
+import { KubeClient, refusalOf } from './kube.ts';
+import { FIELD_MANAGER, RECREATE } from './labels.ts';
+import type { InventoryLedger } from './ledger.ts';
+import { ownedHash } from './managed-fields.ts';
+import type { LiveState } from './observe.ts';
+import { waveOf } from './order.ts';
+import type { ApplyStep } from './plan.ts';
+import type { Change, DesiredObject } from './types.ts';
+
+export interface ApplierOptions {
+  readonly force: boolean;
+  readonly limit: LimitFunction;
+  /** How long to wait for CRDs to be Established and recreated objects to be gone. */
+  readonly waitMs: number;
+  /** Why a drift correction must not be made (a fight), or undefined; see drift.ts. */
+  readonly fightingWith: (step: ApplyStep) => string | undefined;
+}
+
+export class Applier {
+  constructor(private readonly kube: KubeClient, private readonly options: ApplierOptions) {}
+
+  /** Applies the steps in order, recording each result in the ledger; returns one change per step. */
+  async applyInStages(steps: readonly ApplyStep[], live: LiveState, ledger: InventoryLedger): Promise<Change[]> {
+    const changes: Change[] = [];
+    for (const group of applyGroups(steps)) {
+      changes.push(...await Promise.all(group.map((s) => this.options.limit(() => this.applyOne(s, live, ledger)))));
+      const crds = group.filter((s) => s.desired.ref.kind === 'CustomResourceDefinition');
+      if (crds.length > 0) await Promise.all(crds.map((s) => this.waitForEstablished(s.desired)));
+    }
+    return changes;
+  }
+
+  private async applyOne(step: ApplyStep, live: LiveState, ledger: InventoryLedger): Promise<Change> {
+    const { desired } = step;
+    const fight = this.options.fightingWith(step);
+    if (fight) return { ref: desired.ref, action: 'skipped', reason: fight };
+    try {
+      const saved = await this.kube.apply(desired.object, { force: this.options.force });
+      ledger.applied(desired, ownedHash(saved, FIELD_MANAGER) ?? '');
+      if (!step.exists) return { ref: desired.ref, action: 'created' };
+      const unchanged = live.resourceVersions.get(refKey(desired.ref)) === String(saved.metadata.resourceVersion);
+      return { ref: desired.ref, action: unchanged ? 'unchanged' : 'configured' };
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (refusal?.status === 422 && /immutable/i.test(refusal.message)) return this.recreate(desired, refusal.message, ledger);
+      if (!step.exists) ledger.notCreated(desired.ref);
+      return { ref: desired.ref, action: 'failed', reason: `${desired.file}: ${refusal?.message ?? (error as Error).message}` };
+    }
+  }
+
+  private async recreate(desired: DesiredObject, message: string, ledger: InventoryLedger): Promise<Change> {
+    if (desired.object.metadata.annotations?.[RECREATE] !== 'true') {
+      return { ref: desired.ref, action: 'failed', reason: `${desired.file}: an immutable field changed (${message}); annotate the object ${RECREATE}: "true" to let the agent delete and re-create it` };
+    }
+    const { apiVersion } = desired.object;
+    await this.kube.delete({ ...desired.ref, apiVersion }, 'Foreground');
+    await this.waitFor(async () => !(await this.kube.read(apiVersion, desired.ref.kind, desired.ref.namespace, desired.ref.name)), `${formatRef(desired.ref)} to be deleted`);
+    const saved = await this.kube.apply(desired.object, { force: this.options.force });
+    ledger.applied(desired, ownedHash(saved, FIELD_MANAGER) ?? '');
+    return { ref: desired.ref, action: 'configured', reason: 'deleted and re-created: an immutable field changed' };
+  }
+
+  /** Waits until the CRD is Established and its kind shows in discovery, so its objects can be applied next. */
+  private async waitForEstablished(crd: DesiredObject): Promise<void> {
+    const name = crd.ref.name;
+    const spec = crd.object.spec as { group: string; names: { kind: string }; versions?: { name: string; served?: boolean }[] };
+    const version = spec.versions?.find((v) => v.served !== false)?.name;
+    await this.waitFor(async () => {
+      const live = await this.kube.read('apiextensions.k8s.io/v1', 'CustomResourceDefinition', '', name);
+      const conditions = ((live?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions) ?? [];
+      if (!conditions.some((c) => c.type === 'Established' && c.status === 'True')) return false;
+      this.kube.refreshDiscovery();
+      return !version || (await this.kube.collectionPath(`${spec.group}/${version}`, spec.names.kind)) !== undefined;
+    }, `CustomResourceDefinition ${name} to be Established`);
+  }
+
+  private async waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+    const { waitMs } = this.options;
+    const deadline = Date.now() + waitMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${waitMs / 1000} s waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** Apply steps grouped by stage and wave, in order; each group is applied concurrently. */
+function applyGroups(steps: readonly ApplyStep[]): ApplyStep[][] {
+  const groups: ApplyStep[][] = [];
+  let current = '';
+  for (const s of steps) {
+    const key = `${s.stage}:${waveOf(s.desired.object)}`;
+    if (key !== current) { groups.push([]); current = key; }
+    groups[groups.length - 1].push(s);
+  }
+  return groups;
+}

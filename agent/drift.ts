@@ -1,0 +1,53 @@
+// Drift and fight bookkeeping: which watch events mean an object no longer matches what we applied,
+// and when a correction keeps being undone by another writer (a fight, reported instead of looping).
+import { refKey, refOf } from '../compiler/kinds.ts';
+import type { ApplyStep } from './plan.ts';
+import type { Inventory, InventoryEntry, ObjectRef } from './types.ts';
+import type { CachedObject, WatchEvent } from './watch-cache.ts';
+
+/** Drift corrections of one object within FIGHT_WINDOW_MS above which we stop and report a fight. */
+const FIGHT_LIMIT = 3;
+const FIGHT_WINDOW_MS = 60_000;
+
+export class DriftTracker {
+  private applied = new Map<string, InventoryEntry>();
+  private readonly corrections = new Map<string, number[]>();
+
+  /** What we applied, as the watch events are compared against it. */
+  track(inventory: Inventory): void {
+    this.applied = new Map(inventory.entries.map((e) => [refKey(e.ref), e]));
+  }
+
+  /** The object a watch event shows changed or deleted against what we applied, if any. */
+  drifted(event: WatchEvent, cached: CachedObject): ObjectRef | undefined {
+    const ref = refOf(cached.object);
+    const entry = this.applied.get(refKey(ref));
+    if (!entry || entry.appliedHash === '') return undefined;
+    return event === 'delete' || cached.ownedHash !== entry.appliedHash ? ref : undefined;
+  }
+
+  /**
+   * Counts a drift correction about to be made; returns why not to make it when it keeps being
+   * undone. An apply of new content from git starts the count again.
+   */
+  fightingWith(step: ApplyStep, otherManager: () => string | undefined): string | undefined {
+    const key = refKey(step.desired.ref);
+    if (!step.drift) {
+      this.corrections.delete(key);
+      return undefined;
+    }
+    const now = Date.now();
+    const recent = (this.corrections.get(key) ?? []).filter((t) => now - t < FIGHT_WINDOW_MS);
+    if (recent.length >= FIGHT_LIMIT) {
+      const other = otherManager();
+      return `fight: changed back ${recent.length} times in ${FIGHT_WINDOW_MS / 1000} s${other ? ` by ${other}` : ''}; not re-applying until git changes it (stop the other writer, or stop setting the field in git)`;
+    }
+    this.corrections.set(key, [...recent, now]);
+    return undefined;
+  }
+
+  reset(): void {
+    this.applied = new Map();
+    this.corrections.clear();
+  }
+}

@@ -1,0 +1,60 @@
+// The server dry run of every object to apply, before anything is written, and what a rejection means for
+// the rest of the set. Objects that can only be checked once stage 0 exists (in a namespace or of a kind
+// the same revision creates) are let through.
+import type { LimitFunction } from 'p-limit';
+import { KubeClient, refusalOf } from './kube.ts';
+import type { ApplyStep } from './plan.ts';
+import type { Change, DesiredSet } from './types.ts';
+
+export interface Rejection {
+  readonly step: ApplyStep;
+  /** The server's reason, after the object's file. */
+  readonly reason: string;
+}
+
+export async function dryRun(kube: KubeClient, desired: DesiredSet, steps: readonly ApplyStep[], options: { force: boolean; limit: LimitFunction }): Promise<Rejection[]> {
+  const deferred = deferredCheck(desired, steps);
+  const results = await Promise.all(steps.map((s) => options.limit(async (): Promise<Rejection | undefined> => {
+    try {
+      await kube.apply(s.desired.object, { dryRun: true, force: options.force });
+      return undefined;
+    } catch (error) {
+      if (deferred(s, error)) return undefined;
+      return { step: s, reason: `${s.desired.file}: ${refusalOf(error)?.message ?? (error as Error).message}` };
+    }
+  })));
+  return results.filter((r): r is Rejection => r !== undefined);
+}
+
+/**
+ * What rejections mean for the rest of the set. An object the commit did not change since it was last
+ * applied is rejected for its live state (drift someone made), not for what reviewers approved: it alone is
+ * held back (`blocked`) and the rest goes on. Any rejection of the commit's own content stops the whole sync.
+ */
+export function judge(rejections: readonly Rejection[]): { readonly stop: boolean; readonly changes: Change[] } {
+  const stop = rejections.some((r) => !r.step.drift);
+  return {
+    stop,
+    changes: rejections.map(({ step, reason }) => ({
+      ref: step.desired.ref,
+      action: 'failed',
+      reason: stop || !step.drift ? reason : `blocked by its live state: ${reason}. Git has not changed it since it was last applied, ` +
+        'so the rest of the revision was applied without it; repair the object in the cluster, or delete it and the agent re-creates it from git',
+    })),
+  };
+}
+
+/** Whether a dry-run failure only says that the object's namespace or kind is created in this revision. */
+function deferredCheck(desired: DesiredSet, steps: readonly ApplyStep[]): (step: ApplyStep, error: unknown) => boolean {
+  const newNamespaces = new Set(steps.filter((s) => s.desired.ref.kind === 'Namespace').map((s) => s.desired.ref.name));
+  const newKinds = new Set(desired.objects.filter((d) => d.ref.kind === 'CustomResourceDefinition').map((d) => {
+    const spec = d.object.spec as { group?: string; names?: { kind?: string } };
+    return `${spec.group}/${spec.names?.kind}`;
+  }));
+  return (step, error) => {
+    const refusal = refusalOf(error);
+    const { ref } = step.desired;
+    return (refusal?.status === 404 && newNamespaces.has(ref.namespace)) ||
+      (newKinds.has(`${ref.group}/${ref.kind}`) && (refusal === undefined || refusal.status === 404 || refusal.reason === 'Unreachable'));
+  };
+}
