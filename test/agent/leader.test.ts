@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { startLeaderElection, type LeaderElector } from '../../agent/leader.ts';
+import { asLeader } from '../../agent/leadership.ts';
+import { formatError } from '../../compiler/errors.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
@@ -65,5 +67,25 @@ describe('leader election', () => {
     await intruder.replace({ ...lease!, spec: { ...(lease!.spec as object), holderIdentity: 'intruder', renewTime: new Date().toISOString().replace('Z', '000Z'), leaseDurationSeconds: 30 } });
     await until('a to step down', () => !a.isLeader(), 1_000);
     await expect(kube.apply(configMap(ns.name, 'written-after'))).rejects.toThrow(/not the leader/);
+  });
+
+  it('runs one-shot work only as the holder: refuses naming a live holder, takes a free Lease and releases it after', async () => {
+    const env = uniqueName('env');
+    const name = `typed-gitops-${env}`;
+    const kube = new KubeClient(ns.connection);
+    const options = { connection: ns.connection, namespace: ns.name, env, kube, log: quietLog, leaseDurationMs: 1_500 };
+    const live = elector(name, 'live');
+    await until('the live agent to lead', () => live.isLeader(), 5_000);
+    let ran = false;
+    const refused = await asLeader(options, async () => { ran = true; }).then(() => 'ran', formatError);
+    expect(refused).toBe(`Lease ${ns.name}/${name}: another agent (live) holds the Lease ${name} in ${ns.name}; stop it, wait, or pass --no-leader-elect; nothing was applied`);
+    expect(ran).toBe(false);
+
+    await live.stop();
+    const wrote = await asLeader(options, async () => (await kube.apply(configMap(ns.name, 'once'))).metadata.name);
+    expect(wrote).toBe('once');
+    const lease = await kube.read('coordination.k8s.io/v1', 'Lease', ns.name, name);
+    expect((lease?.spec as { holderIdentity?: string }).holderIdentity).toBe('');
+    await expect(kube.apply(configMap(ns.name, 'after'))).rejects.toThrow(/not the leader/); // the guard stays: no writes after the release
   });
 });
