@@ -16,11 +16,12 @@ describe('pathSegmentProblem', () => {
     ['%2e%2e', "may not contain '%'"],
     ['a\0b', 'may not contain NUL'],
     ['a/%', "may not contain '/' or '%'"],
+    ['a\uD800', 'is not well-formed Unicode (a lone surrogate)'],
   ])('refuses %j', (segment, problem) => {
     expect(pathSegmentProblem(segment)).toBe(problem);
   });
 
-  it.each(['web', '...', '.hidden', 'a..b', 'system:aggregate-to-view', 'say "hi"'])('accepts %j', (segment) => {
+  it.each(['web', 'caf\u00e9-\u{1F600}', '...', '.hidden', 'a..b', 'system:aggregate-to-view', 'say "hi"'])('accepts %j', (segment) => {
     expect(pathSegmentProblem(segment)).toBeUndefined();
   });
 });

@@ -29,6 +29,7 @@ export class UnsafePathError extends Error {}
 export function pathSegmentProblem(segment: string): string | undefined {
   if (segment === '') return 'may not be empty';
   if (segment === '.' || segment === '..') return `may not be '${segment}'`;
+  if (/\p{Cs}/u.test(segment)) return 'is not well-formed Unicode (a lone surrogate)'; // encodeURIComponent would throw
   const found = ['/', '%', '\0'].filter((c) => segment.includes(c));
   return found.length > 0 ? `may not contain ${found.map((c) => (c === '\0' ? 'NUL' : `'${c}'`)).join(' or ')}` : undefined;
 }
