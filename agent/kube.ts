@@ -2,7 +2,7 @@
 // of any kind (paths found by discovery), with every request counted and every error made a
 // ClusterError that names the object and carries the server's reason.
 import { ClusterError } from '../compiler/errors.ts';
-import { formatRef, refOf } from '../compiler/kinds.ts';
+import { formatRef, groupOf, refOf, versionOf } from '../compiler/kinds.ts';
 import { apiPath, KubeHttp, RefusedError, UnsafePathError, type PathSegment, type ServerRefusal } from './kube-http.ts';
 import type { KubeConnection } from './kubeconfig.ts';
 import { FIELD_MANAGER } from './labels.ts';
@@ -169,11 +169,10 @@ export class KubeClient {
   }
 }
 
-/** ['api', 'v1'] or ['apis', 'apps', 'v1']. */
+/** ['api', 'v1'] or ['apis', 'apps', 'v1']; a version with a '/' of its own is refused by apiPath. */
 function groupVersionSegments(apiVersion: string): PathSegment[] {
-  const [group, version, ...rest] = apiVersion.split('/');
-  if (version === undefined) return [['path', 'api'], ['apiVersion', apiVersion]];
-  return [['path', 'apis'], ['API group', group], ['API version', rest.length > 0 ? apiVersion.slice(group.length + 1) : version]];
+  if (!apiVersion.includes('/')) return [['path', 'api'], ['apiVersion', apiVersion]];
+  return [['path', 'apis'], ['API group', groupOf(apiVersion)], ['API version', versionOf(apiVersion)]];
 }
 
 function collectionSegments(apiVersion: string, resource: Resource, namespace?: string): PathSegment[] {
