@@ -12,7 +12,7 @@ export function registerAgentCommands(cli: Command): void {
     .requiredOption('--env <name>', 'environment whose folder of the rendered branch is applied')
     .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--interval <duration>', 'time between reconciles, e.g. 5s, 1m (default: agent.interval)')
-    .option('--once', 'reconcile once and exit; non-zero when it failed. Takes the Lease like a running agent: waits up to 25 s for one another agent holds, then exits non-zero naming it')
+    .option('--once', 'reconcile once and exit; non-zero when it failed. Takes the Lease like a running agent: waits up to 25 s for one another agent holds, then exits 3 naming it')
     .option('--namespace <name>', 'namespace of the inventory and status objects (default: agent.namespace)')
     .option('--listen <host:port>', 'address of the webhook, /healthz and /status', '127.0.0.1:9090')
     .option('--webhook-secret-env <name>', 'environment variable holding the shared secret webhook calls must send')

@@ -99,8 +99,8 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
       await tryAcquireOrRenew();
     } catch (error) {
       if (refusalOf(error)?.status !== 409) {
-        lastError = formatError(error);
-        options.log.warn({ err: lastError, lease: options.name }, 'leader election: could not read or write the lease');
+        lastError = refusalOf(error)?.message ?? formatError(error);
+        options.log.warn({ err: formatError(error), lease: options.name }, 'leader election: could not read or write the lease');
       }
       if (refusalOf(error)?.status === 409) validUntil = 0; // someone else holds it now
     }

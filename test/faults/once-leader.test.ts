@@ -3,6 +3,7 @@
 // naming the holder; after that agent died it waits for the Lease to expire and applies; with the
 // Lease free it applies at once; and each time it releases the Lease as soon as it is done.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -80,5 +81,19 @@ describe('--once and a running agent for the same environment', () => {
     expect(await holder()).toBe('');
     expect(free.ms).toBeLessThan(afterDeath.ms);
     console.log(`--once with the Lease free applied in ${free.ms} ms`);
+  });
+
+  it('exits with the cluster code at once, naming the Lease, when the API server cannot be reached', async () => {
+    const remote = renderedRemote();
+    remote.commit({ 'dev/app/demo/configmap-a.yaml': stringify(configMap('demo', 'a')) });
+    const kubeconfig = join(tempDir(), 'kubeconfig');
+    writeFileSync(kubeconfig, stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 'x',
+      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }], users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+    }));
+    const run = await gitops(['agent', '--repo', remote.path, '--cache-dir', tempDir(), '--once', '--env', 'dev', '--kubeconfig', kubeconfig, '--namespace', 'ops']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^Lease ops\/typed-gitops-dev: could not take the Lease typed-gitops-dev in ops: cannot reach https:\/\/127\.0\.0\.1:1: .*; nothing was applied$/m);
+    expect(run.ms).toBeLessThan(10_000); // no wait: only a Lease another agent holds is waited for
   });
 });
