@@ -9,7 +9,7 @@ import { parseDuration } from './duration.ts';
 import { loadConnection } from './kubeconfig.ts';
 import { createLogger } from './log.ts';
 import { createReconciler } from './reconcile.ts';
-import { leaderOnly } from './leadership.ts';
+import { leaderOnly, onceAsLeader } from './leadership.ts';
 import { reconcileOnce, startAgent, type Agent } from './run.ts';
 import { openSource } from './source.ts';
 import { formatStatus, readStatus } from './status-command.ts';
@@ -49,7 +49,8 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, log });
 
   if (flags.once) {
-    const result = await reconcileOnce({ source, env: flags.env, reconciler });
+    const led = flags.leaderElect ? onceAsLeader({ connection, namespace, env: flags.env, reconciler, log }) : reconciler;
+    const result = await reconcileOnce({ source, env: flags.env, reconciler: led });
     if (!result.ok) process.exitCode = 1;
     return;
   }

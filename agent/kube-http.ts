@@ -18,6 +18,34 @@ export class RefusedError extends Error {
   }
 }
 
+/** A request refused before it was sent: one of its path segments would address something else. */
+export class UnsafePathError extends Error {}
+
+/**
+ * Why a value cannot be one segment of a request path, or undefined when it can: client-go's
+ * IsValidPathSegmentName (not '.' or '..', no '/' or '%'), plus empty and NUL. The server (and
+ * `new URL`) would resolve such a path to another object: ConfigMap 'victim/..' is Namespace 'victim'.
+ */
+export function pathSegmentProblem(segment: string): string | undefined {
+  if (segment === '') return 'may not be empty';
+  if (segment === '.' || segment === '..') return `may not be '${segment}'`;
+  if (/\p{Cs}/u.test(segment)) return 'is not well-formed Unicode (a lone surrogate)'; // encodeURIComponent would throw
+  const found = ['/', '%', '\0'].filter((c) => segment.includes(c));
+  return found.length > 0 ? `may not contain ${found.map((c) => (c === '\0' ? 'NUL' : `'${c}'`)).join(' or ')}` : undefined;
+}
+
+/** One segment of a request path: what it is (for the error) and its value. */
+export type PathSegment = readonly [what: string, value: string];
+
+/** '/a/b/c' from its segments, each checked by pathSegmentProblem and percent-encoded. */
+export function apiPath(segments: readonly PathSegment[]): string {
+  return segments.map(([what, value]) => {
+    const problem = pathSegmentProblem(value);
+    if (problem) throw new UnsafePathError(`the ${what} ${JSON.stringify(value)} ${problem}`);
+    return `/${encodeURIComponent(value)}`;
+  }).join('');
+}
+
 export interface RequestOptions {
   readonly query?: Record<string, string | undefined>;
   readonly body?: unknown;
@@ -75,7 +103,7 @@ export class KubeHttp {
   }
 
   private async send(method: string, path: string, options: RequestOptions): Promise<http.IncomingMessage> {
-    const url = new URL(this.connection.server + path);
+    const url = requestUrl(this.connection.server, path);
     for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const request: https.RequestOptions & { headers: Record<string, string> } = {
@@ -94,6 +122,15 @@ export class KubeHttp {
       req.end(body);
     });
   }
+}
+
+/** The server's URL with `path` appended as it is: refused when URL parsing would change it (resolve a dot segment). */
+function requestUrl(server: string, path: string): URL {
+  const url = new URL(server);
+  const wanted = `${url.pathname.replace(/\/$/, '')}${path}`;
+  url.pathname = wanted;
+  if (url.pathname !== wanted) throw new UnsafePathError(`the request path ${JSON.stringify(path)} is not a plain path (it has '.' or '..' segments)`);
+  return url;
 }
 
 async function readAll(response: http.IncomingMessage): Promise<string> {

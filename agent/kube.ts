@@ -2,8 +2,8 @@
 // of any kind (paths found by discovery), with every request counted and every error made a
 // ClusterError that names the object and carries the server's reason.
 import { ClusterError } from '../compiler/errors.ts';
-import { formatRef, refOf } from '../compiler/kinds.ts';
-import { KubeHttp, RefusedError, type ServerRefusal } from './kube-http.ts';
+import { formatRef, groupOf, refOf, versionOf } from '../compiler/kinds.ts';
+import { apiPath, KubeHttp, RefusedError, UnsafePathError, type PathSegment, type ServerRefusal } from './kube-http.ts';
 import type { KubeConnection } from './kubeconfig.ts';
 import { FIELD_MANAGER } from './labels.ts';
 import type { K8sObject, ObjectRef } from './types.ts';
@@ -47,7 +47,7 @@ export class KubeClient {
 
   /** Server-side apply (or its dry run); returns the object as the server stored it. */
   async apply(object: K8sObject, options: { dryRun?: boolean; force?: boolean } = {}): Promise<K8sObject> {
-    return this.call(object, !options.dryRun, async (path) => this.http.request('PATCH', path.item, {
+    return this.call(object, !options.dryRun, 'item', async (path) => this.http.request('PATCH', path, {
       query: { fieldManager: this.fieldManager, force: String(options.force ?? true), dryRun: options.dryRun ? 'All' : undefined },
       body: object, // JSON is YAML
       contentType: 'application/apply-patch+yaml',
@@ -56,23 +56,23 @@ export class KubeClient {
 
   /** A JSON patch (RFC 6902) of an object, e.g. of its managedFields, with a `test` op to guard it. */
   async jsonPatch(object: K8sObject, operations: readonly object[]): Promise<K8sObject> {
-    return this.call(object, true, (path) => this.http.request('PATCH', path.item, { query: { fieldManager: this.fieldManager }, body: operations, contentType: 'application/json-patch+json' }));
+    return this.call(object, true, 'item', (path) => this.http.request('PATCH', path, { query: { fieldManager: this.fieldManager }, body: operations, contentType: 'application/json-patch+json' }));
   }
 
   /** Creates an object; fails with 409 when it exists (for optimistic locking, e.g. the leader Lease). */
   async create(object: K8sObject): Promise<K8sObject> {
-    return this.call(object, true, (path) => this.http.request('POST', path.collection, { body: object }));
+    return this.call(object, true, 'collection', (path) => this.http.request('POST', path, { body: object }));
   }
 
   /** Replaces an object; with metadata.resourceVersion set, fails with 409 when someone wrote it in between. */
   async replace(object: K8sObject): Promise<K8sObject> {
-    return this.call(object, true, (path) => this.http.request('PUT', path.item, { body: object }));
+    return this.call(object, true, 'item', (path) => this.http.request('PUT', path, { body: object }));
   }
 
   async delete(ref: ObjectRef & { apiVersion: string }, propagationPolicy: string): Promise<void> {
     const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace || undefined } };
     try {
-      await this.call(header, true, (path) => this.http.request('DELETE', path.item, { body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy } }));
+      await this.call(header, true, 'item', (path) => this.http.request('DELETE', path, { body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy } }));
     } catch (error) {
       if (refusalOf(error)?.status !== 404) throw error; // already gone is fine
     }
@@ -81,7 +81,7 @@ export class KubeClient {
   async read(apiVersion: string, kind: string, namespace: string, name: string): Promise<K8sObject | undefined> {
     const header = { apiVersion, kind, metadata: { name, namespace: namespace || undefined } };
     try {
-      return await this.call(header, false, (path) => this.http.request('GET', path.item));
+      return await this.call(header, false, 'item', (path) => this.http.request('GET', path));
     } catch (error) {
       if (refusalOf(error)?.status === 404) return undefined;
       throw error;
@@ -101,7 +101,7 @@ export class KubeClient {
     let resourceVersion = '';
     try {
       const resource = await this.resourceOf(apiVersion, kind);
-      const path = collection(apiVersion, resource, resource.namespaced ? options.namespace : undefined);
+      const path = apiPath(collectionSegments(apiVersion, resource, resource.namespaced ? options.namespace : undefined));
       do {
         this.counts.requests++;
         const page = await this.http.request<{ items: K8sObject[]; metadata: { continue?: string; resourceVersion?: string } }>('GET', path, {
@@ -126,24 +126,26 @@ export class KubeClient {
       if (refusalOf(error)?.status === 404) return undefined;
       throw clusterError(error, `discovery of ${kind} (${apiVersion})`);
     });
-    return resource && collection(apiVersion, resource);
+    return resource && apiPath(collectionSegments(apiVersion, resource));
   }
 
   /** Refuse writes unless this says yes (leader election): checked right before every write. */
   writeGuard?: () => string | undefined;
 
-  /** One request about one object; `request` gets the paths of its collection (in its namespace) and of the object itself. */
-  private async call(object: Header, write: boolean, request: (path: { collection: string; item: string }) => Promise<unknown>): Promise<K8sObject> {
+  /** One request about one object, at its collection (in its namespace) or at the object itself. */
+  private async call(object: Header, write: boolean, at: 'collection' | 'item', request: (path: string) => Promise<unknown>): Promise<K8sObject> {
     const about = formatRef(refOf(object as K8sObject));
     const refusal = write ? this.writeGuard?.() : undefined;
     if (refusal) throw new ClusterError(`not writing ${about}: ${refusal}`, { object: about });
     try {
+      const name: PathSegment[] = at === 'item' ? [['name', object.metadata.name ?? '']] : [];
+      apiPath(name); // a bad name is refused before discovery is asked
       const resource = await this.resourceOf(object.apiVersion, object.kind);
       const namespace = resource.namespaced ? object.metadata.namespace || this.http.connection.namespace : undefined;
+      const path = apiPath([...collectionSegments(object.apiVersion, resource, namespace), ...name]);
       this.counts.requests++;
       if (write) this.counts.writes++;
-      const parent = collection(object.apiVersion, resource, namespace);
-      return (await request({ collection: parent, item: `${parent}/${encodeURIComponent(object.metadata.name ?? '')}` })) as K8sObject;
+      return (await request(path)) as K8sObject;
     } catch (error) {
       throw clusterError(error, about);
     }
@@ -169,7 +171,7 @@ export class KubeClient {
 
   private async discover(apiVersion: string): Promise<Map<string, Resource>> {
     this.counts.requests++;
-    const list = await this.http.request<{ resources: { name: string; kind: string; namespaced: boolean }[] }>('GET', groupVersionPath(apiVersion))
+    const list = await this.http.request<{ resources: { name: string; kind: string; namespaced: boolean }[] }>('GET', apiPath(groupVersionSegments(apiVersion)))
       .catch((error: unknown) => {
         if (refusalOf(error)?.status === 404) return { resources: [] }; // group version not served
         throw error;
@@ -178,12 +180,14 @@ export class KubeClient {
   }
 }
 
-function groupVersionPath(apiVersion: string): string {
-  return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+/** ['api', 'v1'] or ['apis', 'apps', 'v1']; a version with a '/' of its own is refused by apiPath. */
+function groupVersionSegments(apiVersion: string): PathSegment[] {
+  if (!apiVersion.includes('/')) return [['path', 'api'], ['apiVersion', apiVersion]];
+  return [['path', 'apis'], ['API group', groupOf(apiVersion)], ['API version', versionOf(apiVersion)]];
 }
 
-function collection(apiVersion: string, resource: Resource, namespace?: string): string {
-  return `${groupVersionPath(apiVersion)}${namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${resource.plural}`;
+function collectionSegments(apiVersion: string, resource: Resource, namespace?: string): PathSegment[] {
+  return [...groupVersionSegments(apiVersion), ...(namespace !== undefined ? [['path', 'namespaces'], ['namespace', namespace]] as const : []), ['resource', resource.plural]];
 }
 
 export function refusalOf(error: unknown): ServerRefusal | undefined {
@@ -194,6 +198,9 @@ export function refusalOf(error: unknown): ServerRefusal | undefined {
 
 function clusterError(error: unknown, about: string): ClusterError {
   if (error instanceof ClusterError) return error;
+  if (error instanceof UnsafePathError) {
+    return new ClusterError(`refused before any request: ${error.message}`, { object: about, hint: 'Kubernetes names are DNS-1123 names; rename the object (or fix its apiVersion) where it is defined.' });
+  }
   const refusal = refusalOf(error) ?? { status: 0, reason: 'Unreachable', message: (error as Error)?.message ?? String(error) };
   return new ClusterError(refusal.message, { object: about }, { cause: { refusal } }); // formatError puts `about` in front
 }

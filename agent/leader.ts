@@ -29,6 +29,10 @@ export interface LeaderElectionOptions {
 export interface LeaderElector {
   readonly identity: string;
   isLeader(): boolean;
+  /** Another agent holding the Lease at the last attempt, if one did. */
+  holder(): string | undefined;
+  /** Why the last attempt could not read or write the Lease, if it could not. */
+  lastError(): string | undefined;
   /** Stops campaigning and releases the lease if held, so a standby takes over at once. */
   stop(): Promise<void>;
 }
@@ -57,6 +61,8 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
   let leading = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let otherHolder: string | undefined;
+  let lastError: string | undefined;
 
   const isLeader = () => !stopped && Date.now() < validUntil;
   const setLeading = (now: boolean) => {
@@ -72,7 +78,8 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
     const spec = (lease?.spec ?? {}) as LeaseSpec;
     const mine = spec.holderIdentity === identity;
     const expired = !spec.renewTime || Date.parse(spec.renewTime) + (spec.leaseDurationSeconds ?? 0) * 1000 < now.getTime();
-    if (lease && !mine && !expired) { validUntil = 0; return; }
+    otherHolder = lease && !mine && !expired ? spec.holderIdentity : undefined;
+    if (otherHolder !== undefined) { validUntil = 0; return; }
     const next: LeaseSpec = {
       holderIdentity: identity,
       leaseDurationSeconds: Math.ceil(durationMs / 1000),
@@ -87,10 +94,14 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
   }
 
   async function loop() {
+    lastError = undefined;
     try {
       await tryAcquireOrRenew();
     } catch (error) {
-      if (refusalOf(error)?.status !== 409) options.log.warn({ err: formatError(error), lease: options.name }, 'leader election: could not read or write the lease');
+      if (refusalOf(error)?.status !== 409) {
+        lastError = refusalOf(error)?.message ?? formatError(error);
+        options.log.warn({ err: formatError(error), lease: options.name }, 'leader election: could not read or write the lease');
+      }
       if (refusalOf(error)?.status === 409) validUntil = 0; // someone else holds it now
     }
     setLeading(isLeader());
@@ -101,6 +112,8 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
   return {
     identity,
     isLeader,
+    holder: () => otherHolder,
+    lastError: () => lastError,
     async stop() {
       stopped = true;
       clearTimeout(timer);

@@ -3,7 +3,9 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { ManifestEntry, RenderScope, RenderedTree, SynthObject } from './types.ts';
-import { InternalError } from './errors.ts';
+import { InternalError, UserInputError } from './errors.ts';
+import { formatRef } from './kinds.ts';
+import { treeEntryProblem } from './tree-paths.ts';
 import { yamlEmitter } from './render-yaml.ts';
 
 const FIRST_KEYS = ['apiVersion', 'kind', 'metadata'];
@@ -78,6 +80,28 @@ export function objectPath(o: SynthObject): string {
   return `${o.app}/${folder}/${o.ref.kind.toLowerCase()}-${o.ref.name}.yaml`;
 }
 
+/** Why an object's file would not be a plain file in its app's folder of dist/<env>/ (a kind '../../x'), or undefined. */
+function objectPathProblem(o: SynthObject): string | undefined {
+  const parts = { environment: o.env, 'app name': o.app, namespace: o.ref.namespace || '_cluster', kind: o.ref.kind, name: o.ref.name };
+  for (const [what, value] of Object.entries(parts)) {
+    const problem = treeEntryProblem(value);
+    if (problem) return `its ${what} ${JSON.stringify(value)} ${problem}`;
+  }
+  return undefined;
+}
+
+/** Refuses the whole render, naming every object whose file would land elsewhere: nothing is written. */
+function refuseUnsafePaths(objects: readonly SynthObject[]): void {
+  const unsafe = objects.flatMap((o) => {
+    const problem = objectPathProblem(o);
+    return problem ? [`app ${o.app} (${o.sourceFile}), ${formatRef(o.ref)}: its file ${JSON.stringify(`${o.env}/${objectPath(o)}`)} would not be in its app's folder: ${problem}`] : [];
+  });
+  if (unsafe.length === 0) return;
+  throw new UserInputError(`${unsafe.length} object(s) cannot be written under dist/; nothing was written:\n  ${unsafe.join('\n  ')}`, {
+    hint: "Kinds, names and namespaces may not contain '/' or NUL nor be '.', '..' or '.git'; fix them in the app.",
+  });
+}
+
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -86,6 +110,7 @@ export function sha256(text: string): string {
 export function render(objects: readonly SynthObject[], scope: readonly RenderScope[]): RenderedTree {
   const files = new Map<string, string>();
   const byEnv = new Map<string, RenderedObject[]>();
+  refuseUnsafePaths(objects);
   for (const o of objects) {
     const rendered = renderObject(o);
     if (files.has(rendered.full)) throw new InternalError(`two objects render to ${rendered.full}`, { env: o.env, app: o.app, object: rendered.full });

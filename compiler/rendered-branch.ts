@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { GitError } from './errors.ts';
+import { GitError, UserInputError } from './errors.ts';
+import { treePathProblem } from './tree-paths.ts';
 import type { RenderCommit } from './types.ts';
 
 export const TRAILERS = { sourceCommit: 'Source-Commit', sourceBranch: 'Source-Branch' } as const;
@@ -158,6 +159,7 @@ export interface CommitRequest {
  * pack are skipped), under a scratch ref that is removed afterwards. Returns the commit id.
  */
 export async function writeCommit(dir: string, request: CommitRequest): Promise<string> {
+  refuseUnsafePaths(request.files.keys());
   const ref = `refs/gitops/publish-${process.pid}-${Date.now()}`;
   const person = `${request.identity.name} <${request.identity.email}> ${Math.floor(Date.now() / 1000)} +0000`;
   const chunks: Buffer[] = [];
@@ -170,7 +172,7 @@ export async function writeCommit(dir: string, request: CommitRequest): Promise<
   // deleteall: the tree is exactly `files`, whatever the parent had.
   chunks.push(Buffer.from(`${request.parent ? `from ${request.parent}\n` : ''}deleteall\n`));
   for (const [path, content] of request.files) {
-    chunks.push(Buffer.from(`M 100644 inline ${path}\n`)); // rendered paths are DNS-1123 names: no quoting needed
+    chunks.push(Buffer.from(`M 100644 inline ${quotePath(path)}\n`));
     data(content);
   }
   chunks.push(Buffer.from('done\n'));
@@ -179,6 +181,24 @@ export async function writeCommit(dir: string, request: CommitRequest): Promise<
   const sha = (await git(dir).raw(['rev-parse', ref])).trim();
   await git(dir).raw(['update-ref', '-d', ref]);
   return sha;
+}
+
+/** A tree entry '..', '.git' or '' would make git write outside the folder (or into .git) on checkout. */
+function refuseUnsafePaths(paths: Iterable<string>): void {
+  for (const path of paths) {
+    const problem = treePathProblem(path);
+    if (problem) {
+      throw new UserInputError(`refusing to write the rendered commit: the path ${JSON.stringify(path)} is not a plain relative path: ${problem}; nothing was written`, {
+        hint: 'Rendered paths come from kinds, names and namespaces: fix the object in its app.',
+      });
+    }
+  }
+}
+
+/** A path as fast-import reads it, C-quoted: a newline or quote in a name cannot end the command early. */
+function quotePath(path: string): string {
+  const escaped = path.replace(/[\\"]/g, '\\$&').replace(/[\x00-\x1f\x7f]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+  return `"${escaped}"`;
 }
 
 export type PushOutcome = { readonly pushed: true } | { readonly pushed: false; readonly output: string };

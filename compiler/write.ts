@@ -2,8 +2,10 @@
 // files of objects that left the scope are removed, and nothing outside the scope is touched.
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { InternalError } from './errors.ts';
 import { readManifest } from './read-dist.ts';
 import { sha256 } from './render.ts';
+import { treePathProblem } from './tree-paths.ts';
 import type { RenderedTree } from './types.ts';
 
 export interface WriteSummary {
@@ -15,6 +17,10 @@ export interface WriteSummary {
 /** `previous` is the tree this process wrote last time to outDir; with it, unchanged files are not read back. */
 export function writeTree(outDir: string, tree: RenderedTree, previous?: ReadonlyMap<string, string>): WriteSummary {
   let written = 0, deleted = 0, unchanged = 0;
+  for (const path of tree.files.keys()) {
+    const problem = treePathProblem(path); // render refuses such objects; this keeps writes inside outDir whoever calls
+    if (problem) throw new InternalError(`refusing to write ${JSON.stringify(path)} under ${outDir}: ${problem}; nothing was written`, { file: path });
+  }
   const scopeDirs = tree.scope.flatMap((s) => (s.apps ? s.apps.map((a) => `${s.env}/${a}`) : [s.env]));
   const prefixes = scopeDirs.map((d) => `${d}/`);
   const manifests = new Set(tree.scope.map((s) => `${s.env}/manifest.json`));

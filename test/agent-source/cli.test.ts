@@ -51,7 +51,8 @@ describe('gitops agent', () => {
   it('--once exits non-zero when the reconcile fails', async () => {
     const remote = renderedRemote();
     remote.commit({ 'dev/a/demo/ConfigMap-a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a, namespace: demo }\n' });
-    const run = await gitops(['agent', '--once', '--repo', remote.path, '--env', 'dev', '--kubeconfig', nowhereKubeconfig(await freePort())]);
+    // --no-leader-elect: with it, the unreachable cluster stops the run at the Lease (once-leader.test.ts), before any reconcile.
+    const run = await gitops(['agent', '--once', '--no-leader-elect', '--repo', remote.path, '--env', 'dev', '--kubeconfig', nowhereKubeconfig(await freePort())]);
     expect(run.code).toBe(1);
     const lines = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; env?: string });
     expect(lines.some((l) => l.level === 'error' && l.env === 'dev')).toBe(true);

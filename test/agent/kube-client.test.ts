@@ -84,6 +84,25 @@ describe('the agent client', () => {
     await kube.delete({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', group: 'apiextensions.k8s.io', namespace: '', name: `gadgets.${group}` }, 'Background');
   });
 
+  it('refuses names that would address another object, before any request, and deletes nothing', async () => {
+    const kube = new KubeClient(ns.connection);
+    await kube.apply(configMap(ns.name, 'a'));
+    await kube.apply(configMap(ns.name, 'b'));
+    for (const name of ['..', '.', 'a/..', '%2e%2e']) {
+      const attempts = {
+        delete: () => kube.delete({ apiVersion: 'v1', group: '', kind: 'ConfigMap', namespace: ns.name, name }, 'Background'),
+        read: () => kube.read('v1', 'ConfigMap', ns.name, name),
+        apply: () => kube.apply(configMap(ns.name, name)),
+      };
+      for (const [verb, attempt] of Object.entries(attempts)) {
+        const error = await attempt().then(() => `${verb} was sent`, formatError);
+        expect.soft(error, `${verb} ${name}`).toContain(`ConfigMap ${ns.name}/${name}: refused before any request: the name ${JSON.stringify(name)} may not`);
+      }
+    }
+    expect((await kube.read('v1', 'Namespace', '', ns.name))?.metadata.deletionTimestamp).toBeUndefined();
+    expect((await kube.list('v1', 'ConfigMap', { namespace: ns.name })).map((c) => c.metadata.name)).toEqual(expect.arrayContaining(['a', 'b']));
+  });
+
   it('the watch cache follows our objects only, and after an outage lists again and reports what changed meanwhile', async () => {
     const env = uniqueName('env');
     const server = new URL(loadConnection(ns.kubeconfigPath).server);

@@ -3,11 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { startLeaderElection, type LeaderElector } from '../../agent/leader.ts';
+import { onceAsLeader } from '../../agent/leadership.ts';
+import { formatError } from '../../compiler/errors.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
 import { waitFor } from '../setup/wait-for.ts';
-import { configMap, quietLog, uniqueName } from './harness.ts';
+import { configMap, quietLog, reconcilerFor, revisionOf, uniqueName } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'lease' });
 const electors: LeaderElector[] = [];
@@ -65,5 +67,36 @@ describe('leader election', () => {
     await intruder.replace({ ...lease!, spec: { ...(lease!.spec as object), holderIdentity: 'intruder', renewTime: new Date().toISOString().replace('Z', '000Z'), leaseDurationSeconds: 30 } });
     await until('a to step down', () => !a.isLeader(), 1_000);
     await expect(kube.apply(configMap(ns.name, 'written-after'))).rejects.toThrow(/not the leader/);
+  });
+
+  it('reconciles once only as the holder: refuses naming a live holder, takes a free Lease and releases it after', async () => {
+    const env = uniqueName('env');
+    const name = `typed-gitops-${env}`;
+    const reconciler = reconcilerFor(env, ns.name);
+    const once = onceAsLeader({ connection: ns.connection, namespace: ns.name, env, reconciler, log: quietLog, leaseDurationMs: 1_500 });
+    const revision = revisionOf(env, { app: [configMap(ns.name, 'once')] });
+    const live = elector(name, 'live');
+    await until('the live agent to lead', () => live.isLeader(), 5_000);
+    const refused = await once.reconcile(revision).then(() => 'reconciled', formatError);
+    expect(refused).toBe(`Lease ${ns.name}/${name}: another agent (live) holds the Lease ${name} in ${ns.name}; stop it, wait, or pass --no-leader-elect; nothing was applied`);
+    const kube = new KubeClient(ns.connection);
+    expect(await kube.read('v1', 'ConfigMap', ns.name, 'once')).toBeUndefined();
+
+    await live.stop();
+    expect((await once.reconcile(revision)).ok).toBe(true);
+    expect(await kube.read('v1', 'ConfigMap', ns.name, 'once')).toBeDefined();
+    const lease = await kube.read('coordination.k8s.io/v1', 'Lease', ns.name, name);
+    expect((lease?.spec as { holderIdentity?: string }).holderIdentity).toBe('');
+    await expect(reconciler.kube.apply(configMap(ns.name, 'after'))).rejects.toThrow(/not the leader/); // no writes after the release
+  });
+
+  it('refuses at once, naming the Lease, when it cannot be read', async () => {
+    const env = uniqueName('env');
+    const nowhere = { ...ns.connection, server: 'https://127.0.0.1:1' };
+    const once = onceAsLeader({ connection: nowhere, namespace: ns.name, env, reconciler: reconcilerFor(env, ns.name, { connection: nowhere }), log: quietLog });
+    const started = Date.now();
+    const refused = await once.reconcile(revisionOf(env, { app: [configMap(ns.name, 'x')] })).then(() => 'reconciled', formatError);
+    expect(refused).toMatch(new RegExp(`^Lease ${ns.name}/typed-gitops-${env}: could not take the Lease typed-gitops-${env} in ${ns.name}: cannot reach https://127.0.0.1:1: .*; nothing was applied$`));
+    expect(Date.now() - started).toBeLessThan(5_000); // not the 25 s a held Lease is waited for
   });
 });
