@@ -51,7 +51,7 @@ export interface RequestOptions {
   readonly body?: unknown;
   readonly contentType?: string;
   readonly signal?: AbortSignal;
-  /** Give up when the connection is silent this long (watches: a peer gone without a word). */
+  /** Give up when the connection is silent this long (a peer gone without a word). @default REQUEST_IDLE_MS */
   readonly idleTimeoutMs?: number;
 }
 
@@ -59,6 +59,13 @@ export interface WatchEvent {
   readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
   readonly object: Record<string, unknown> & { metadata?: { resourceVersion?: string } };
 }
+
+/**
+ * A request whose connection stays silent this long is given up (the reconcile fails and is retried):
+ * a network partition sends no reset, and without this a reconcile would wait on it forever. The API
+ * server answers or times out a request itself within its own --request-timeout (1 min) only when reached.
+ */
+export const REQUEST_IDLE_MS = 30_000;
 
 export class KubeHttp {
   private readonly agent: http.Agent;
@@ -116,7 +123,8 @@ export class KubeHttp {
     await this.connection.authenticate(request);
     return new Promise((resolve, reject) => {
       const req = (this.secure ? https : http).request(url, request, resolve);
-      if (options.idleTimeoutMs) req.setTimeout(options.idleTimeoutMs, () => req.destroy(new Error(`no data for ${options.idleTimeoutMs! / 1000} s`)));
+      const idleMs = options.idleTimeoutMs ?? REQUEST_IDLE_MS;
+      req.setTimeout(idleMs, () => req.destroy(new Error(`no answer for ${idleMs / 1000} s`)));
       req.on('error', (error) => reject(options.signal?.aborted ? error
         : new RefusedError({ status: 0, reason: 'Unreachable', message: `cannot reach ${this.connection.server}: ${error.message}` })));
       req.end(body);
