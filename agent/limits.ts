@@ -83,3 +83,23 @@ export function checkListing(files: readonly ListedFile[], limits: RevisionLimit
     throw refuse(`the files of ${at.env}/ are ${formatSize(total)} together, over the limit of ${formatSize(limits.revisionBytes)} per revision (largest: ${largest})`, 'revisionBytes');
   }
 }
+
+/** The limit flags of `gitops agent`, as typed. */
+export interface LimitFlags {
+  readonly maxFileSize?: string;
+  readonly maxRevisionSize?: string;
+  readonly maxObjects?: string;
+}
+
+/** `base` (from gitops.config.ts) with the flags given on top; a flag that is not a size or count is an error naming it. */
+export function withLimitFlags(base: RevisionLimits, flags: LimitFlags): RevisionLimits {
+  const size = (flag: string, text: string | undefined, fallback: number) => {
+    if (text === undefined) return fallback;
+    const bytes = parseSize(text);
+    if (bytes === undefined) throw new UserInputError(`${flag}: '${text}' is not a size`, { hint: `Write e.g. ${flag} 3MiB, 512KiB or a number of bytes.` });
+    return bytes;
+  };
+  const objects = flags.maxObjects === undefined ? base.objects : Number(flags.maxObjects);
+  if (!Number.isSafeInteger(objects) || objects < 1) throw new UserInputError(`--max-objects: '${flags.maxObjects}' is not a whole number above 0`, { hint: 'Write e.g. --max-objects 25000.' });
+  return { ...base, fileBytes: size('--max-file-size', flags.maxFileSize, base.fileBytes), revisionBytes: size('--max-revision-size', flags.maxRevisionSize, base.revisionBytes), objects };
+}
