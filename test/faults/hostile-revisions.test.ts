@@ -5,13 +5,13 @@
 // and the rule, the agent's peak RSS stays within 2x its steady state plus the limit, and the next good
 // revision is applied.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { ReconcileResult } from '../../agent/types.ts';
+import { agentNodeFlags, memoryOf } from '../../bench/agent-process.ts';
 import { cleanUp, renderedRemote, stageGitlink, stageLargeBlob, tempDir } from '../agent-source/fixtures.ts';
 import { configMap, uniqueName } from '../agent/harness.ts';
 import { freePort } from '../controlplane/ports.ts';
@@ -24,21 +24,8 @@ afterAll(() => { agent?.kill('SIGKILL'); cleanUp(); if (process.env.SHOW_AGENT_L
 let agentLog: string[] = [];
 
 const MiB = 1024 * 1024;
-const REVISION_LIMIT = MiB; // set by flag, so that a revision over it stays small to build
-const FILE_LIMIT = 3 * MiB; // the default
-
-/** VmHWM and VmRSS of a process, in bytes. */
-function memoryOf(pid: number): { peak: number; current: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
-  return { peak: kb('VmHWM'), current: kb('VmRSS') };
-}
-
-/** Node's flags from `npm run agent`, so the agent is measured as it is run. */
-function agentNodeFlags(): string[] {
-  const words = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { agent: string } }).scripts.agent.split(/\s+/);
-  return words.slice(1, words.indexOf('bin/gitops.js'));
-}
+const REVISION_LIMIT_MB = 1; // set by flag, so that a revision over it stays small to build
+const FILE_LIMIT_MB = 3; // the default
 
 describe('hostile revisions', () => {
   it('refuses each one whole, keeps answering and the cluster as last applied, with bounded memory', async () => {
@@ -90,14 +77,14 @@ describe('hostile revisions', () => {
     await until('the good revision', (r) => r.ok && r.revision === good, 90_000);
     expect(await ours()).toEqual({ 'good-1': 'good-1' });
     await sleep(1500); // a few no-op cycles: the steady state
-    const steady = memoryOf(pid).current;
+    const steady = memoryOf(pid).currentMB;
 
-    const hostile: { name: string; files: Record<string, string | Uint8Array | null>; stage?: Parameters<typeof remote.commit>[2]; rule: string; path: string; limit: number }[] = [
+    const hostile: { name: string; files: Record<string, string | Uint8Array | null>; stage?: Parameters<typeof remote.commit>[2]; rule: string; path: string; limit: number /* MB */ }[] = [
       { name: 'submodule entry (gitlink)', files: {}, stage: (git) => stageGitlink(git, `${env}/app/sub`), rule: 'a submodule (gitlink)', path: `${env}/app/sub`, limit: 0 },
-      { name: '200 MB file', files: {}, stage: (git) => stageLargeBlob(git, file('big'), 200 * MiB), rule: 'is 200 MiB, over the limit of 3 MiB per file', path: file('big'), limit: FILE_LIMIT },
+      { name: '200 MB file', files: {}, stage: (git) => stageLargeBlob(git, file('big'), 200 * MiB), rule: 'is 200 MiB, over the limit of 3 MiB per file', path: file('big'), limit: FILE_LIMIT_MB },
       { name: 'TAB in a file name', files: { [`${file('x')}\tx`]: cm('hidden'), [file('x')]: cm('x') }, rule: 'not an object file', path: `${file('x')}\\tx`, limit: 0 },
       { name: 'bytes that are not UTF-8', files: { [`${file('x')}\tx`]: null, [file('x')]: null, [file('latin1')]: Buffer.from(cm('latin1', 'caf\xe9'), 'latin1') }, rule: 'the file is not valid UTF-8 text', path: file('latin1'), limit: 0 },
-      { name: 'over the revision size', files: { [file('latin1')]: null, [file('pad-a')]: cm('pad-a', 'a'.repeat(600 * 1024)), [file('pad-b')]: cm('pad-b', 'b'.repeat(600 * 1024)) }, rule: 'over the limit of 1 MiB per revision', path: file('pad-a'), limit: REVISION_LIMIT },
+      { name: 'over the revision size', files: { [file('latin1')]: null, [file('pad-a')]: cm('pad-a', 'a'.repeat(600 * 1024)), [file('pad-b')]: cm('pad-b', 'b'.repeat(600 * 1024)) }, rule: 'over the limit of 1 MiB per revision', path: file('pad-a'), limit: REVISION_LIMIT_MB },
     ];
     const outcomes: Record<string, string | number>[] = [];
     for (const h of hostile) {
@@ -114,9 +101,9 @@ describe('hostile revisions', () => {
       expect(stored['result.json']).toContain(commit);
       await sleep(1200); // more cycles on the refused head: it is not read again and nothing is applied
       expect(await ours()).toEqual({ 'good-1': 'good-1' });
-      const { peak, current } = memoryOf(pid);
-      expect(peak).toBeLessThanOrEqual(2 * steady + h.limit);
-      outcomes.push({ input: h.name, outcome: 'refused', peakMB: +(peak / MiB).toFixed(1), rssMB: +(current / MiB).toFixed(1), steadyMB: +(steady / MiB).toFixed(1), refusedInMs: Date.now() - started - 1200 });
+      const { peakMB, currentMB } = memoryOf(pid);
+      expect(peakMB).toBeLessThanOrEqual(2 * steady + h.limit);
+      outcomes.push({ input: h.name, outcome: 'refused', peakMB: +peakMB.toFixed(1), rssMB: +currentMB.toFixed(1), steadyMB: +steady.toFixed(1), refusedInMs: Date.now() - started - 1200 });
     }
 
     const next = remote.commit({ [file('pad-a')]: null, [file('pad-b')]: null, [file('good-2')]: cm('good-2') });
