@@ -75,7 +75,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     try {
       update = await source.update();
       warnIfRewound(update, log);
-      if (refused?.commit === update.commit) return await reportRefusal(refused.error);
+      if (refused?.commit === update.commit) return await reportRefusal(refused.error, false);
       current = withRewindNotice(revision?.commit === update.commit ? revision : await source.revisionAt(update.commit, env), update);
       revision = current;
       refused = undefined;
@@ -84,7 +84,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       if (update && error instanceof UserInputError) {
         refused = { commit: update.commit, error };
         failures = 0;
-        return reportRefusal(error);
+        return reportRefusal(error, true);
       }
       failures++;
       // /status tells the same as the status object: the last revision stays, the source is failing.
@@ -110,9 +110,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }
 
   /** Every cycle while the refused head stays, so that a replica that becomes the leader reports it too (unchanged status: no write). */
-  async function reportRefusal(error: UserInputError) {
+  async function reportRefusal(error: UserInputError, first: boolean) {
     last = sourceFailure(error);
-    log.error({ err: formatError(error), commit: error.subject.commit, remote: source.remote, branch: source.branch }, 'refused the revision; the cluster stays as last applied');
+    if (first) log.error({ err: formatError(error), commit: error.subject.commit, remote: source.remote, branch: source.branch }, 'refused the revision; the cluster stays as last applied');
     await reconciler.reportSourceError(error).catch((e: unknown) => log.warn({ err: formatError(e) }, 'could not report the refused revision'));
   }
 
