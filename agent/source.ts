@@ -187,7 +187,7 @@ interface GitResult { readonly code: number; readonly stdout: string; readonly s
 
 /** git with the source's time limit, stdin closed and no prompts (see runGitProcess); stdout collected as text. */
 async function runGit(dir: string, args: readonly string[], timeoutMs: number): Promise<GitResult> {
-  let stdout = '';
-  const { code, stderr } = await runGitProcess(dir, args, { timeoutMs, onStdout: (chunk) => { stdout += chunk; } });
-  return { code, stdout, stderr };
+  const chunks: Buffer[] = [];
+  const { code, stderr } = await runGitProcess(dir, args, { timeoutMs, onStdout: (chunk) => { chunks.push(chunk); } });
+  return { code, stdout: Buffer.concat(chunks).toString('utf8'), stderr };
 }

@@ -198,7 +198,8 @@ export function runGitProcess(dir: string, args: readonly string[], options: Git
       settled = true;
       clearTimeout(timer);
       live.delete(kill);
-      kill(); // git, or helpers it left behind
+      // Stopped early, or something of git's still holds its stdout: the group is alive, so its id is still ours.
+      if (exitCode === undefined || !stdoutEnded) kill();
       if (outcome instanceof Error) reject(outcome); else resolve(outcome);
     };
     const stop = (error?: Error) => settle(error ?? { code: 0, stderr });

@@ -1,6 +1,7 @@
 // What a revision may hold, read by the agent's source from a real remote: regular object files only, within
 // the limits (checked from the listing, before any content is read), UTF-8, and names read exactly. A refused
 // revision is a UserInputError naming the commit, the file and the rule; a remote that never answers times out.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +22,18 @@ async function read(files: Record<string, string | Uint8Array>, options: { stage
   await source.update();
   const revision = await source.revisionAt(commit, 'dev').catch((e: unknown) => e);
   return { commit, revision };
+}
+
+/** Command lines of the processes that mention `text`. */
+function processesWith(text: string): string[] {
+  return readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).flatMap((pid) => {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      return cmdline.includes(text) ? [cmdline] : [];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
 }
 
 function refusal(revision: unknown): UserInputError {
@@ -82,6 +95,8 @@ describe('a remote that accepts and never answers', () => {
       expect(error).toBeInstanceOf(GitError);
       expect((error as GitError).message).toContain('was stopped after 1000 ms');
       expect(Date.now() - started).toBeLessThan(5000);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(processesWith(`127.0.0.1:${port}`)).toEqual([]); // git-remote-http went with git
     } finally {
       sockets.forEach((s) => s.destroy());
       server.close();
