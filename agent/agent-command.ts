@@ -10,11 +10,12 @@ import { loadConnection } from './kubeconfig.ts';
 import { createLogger } from './log.ts';
 import { createReconciler } from './reconcile.ts';
 import { leaderOnly, onceAsLeader } from './leadership.ts';
+import { withLimitFlags, type LimitFlags } from './limits.ts';
 import { reconcileOnce, startAgent, type Agent } from './run.ts';
 import { openSource } from './source.ts';
 import { formatStatus, readStatus } from './status-command.ts';
 
-export interface AgentFlags {
+export interface AgentFlags extends LimitFlags {
   repo: string; branch?: string; env: string; kubeconfig?: string; interval?: string; once?: boolean;
   namespace?: string; listen: string; webhookSecretEnv?: string; prune: boolean; allowEmpty?: boolean;
   forceConflicts: boolean; cacheDir?: string; root?: string; logLevel: string; selfHeal: boolean; leaderElect: boolean;
@@ -31,6 +32,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   const log = createLogger({ level: flags.logLevel, bindings: { env: flags.env } });
   const connection = loadConnection(flags.kubeconfig);
   const namespace = flags.namespace ?? config.agent.namespace;
+  const limits = withLimitFlags(config.agent.limits, flags);
   let agent: Agent | undefined;
   const reconciler = createReconciler({
     connection,
@@ -44,13 +46,14 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     // One run needs no watches; a long-running agent watches its objects and heals drift at once.
     watch: !flags.once,
     onDrift: () => agent?.trigger(),
+    limits,
     log,
   });
-  const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, log });
+  const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, limits, log });
 
   if (flags.once) {
     const led = flags.leaderElect ? onceAsLeader({ connection, namespace, env: flags.env, reconciler, log }) : reconciler;
-    const result = await reconcileOnce({ source, env: flags.env, reconciler: led });
+    const result = await reconcileOnce({ source, env: flags.env, reconciler: led, log });
     if (!result.ok) process.exitCode = 1;
     return;
   }

@@ -11,6 +11,7 @@ import { DriftTracker } from './drift.ts';
 import { dryRun, judge } from './dry-run.ts';
 import { ensureNamespace, loadInventory, saveInventory } from './inventory.ts';
 import { KubeClient } from './kube.ts';
+import type { RevisionLimits } from './limits.ts';
 import type { KubeConnection } from './kubeconfig.ts';
 import { InventoryLedger } from './ledger.ts';
 import { observe, type LiveState } from './observe.ts';
@@ -48,6 +49,8 @@ export interface ReconcilerOptions {
   readonly onDrift?: (ref: ObjectRef) => void;
   /** After creating or changing objects, wait this long for them to become healthy (0: assess once). @default 30_000 */
   readonly healthTimeoutMs?: number;
+  /** What one revision may hold. @default DEFAULT_LIMITS */
+  readonly limits?: RevisionLimits;
 }
 
 export interface Reconciler {
@@ -90,7 +93,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     let health: HealthReport | undefined;
     try {
       if (!namespaceReady) { await ensureNamespace(kube, options.namespace); namespaceReady = true; }
-      const desired = desiredSet(revision, parsed);
+      const desired = desiredSet(revision, parsed, options.limits);
       inventory ??= await loadInventory(kube, options.namespace, options.env);
       drift.track(inventory);
       const live = await observe(kube, desired, inventory, cache);

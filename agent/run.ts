@@ -1,10 +1,10 @@
 // The agent's loop for one environment: every interval, or at once on a webhook trigger, look for a
 // new head, fetch it, and reconcile; one reconcile at a time, back off while git is unreachable,
-// and stop cleanly. Also the single reconcile of `--once`.
-import { formatError } from '../compiler/errors.ts';
+// remember a refused head instead of reading it again, and stop cleanly. Also the single reconcile of `--once`.
+import { formatError, UserInputError } from '../compiler/errors.ts';
 import type { Logger } from './log.ts';
 import type { Reconciler } from './reconcile.ts';
-import type { Source } from './source.ts';
+import type { Source, SourceUpdate } from './source.ts';
 import type { ReconcileResult, Revision } from './types.ts';
 import { compact, countActions } from './status.ts';
 import { startWebhook, type WebhookServer } from './webhook.ts';
@@ -46,6 +46,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let timer: NodeJS.Timeout | undefined;
   let failures = 0;
   let revision: Revision | undefined; // the last one read, reused while the head stays
+  let refused: { commit: string; error: UserInputError } | undefined; // the head that broke a rule, not read again while it stays
   let last: ReconcileResult | undefined;
   let stopping: Promise<void> | undefined;
 
@@ -70,14 +71,24 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   async function cycle() {
     let current: Revision;
+    let update: SourceUpdate | undefined;
     try {
-      const { commit } = await source.update();
-      current = revision?.commit === commit ? revision : await source.revisionAt(commit, env);
+      update = await source.update();
+      warnIfRewound(update, log);
+      if (refused?.commit === update.commit) return await reportRefusal(refused.error, false);
+      current = withRewindNotice(revision?.commit === update.commit ? revision : await source.revisionAt(update.commit, env), update);
       revision = current;
+      refused = undefined;
     } catch (error) {
+      // A revision that breaks a rule is not an outage: git works, so no backoff; the next head is read at once.
+      if (update && error instanceof UserInputError) {
+        refused = { commit: update.commit, error };
+        failures = 0;
+        return reportRefusal(error, true);
+      }
       failures++;
       // /status tells the same as the status object: the last revision stays, the source is failing.
-      last = { env, revision: last?.revision, sourceCommit: last?.sourceCommit, startedAt: new Date().toISOString(), durationMs: 0, changes: [], errors: [`source: ${formatError(error)}; the cluster stays as last applied`], ok: false };
+      last = sourceFailure(error);
       log.error({ err: formatError(error), attempt: failures, retryInMs: nextDelay(), remote: source.remote, branch: source.branch }, 'cannot read the source; the cluster stays as last applied');
       await reconciler.reportSourceError(error).catch((e: unknown) => log.warn({ err: formatError(e) }, 'could not report the source error'));
       return;
@@ -92,6 +103,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       last = { env, revision: current.commit, sourceCommit: current.sourceCommit, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), changes: [], errors: [formatError(error)], ok: false };
       log.error({ err: formatError(error), attempt: failures, retryInMs: nextDelay(), revision: current.commit }, 'reconcile threw');
     }
+  }
+
+  function sourceFailure(error: unknown): ReconcileResult {
+    return { env, revision: last?.revision, sourceCommit: last?.sourceCommit, startedAt: new Date().toISOString(), durationMs: 0, changes: [], errors: [`source: ${formatError(error)}; the cluster stays as last applied`], ok: false };
+  }
+
+  /** Every cycle while the refused head stays, so that a replica that becomes the leader reports it too (unchanged status: no write). */
+  async function reportRefusal(error: UserInputError, first: boolean) {
+    last = sourceFailure(error);
+    if (first) log.error({ err: formatError(error), commit: error.subject.commit, remote: source.remote, branch: source.branch }, 'refused the revision; the cluster stays as last applied');
+    await reconciler.reportSourceError(error).catch((e: unknown) => log.warn({ err: formatError(e) }, 'could not report the refused revision'));
   }
 
   let webhook: WebhookServer | undefined;
@@ -126,14 +148,32 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }
 }
 
-/** One cycle for `--once`: read the head, reconcile it; a source error is reported, then thrown. */
-export async function reconcileOnce(options: Pick<AgentOptions, 'source' | 'env' | 'reconciler'>): Promise<ReconcileResult> {
+/** One cycle for `--once`: read the head, reconcile it; a source error (or a refused revision) is reported, then thrown. */
+export async function reconcileOnce(options: Pick<AgentOptions, 'source' | 'env' | 'reconciler'> & { readonly log?: Logger }): Promise<ReconcileResult> {
   let revision: Revision;
   try {
-    revision = await options.source.revisionAt((await options.source.update()).commit, options.env);
+    const update = await options.source.update();
+    if (options.log) warnIfRewound(update, options.log);
+    revision = withRewindNotice(await options.source.revisionAt(update.commit, options.env), update);
   } catch (error) {
     await options.reconciler.reportSourceError(error);
     throw error;
   }
   return options.reconciler.reconcile(revision);
+}
+
+/** What the status says when the branch moved to a commit that does not descend from the one before. */
+function rewindNotice(update: SourceUpdate): string {
+  return `the rendered branch moved backwards from ${update.rewoundFrom} to ${update.commit} (a force-push); applying ${update.commit}`;
+}
+
+function warnIfRewound(update: SourceUpdate, log: Logger) {
+  if (update.rewoundFrom) log.warn({ from: update.rewoundFrom, to: update.commit }, rewindNotice(update));
+}
+
+/** The revision, carrying the rewind notice when the update says the branch was rewound to it. */
+function withRewindNotice(revision: Revision, update: SourceUpdate): Revision {
+  if (!update.rewoundFrom) return revision;
+  const notices = new Set([...(revision.notices ?? []), rewindNotice(update)]);
+  return { ...revision, notices: [...notices] };
 }

@@ -1,14 +1,14 @@
 // The agent's source: follows one branch of a remote in a local bare clone of only that branch,
 // notices a new head cheaply (ls-remote), fetches just that branch, and reads one environment's
 // files of a commit as a Revision.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { GitError } from '../compiler/errors.ts';
-import { readTree } from '../compiler/git-read.ts';
+import { GitError, UserInputError } from '../compiler/errors.ts';
+import { listTree, readBlobs, regularFilesOnly, runGitProcess, type TreeEntry } from '../compiler/git-read.ts';
 import { redactCredentials, TRAILERS } from '../compiler/rendered-branch.ts';
+import { checkListing, DEFAULT_LIMITS, type RevisionLimits } from './limits.ts';
 import type { Logger } from './log.ts';
 import type { Revision } from './types.ts';
 
@@ -20,6 +20,8 @@ export interface SourceOptions {
   readonly cacheDir?: string;
   /** Longest a single git command may run before it is killed, in ms. @default 120_000 */
   readonly gitTimeout?: number;
+  /** What one revision may hold; over a limit, revisionAt refuses it before reading its files. @default DEFAULT_LIMITS */
+  readonly limits?: RevisionLimits;
   readonly log?: Logger;
 }
 
@@ -27,6 +29,8 @@ export interface SourceUpdate {
   readonly commit: string;
   /** True when the head had moved and was fetched now. */
   readonly fetched: boolean;
+  /** The previous local head, when the new one does not descend from it (the branch was force-pushed backwards or aside). */
+  readonly rewoundFrom?: string;
 }
 
 export interface Source {
@@ -38,7 +42,11 @@ export interface Source {
   remoteHead(): Promise<string>;
   /** Compares the remote head with the local clone and fetches the branch when it moved. */
   update(): Promise<SourceUpdate>;
-  /** The YAML files under `<env>/` of a fetched commit (paths relative to `<env>/`) and its Source-Commit trailer. */
+  /**
+   * The object files under `<env>/` of a fetched commit (paths relative to `<env>/`) and its Source-Commit trailer.
+   * A revision that breaks a rule (a file that is not a regular .yaml/.yml/.json file, a limit, bytes that are not
+   * UTF-8) is refused with a UserInputError naming the commit and the file; git failing is a GitError.
+   */
   revisionAt(commit: string, env: string): Promise<Revision>;
 }
 
@@ -49,6 +57,7 @@ export function openSource(options: SourceOptions): Source {
   const dir = options.cacheDir ?? defaultCacheDir(url, branch);
   const localRef = `refs/heads/${branch}`;
   const timeout = options.gitTimeout ?? 120_000;
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const hint = 'Check the URL and that git on this machine can reach it with the credentials in its config or environment (credential helper, GIT_ASKPASS, ssh-agent).';
   const redact = (text: string) => redactCredentials(hideUserinfo(text, url));
 
@@ -100,26 +109,51 @@ export function openSource(options: SourceOptions): Source {
       // Only this branch, into its own ref; git transfers just the objects the clone lacks.
       await git('fetching', ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', url, `+${localRef}:${localRef}`]);
       const commit = (await localHead())!;
+      // Exit 1: not an ancestor. The old head's objects stay in the clone until git gc, so the answer is exact.
+      const rewound = previous !== undefined && (await runGit(dir, ['merge-base', '--is-ancestor', previous, commit], timeout)).code === 1;
       options.log?.info({ remote, branch, commit, previous }, 'fetched a new head');
-      return { commit, fetched: true };
+      return { commit, fetched: true, ...(rewound ? { rewoundFrom: previous } : {}) };
     },
     async revisionAt(commit, env) {
       await ensureClone();
       const subject = { env, commit, hint: 'Fetch the branch again (the local clone may have been removed), or check that the commit is on it.' };
       const trailer = await runGit(dir, ['log', '-1', `--format=%(trailers:key=${TRAILERS.sourceCommit},valueonly)`, commit, '--'], timeout);
       if (trailer.code !== 0) throw new GitError(`commit ${commit} is not in the local clone of '${remote}' (branch '${branch}')`, subject);
-      let tree: Map<string, string>;
+      let files: Map<string, string>;
       try {
-        tree = await readTree(dir, commit, `${env}/`);
+        files = await readObjectFiles(dir, commit, env, limits, timeout);
       } catch (error) {
+        if (error instanceof UserInputError) throw new UserInputError(error.message, { env, ...error.subject });
         throw new GitError(`reading ${env}/ of commit ${commit} from the clone of '${remote}': ${(error as Error).message.trim()}`, subject);
       }
-      // Only object files: the agent keeps the revision while its head stays, and manifest.json is as large as a thousand of them.
-      const files = new Map([...tree].filter(([path]) => /\.ya?ml$/.test(path)).map(([path, text]) => [path.slice(env.length + 1), text]));
       const sourceCommit = trailer.stdout.trim().split('\n')[0] || undefined;
       return { commit, env, files, ...(sourceCommit ? { sourceCommit } : {}) };
     },
   };
+}
+
+/**
+ * The object files of `<env>/` (paths relative to it), checked from the listing before a byte is read: regular
+ * files only, each .yaml, .yml or .json, within the limits. `<env>/manifest.json` is the compiler's index, not
+ * objects: it is left out (and not read: the agent keeps the revision while its head stays).
+ */
+async function readObjectFiles(dir: string, commit: string, env: string, limits: RevisionLimits, timeoutMs: number): Promise<Map<string, string>> {
+  const prefix = `${env}/`;
+  // One entry more than the limit allows (besides manifest.json) is enough to refuse; the rest is never listed.
+  const listed = regularFilesOnly(await listTree(dir, commit, { prefix, maxEntries: limits.objects + 1, timeoutMs }), commit);
+  const files = listed.filter((entry) => entry.path !== `${prefix}manifest.json`).map((entry) => objectFile(entry, commit));
+  checkListing(files.map((f) => ({ path: f.path, size: f.size! })), limits, { commit, env });
+  const texts = await readBlobs(dir, commit, files, { timeoutMs });
+  return new Map(files.map((f, i) => [f.path.slice(prefix.length), texts[i]!]));
+}
+
+/** The entry, when its name is one of an object file; anything else under `<env>/` was not written by the compiler. */
+function objectFile(entry: TreeEntry, commit: string): TreeEntry {
+  if (/\.(ya?ml|json)$/.test(entry.path)) return entry;
+  // kubectl apply -R skips such files; we refuse them, so that no file reviewers see is silently left out.
+  throw new UserInputError(`${JSON.stringify(entry.path)}: not an object file (.yaml, .yml or .json); the revision is refused and nothing of it is applied`, {
+    commit, file: entry.path, hint: 'Remove it from the rendered branch (publish writes only object files and manifest.json there), or rename it if it holds objects.',
+  });
 }
 
 /** Local paths made absolute, since git runs inside the cache folder; URLs stay as they are. */
@@ -151,16 +185,9 @@ function defaultCacheDir(url: string, branch: string): string {
 
 interface GitResult { readonly code: number; readonly stdout: string; readonly stderr: string }
 
-function runGit(dir: string, args: readonly string[], timeout: number): Promise<GitResult> {
-  return new Promise((resolvePromise, reject) => {
-    // No prompts: an agent has nobody to type a password; a missing credential must fail, not hang.
-    const child = spawn('git', args, { cwd: dir, timeout, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      resolvePromise({ code: code ?? 1, stdout, stderr: signal ? `${stderr}\ngit was stopped after ${timeout} ms (${signal})`.trim() : stderr });
-    });
-  });
+/** git with the source's time limit, stdin closed and no prompts (see runGitProcess); stdout collected as text. */
+async function runGit(dir: string, args: readonly string[], timeoutMs: number): Promise<GitResult> {
+  const chunks: Buffer[] = [];
+  const { code, stderr } = await runGitProcess(dir, args, { timeoutMs, onStdout: (chunk) => { chunks.push(chunk); } });
+  return { code, stdout: Buffer.concat(chunks).toString('utf8'), stderr };
 }

@@ -112,13 +112,13 @@ export async function startAgentProcess(a: AgentArgs & { interval: string; port:
   return agent;
 }
 
-function memoryOf(pid: number): { peakMB: number; currentMB: number } {
+export function memoryOf(pid: number): { peakMB: number; currentMB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
   return { peakMB: kb('VmHWM') / 1024, currentMB: kb('VmRSS') / 1024 };
 }
 
-function agentNodeFlags(): string[] {
+export function agentNodeFlags(): string[] {
   const script = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.agent ?? '';
   const words = script.split(/\s+/);
   if (words[0] !== 'node' || !words.includes('bin/gitops.js')) throw new Error(`package.json's "agent" script is not "node [flags] bin/gitops.js agent": ${script}`);

@@ -1,5 +1,6 @@
 // The typed project config (gitops.config.ts): defineConfig for users, and
 // resolveConfig, which checks a loaded config at run time and fills every default in one place.
+import { DEFAULT_LIMITS, parseSize, type RevisionLimits } from '../agent/limits.ts';
 import { UserInputError } from './errors.ts';
 
 export type PolicyLevel = 'off' | 'warn' | 'error';
@@ -42,6 +43,22 @@ export interface AgentConfig {
   readonly selfHeal?: boolean;
   /** Allow a revision with no objects to prune everything. @default false */
   readonly allowEmpty?: boolean;
+  /** What one revision may hold; a revision over a limit is refused whole. @default see AgentLimits */
+  readonly limits?: AgentLimits;
+}
+
+/** Sizes are bytes or text like '3MiB', '512KiB', '64Mi', '2MB'. */
+export interface AgentLimits {
+  /** Bytes of one file. @default '3MiB' (the API server's request limit) */
+  readonly fileSize?: string | number;
+  /** Bytes of all files of the environment together. @default '64MiB' */
+  readonly revisionSize?: string | number;
+  /** Objects (and files) in the environment. @default 25000 */
+  readonly objects?: number;
+  /** Nesting depth of one YAML document. @default 64 */
+  readonly yamlDepth?: number;
+  /** Aliases in one YAML document. @default 100 */
+  readonly yamlAliases?: number;
 }
 
 export interface GitopsConfig<V = unknown> {
@@ -80,13 +97,14 @@ export interface ResolvedConfig {
   readonly appsDir: string;
   readonly outDir: string;
   readonly external: Required<{ [K in keyof ExternalObjects]: readonly string[] }>;
-  readonly agent: Required<AgentConfig>;
+  readonly agent: Required<Omit<AgentConfig, 'limits'>> & { readonly limits: RevisionLimits };
 }
 
 const TOP_KEYS = ['environments', 'branches', 'appsDir', 'outDir', 'external', 'policies', 'agent'];
 const ENV_KEYS = ['values', 'allowSecretData', 'policies'];
 const EXTERNAL_KEYS = ['namespaces', 'secrets', 'configMaps', 'serviceAccounts', 'persistentVolumeClaims'] as const;
-const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty'];
+const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty', 'limits'];
+const LIMIT_KEYS = ['fileSize', 'revisionSize', 'objects', 'yamlDepth', 'yamlAliases'];
 const LEVELS: readonly string[] = ['off', 'warn', 'error'];
 
 /** Checks a config loaded at run time and fills in the defaults; every problem names its key. */
@@ -161,6 +179,7 @@ export function resolveConfig(raw: unknown, file: string): ResolvedConfig {
       prune: bool('agent.prune', agent.prune, true),
       selfHeal: bool('agent.selfHeal', agent.selfHeal, true),
       allowEmpty: bool('agent.allowEmpty', agent.allowEmpty, false),
+      limits: agentLimits(agent.limits, fail),
     },
   };
   if (problems.length > 0) {
@@ -170,6 +189,28 @@ export function resolveConfig(raw: unknown, file: string): ResolvedConfig {
     });
   }
   return resolved;
+}
+
+function agentLimits(value: unknown, fail: (k: string, w: string) => void): RevisionLimits {
+  if (value === undefined) return DEFAULT_LIMITS;
+  if (!isRecord(value)) return fail('agent.limits', 'must be an object, e.g. { fileSize: \'3MiB\', objects: 25000 }'), DEFAULT_LIMITS;
+  unknownKeys(value, LIMIT_KEYS, 'agent.limits.', fail);
+  const size = (key: string, fallback: number) => {
+    if (value[key] === undefined) return fallback;
+    return parseSize(value[key]) ?? (fail(`agent.limits.${key}`, `must be a size above 0, e.g. '3MiB', '512KiB' or a number of bytes (got ${JSON.stringify(value[key])})`), fallback);
+  };
+  const count = (key: string, fallback: number, least: number) => {
+    const n = value[key];
+    if (n === undefined) return fallback;
+    return Number.isSafeInteger(n) && (n as number) >= least ? n as number : (fail(`agent.limits.${key}`, `must be a whole number of at least ${least}`), fallback);
+  };
+  return {
+    fileBytes: size('fileSize', DEFAULT_LIMITS.fileBytes),
+    revisionBytes: size('revisionSize', DEFAULT_LIMITS.revisionBytes),
+    objects: count('objects', DEFAULT_LIMITS.objects, 1),
+    yamlDepth: count('yamlDepth', DEFAULT_LIMITS.yamlDepth, 1),
+    yamlAliases: count('yamlAliases', DEFAULT_LIMITS.yamlAliases, 0),
+  };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -68,6 +68,25 @@ describe('gitops agent', () => {
     expect(interval.stderr).toContain("--interval: 'soon' is not a duration");
   });
 
+  it('--once refuses a revision over a limit with exit 1, naming the file, the limit and the flag', async () => {
+    const remote = renderedRemote();
+    remote.commit({ 'dev/a/demo/ConfigMap-a.yaml': `data: "${'x'.repeat(2000)}"\n` });
+    const run = await gitops(['agent', '--once', '--repo', remote.path, '--env', 'dev', '--max-file-size', '1KiB', '--kubeconfig', nowhereKubeconfig(await freePort())]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('"dev/a/demo/ConfigMap-a.yaml" is 2 KiB, over the limit of 1 KiB per file');
+    expect(run.stderr).toContain('--max-file-size or agent.limits.fileSize');
+  });
+
+  it('refuses a limit flag that is not a size or count, naming it', async () => {
+    const base = ['agent', '--repo', '/nowhere', '--env', 'dev', '--kubeconfig', nowhereKubeconfig(1)];
+    const size = await gitops([...base, '--max-file-size', '3 megs']);
+    expect(size.code).toBe(1);
+    expect(size.stderr).toContain("--max-file-size: '3 megs' is not a size");
+    const count = await gitops([...base, '--max-objects', 'many']);
+    expect(count.code).toBe(1);
+    expect(count.stderr).toContain("--max-objects: 'many' is not a whole number above 0");
+  });
+
   it('runs until SIGTERM, serving /healthz, then exits 0', async () => {
     const remote = renderedRemote();
     remote.commit({ 'dev/a.yaml': 'a: 1\n' });

@@ -29,8 +29,11 @@ export interface RenderedRemote {
   readonly baseDir: string;
   /** Local path of the bare remote. */
   readonly path: string;
-  /** Commits `files` (path -> content, null deletes) on the rendered branch and pushes it; returns the commit. */
-  commit(files: Record<string, string | null>, sourceCommit?: string): string;
+  /**
+   * Commits `files` (path -> content, null deletes) on the rendered branch and pushes it; returns the commit.
+   * `stage` runs git in the work tree after the files are added, for entries no file can make (gitlinks, big blobs).
+   */
+  commit(files: Record<string, string | Uint8Array | null>, sourceCommit?: string, stage?: (git: (...args: string[]) => string) => void): string;
   /** A commit on main (the source branch), which the agent must never fetch. */
   commitMain(): string;
 }
@@ -47,13 +50,14 @@ export function renderedRemote(branch = 'rendered'): RenderedRemote {
   return {
     baseDir,
     path,
-    commit(files, sourceCommit) {
+    commit(files, sourceCommit, stage) {
       for (const [file, content] of Object.entries(files)) {
         if (content === null) { rmSync(join(work, file)); continue; }
         mkdirSync(dirname(join(work, file)), { recursive: true });
         writeFileSync(join(work, file), content);
       }
       git(work, 'add', '-A');
+      stage?.((...args) => git(work, ...args));
       const message = `render ${++n}${sourceCommit ? `\n\nSource-Commit: ${sourceCommit}\nSource-Branch: main` : ''}`;
       git(work, 'commit', '--quiet', '--allow-empty', '-m', message);
       git(work, 'push', '--quiet', '--force', path, `HEAD:refs/heads/${branch}`);
@@ -83,4 +87,18 @@ export function memoryLogger(): { log: Logger; lines: () => Record<string, unkno
     log: createLogger({ level: 'debug', destination }),
     lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
   };
+}
+
+/** Stages a blob of `bytes` zero bytes at `path` without holding it in memory (a sparse file, hashed, then removed). */
+export function stageLargeBlob(git: (...args: string[]) => string, path: string, bytes: number): void {
+  const file = join(tempDir('large-blob-'), 'blob');
+  execFileSync('truncate', ['-s', String(bytes), file]);
+  const sha = git('hash-object', '-w', file);
+  rmSync(file);
+  git('update-index', '--add', '--cacheinfo', `100644,${sha},${path}`);
+}
+
+/** Stages a submodule entry (gitlink) at `path`, pointing at a commit the repository does not have. */
+export function stageGitlink(git: (...args: string[]) => string, path: string): void {
+  git('update-index', '--add', '--cacheinfo', `160000,${'1'.repeat(40)},${path}`);
 }

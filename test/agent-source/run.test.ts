@@ -2,7 +2,7 @@
 // backoff while the source fails and recovery to the newest head, and a stop that waits.
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { GitError } from '../../compiler/errors.ts';
+import { GitError, UserInputError } from '../../compiler/errors.ts';
 import { reconcileOnce, startAgent, type Agent, type LoopReconciler } from '../../agent/run.ts';
 import { openSource, type Source } from '../../agent/source.ts';
 import type { ReconcileResult, Revision } from '../../agent/types.ts';
@@ -24,33 +24,38 @@ async function until(check: () => boolean, what: string, timeout = 5000) {
 
 /** A source whose head and failures the test sets. */
 function fakeSource() {
-  const state = { head: 'c1', failing: false, updates: [] as number[], reads: 0 };
+  const state = { head: 'c1', failing: false, updates: [] as number[], reads: 0, refuse: new Set<string>(), rewoundFrom: undefined as string | undefined };
   const source: Source = {
     remote: 'fake://remote', branch: 'rendered', dir: '/nonexistent',
     remoteHead: async () => state.head,
     async update() {
       state.updates.push(Date.now());
       if (state.failing) throw new GitError(`looking for new commits of 'fake://remote': unreachable`);
-      return { commit: state.head, fetched: false };
+      return { commit: state.head, fetched: false, ...(state.rewoundFrom ? { rewoundFrom: state.rewoundFrom } : {}) };
     },
-    async revisionAt(commit, env) { state.reads++; return { commit, env, files: new Map() }; },
+    async revisionAt(commit, env) {
+      state.reads++;
+      if (state.refuse.has(commit)) throw new UserInputError('"dev/big.yaml" is 200 MiB, over the limit of 3 MiB per file', { env, commit, file: 'dev/big.yaml' });
+      return { commit, env, files: new Map() };
+    },
   };
   return { source, state };
 }
 
 /** A reconciler that records what it was asked, can be held mid-reconcile, and counts overlaps. */
 function fakeReconciler() {
-  const state = { revisions: [] as string[], sourceErrors: 0, active: 0, maxActive: 0, hold: undefined as Promise<void> | undefined };
+  const state = { revisions: [] as string[], seen: [] as Revision[], sourceErrors: 0, reported: [] as unknown[], active: 0, maxActive: 0, hold: undefined as Promise<void> | undefined };
   const reconciler: LoopReconciler = {
     async reconcile(revision: Revision): Promise<ReconcileResult> {
       state.revisions.push(revision.commit);
+      state.seen.push(revision);
       state.active++;
       state.maxActive = Math.max(state.maxActive, state.active);
       await state.hold;
       state.active--;
       return { env: revision.env, revision: revision.commit, startedAt: new Date().toISOString(), durationMs: 0, changes: [], errors: [], ok: true };
     },
-    async reportSourceError() { state.sourceErrors++; },
+    async reportSourceError(error) { state.sourceErrors++; state.reported.push(error); },
   };
   return { reconciler, state };
 }
@@ -136,6 +141,53 @@ describe('agent loop', () => {
     src.failing = true;
     await until(() => retries().length > failedBefore, 'a new failure');
     expect(retries()[failedBefore]).toBe(20);
+  });
+
+  it('remembers a refused head: no backoff, not read again while it stays, reported each cycle; the next head at once', async () => {
+    const { source, state: src } = fakeSource();
+    const { reconciler, state } = fakeReconciler();
+    const { log, lines } = memoryLogger();
+    agent = await startAgent({ source, env: 'dev', reconciler, interval: 20, maxBackoff: 1000, log });
+    await until(() => state.revisions.length === 1, 'the first reconcile');
+    src.refuse.add('bad');
+    src.head = 'bad';
+    const from = src.updates.length;
+    await until(() => src.updates.length >= from + 6, 'six cycles on the refused head');
+    const gaps = src.updates.slice(from).map((t, i, all) => (i === 0 ? 0 : t - all[i - 1]!)).slice(1);
+    expect(Math.max(...gaps)).toBeLessThan(200); // the interval, not a doubling backoff (20, 40, 80, 160, 320 ms)
+    expect(src.reads).toBe(2); // c1, then bad once
+    expect(state.revisions).toEqual(['c1']); // the cluster stays as last applied
+    expect(state.reported.length).toBeGreaterThanOrEqual(5);
+    expect(state.reported.every((e) => e instanceof UserInputError)).toBe(true);
+    expect(agent.lastResult()).toMatchObject({ ok: false, revision: 'c1' });
+    expect(agent.lastResult()?.errors[0]).toBe('source: env dev, dev/big.yaml, commit bad: "dev/big.yaml" is 200 MiB, over the limit of 3 MiB per file; the cluster stays as last applied');
+    expect(lines().some((l) => l.msg === 'refused the revision; the cluster stays as last applied' && l.commit === 'bad')).toBe(true);
+
+    src.head = 'c3';
+    const moved = Date.now();
+    await until(() => state.revisions.at(-1) === 'c3', 'the next head');
+    expect(Date.now() - moved).toBeLessThan(500);
+    expect(agent.lastResult()).toMatchObject({ ok: true, revision: 'c3' });
+  });
+
+  it('passes a notice on the revision and warns when the branch moved backwards', async () => {
+    const { source, state: src } = fakeSource();
+    const { reconciler, state } = fakeReconciler();
+    const { log, lines } = memoryLogger();
+    src.rewoundFrom = 'c9';
+    agent = await startAgent({ source, env: 'dev', reconciler, interval: 20, log });
+    await until(() => state.seen.length >= 1, 'the first reconcile');
+    const notice = 'the rendered branch moved backwards from c9 to c1 (a force-push); applying c1';
+    expect(state.seen[0]?.notices).toEqual([notice]);
+    src.rewoundFrom = undefined;
+    await until(() => state.seen.length >= 3, 'two more reconciles');
+    expect(state.seen.at(-1)?.notices).toEqual([notice]); // kept while that head stays
+    expect(lines().filter((l) => l.level === 'warn').map((l) => l.msg)).toContain(notice);
+
+    src.rewoundFrom = 'c9';
+    const once = fakeReconciler();
+    await reconcileOnce({ source, env: 'dev', reconciler: once.reconciler });
+    expect(once.state.seen[0]?.notices).toEqual([notice]);
   });
 
   it('stop() waits for the running reconcile, then starts nothing more', async () => {

@@ -54,10 +54,12 @@ describe('source over a bare repo by path', () => {
     const remote = renderedRemote();
     const first = remote.commit({ 'dev/a.yaml': 'a: 1\n' });
     const source = openSource({ url: remote.path, branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
-    remote.commit({ 'dev/a.yaml': 'a: 2\n' });
-    await source.update();
+    const second = remote.commit({ 'dev/a.yaml': 'a: 2\n' });
+    expect(await source.update()).toEqual({ commit: second, fetched: true }); // the first fetch: nothing to compare with
     git(remote.path, 'update-ref', 'refs/heads/rendered', first);
-    expect(await source.update()).toEqual({ commit: first, fetched: true });
+    expect(await source.update()).toEqual({ commit: first, fetched: true, rewoundFrom: second });
+    const third = remote.commit({ 'dev/a.yaml': 'a: 3\n' });
+    expect(await source.update()).toEqual({ commit: third, fetched: true }); // forward again: no rewind
   });
 
   it('accepts a path relative to the current folder', async () => {
