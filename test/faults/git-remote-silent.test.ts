@@ -3,12 +3,13 @@
 // applied, says so in the status, and applies the newest revision once the remote answers again.
 import { afterAll, describe, expect, it } from 'vitest';
 import { readStatus } from '../../agent/status-command.ts';
-import { cleanUp } from '../agent-source/fixtures.ts';
 import { sharedCluster } from '../setup/cluster.ts';
 import { waitFor } from '../setup/wait-for.ts';
-import { closeProxies, configMaps, convergedAt, expectConsistent, inProcessAgent, recordConvergence, scene, servedThroughProxy } from './harness.ts';
+import { cleanUp, tempDir } from '../agent-source/fixtures.ts';
+import { agentChild, closeProxies, killAgents, configMaps, convergedAt, expectConsistent, recordConvergence, scene, servedThroughProxy } from './harness.ts';
 
 afterAll(async () => {
+  killAgents();
   await closeProxies();
   cleanUp();
 });
@@ -18,7 +19,7 @@ describe('git remote that never answers', () => {
     const s = await scene(sharedCluster(), 'git-silent');
     const first = s.publish(configMaps(20, 'v1'));
     const { proxy, url } = await servedThroughProxy(s);
-    const { stop } = await inProcessAgent(s, { url, interval: 300, source: { gitTimeout: 1_500 } });
+    const agent = agentChild(s, { kubeconfig: s.cluster.kubeconfigPath, cacheDir: tempDir('fault-clone-'), repo: url, interval: '300ms', extra: ['--git-timeout', '1500ms'] });
     try {
       await convergedAt(s, first);
       const startedAt = Date.now();
@@ -27,10 +28,11 @@ describe('git remote that never answers', () => {
       const values = configMaps(30, 'v2');
       const newest = s.publish(values);
       const failed = await waitFor('the status to report the git timeout', () => readStatus(s.cluster.connection, s.namespace, s.env),
-        (r) => r.errors.some((e) => e.includes('git was stopped after 1500 ms')), { timeoutMs: 20_000 });
+        (r) => r.errors.some((e) => e.includes('was stopped after 1500 ms')), { timeoutMs: 20_000 });
       expect(failed).toMatchObject({ revision: first, ok: false });
       expect(failed.errors[0]).toMatch(/^source: .*the cluster stays as last applied/s);
-      expect(proxy.stats().connections).toBeGreaterThan(accepted); // connections were accepted, then left hanging
+      // The agent keeps trying: new connections are accepted, then left hanging.
+      await waitFor('another attempt at the silent remote', async () => proxy.stats().connections, (n) => n > accepted, { timeoutMs: 10_000 });
       expect(await s.live()).toEqual(configMaps(20, 'v1'));
 
       proxy.set({ blackhole: false });
@@ -39,7 +41,7 @@ describe('git remote that never answers', () => {
       recordConvergence('git remote silent (accepts, never answers; 1.5 s git timeout)', { startedAt, healedAt });
       await expectConsistent(s, newest, values);
     } finally {
-      await stop();
+      await agent.kill();
     }
   });
 });

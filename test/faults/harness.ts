@@ -130,9 +130,9 @@ export interface AgentChild {
 }
 
 /** `gitops agent` as a user starts it, in a folder without gitops.config.ts (the built-in defaults apply). */
-export function agentChild(s: Scene, options: { kubeconfig: string; cacheDir: string; interval?: string; extra?: readonly string[] }): AgentChild {
+export function agentChild(s: Scene, options: { kubeconfig: string; cacheDir: string; repo?: string; interval?: string; extra?: readonly string[] }): AgentChild {
   const logFile = join(tempDir('fault-agent-'), 'agent.log');
-  const args = [GITOPS, 'agent', '--repo', s.remote.path, '--branch', BRANCH, '--env', s.env, '--namespace', s.namespace, '--kubeconfig', options.kubeconfig,
+  const args = [GITOPS, 'agent', '--repo', options.repo ?? s.remote.path, '--branch', BRANCH, '--env', s.env, '--namespace', s.namespace, '--kubeconfig', options.kubeconfig,
     '--cache-dir', options.cacheDir, '--interval', options.interval ?? '1s', '--listen', '127.0.0.1:0', '--health-timeout', '0s', ...(options.extra ?? [])];
   const child = spawn(process.execPath, args, { cwd: tempDir('fault-cwd-'), stdio: ['ignore', 'pipe', 'pipe'] });
   const out = createWriteStream(logFile);

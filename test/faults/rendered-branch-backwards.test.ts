@@ -30,6 +30,7 @@ describe('rendered branch force-pushed to an older commit', () => {
       recordConvergence('rendered branch force-pushed to an older commit', { startedAt, healedAt: startedAt });
       await expectConsistent(s, old, older);
       expect(status.sourceCommit).toBeDefined();
+      expect(status.notices?.join('\n')).toMatch(new RegExp(`moved backwards from ${newer.slice(0, 12)}.* to ${old.slice(0, 12)}`));
       expect(await stays()).toBe(true);
       expect(agent.process.exitCode).toBeNull(); // still running
     } finally {
