@@ -1,27 +1,10 @@
 // What the status object, the log line and the Event hold, for results of any size.
 import { describe, expect, it } from 'vitest';
-import type { HealthReport } from './health/types.ts';
+import { hugeResult, ref } from '../test/agent/status-results.ts';
 import type { KubeClient } from './kube.ts';
-import { compact, LIST_LIMIT, publishStatus, STATUS_BYTES, type StoredResult } from './status.ts';
+import { compact, LIST_LIMIT, publishStatus, type StoredResult } from './status.ts';
 import { formatStatus } from './status-command.ts';
 import type { Change, K8sObject, ReconcileResult } from './types.ts';
-
-const ref = (i: number) => ({ group: 'apps', kind: 'Deployment', namespace: 'bench', name: `svc-${String(i).padStart(5, '0')}` });
-
-/** A result as large as an environment at the objects limit, with long server messages everywhere. */
-export function hugeResult(objects = 25_000): ReconcileResult {
-  const long = 'x'.repeat(10_000);
-  const changes: Change[] = Array.from({ length: objects }, (_, i) => (i % 2 ? { ref: ref(i), action: 'created' } : { ref: ref(i), action: 'failed', reason: `bench/svc.yaml: ${long}` }));
-  const health: HealthReport = {
-    status: 'Progressing', message: `Deployment svc-00000: ${long}`,
-    apps: Object.fromEntries(Array.from({ length: objects / 10 }, (_, i) => [`chart-${i}`, { status: 'Progressing' as const, message: long }])),
-    objects: changes.map((c) => ({ ref: c.ref, app: 'chart-0', status: 'Progressing' as const, message: long })),
-  };
-  return {
-    env: 'bench', revision: 'a'.repeat(40), startedAt: '2026-12-01T10:00:00.000Z', durationMs: 134_000, ok: false,
-    changes, health, errors: Array.from({ length: 500 }, (_, i) => `error ${i}: ${long}`), notices: [long],
-  };
-}
 
 function recordingKube() {
   const writes: K8sObject[] = [];
@@ -35,8 +18,8 @@ describe('status of a large result', () => {
     await publishStatus(kube, 'gitops', hugeResult());
     const [status, event] = writes;
     const data = status.data as Record<string, string>;
-    expect(Buffer.byteLength(data['result.json'])).toBeLessThanOrEqual(STATUS_BYTES);
-    expect(Buffer.byteLength(JSON.stringify(status))).toBeLessThan(STATUS_BYTES + 16 * 1024);
+    expect(Buffer.byteLength(data['result.json'])).toBeLessThanOrEqual(256 * 1024);
+    expect(Buffer.byteLength(JSON.stringify(status))).toBeLessThan(272 * 1024);
     expect(String(event.message).length).toBeLessThanOrEqual(1000);
     expect(event.message).toContain('… and 12495 more failed');
 

@@ -9,7 +9,7 @@ import { KubeClient } from '../agent/kube.ts';
 import { loadConnection } from '../agent/kubeconfig.ts';
 import { createReconciler } from '../agent/reconcile.ts';
 import { openSource } from '../agent/source.ts';
-import type { ReconcileResult } from '../agent/types.ts';
+import type { StoredResult } from '../agent/status.ts';
 import { startControlPlane, type ControlPlane } from '../test/controlplane/control-plane.ts';
 import { freePort } from '../test/controlplane/ports.ts';
 import { BRANCH, ENV, type RenderedRepo } from './agent-fixture.ts';
@@ -33,7 +33,7 @@ export interface FirstApply {
   readonly kubectl: TimedRun[];
   readonly ours: (TimedRun & { applyMs: number })[];
   /** One `--once` with the default health timeout; its plane is kept for the later phases. */
-  readonly withHealth: TimedRun & { result: ReconcileResult };
+  readonly withHealth: TimedRun & { result: StoredResult };
   readonly plane: ControlPlane;
 }
 
@@ -70,7 +70,7 @@ async function kubectlApply(plane: ControlPlane, repo: RenderedRepo): Promise<Ti
 
 async function agentOnceOn(plane: ControlPlane, repo: RenderedRepo, healthTimeout?: string) {
   const run = await agentOnce({ bare: repo.bare, kubeconfig: plane.kubeconfigPath, cacheDir: freshDir(repo, 'clone-'), healthTimeout }, repo.base);
-  const created = run.result.changes.filter((c) => c.action === 'created').length;
+  const created = run.result.counts?.created ?? 0; // the logged result lists the first objects only
   if (created !== repo.objects || run.result.errors.length > 0) throw new Error(`gitops agent --once created ${created} of ${repo.objects} objects: ${run.result.errors.join('; ')}`);
   return run;
 }
@@ -166,7 +166,7 @@ async function selfHealLatencies(plane: ControlPlane, kube: KubeClient, agent: A
     latencies.push(await valueSeen(kube, name, 'LOG_LEVEL', 'info') - patched);
     const reverted = Date.now();
     // The correcting reconcile has finished once it is the last result, or once a later one has.
-    const corrected = (r: ReconcileResult) => Date.parse(r.startedAt) >= since && r.changes.some((c) => c.ref.name === name && c.action === 'configured');
+    const corrected = (r: StoredResult) => Date.parse(r.startedAt) >= since && r.changes.some((c) => c.ref.name === name && c.action === 'configured');
     await agent.finished((r) => corrected(r) || Date.parse(r.startedAt) > reverted, 180_000);
     progress(`self-heal ${i}/${edits}: ${Math.round(latencies.at(-1)!)} ms`);
   }
