@@ -124,4 +124,14 @@ describe('saving and loading the inventory', () => {
     expect(error).toBeInstanceOf(ClusterError);
     expect((error as Error).message).toContain(`gitops/${shard}`);
   });
+
+  it('refuses a head it cannot read (not gzip, a newer format, no entries), naming the ConfigMap', async () => {
+    for (const bytes of [Buffer.from('not gzip'), gzipSync(JSON.stringify({ v: 3, env: 'prod', count: 0 })), gzipSync(JSON.stringify({ v: 2, env: 'prod', count: 1 })), gzipSync('{}')]) {
+      const { kube, objects } = memoryKube();
+      objects.set(inventoryName('prod'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: inventoryName('prod') }, binaryData: { 'inventory.json.gz': bytes.toString('base64') } });
+      const error = await loadInventory(kube, 'gitops', 'prod').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ClusterError);
+      expect((error as ClusterError).subject.object).toBe(`ConfigMap gitops/${inventoryName('prod')}`);
+    }
+  });
 });

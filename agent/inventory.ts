@@ -24,12 +24,12 @@ export async function loadInventory(kube: KubeClient, namespace: string, env: st
   const head = await readHead(kube, namespace, env);
   if (!head) return { env, entries: [] };
   try {
-    return await inventoryOf(kube, namespace, head);
+    return await inventoryOf(kube, namespace, env, head);
   } catch (error) {
     if (!(error instanceof MissingShard)) throw error;
     // Only the leader writes, but a reader may meet a save that just replaced the generation: read once more.
     const again = await readHead(kube, namespace, env);
-    return again ? inventoryOf(kube, namespace, again) : { env, entries: [] };
+    return again ? inventoryOf(kube, namespace, env, again) : { env, entries: [] };
   }
 }
 
@@ -80,17 +80,20 @@ async function readHead(kube: KubeClient, namespace: string, env: string): Promi
   return data && decoded(() => gunzipJson<Head>(data), `${namespace}/${name}`);
 }
 
-async function inventoryOf(kube: KubeClient, namespace: string, head: Head): Promise<Inventory> {
-  const about = `${namespace}/${inventoryName(head.env)}`;
+async function inventoryOf(kube: KubeClient, namespace: string, env: string, head: Head): Promise<Inventory> {
+  const about = `${namespace}/${inventoryName(env)}`;
   if (head.v === undefined) { // written by an agent before shards: { env, revision, entries }
     if (!Array.isArray(head.entries)) throw damaged(about, 'it holds no entries');
     return head;
   }
+  const format: unknown = head.v;
+  if (format !== 2) throw damaged(about, `it is in format ${String(format)}, which this agent does not know (written by a newer agent?)`);
+  if (!('columns' in head) && !Array.isArray(head.shards)) throw damaged(about, 'it names neither entries nor shards');
   const entries = 'columns' in head
     ? decoded(() => fromColumns(head.columns), about)
     : (await Promise.all(head.shards.map((s) => readShard(kube, namespace, s, about)))).flat();
   if (entries.length !== head.count) throw damaged(about, `it lists ${head.count} objects but holds ${entries.length}`);
-  return { env: head.env, ...(head.revision ? { revision: head.revision } : {}), entries };
+  return { env, ...(head.revision ? { revision: head.revision } : {}), entries };
 }
 
 async function readShard(kube: KubeClient, namespace: string, shard: ShardRef, about: string): Promise<InventoryEntry[]> {

@@ -5,11 +5,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inventoryName, loadInventory } from '../agent/inventory.ts';
 import { KubeClient } from '../agent/kube.ts';
 import { loadConnection } from '../agent/kubeconfig.ts';
 import { createReconciler } from '../agent/reconcile.ts';
 import { openSource } from '../agent/source.ts';
-import type { StoredResult } from '../agent/status.ts';
+import { statusName, type StoredResult } from '../agent/status.ts';
+import type { K8sObject } from '../agent/types.ts';
 import { startControlPlane, type ControlPlane } from '../test/controlplane/control-plane.ts';
 import { freePort } from '../test/controlplane/ports.ts';
 import { BRANCH, ENV, type RenderedRepo } from './agent-fixture.ts';
@@ -73,6 +75,17 @@ async function agentOnceOn(plane: ControlPlane, repo: RenderedRepo, healthTimeou
   const created = run.result.counts?.created ?? 0; // the logged result lists the first objects only
   if (created !== repo.objects || run.result.errors.length > 0) throw new Error(`gitops agent --once created ${created} of ${repo.objects} objects: ${run.result.errors.join('; ')}`);
   return run;
+}
+
+/** The agent's bookkeeping after a first apply: the inventory (read back whole) and the status object, with their sizes. */
+export async function bookkeeping(plane: ControlPlane): Promise<string> {
+  const kube = new KubeClient(loadConnection(plane.kubeconfigPath), 'bench-observer');
+  const maps = await kube.list('v1', 'ConfigMap', { namespace: AGENT_NAMESPACE });
+  const kB = (o: K8sObject | undefined) => Buffer.byteLength(JSON.stringify([o?.data, o?.binaryData])) / 1024;
+  const inventory = maps.filter((o) => o.metadata.name?.startsWith(inventoryName(ENV))).map(kB);
+  const entries = (await loadInventory(kube, AGENT_NAMESPACE, ENV)).entries.length;
+  const status = kB(maps.find((o) => o.metadata.name === statusName(ENV)));
+  return `inventory: ${entries} objects in ${inventory.length} ConfigMap(s) (head and shards), ${Math.round(inventory.reduce((a, b) => a + b, 0))} KB together, largest ${Math.round(Math.max(...inventory))} KB; status ConfigMap ${Math.round(status)} KB`;
 }
 
 export interface NoOpSample {

@@ -6,10 +6,11 @@
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { renderedRepo } from './agent-fixture.ts';
-import { firstApply, liveAgent, noOpReconciles, s, type FirstApply, type LiveAgentFigures, type NoOpSample } from './agent-phases.ts';
+import { bookkeeping, firstApply, liveAgent, noOpReconciles, s, type FirstApply, type LiveAgentFigures, type NoOpSample } from './agent-phases.ts';
 import { median } from './measure.ts';
 import { targetsTable, type Target } from './table.ts';
 
+const progress = (line: string) => process.stderr.write(`  ${line}\n`);
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
 const mb = (x: number) => `${Math.round(x)} MB`;
 const ms = (x: number) => `${Math.round(x)} ms`;
@@ -76,11 +77,15 @@ async function main(): Promise<void> {
   try {
     first = await firstApply(repo, runs);
     load.push(`after first applies: ${uptime()}`);
+    const kept = await bookkeeping(first.plane);
+    progress(kept);
     const watched = await noOpReconciles(first.plane, repo, true, noops);
     const unwatched = await noOpReconciles(first.plane, repo, false, noops);
     const live = await liveAgent(first.plane, repo, edits, values['health-timeout']);
     load.push(`end: ${uptime()}`);
     console.log(`\n${repo.objects} objects per environment\n\n${firstApplyTable(first, repo.objects)}\n\n${agentTable(watched, unwatched, live)}\n\n${targetsTable(targets(first, watched, live))}\n`);
+    if (services !== 500) console.log(`The goals were set for N=500 (3,500 objects); this run has ${repo.objects}.`);
+    console.log(kept);
     console.log(`health after the default-timeout first apply: ${first.withHealth.result.health?.message ?? 'none'}`.slice(0, 400));
     console.log(`load average — ${load.join('; ')}`);
   } finally {
