@@ -32,7 +32,7 @@ function kubectl(plane: ControlPlane, ...args: string[]): string {
 }
 
 export interface FirstApply {
-  readonly kubectl: TimedRun[];
+  readonly kubectl: KubectlRun[];
   readonly ours: (TimedRun & { applyMs: number })[];
   /** One `--once` with the default health timeout; its plane is kept for the later phases. */
   readonly withHealth: TimedRun & { result: StoredResult };
@@ -40,10 +40,10 @@ export interface FirstApply {
 }
 
 /** Interleaved runs, each tool on its own fresh plane; the objects must all be created. */
-export async function firstApply(repo: RenderedRepo, runs: number): Promise<FirstApply> {
-  const kubectlRuns: TimedRun[] = [], ours: (TimedRun & { applyMs: number })[] = [];
+export async function firstApply(repo: RenderedRepo, runs: number, kubectlTimeoutMs?: number): Promise<FirstApply> {
+  const kubectlRuns: KubectlRun[] = [], ours: (TimedRun & { applyMs: number })[] = [];
   for (let i = 1; i <= runs; i++) {
-    kubectlRuns.push(await onFreshPlane((plane) => kubectlApply(plane, repo)));
+    kubectlRuns.push(await onFreshPlane((plane) => kubectlApply(plane, repo, kubectlTimeoutMs)));
     const run = await onFreshPlane((plane) => agentOnceOn(plane, repo, '0s'));
     ours.push({ ...run, applyMs: run.result.durationMs });
     progress(`first apply ${i}/${runs}: kubectl ${s(kubectlRuns.at(-1)!.wallMs)}, ours ${s(run.wallMs)} (reconcile ${s(run.result.durationMs)})`);
@@ -63,11 +63,15 @@ async function onFreshPlane<T>(measure: (plane: ControlPlane) => Promise<T>): Pr
   }
 }
 
-async function kubectlApply(plane: ControlPlane, repo: RenderedRepo): Promise<TimedRun> {
-  const run = await timedRun('kubectl', ['--kubeconfig', plane.kubeconfigPath, 'apply', '--server-side', '-R', '-f', repo.yamlDir], repo.base);
+/** A kubectl run; one stopped at its timeout says how far it got, and how long all objects would take at that rate. */
+export type KubectlRun = TimedRun & { readonly applied: number; readonly estimatedMs?: number };
+
+async function kubectlApply(plane: ControlPlane, repo: RenderedRepo, timeoutMs?: number): Promise<KubectlRun> {
+  const run = await timedRun('kubectl', ['--kubeconfig', plane.kubeconfigPath, 'apply', '--server-side', '-R', '-f', repo.yamlDir], repo.base, timeoutMs);
   const applied = run.stdout.split('\n').filter((l) => / serverside-applied$/.test(l)).length;
+  if (run.timedOut) return { ...run, applied, estimatedMs: run.wallMs * repo.objects / Math.max(1, applied) };
   if (applied !== repo.objects) throw new Error(`kubectl applied ${applied} of ${repo.objects} objects`);
-  return run;
+  return { ...run, applied };
 }
 
 async function agentOnceOn(plane: ControlPlane, repo: RenderedRepo, healthTimeout?: string) {

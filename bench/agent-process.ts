@@ -21,17 +21,20 @@ export interface TimedRun {
   readonly stdout: string;
 }
 
-/** Runs a command to completion; fails on a non-zero exit. */
-export async function timedRun(cmd: string, args: readonly string[], cwd: string): Promise<TimedRun> {
+/** Runs a command to completion; fails on a non-zero exit. With timeoutMs, a command still running then is killed and marked timedOut. */
+export async function timedRun(cmd: string, args: readonly string[], cwd: string, timeoutMs?: number): Promise<TimedRun & { timedOut?: boolean }> {
   const gnu = existsSync(GNU_TIME);
   const [file, argv] = gnu ? [GNU_TIME, ['-f', '%e %M', cmd, ...args]] : [cmd, [...args]];
   const started = performance.now();
-  const child = spawn(file, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '', stderr = '';
+  const child = spawn(file, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: timeoutMs !== undefined }); // own group: time and its child go together
+  let stdout = '', stderr = '', timedOut = false;
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => { timedOut = true; process.kill(-child.pid!, 'SIGKILL'); }, timeoutMs);
   child.stdout.on('data', (c: Buffer) => (stdout += c));
   child.stderr.on('data', (c: Buffer) => (stderr += c));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
   const wallMs = performance.now() - started;
+  if (timedOut) return { wallMs, rssMB: NaN, stdout, timedOut };
   if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${code}):\n${`${stdout}${stderr}`.split('\n').slice(-30).join('\n')}`);
   const maxKB = gnu ? Number(stderr.trim().split('\n').at(-1)?.split(' ')[1]) : NaN;
   return { wallMs, rssMB: maxKB / 1024, stdout };
