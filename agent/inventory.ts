@@ -48,7 +48,8 @@ export async function saveInventory(kube: KubeClient, namespace: string, invento
     head = { ...summary, generation, shards: await writeShards(kube, namespace, env, generation, chunks) };
   }
   await kube.apply(configMap(inventoryName(env), namespace, MANAGED_BY, gzipJson(head), KEY));
-  if (previous && 'shards' in previous) await deleteShards(kube, namespace, previous.shards.map((s) => s.name));
+  const kept = new Set('shards' in head ? head.shards.map((s) => s.name) : []);
+  if (previous && 'shards' in previous) await deleteShards(kube, namespace, previous.shards.map((s) => s.name).filter((name) => !kept.has(name)));
 }
 
 /**
