@@ -34,6 +34,7 @@ export function compact(result: ReconcileResult, limit: number = LIST_LIMIT): St
   const omitted = nonZero({ ...health?.omitted, errors: errors.omitted, notices: notices.omitted });
   return {
     ...result,
+    ...(result.sourceCommit !== undefined ? { sourceCommit: clip(result.sourceCommit, 100) } : {}), // from a commit trailer: untrusted
     changes,
     errors: errors.items,
     ...(result.notices ? { notices: notices.items } : {}),
@@ -70,7 +71,7 @@ export async function publishStatus(kube: KubeClient, namespace: string, result:
       'result.json': storedJson(result),
       ok: String(result.ok),
       revision: result.revision ?? '',
-      sourceCommit: result.sourceCommit ?? '',
+      sourceCommit: clip(result.sourceCommit ?? '', 100),
       summary: summarize(result),
       health: result.health?.status ?? '',
     },

@@ -14,7 +14,7 @@ export function hugeResult(objects = 25_000): ReconcileResult {
     objects: changes.map((c) => ({ ref: c.ref, app: 'chart-0', status: 'Progressing' as const, message: long })),
   };
   return {
-    env: 'bench', revision: 'a'.repeat(40), startedAt: '2026-12-01T10:00:00.000Z', durationMs: 134_000, ok: false,
+    env: 'bench', revision: 'a'.repeat(40), sourceCommit: long, startedAt: '2026-12-01T10:00:00.000Z', durationMs: 134_000, ok: false,
     changes, health, errors: Array.from({ length: 500 }, (_, i) => `error ${i}: ${long}`), notices: [long],
   };
 }
