@@ -4,11 +4,10 @@ import type { KubeConnection } from './kubeconfig.ts';
 import { UserInputError } from '../compiler/errors.ts';
 import { formatRef } from '../compiler/kinds.ts';
 import { KubeClient } from './kube.ts';
-import { countActions, statusName } from './status.ts';
-import type { Action, ReconcileResult } from './types.ts';
+import { countActions, statusName, type StoredResult } from './status.ts';
+import type { Action } from './types.ts';
 
-/** A ReconcileResult as the status object stores it: unchanged objects counted, not listed. */
-export type StoredResult = ReconcileResult & { readonly counts?: Record<Action, number> };
+export type { StoredResult } from './status.ts';
 
 export async function readStatus(connection: KubeConnection, namespace: string, env: string): Promise<StoredResult> {
   const name = statusName(env);
@@ -34,17 +33,24 @@ export function formatStatus(result: StoredResult, now: Date = new Date()): stri
     `  reconciled     ${result.startedAt} (${ago(new Date(result.startedAt), now)}), took ${seconds(result.durationMs)}`,
     `  objects        ${ACTIONS.map((a) => `${counts[a] ?? 0} ${a}`).join(', ')}`,
   ];
+  const omitted = result.omitted ?? {};
   if (result.health) {
     lines.push(`  health         ${result.health.status}: ${result.health.message}`);
     for (const [app, h] of Object.entries(result.health.apps)) lines.push(`    ${app.padEnd(14)} ${h.status}${h.status === 'Healthy' ? '' : `: ${h.message}`}`);
+    lines.push(...more(omitted.apps, 'apps', '    '));
   }
   for (const action of ['failed', 'skipped'] as const) {
     const listed = result.changes.filter((c) => c.action === action);
     if (listed.length === 0) continue;
-    lines.push(`  ${action}:`, ...listed.map((c) => `    ${formatRef(c.ref)}${c.reason ? `: ${c.reason}` : ''}`));
+    lines.push(`  ${action}:`, ...listed.map((c) => `    ${formatRef(c.ref)}${c.reason ? `: ${c.reason}` : ''}`), ...more((counts[action] ?? 0) - listed.length, action, '    '));
   }
-  if (result.errors.length > 0) lines.push('  errors:', ...result.errors.map((e) => `    ${e.replace(/\n/g, '\n    ')}`));
+  if (result.errors.length > 0) lines.push('  errors:', ...result.errors.map((e) => `    ${e.replace(/\n/g, '\n    ')}`), ...more(omitted.errors, 'errors', '    '));
   return `${lines.join('\n')}\n`;
+}
+
+/** The line that says how many the status object counted but did not list (none when it listed all). */
+function more(count: number | undefined, what: string, indent: string): string[] {
+  return count && count > 0 ? [`${indent}… and ${count} more ${what}`] : [];
 }
 
 function ago(then: Date, now: Date): string {

@@ -1,15 +1,46 @@
 // Publishes a ReconcileResult where people and tools look: a status ConfigMap per environment in
-// the agent's namespace (read by `gitops status`) and a Kubernetes Event about it.
+// the agent's namespace (read by `gitops status`) and a Kubernetes Event about it. Whatever a result
+// holds (25,000 created objects, 25,000 unhealthy ones, long server messages), what is stored, logged
+// and sent stays small: the first objects of each kind of change are listed, the rest counted.
 import { formatRef } from '../compiler/kinds.ts';
+import type { Health, ObjectHealth } from './health/types.ts';
 import type { KubeClient } from './kube.ts';
-import type { Action, K8sObject, ReconcileResult } from './types.ts';
+import type { Action, Change, K8sObject, ReconcileResult } from './types.ts';
 
-/** What is worth logging and storing of a result: unchanged objects and healthy ones are only counted. */
-export function compact(result: ReconcileResult): ReconcileResult {
+/** What the listing left out, so that readers can say "and N more". Changes left out are counts minus listed. */
+export interface Omitted {
+  readonly unhealthyObjects?: number;
+  readonly apps?: number;
+  readonly errors?: number;
+  readonly notices?: number;
+}
+
+/** A ReconcileResult as the status object stores it: unchanged and healthy objects counted, the rest listed up to a limit. */
+export type StoredResult = ReconcileResult & { readonly counts?: Record<Action, number>; readonly omitted?: Omitted };
+
+/** Listed at most: objects per action, unhealthy objects, apps, errors and notices. */
+export const LIST_LIMIT = 100;
+/** Characters of one reason, message, error or notice. */
+const TEXT_LIMIT = 2_000;
+/** The status object's result.json, far below the 1 MiB ConfigMap limit; a result over it is listed shorter. */
+export const STATUS_BYTES = 256 * 1024;
+
+/** What is worth logging and storing of a result: unchanged and healthy objects are counted, the rest listed up to `limit` each. */
+export function compact(result: ReconcileResult, limit: number = LIST_LIMIT): StoredResult {
+  const counts = countActions(result);
+  const changes = firstOfEachAction(result.changes, limit);
+  const errors = listed(result.errors, limit, (e) => clip(e)), notices = listed(result.notices ?? [], limit, (n) => clip(n));
+  const health = result.health && compactHealth(result.health, limit);
+  const omitted = nonZero({ ...health?.omitted, errors: errors.omitted, notices: notices.omitted });
   return {
     ...result,
-    changes: result.changes.filter((c) => c.action !== 'unchanged'),
-    ...(result.health ? { health: { ...result.health, objects: result.health.objects.filter((o) => o.status !== 'Healthy') } } : {}),
+    ...(result.sourceCommit !== undefined ? { sourceCommit: clip(result.sourceCommit, 100) } : {}), // from a commit trailer: untrusted
+    changes,
+    errors: errors.items,
+    ...(result.notices ? { notices: notices.items } : {}),
+    ...(health ? { health: health.report } : {}),
+    counts,
+    ...(omitted ? { omitted } : {}),
   };
 }
 
@@ -27,22 +58,20 @@ export function countActions(result: ReconcileResult): Record<Action, number> {
 export function summarize(result: ReconcileResult): string {
   const counts = Object.entries(countActions(result)).filter(([, n]) => n > 0).map(([a, n]) => `${n} ${a}`);
   const head = `${result.ok ? 'synced' : 'failed'} ${result.env} at ${result.revision?.slice(0, 12) ?? 'no revision'}`;
-  const health = result.health ? `; health ${result.health.status}${result.health.status === 'Healthy' ? '' : `: ${result.health.message}`}` : '';
-  return `${head}: ${counts.join(', ') || 'no objects'}${health}${result.errors.length ? `; ${result.errors[0]}` : ''}`;
+  const health = result.health ? `; health ${result.health.status}${result.health.status === 'Healthy' ? '' : `: ${clip(result.health.message)}`}` : '';
+  return `${head}: ${counts.join(', ') || 'no objects'}${health}${result.errors.length ? `; ${clip(result.errors[0])}` : ''}`;
 }
 
 export async function publishStatus(kube: KubeClient, namespace: string, result: ReconcileResult): Promise<void> {
-  // Unchanged and healthy objects are counted, not listed, so the status stays small.
-  const stored = { ...compact(result), counts: countActions(result) };
   const status: K8sObject = {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: statusName(result.env), namespace, labels: { 'app.kubernetes.io/managed-by': 'typed-gitops' } },
     data: {
-      'result.json': JSON.stringify(stored, null, 2),
+      'result.json': storedJson(result),
       ok: String(result.ok),
       revision: result.revision ?? '',
-      sourceCommit: result.sourceCommit ?? '',
+      sourceCommit: clip(result.sourceCommit ?? '', 100),
       summary: summarize(result),
       health: result.health?.status ?? '',
     },
@@ -51,9 +80,21 @@ export async function publishStatus(kube: KubeClient, namespace: string, result:
   await kube.apply(eventFor(saved, result, namespace));
 }
 
+/** result.json: the compact result, listed shorter until it fits STATUS_BYTES (at one of each, it always does). */
+function storedJson(result: ReconcileResult): string {
+  let text = '';
+  for (const limit of [LIST_LIMIT, 20, 5, 1]) {
+    text = JSON.stringify(compact(result, limit), null, 2);
+    if (Buffer.byteLength(text) <= STATUS_BYTES) break;
+  }
+  return text;
+}
+
 function eventFor(status: K8sObject, result: ReconcileResult, namespace: string): K8sObject {
-  const failed = result.changes.filter((c) => c.action === 'failed').map((c) => `${formatRef(c.ref)}: ${c.reason}`);
-  const message = [summarize(result), ...failed.slice(0, 5)].join('\n').slice(0, 1000);
+  // At most 400 + 5 × 100 characters and the count of the rest: an Event message over 1 KiB is cut by the server.
+  const failed = firstOfEachAction(result.changes.filter((c) => c.action === 'failed'), 5).map((c) => clip(`${formatRef(c.ref)}: ${c.reason}`, 100));
+  const more = countActions(result).failed - failed.length;
+  const message = [clip(summarize(result), 400), ...failed, ...(more > 0 ? [`… and ${more} more failed`] : [])].join('\n');
   const time = new Date().toISOString();
   return {
     apiVersion: 'v1',
@@ -68,4 +109,42 @@ function eventFor(status: K8sObject, result: ReconcileResult, namespace: string)
     lastTimestamp: time,
     count: 1,
   };
+}
+
+/** Changes other than unchanged, at most `limit` of each action, in their order; reasons clipped. */
+function firstOfEachAction(changes: readonly Change[], limit: number): Change[] {
+  const seen = new Map<Action, number>();
+  const kept: Change[] = [];
+  for (const c of changes) {
+    const n = seen.get(c.action) ?? 0;
+    if (c.action === 'unchanged' || n >= limit) continue;
+    seen.set(c.action, n + 1);
+    kept.push(c.reason === undefined ? c : { ...c, reason: clip(c.reason) });
+  }
+  return kept;
+}
+
+/** Unhealthy objects and apps listed up to `limit` (apps not healthy first); messages clipped. */
+function compactHealth(report: NonNullable<ReconcileResult['health']>, limit: number) {
+  const unhealthy = report.objects.filter((o) => o.status !== 'Healthy');
+  const objects = listed(unhealthy, limit, (o): ObjectHealth => ({ ...o, message: clip(o.message) }));
+  const byWorst = Object.entries(report.apps).sort(([, a], [, b]) => Number(a.status === 'Healthy') - Number(b.status === 'Healthy'));
+  const apps = listed(byWorst, limit, ([app, h]): [string, Health] => [app, { status: h.status, message: clip(h.message) }]);
+  return {
+    report: { ...report, message: clip(report.message), apps: Object.fromEntries(apps.items), objects: objects.items },
+    omitted: { unhealthyObjects: objects.omitted, apps: apps.omitted },
+  };
+}
+
+function listed<T, U>(all: readonly T[], limit: number, map: (item: T) => U) {
+  return { items: all.slice(0, limit).map(map), omitted: Math.max(0, all.length - limit) };
+}
+
+function nonZero(omitted: Record<string, number>): Omitted | undefined {
+  const kept = Object.entries(omitted).filter(([, n]) => n > 0);
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
+}
+
+function clip(text: string, max: number = TEXT_LIMIT): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

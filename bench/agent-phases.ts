@@ -5,11 +5,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inventoryName, loadInventory } from '../agent/inventory.ts';
 import { KubeClient } from '../agent/kube.ts';
 import { loadConnection } from '../agent/kubeconfig.ts';
 import { createReconciler } from '../agent/reconcile.ts';
 import { openSource } from '../agent/source.ts';
-import type { ReconcileResult } from '../agent/types.ts';
+import { statusName, type StoredResult } from '../agent/status.ts';
+import type { K8sObject } from '../agent/types.ts';
 import { startControlPlane, type ControlPlane } from '../test/controlplane/control-plane.ts';
 import { freePort } from '../test/controlplane/ports.ts';
 import { BRANCH, ENV, type RenderedRepo } from './agent-fixture.ts';
@@ -30,18 +32,18 @@ function kubectl(plane: ControlPlane, ...args: string[]): string {
 }
 
 export interface FirstApply {
-  readonly kubectl: TimedRun[];
+  readonly kubectl: KubectlRun[];
   readonly ours: (TimedRun & { applyMs: number })[];
   /** One `--once` with the default health timeout; its plane is kept for the later phases. */
-  readonly withHealth: TimedRun & { result: ReconcileResult };
+  readonly withHealth: TimedRun & { result: StoredResult };
   readonly plane: ControlPlane;
 }
 
 /** Interleaved runs, each tool on its own fresh plane; the objects must all be created. */
-export async function firstApply(repo: RenderedRepo, runs: number): Promise<FirstApply> {
-  const kubectlRuns: TimedRun[] = [], ours: (TimedRun & { applyMs: number })[] = [];
+export async function firstApply(repo: RenderedRepo, runs: number, kubectlTimeoutMs?: number): Promise<FirstApply> {
+  const kubectlRuns: KubectlRun[] = [], ours: (TimedRun & { applyMs: number })[] = [];
   for (let i = 1; i <= runs; i++) {
-    kubectlRuns.push(await onFreshPlane((plane) => kubectlApply(plane, repo)));
+    kubectlRuns.push(await onFreshPlane((plane) => kubectlApply(plane, repo, kubectlTimeoutMs)));
     const run = await onFreshPlane((plane) => agentOnceOn(plane, repo, '0s'));
     ours.push({ ...run, applyMs: run.result.durationMs });
     progress(`first apply ${i}/${runs}: kubectl ${s(kubectlRuns.at(-1)!.wallMs)}, ours ${s(run.wallMs)} (reconcile ${s(run.result.durationMs)})`);
@@ -61,18 +63,33 @@ async function onFreshPlane<T>(measure: (plane: ControlPlane) => Promise<T>): Pr
   }
 }
 
-async function kubectlApply(plane: ControlPlane, repo: RenderedRepo): Promise<TimedRun> {
-  const run = await timedRun('kubectl', ['--kubeconfig', plane.kubeconfigPath, 'apply', '--server-side', '-R', '-f', repo.yamlDir], repo.base);
+/** A kubectl run; one stopped at its timeout says how far it got, and how long all objects would take at that rate. */
+export type KubectlRun = TimedRun & { readonly applied: number; readonly estimatedMs?: number };
+
+async function kubectlApply(plane: ControlPlane, repo: RenderedRepo, timeoutMs?: number): Promise<KubectlRun> {
+  const run = await timedRun('kubectl', ['--kubeconfig', plane.kubeconfigPath, 'apply', '--server-side', '-R', '-f', repo.yamlDir], repo.base, timeoutMs);
   const applied = run.stdout.split('\n').filter((l) => / serverside-applied$/.test(l)).length;
+  if (run.timedOut) return { ...run, applied, estimatedMs: run.wallMs * repo.objects / Math.max(1, applied) };
   if (applied !== repo.objects) throw new Error(`kubectl applied ${applied} of ${repo.objects} objects`);
-  return run;
+  return { ...run, applied };
 }
 
 async function agentOnceOn(plane: ControlPlane, repo: RenderedRepo, healthTimeout?: string) {
   const run = await agentOnce({ bare: repo.bare, kubeconfig: plane.kubeconfigPath, cacheDir: freshDir(repo, 'clone-'), healthTimeout }, repo.base);
-  const created = run.result.changes.filter((c) => c.action === 'created').length;
+  const created = run.result.counts?.created ?? 0; // the logged result lists the first objects only
   if (created !== repo.objects || run.result.errors.length > 0) throw new Error(`gitops agent --once created ${created} of ${repo.objects} objects: ${run.result.errors.join('; ')}`);
   return run;
+}
+
+/** The agent's bookkeeping after a first apply: the inventory (read back whole) and the status object, with their sizes. */
+export async function bookkeeping(plane: ControlPlane): Promise<string> {
+  const kube = new KubeClient(loadConnection(plane.kubeconfigPath), 'bench-observer');
+  const maps = await kube.list('v1', 'ConfigMap', { namespace: AGENT_NAMESPACE });
+  const kB = (o: K8sObject | undefined) => Buffer.byteLength(JSON.stringify([o?.data, o?.binaryData])) / 1024;
+  const inventory = maps.filter((o) => o.metadata.name?.startsWith(inventoryName(ENV))).map(kB);
+  const entries = (await loadInventory(kube, AGENT_NAMESPACE, ENV)).entries.length;
+  const status = kB(maps.find((o) => o.metadata.name === statusName(ENV)));
+  return `inventory: ${entries} objects in ${inventory.length} ConfigMap(s) (head and shards), ${Math.round(inventory.reduce((a, b) => a + b, 0))} KB together, largest ${Math.round(Math.max(...inventory))} KB; status ConfigMap ${Math.round(status)} KB`;
 }
 
 export interface NoOpSample {
@@ -166,7 +183,7 @@ async function selfHealLatencies(plane: ControlPlane, kube: KubeClient, agent: A
     latencies.push(await valueSeen(kube, name, 'LOG_LEVEL', 'info') - patched);
     const reverted = Date.now();
     // The correcting reconcile has finished once it is the last result, or once a later one has.
-    const corrected = (r: ReconcileResult) => Date.parse(r.startedAt) >= since && r.changes.some((c) => c.ref.name === name && c.action === 'configured');
+    const corrected = (r: StoredResult) => Date.parse(r.startedAt) >= since && r.changes.some((c) => c.ref.name === name && c.action === 'configured');
     await agent.finished((r) => corrected(r) || Date.parse(r.startedAt) > reverted, 180_000);
     progress(`self-heal ${i}/${edits}: ${Math.round(latencies.at(-1)!)} ms`);
   }

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ReconcileResult } from '../agent/types.ts';
+import type { StoredResult } from '../agent/status.ts';
 import { BRANCH, ENV } from './agent-fixture.ts';
 import { repoRoot } from './repo-root.ts';
 
@@ -21,17 +21,20 @@ export interface TimedRun {
   readonly stdout: string;
 }
 
-/** Runs a command to completion; fails on a non-zero exit. */
-export async function timedRun(cmd: string, args: readonly string[], cwd: string): Promise<TimedRun> {
+/** Runs a command to completion; fails on a non-zero exit. With timeoutMs, a command still running then is killed and marked timedOut. */
+export async function timedRun(cmd: string, args: readonly string[], cwd: string, timeoutMs?: number): Promise<TimedRun & { timedOut?: boolean }> {
   const gnu = existsSync(GNU_TIME);
   const [file, argv] = gnu ? [GNU_TIME, ['-f', '%e %M', cmd, ...args]] : [cmd, [...args]];
   const started = performance.now();
-  const child = spawn(file, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '', stderr = '';
+  const child = spawn(file, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: timeoutMs !== undefined }); // own group: time and its child go together
+  let stdout = '', stderr = '', timedOut = false;
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => { timedOut = true; process.kill(-child.pid!, 'SIGKILL'); }, timeoutMs);
   child.stdout.on('data', (c: Buffer) => (stdout += c));
   child.stderr.on('data', (c: Buffer) => (stderr += c));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
   const wallMs = performance.now() - started;
+  if (timedOut) return { wallMs, rssMB: NaN, stdout, timedOut };
   if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${code}):\n${`${stdout}${stderr}`.split('\n').slice(-30).join('\n')}`);
   const maxKB = gnu ? Number(stderr.trim().split('\n').at(-1)?.split(' ')[1]) : NaN;
   return { wallMs, rssMB: maxKB / 1024, stdout };
@@ -50,22 +53,22 @@ function agentArgs(a: AgentArgs): string[] {
     '--cache-dir', a.cacheDir, ...(a.healthTimeout ? ['--health-timeout', a.healthTimeout] : [])];
 }
 
-/** `gitops agent --once`, timed; its logged ReconcileResult (compacted) comes back too. */
-export async function agentOnce(a: AgentArgs, cwd: string): Promise<TimedRun & { result: ReconcileResult }> {
+/** `gitops agent --once`, timed; its logged result (compacted: changes listed up to a limit, all counted) comes back too. */
+export async function agentOnce(a: AgentArgs, cwd: string): Promise<TimedRun & { result: StoredResult }> {
   const run = await timedRun(process.execPath, [...agentArgs(a), '--once'], cwd);
-  const line = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { result?: ReconcileResult }).find((l) => l.result);
+  const line = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { result?: StoredResult }).find((l) => l.result);
   if (!line?.result) throw new Error(`gitops agent --once logged no result:\n${run.stdout.slice(-2000)}`);
   return { ...run, result: line.result };
 }
 
 export interface AgentProcess {
   readonly pid: number;
-  /** The last finished ReconcileResult (GET /status); undefined before the first. */
-  status(): Promise<ReconcileResult | undefined>;
+  /** The last finished StoredResult (GET /status); undefined before the first. */
+  status(): Promise<StoredResult | undefined>;
   /** POST /hooks/git */
   trigger(): Promise<void>;
   /** Waits until the last finished reconcile is one that `wanted` accepts; returns it. */
-  finished(wanted: (result: ReconcileResult) => boolean, timeoutMs: number): Promise<ReconcileResult>;
+  finished(wanted: (result: StoredResult) => boolean, timeoutMs: number): Promise<StoredResult>;
   /** VmHWM and VmRSS of the process, in MB. */
   memory(): { peakMB: number; currentMB: number };
   stop(): Promise<void>;
@@ -81,9 +84,9 @@ export async function startAgentProcess(a: AgentArgs & { interval: string; port:
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve())); // exited, output flushed
   const status = async () => {
     const res = await fetch(`${url}/status`).catch(() => undefined);
-    return res?.status === 200 ? (await res.json()) as ReconcileResult : undefined;
+    return res?.status === 200 ? (await res.json()) as StoredResult : undefined;
   };
-  const finished = async (wanted: (result: ReconcileResult) => boolean, timeoutMs: number) => {
+  const finished = async (wanted: (result: StoredResult) => boolean, timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`the agent exited (${child.exitCode}); see ${a.logFile}`);
