@@ -44,6 +44,7 @@ export function formatStatus(result: StoredResult, now: Date = new Date()): stri
     if (listed.length === 0) continue;
     lines.push(`  ${action}:`, ...listed.map((c) => `    ${formatRef(c.ref)}${c.reason ? `: ${c.reason}` : ''}`), ...more((counts[action] ?? 0) - listed.length, action, '    '));
   }
+  if (result.notices?.length) lines.push('  notices:', ...result.notices.map((n) => `    ${n}`), ...more(omitted.notices, 'notices', '    '));
   if (result.errors.length > 0) lines.push('  errors:', ...result.errors.map((e) => `    ${e.replace(/\n/g, '\n    ')}`), ...more(omitted.errors, 'errors', '    '));
   return `${lines.join('\n')}\n`;
 }

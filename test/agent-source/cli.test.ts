@@ -120,7 +120,7 @@ describe('durations', () => {
 });
 
 describe('gitops status text', () => {
-  it('shows revision, source commit, age, counts, failed and skipped objects and errors', () => {
+  it('shows revision, source commit, age, counts, failed and skipped objects, notices and errors', () => {
     const result: StoredResult = {
       env: 'prod', revision: 'a'.repeat(40), sourceCommit: 'b'.repeat(40), startedAt: '2026-01-01T10:00:00.000Z', durationMs: 1500, ok: false,
       counts: { created: 1, configured: 0, unchanged: 40, pruned: 0, skipped: 1, failed: 1 },
@@ -130,6 +130,7 @@ describe('gitops status text', () => {
         { ref: { group: '', kind: 'Service', namespace: 'shop', name: 'web' }, action: 'created' },
       ],
       errors: ['the server rejected 1 object(s) in a dry run; nothing was changed'],
+      notices: ['the rendered branch moved backwards from c to a (a force-push); applying a'],
     };
     expect(formatStatus(result, new Date('2026-01-01T10:05:00.000Z'))).toBe(`prod: FAILED
   revision       ${'a'.repeat(40)}
@@ -140,6 +141,8 @@ describe('gitops status text', () => {
     Deployment shop/web: web/shop/Deployment-web.yaml: spec.replicas: Invalid value
   skipped:
     ConfigMap shop/old: annotated to skip pruning
+  notices:
+    the rendered branch moved backwards from c to a (a force-push); applying a
   errors:
     the server rejected 1 object(s) in a dry run; nothing was changed
 `);
