@@ -61,13 +61,11 @@ describe('desiredSet on hostile files', () => {
   });
 
   it('counts the aliases an alias repeats, and allows a few merge keys', () => {
-    const base = `${cm('a')}data:\n  x: &x [*y, *y, *y]\n`;
     const ok = desiredSet(rev({ 'web/shop/a.yaml': `${cm('a')}spec:\n  base: &b {k: v}\n  one: {<<: *b}\n  two: {<<: *b}\n` }));
     expect(ok.objects[0].object.spec).toEqual({ base: { k: 'v' }, one: { k: 'v' }, two: { k: 'v' } });
     const limits = { ...DEFAULT_LIMITS, yamlAliases: 10 };
     const nested = `${cm('a')}spec:\n  y: &y v\n  x: &x [*y, *y, *y]\n  z: [*x, *x]\n`; // 3 + 2 × (1 + 3) = 11
     expect(refusal({ 'web/shop/a.yaml': nested }, limits).message).toMatch(/a\.yaml:9: more than 10 aliases/);
-    expect(base).toContain('*y');
   });
 
   it('refuses a document nested deeper than the depth limit without overflowing the stack', () => {

@@ -3,7 +3,7 @@
 // returned with its line, nothing the yaml library throws escapes, and a caller that stops early stops
 // the work too (documents are parsed only as they are asked for).
 import { Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type CST, type Document, type Node } from 'yaml';
-import { KUBECTL_SCHEMA } from './kubectl-scalars.ts';
+import { KUBECTL_SCHEMA } from '../compiler/kubectl-scalars.ts';
 import type { RevisionLimits } from './limits.ts';
 
 export type YamlLimits = Pick<RevisionLimits, 'yamlDepth' | 'yamlAliases'>;
