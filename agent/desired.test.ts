@@ -149,6 +149,14 @@ describe('desiredSet reads YAML 1.1 as kubectl does', () => {
     expect(refusal({ 'web/shop/a.yaml': `${cm('a')}spec:\n  v: ${written}\n` }).message).toMatch(new RegExp(`prod/web/shop/a\\.yaml:7: .*${says.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
+  it('refuses a label or annotation that is not a string, saying to quote it', () => {
+    const annotated = (value: string) => `${cm('a')}  annotations:\n    note: ${value}\n`;
+    expect(refusal({ 'web/shop/a.yaml': annotated('on') }).message).toContain('prod/web/shop/a.yaml:1: metadata.annotations.note is true, not a string: quote it');
+    expect(refusal({ 'web/shop/a.yaml': `${cm('a')}  labels: {port: 0644}\n` }).message).toContain('metadata.labels.port is 420, not a string');
+    expect(refusal({ 'web/shop/a.yaml': `${cm('a')}  labels: tier\n` }).message).toContain('metadata.labels must be a map of strings');
+    expect(desiredSet(rev({ 'web/shop/a.yaml': annotated('"on"') })).objects[0].object.metadata.annotations).toEqual({ note: 'on' });
+  });
+
   it('refuses a %YAML 1.2 document, as kubectl does', () => {
     expect(refusal({ 'web/shop/a.yaml': `%YAML 1.2\n---\n${cm('a')}` }).message).toContain('prod/web/shop/a.yaml:2: %YAML 1.2: kubectl reads YAML 1.1 only');
   });

@@ -94,8 +94,8 @@ function parseFile(text: string, file: string, context: FileContext): { objects:
     const at = `${file}:${doc.line}`;
     if ('problem' in doc) { problems.push(`${at}: ${doc.problem}`); } else {
       for (const item of listItems(doc.value, at, problems)) {
-        const missing = missingFields(item);
-        if (missing.length > 0) { problems.push(`${at}: object has no ${missing.join(', ')}`); continue; }
+        const wrong = objectProblem(item);
+        if (wrong) { problems.push(`${at}: ${wrong}`); continue; }
         const labelled = withOwnerLabels(item as K8sObject, context.app, context.env);
         objects.push({ object: labelled, app: context.app, file: at, hash: objectHash(labelled) });
       }
@@ -118,6 +118,20 @@ function listItems(value: unknown, at: string, problems: string[]): readonly unk
     return [];
   }
   return items;
+}
+
+/** What an object lacks, or holds where Kubernetes wants strings (labels, annotations), or undefined. */
+function objectProblem(value: unknown): string | undefined {
+  const missing = missingFields(value);
+  if (missing.length > 0) return `object has no ${missing.join(', ')}`;
+  const metadata = (value as K8sObject).metadata;
+  for (const field of ['labels', 'annotations'] as const) {
+    const map: unknown = metadata[field] ?? {};
+    if (!isRecord(map)) return `metadata.${field} must be a map of strings`;
+    const bad = Object.entries(map).find(([, v]) => typeof v !== 'string');
+    if (bad) return `metadata.${field}.${bad[0]} is ${JSON.stringify(bad[1])}, not a string: quote it (unquoted, on/off, yes/no, y/n and 0644 are booleans and numbers to kubectl too)`;
+  }
+  return undefined;
 }
 
 function missingFields(value: unknown): string[] {
