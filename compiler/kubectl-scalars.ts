@@ -41,12 +41,12 @@ class GoNumberPattern extends RegExp {
 const NOT_FINITE = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 
 function numberTag(tag: string): ScalarTag {
-  return { tag, default: true, test: new GoNumberPattern(), resolve: goNumber, identify: (v) => typeof v === 'number' };
+  return { tag, default: true, test: new GoNumberPattern(), resolve: goNumber };
 }
 
 // JSON has no infinity or NaN: kubectl fails on them ("json: unsupported value: +Inf"), and so do we.
 const notFinite: ScalarTag = {
-  tag: FLOAT, default: true, test: NOT_FINITE, identify: () => false,
+  tag: FLOAT, default: true, test: NOT_FINITE,
   resolve: (text, onError) => { onError(`${text} is not a number JSON can hold (kubectl refuses it too); quote it if it is a string`); return text; },
 };
 
