@@ -68,9 +68,11 @@ describe('desiredSet on hostile files', () => {
     expect(refusal({ 'web/shop/a.yaml': nested }, limits).message).toMatch(/a\.yaml:9: more than 10 aliases/);
   });
 
-  it('refuses a document nested deeper than the depth limit without overflowing the stack', () => {
-    const flow = `${cm('a')}data: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+  it('refuses a document nested deeper than the depth limit as soon as it gets there, without overflowing the stack', () => {
+    const started = Date.now();
+    const flow = `${cm('a')}data: ${'['.repeat(1_500_000)}${']'.repeat(1_500_000)}\n`; // 3 MB, the file limit
     expect(refusal({ 'web/shop/deep.yaml': flow }).message).toMatch(/deep\.yaml:6: nested more than 64 levels deep \(the yamlDepth limit\)/);
+    expect(Date.now() - started).toBeLessThan(3_000); // reading all of it took 10 s and 1.7 GB
     const block = `${cm('a')}spec:\n${Array.from({ length: 70 }, (_, i) => `${'  '.repeat(i + 1)}k:`).join('\n')} v\n`;
     expect(refusal({ 'web/shop/deep.yaml': block }).message).toMatch(/nested more than 64 levels deep/);
     const fine = `${cm('a')}spec:\n${Array.from({ length: 60 }, (_, i) => `${'  '.repeat(i + 1)}k:`).join('\n')} v\n`;
@@ -81,17 +83,23 @@ describe('desiredSet on hostile files', () => {
     const many = Array.from({ length: 250_000 }, (_, i) => cm(`c${i}`)).join('---\n');
     const started = Date.now();
     const error = refusal({ 'web/shop/many.yaml': `${many}---\n: broken: [\n` });
-    expect(error.message).toContain('prod/web/shop/many.yaml:150000: more than 25000 objects in the revision (the objects limit)');
+    expect(error.message).toContain('prod/web/shop/many.yaml:150000: more than 25000 objects in the revision (the objects limit');
     expect(error.message).not.toContain('broken'); // it stopped reading there
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 60_000);
+
+  it('counts empty documents against the objects limit too: they cost time to read', () => {
+    const limits = { ...DEFAULT_LIMITS, objects: 1000 };
+    expect(refusal({ 'web/shop/a.yaml': '---\n'.repeat(786_000) }, limits).message).toContain('prod/web/shop/a.yaml:1001: more than 1000 objects');
+    expect(desiredSet(rev({ 'web/shop/a.yaml': `---\n${cm('a')}---\n` }), undefined, { ...limits, objects: 2 }).objects).toHaveLength(1);
+  });
 
   it('counts objects across files and kind: List items against the objects limit', () => {
     const limits = { ...DEFAULT_LIMITS, objects: 3 };
     const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [0, 1].map((i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `l${i}`, namespace: 'shop' } })) });
     expect(desiredSet(rev({ 'web/shop/a.yaml': cm('a'), 'web/shop/b.json': list }), undefined, limits).objects).toHaveLength(3);
     const error = refusal({ 'web/shop/a.yaml': `${cm('a')}---\n${cm('b')}`, 'web/shop/b.yaml': `${cm('c')}---\n${cm('d')}` }, limits);
-    expect(error.message).toContain('prod/web/shop/b.yaml:6: more than 3 objects in the revision (the objects limit)');
+    expect(error.message).toContain('prod/web/shop/b.yaml:6: more than 3 objects in the revision (the objects limit');
   });
 
   it.each([

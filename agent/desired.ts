@@ -18,7 +18,10 @@ interface ParsedObject { readonly object: K8sObject; readonly app: string; reado
  * the files a new revision changed (parsing thousands of files each reconcile cost seconds of CPU).
  * It keeps a digest of each text, not the text: the revision holds that already.
  */
-export type ParseCache = Map<string, { readonly digest: string; readonly objects: readonly ParsedObject[] }>;
+export type ParseCache = Map<string, { readonly digest: string; readonly objects: readonly ParsedObject[]; readonly empty: number }>;
+
+/** A file's objects, its empty documents, what is wrong with it, and where it crossed the objects limit. */
+interface ParsedFile { readonly objects: readonly ParsedObject[]; readonly empty: number; readonly problems: readonly string[]; readonly crossedAt?: string }
 
 const MAX_PROBLEMS = 100;
 
@@ -26,23 +29,25 @@ export function desiredSet(revision: Revision, cache?: ParseCache, limits: Revis
   const problems: string[] = [];
   const parsed: ParsedObject[] = [];
   const files = new Set<string>();
+  let counted = 0; // objects and empty documents: both cost time to read
   for (const [path, text] of [...revision.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!isObjectFile(path)) continue;
     const file = `${revision.env}/${path}`;
     files.add(file);
     const cached = cache?.get(file);
     const digest = createHash('sha1').update(text).digest('base64');
-    const result = cached?.digest === digest
-      ? { objects: cached.objects, problems: [] }
-      : parseFile(text, file, { app: path.split('/')[0], env: revision.env, limits, room: limits.objects - parsed.length });
+    const result: ParsedFile = cached?.digest === digest
+      ? { ...cached, problems: [] }
+      : parseFile(text, file, { app: path.split('/')[0], env: revision.env, limits, room: limits.objects - counted });
     for (const o of result.objects) parsed.push(o); // never push(...): a file may hold a huge number of objects
     for (const p of result.problems) problems.push(p);
-    if (parsed.length > limits.objects) {
-      problems.push(`${parsed[limits.objects].file}: more than ${limits.objects} objects in the revision (the objects limit); nothing after this was read`);
+    counted += result.objects.length + result.empty;
+    if (counted > limits.objects) {
+      problems.push(`${result.crossedAt ?? file}: more than ${limits.objects} objects in the revision (the objects limit; empty documents count too); nothing after this was read`);
       refuse(revision, problems);
     }
     if (problems.length >= MAX_PROBLEMS) refuse(revision, [...problems, `(stopped reading after ${MAX_PROBLEMS} problems)`]);
-    if (result.problems.length === 0 && cached?.digest !== digest) cache?.set(file, { digest, objects: result.objects });
+    if (result.problems.length === 0 && cached?.digest !== digest) cache?.set(file, { digest, objects: result.objects, empty: result.empty });
   }
   for (const file of cache?.keys() ?? []) if (!files.has(file)) cache!.delete(file);
 
@@ -86,13 +91,14 @@ interface FileContext { readonly app: string; readonly env: string; readonly lim
 
 /**
  * The objects of one file, with owner labels and hashes, and what is wrong with it (file:line each).
- * Stops reading once it holds more than `room` objects: the caller refuses the revision then.
+ * Stops reading once it holds more than `room` objects and empty documents: the caller refuses the revision then.
  */
-function parseFile(text: string, file: string, context: FileContext): { objects: ParsedObject[]; problems: string[] } {
+function parseFile(text: string, file: string, context: FileContext): ParsedFile {
   const objects: ParsedObject[] = [], problems: string[] = [];
+  let empty = 0;
   for (const doc of readDocuments(text, context.limits)) {
     const at = `${file}:${doc.line}`;
-    if ('problem' in doc) { problems.push(`${at}: ${doc.problem}`); } else {
+    if ('problem' in doc) { problems.push(`${at}: ${doc.problem}`); } else if (doc.value === null) { empty++; } else {
       for (const item of listItems(doc.value, at, problems)) {
         const wrong = objectProblem(item);
         if (wrong) { problems.push(`${at}: ${wrong}`); continue; }
@@ -100,17 +106,17 @@ function parseFile(text: string, file: string, context: FileContext): { objects:
         objects.push({ object: labelled, app: context.app, file: at, hash: objectHash(labelled) });
       }
     }
-    if (objects.length > context.room || problems.length >= MAX_PROBLEMS) break;
+    if (objects.length + empty > context.room) return { objects, empty, problems, crossedAt: at };
+    if (problems.length >= MAX_PROBLEMS) break;
   }
-  return { objects, problems };
+  return { objects, empty, problems };
 }
 
 /**
  * The objects of one document. Like kubectl, a document with an `items` field (`kind: List`) stands
- * for its items; an empty document for none.
+ * for its items.
  */
 function listItems(value: unknown, at: string, problems: string[]): readonly unknown[] {
-  if (value === null) return [];
   if (!isRecord(value) || !('items' in value)) return [value];
   const items = value.items ?? [];
   if (!Array.isArray(items) || !items.every((i) => isRecord(i) && !('items' in i))) {

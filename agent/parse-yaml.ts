@@ -2,7 +2,7 @@
 // (kubectl-scalars.ts), within the depth and alias limits. The file is untrusted: every problem is
 // returned with its line, nothing the yaml library throws escapes, and a caller that stops early stops
 // the work too (documents are parsed only as they are asked for).
-import { Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type CST, type Document, type Node } from 'yaml';
+import { Composer, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type CST, type Document, type Node } from 'yaml';
 import { KUBECTL_SCHEMA } from '../compiler/kubectl-scalars.ts';
 import type { RevisionLimits } from './limits.ts';
 
@@ -18,20 +18,28 @@ export function* readDocuments(text: string, limits: YamlLimits): Generator<Yaml
   const lineAt = (offset: number) => lines.linePos(offset).line;
   try {
     const composer = new Composer(OPTIONS);
-    let skipped = false;
-    for (const token of new Parser(lines.addNewLine).parse(text)) {
-      // The composer recurses: a document is measured on its syntax tree before it is composed.
-      if (token.type === 'document') {
-        const tooDeep = depthProblem(token, limits.yamlDepth);
-        skipped = tooDeep !== undefined;
-        if (tooDeep) { yield { line: lineAt(tooDeep.offset), problem: tooDeep.problem }; continue; }
-      } else if (token.type === 'doc-end' && skipped) continue;
-      for (const doc of composer.next(token)) yield read(doc, lineAt, limits);
+    const parser = new Parser(lines.addNewLine);
+    lines.addNewLine(0);
+    for (const lexeme of new Lexer().lex(text)) {
+      for (const token of parser.next(lexeme)) for (const doc of composer.next(token)) yield read(doc, lineAt, limits);
+      // Checked while the syntax tree grows: a deep one costs memory, and the composer recurses.
+      if (parser.stack.length > limits.yamlDepth && nesting(parser.stack) > limits.yamlDepth) {
+        yield { line: lineAt(parser.offset), problem: `nested more than ${limits.yamlDepth} levels deep (the yamlDepth limit); the rest of the file was not read` };
+        return;
+      }
     }
+    for (const token of parser.end()) for (const doc of composer.next(token)) yield read(doc, lineAt, limits);
     for (const doc of composer.end()) yield read(doc, lineAt, limits);
   } catch (error) {
     yield { line: lineAt(text.length), problem: `cannot be read as YAML: ${error instanceof Error ? error.message : String(error)}` };
   }
+}
+
+/** How many collections (maps, sequences) are open on the parser's stack. */
+function nesting(stack: readonly CST.Token[]): number {
+  let collections = 0;
+  for (const token of stack) if ('items' in token) collections++;
+  return collections;
 }
 
 function read(doc: Document.Parsed, lineAt: (offset: number) => number, limits: YamlLimits): YamlDocument {
@@ -54,18 +62,6 @@ function read(doc: Document.Parsed, lineAt: (offset: number) => number, limits: 
 const offsetOf = (node: unknown) => (node as Node | null)?.range?.[0] ?? 0;
 
 interface Located { readonly offset: number; readonly problem: string }
-
-/** The first collection nested deeper than `max`, found without recursion. */
-function depthProblem(doc: CST.Document, max: number): Located | undefined {
-  const stack: Array<[CST.Token | null | undefined, number]> = [[doc.value, 0]];
-  while (stack.length > 0) {
-    const [token, depth] = stack.pop()!;
-    if (!token || !('items' in token)) continue;
-    if (depth + 1 > max) return { offset: token.offset, problem: `nested more than ${max} levels deep (the yamlDepth limit)` };
-    for (const item of token.items) stack.push([item.key, depth + 1], [item.value, depth + 1]);
-  }
-  return undefined;
-}
 
 /**
  * Aliases counted as toJS would resolve them (an alias to a node holding aliases counts those again),

@@ -18,9 +18,9 @@ const bomb = () => object('bomb', `data:\n  a: &a ["lol","lol","lol","lol","lol"
 /** Each hostile file, and what the refusal must say about it. */
 const HOSTILE: ReadonlyArray<readonly [string, () => string, RegExp]> = [
   ['an alias bomb', bomb, /web\/hostile\.yaml:\d+: more than 100 aliases/],
-  ['250,000 documents', () => documents(250_000), /web\/hostile\.yaml:149994: more than 25000 objects in the revision \(the objects limit\)/],
+  ['250,000 documents', () => documents(250_000), /web\/hostile\.yaml:149994: more than 25000 objects in the revision \(the objects limit/],
   ['one object over the objects limit (with keep.yaml)', () => documents(25_000), /web\/hostile\.yaml:149994: more than 25000 objects/],
-  ['a document nested 100,000 deep', () => object('deep', `data: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`), /web\/hostile\.yaml:6: nested more than 64 levels deep/],
+  ['a document nested 1,500,000 deep (3 MB)', () => object('deep', `data: ${'['.repeat(1_500_000)}${']'.repeat(1_500_000)}\n`), /web\/hostile\.yaml:6: nested more than 64 levels deep/],
   ['a ConfigMap named ..', () => object('".."'), /web\/hostile\.yaml:1: metadata\.name "\.\." is invalid for a ConfigMap/],
   ['a ConfigMap named .', () => object('"."'), /web\/hostile\.yaml:1: metadata\.name "\." is invalid for a ConfigMap/],
 ];
