@@ -152,6 +152,7 @@ describe('desiredSet reads YAML 1.1 as kubectl does', () => {
     ['.inf', '.inf is not a number JSON can hold'], ['-.Inf', 'is not a number JSON can hold'], ['.nan', 'is not a number JSON can hold'],
     ['1e400', 'too large for a number'], ['12345678901234567890', 'too large to be read exactly'],
     ['!!binary aGVsbG8=', 'Unresolved tag'], ['!!set {a}', 'Unresolved tag'], ['!custom x', 'Unresolved tag'],
+    ['*nope', 'alias *nope has no anchor &nope before it'], ['&a [*a]', 'alias *a is inside the node it repeats'],
     ['{~: x}', 'a map key must be a string, number or boolean'], ['{[a]: x}', 'a map key must be'], ['{a: 1, a: 2}', 'Map keys must be unique'],
   ])('refuses %s, naming file and line', (written, says) => {
     expect(refusal({ 'web/shop/a.yaml': `${cm('a')}spec:\n  v: ${written}\n` }).message).toMatch(new RegExp(`prod/web/shop/a\\.yaml:7: .*${says.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));

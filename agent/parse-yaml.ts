@@ -76,8 +76,11 @@ function nodeProblem(doc: Document.Parsed, maxAliases: number): Located | undefi
     const { node, startedAt } = stack.pop()!;
     if (startedAt !== undefined) { inner.set(node as Node, resolutions - startedAt); continue; }
     if (isAlias(node)) {
-      const within = inner.get(anchors.get(node.source)!);
-      if (within === undefined) return { offset: offsetOf(node), problem: `alias *${node.source} refers to a node that contains it` };
+      const target = anchors.get(node.source);
+      const within = target && inner.get(target);
+      if (within === undefined) {
+        return { offset: offsetOf(node), problem: target ? `alias *${node.source} is inside the node it repeats` : `alias *${node.source} has no anchor &${node.source} before it` };
+      }
       resolutions += 1 + within;
       if (resolutions > maxAliases) return { offset: offsetOf(node), problem: `more than ${maxAliases} aliases, counting those inside what an alias repeats (the yamlAliases limit)` };
       continue;
