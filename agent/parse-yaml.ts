@@ -2,16 +2,17 @@
 // (kubectl-scalars.ts), within the depth and alias limits. The file is untrusted: every problem is
 // returned with its line, nothing the yaml library throws escapes, and a caller that stops early stops
 // the work too (documents are parsed only as they are asked for).
-import { Composer, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type CST, type Document, type Node } from 'yaml';
+import { Composer, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type Alias, type CST, type Document, type Node, type YAMLMap } from 'yaml';
 import { KUBECTL_SCHEMA } from '../compiler/kubectl-scalars.ts';
 import type { RevisionLimits } from './limits.ts';
 
-export type YamlLimits = Pick<RevisionLimits, 'yamlDepth' | 'yamlAliases'>;
+export type YamlLimits = Pick<RevisionLimits, 'yamlDepth' | 'yamlAliases' | 'fileBytes'>;
 
 /** One document of a file: its value (null when empty), or what is wrong with it; `line` is 1-based. */
 export type YamlDocument = { readonly line: number; readonly value: unknown } | { readonly line: number; readonly problem: string };
 
-const OPTIONS = { schema: KUBECTL_SCHEMA, uniqueKeys: true, prettyErrors: false } as const;
+// Duplicate keys are found in nodeProblem: the library's own check compares each key with all before it.
+const OPTIONS = { schema: KUBECTL_SCHEMA, uniqueKeys: false, prettyErrors: false } as const;
 
 export function* readDocuments(text: string, limits: YamlLimits): Generator<YamlDocument> {
   const lines = new LineCounter();
@@ -50,7 +51,7 @@ function read(doc: Document.Parsed, lineAt: (offset: number) => number, limits: 
   if (version.explicit && version.version !== '1.1') {
     return { line, problem: `%YAML ${version.version}: kubectl reads YAML 1.1 only and refuses this document; remove the directive` };
   }
-  const wrong = nodeProblem(doc, limits.yamlAliases);
+  const wrong = nodeProblem(doc, limits);
   if (wrong) return { line: lineAt(wrong.offset), problem: wrong.problem };
   try {
     return { line, value: doc.toJS({ maxAliasCount: limits.yamlAliases }) };
@@ -63,38 +64,60 @@ const offsetOf = (node: unknown) => (node as Node | null)?.range?.[0] ?? 0;
 
 interface Located { readonly offset: number; readonly problem: string }
 
+interface Count { aliases: number; bytes: number }
+
 /**
  * Aliases counted as toJS would resolve them (an alias to a node holding aliases counts those again),
- * and map keys kubectl cannot turn into JSON keys, walked without recursion in document order.
+ * the bytes of JSON the aliases expand the document to (at least), and map keys kubectl cannot turn
+ * into JSON keys; walked once, without recursion, in document order, never expanding an alias.
  */
-function nodeProblem(doc: Document.Parsed, maxAliases: number): Located | undefined {
+function nodeProblem(doc: Document.Parsed, limits: YamlLimits): Located | undefined {
   const anchors = new Map<string, Node>();
-  const inner = new Map<Node, number>(); // resolutions inside each finished anchored node
-  const stack: Array<{ node: unknown; startedAt?: number }> = [{ node: doc.contents }];
-  let resolutions = 0;
+  const inner = new Map<Node, Count>(); // what each finished anchored node holds
+  const stack: Array<{ node: unknown; startedAt?: Count }> = [{ node: doc.contents }];
+  const count: Count = { aliases: 0, bytes: 0 };
   while (stack.length > 0) {
     const { node, startedAt } = stack.pop()!;
-    if (startedAt !== undefined) { inner.set(node as Node, resolutions - startedAt); continue; }
+    if (startedAt) { inner.set(node as Node, { aliases: count.aliases - startedAt.aliases, bytes: count.bytes - startedAt.bytes }); continue; }
     if (isAlias(node)) {
-      const target = anchors.get(node.source);
-      const within = target && inner.get(target);
-      if (within === undefined) {
-        return { offset: offsetOf(node), problem: target ? `alias *${node.source} is inside the node it repeats` : `alias *${node.source} has no anchor &${node.source} before it` };
-      }
-      resolutions += 1 + within;
-      if (resolutions > maxAliases) return { offset: offsetOf(node), problem: `more than ${maxAliases} aliases, counting those inside what an alias repeats (the yamlAliases limit)` };
+      const problem = resolve(node, anchors, inner, count, limits);
+      if (problem) return { offset: offsetOf(node), problem };
       continue;
     }
     if (!isScalar(node) && !isMap(node) && !isSeq(node)) continue;
-    if (node.anchor) { anchors.set(node.anchor, node); stack.push({ node, startedAt: resolutions }); }
+    if (node.anchor) { anchors.set(node.anchor, node); stack.push({ node, startedAt: { ...count } }); }
+    // A lower bound of its JSON: the value, and one separator (',' or ':' or a bracket).
+    count.bytes += isScalar(node) ? String(node.value).length + 1 : 1;
     if (isSeq(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i] });
     if (isMap(node)) {
-      for (let i = node.items.length - 1; i >= 0; i--) {
-        const { key, value } = node.items[i];
-        if (!isScalar(key) || key.value === null) return { offset: offsetOf(key ?? node), problem: 'a map key must be a string, number or boolean (kubectl refuses others)' };
-        stack.push({ node: value }, { node: key });
-      }
+      const problem = keyProblem(node);
+      if (problem) return problem;
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i].value }, { node: node.items[i].key });
     }
   }
+  return undefined;
+}
+
+/** A key kubectl cannot turn into a JSON key, or one that stands twice (also as `on` and `true`, both "true"). */
+function keyProblem(map: YAMLMap): Located | undefined {
+  const seen = new Set<string>();
+  for (const { key } of map.items) {
+    if (!isScalar(key) || key.value === null) return { offset: offsetOf(key ?? map), problem: 'a map key must be a string, number or boolean (kubectl refuses others)' };
+    const name = String(key.value);
+    if (seen.has(name) && name !== '<<') return { offset: offsetOf(key), problem: `the key ${JSON.stringify(name)} stands twice in one map (kubectl would keep the last one silently)` };
+    seen.add(name);
+  }
+  return undefined;
+}
+
+/** Counts one alias as what it repeats; what is wrong with it or with the count, if anything. */
+function resolve(alias: Alias, anchors: ReadonlyMap<string, Node>, inner: ReadonlyMap<Node, Count>, count: Count, limits: YamlLimits): string | undefined {
+  const target = anchors.get(alias.source);
+  const within = target && inner.get(target);
+  if (!within) return target ? `alias *${alias.source} is inside the node it repeats` : `alias *${alias.source} has no anchor &${alias.source} before it`;
+  count.aliases += 1 + within.aliases;
+  count.bytes += within.bytes;
+  if (count.aliases > limits.yamlAliases) return `more than ${limits.yamlAliases} aliases, counting those inside what an alias repeats (the yamlAliases limit)`;
+  if (count.bytes > limits.fileBytes) return `its aliases make it larger than ${limits.fileBytes} bytes, more than the API server accepts for one request (the fileBytes limit)`;
   return undefined;
 }
