@@ -15,12 +15,16 @@ const documents = (count: number) => Array.from({ length: count }, (_, i) => obj
 const bomb = () => object('bomb', `data:\n  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n${
   'bcdefghi'.split('').map((k, i) => `  ${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`).join('\n')}\n`);
 
+// Few aliases, each repeating a large map: 7 MB once expanded, from a 0.7 MB file.
+const wideAliases = () => object('wide', `data:\n  base: &b\n${Array.from({ length: 40_000 }, (_, i) => `    k${i}: v`).join('\n')}\n  copies: [${Array(10).fill('*b').join(', ')}]\n`);
+
 /** Each hostile file, and what the refusal must say about it. */
 const HOSTILE: ReadonlyArray<readonly [string, () => string, RegExp]> = [
   ['an alias bomb', bomb, /web\/hostile\.yaml:\d+: more than 100 aliases/],
   ['250,000 documents', () => documents(250_000), /web\/hostile\.yaml:149994: more than 25000 objects in the revision \(the objects limit/],
   ['one object over the objects limit (with keep.yaml)', () => documents(25_000), /web\/hostile\.yaml:149994: more than 25000 objects/],
   ['a document nested 1,500,000 deep (3 MB)', () => object('deep', `data: ${'['.repeat(1_500_000)}${']'.repeat(1_500_000)}\n`), /web\/hostile\.yaml:6: nested more than 64 levels deep/],
+  ['aliases repeating a large map', wideAliases, /web\/hostile\.yaml:\d+: its aliases make it larger than 3145728 bytes/],
   ['a ConfigMap named ..', () => object('".."'), /web\/hostile\.yaml:1: metadata\.name "\.\." is invalid for a ConfigMap/],
   ['a ConfigMap named .', () => object('"."'), /web\/hostile\.yaml:1: metadata\.name "\." is invalid for a ConfigMap/],
 ];
