@@ -1,5 +1,6 @@
 // How `kubectl apply -f` reads a plain scalar, so that a file means the same to the agent as to kubectl,
-// and the renderer quotes every string kubectl would read as something else. kubectl reads YAML with sigs.k8s.io/yaml (go-yaml v2), which is YAML 1.1 as Go implements it.
+// and the renderer quotes every string kubectl would read as something else. kubectl reads YAML with
+// sigs.k8s.io/yaml (go-yaml v2), which is YAML 1.1 as Go implements it:
 // `yes`/`no`/`on`/`off`/`y`/`n` are booleans, `0644` and `0o644` are octal (420), `1_000` is 1000, `0x10` is 16,
 // and unquoted timestamps (`2024-01-02`) and base-60 forms (`1:20`) stay strings. The yaml library's own
 // YAML 1.1 schema gives its booleans, nulls and merge keys (`<<`); its numbers, timestamps and the
@@ -16,7 +17,7 @@ const GO_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 const DOT_FLOAT = /^\.[0-9]+(?:[eE][-+]?[0-9]+)?$/;
 
 /** The number go-yaml v2 reads from a plain scalar, or the text itself when it reads a string. */
-export function goNumber(text: string, onError: (message: string) => void = () => {}): number | string {
+function goNumber(text: string, onError: (message: string) => void = () => {}): number | string {
   const plain = text.replaceAll('_', '');
   if (text.startsWith('.')) return DOT_FLOAT.test(plain) ? Number(plain) : text;
   const int = GO_INT.exec(plain);
