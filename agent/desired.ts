@@ -1,11 +1,13 @@
 // Parses the files of one environment in a rendered commit into the DesiredSet: every object
 // with our owner labels added. A revision with any bad file is refused whole, naming file and line.
 import { createHash } from 'node:crypto';
-import { LineCounter, parseAllDocuments } from 'yaml';
 import { UserInputError } from '../compiler/errors.ts';
 import { crdScopes, formatRef, refKey, refOf } from '../compiler/kinds.ts';
 import { sortKeys } from '../compiler/render.ts';
 import { OWNER_APP, OWNER_ENV } from './labels.ts';
+import { DEFAULT_LIMITS, type RevisionLimits } from './limits.ts';
+import { readDocuments } from './parse-yaml.ts';
+import { refProblem } from './ref-names.ts';
 import type { DesiredObject, DesiredSet, K8sObject, Revision } from './types.ts';
 
 /** A parsed file: its objects with owner labels and hashes. */
@@ -16,67 +18,138 @@ interface ParsedObject { readonly object: K8sObject; readonly app: string; reado
  * the files a new revision changed (parsing thousands of files each reconcile cost seconds of CPU).
  * It keeps a digest of each text, not the text: the revision holds that already.
  */
-export type ParseCache = Map<string, { readonly digest: string; readonly objects: readonly ParsedObject[] }>;
+export type ParseCache = Map<string, { readonly digest: string; readonly objects: readonly ParsedObject[]; readonly empty: number }>;
 
-export function desiredSet(revision: Revision, cache?: ParseCache): DesiredSet {
+/** A file's objects, its empty documents, what is wrong with it, and where it crossed the objects limit. */
+interface ParsedFile { readonly objects: readonly ParsedObject[]; readonly empty: number; readonly problems: readonly string[]; readonly crossedAt?: string }
+
+const MAX_PROBLEMS = 100;
+
+export function desiredSet(revision: Revision, cache?: ParseCache, limits: RevisionLimits = DEFAULT_LIMITS): DesiredSet {
   const problems: string[] = [];
   const parsed: ParsedObject[] = [];
   const files = new Set<string>();
+  let counted = 0; // objects and empty documents: both cost time to read
   for (const [path, text] of [...revision.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (!path.endsWith('.yaml') && !path.endsWith('.yml')) continue;
+    if (!isObjectFile(path)) continue;
     const file = `${revision.env}/${path}`;
     files.add(file);
     const cached = cache?.get(file);
     const digest = createHash('sha1').update(text).digest('base64');
-    if (cached?.digest === digest) { parsed.push(...cached.objects); continue; }
-    const result = parseFile(text, file, path.split('/')[0], revision.env);
-    problems.push(...result.problems);
-    parsed.push(...result.objects);
-    if (result.problems.length === 0) cache?.set(file, { digest, objects: result.objects });
+    const result: ParsedFile = cached?.digest === digest
+      ? { ...cached, problems: [] }
+      : parseFile(text, file, { app: path.split('/')[0], env: revision.env, limits, room: limits.objects - counted });
+    for (const o of result.objects) parsed.push(o); // never push(...): a file may hold a huge number of objects
+    for (const p of result.problems) problems.push(p);
+    counted += result.objects.length + result.empty;
+    if (counted > limits.objects) {
+      problems.push(`${result.crossedAt ?? file}: more than ${limits.objects} objects in the revision (the objects limit; empty documents count too); nothing after this was read`);
+      refuse(revision, problems);
+    }
+    if (problems.length >= MAX_PROBLEMS) refuse(revision, [...problems, `(stopped reading after ${MAX_PROBLEMS} problems)`]);
+    if (result.problems.length === 0 && cached?.digest !== digest) cache?.set(file, { digest, objects: result.objects, empty: result.empty });
   }
   for (const file of cache?.keys() ?? []) if (!files.has(file)) cache!.delete(file);
 
+  const objects = identify(parsed, problems);
+  if (problems.length > 0) refuse(revision, problems);
+  return { revision, objects };
+}
+
+// Object files are YAML or JSON (JSON is YAML); the compiler's `<env>/manifest.json` is not one.
+function isObjectFile(path: string): boolean {
+  return /\.(ya?ml|json)$/.test(path) && path !== 'manifest.json';
+}
+
+/** The DesiredObjects of the parsed objects; a bad ref or a second definition of a ref goes to `problems`. */
+function identify(parsed: readonly ParsedObject[], problems: string[]): DesiredObject[] {
   const crds = crdScopes(parsed.map((p) => p.object));
   const seen = new Map<string, string>();
   const objects: DesiredObject[] = [];
   for (const { object, app, file, hash } of parsed) {
     const ref = refOf(object, crds);
+    const wrong = refProblem(ref, object.apiVersion);
+    if (wrong) { problems.push(`${file}: ${wrong}`); continue; }
     const key = refKey(ref);
     const first = seen.get(key);
     if (first) { problems.push(`${file}: ${formatRef(ref)} is also defined in ${first}`); continue; }
     seen.set(key, file);
     objects.push({ ref, object, app, file, hash });
   }
-
-  if (problems.length > 0) {
-    throw new UserInputError(`revision ${revision.commit.slice(0, 12)} of ${revision.env} cannot be applied:\n  ${problems.join('\n  ')}`, {
-      env: revision.env,
-      commit: revision.commit,
-      hint: 'Nothing was applied from it. Fix the files named above in the source repository and publish again.',
-    });
-  }
-  return { revision, objects };
+  return objects;
 }
 
-/** The objects of one file, with owner labels and hashes, and what is wrong with it (file:line each). */
-function parseFile(text: string, file: string, app: string, env: string): { objects: ParsedObject[]; problems: string[] } {
+function refuse(revision: Revision, problems: readonly string[]): never {
+  throw new UserInputError(`revision ${revision.commit.slice(0, 12)} of ${revision.env} cannot be applied:\n  ${problems.join('\n  ')}`, {
+    env: revision.env,
+    commit: revision.commit,
+    hint: 'Nothing was applied from it. Fix the files named above in the source repository and publish again.',
+  });
+}
+
+interface FileContext { readonly app: string; readonly env: string; readonly limits: RevisionLimits; readonly room: number }
+
+/**
+ * The objects of one file, with owner labels and hashes, and what is wrong with it (file:line each).
+ * Stops reading once it holds more than `room` objects and empty documents: the caller refuses the revision then.
+ */
+function parseFile(text: string, file: string, context: FileContext): ParsedFile {
   const objects: ParsedObject[] = [], problems: string[] = [];
-  const lines = new LineCounter();
-  for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
-    const line = lines.linePos(doc.range[0]).line;
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) problems.push(`${file}:${e.linePos?.[0].line ?? line}: ${e.message.split('\n')[0]}`);
-      continue;
+  let empty = 0;
+  for (const doc of readDocuments(text, context.limits)) {
+    const at = `${file}:${doc.line}`;
+    if ('problem' in doc) { problems.push(`${at}: ${doc.problem}`); } else if (doc.value === null) { empty++; } else {
+      for (const item of listItems(doc.value, at, problems)) {
+        const wrong = objectProblem(item);
+        if (wrong) { problems.push(`${at}: ${wrong}`); continue; }
+        const labelled = withOwnerLabels(item as K8sObject, context.app, context.env);
+        objects.push({ object: labelled, app: context.app, file: at, hash: objectHash(labelled) });
+      }
     }
-    const object = doc.toJS() as K8sObject | null;
-    if (object === null) continue; // an empty document
-    const missing = ['apiVersion', 'kind'].filter((k) => typeof object?.[k] !== 'string' || !object[k]);
-    if (typeof object?.metadata?.name !== 'string' || !object.metadata.name) missing.push('metadata.name');
-    if (missing.length > 0) { problems.push(`${file}:${line}: object has no ${missing.join(', ')}`); continue; }
-    const labelled = withOwnerLabels(object, app, env);
-    objects.push({ object: labelled, app, file: `${file}:${line}`, hash: objectHash(labelled) });
+    if (objects.length + empty > context.room) return { objects, empty, problems, crossedAt: at };
+    if (problems.length >= MAX_PROBLEMS) break;
   }
-  return { objects, problems };
+  return { objects, empty, problems };
+}
+
+/**
+ * The objects of one document. Like kubectl, a document with an `items` field (`kind: List`) stands
+ * for its items.
+ */
+function listItems(value: unknown, at: string, problems: string[]): readonly unknown[] {
+  if (!isRecord(value) || !('items' in value)) return [value];
+  const items = value.items ?? [];
+  if (!Array.isArray(items) || !items.every((i) => isRecord(i) && !('items' in i))) {
+    problems.push(`${at}: the items of a ${String(value.kind)} must be a list of objects, none of them a list (kubectl refuses it too)`);
+    return [];
+  }
+  return items;
+}
+
+/** What an object lacks, or holds where Kubernetes wants strings (labels, annotations), or undefined. */
+function objectProblem(value: unknown): string | undefined {
+  const missing = missingFields(value);
+  if (missing.length > 0) return `object has no ${missing.join(', ')}`;
+  const metadata = (value as K8sObject).metadata;
+  for (const field of ['labels', 'annotations'] as const) {
+    const map: unknown = metadata[field] ?? {};
+    if (!isRecord(map)) return `metadata.${field} must be a map of strings`;
+    const bad = Object.entries(map).find(([, v]) => typeof v !== 'string');
+    if (bad) return `metadata.${field}.${bad[0]} is ${JSON.stringify(bad[1])}, not a string: quote it (unquoted, on/off, yes/no, y/n and 0644 are booleans and numbers to kubectl too)`;
+  }
+  return undefined;
+}
+
+function missingFields(value: unknown): string[] {
+  const object = isRecord(value) ? value : {};
+  const missing = ['apiVersion', 'kind'].filter((k) => typeof object[k] !== 'string' || !object[k]);
+  const metadata = isRecord(object.metadata) ? object.metadata : {};
+  if (typeof metadata.name !== 'string' || !metadata.name) missing.push('metadata.name');
+  return missing;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function withOwnerLabels(object: K8sObject, app: string, env: string): K8sObject {

@@ -10,7 +10,7 @@ const options = { prune: true, allowEmpty: false };
 const cm = (ns: string, name: string, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { a: 'b' }, ...extra });
 const revision = (objects: object[]) => desiredSet({
   commit: 'c0ffee', env: 'dev',
-  files: new Map(objects.map((o: any, i) => [`app/${o.metadata.namespace ?? '_cluster'}/${i}.yaml`, stringify(o)])),
+  files: new Map(objects.map((o: any, i) => [`app/${o.metadata.namespace ?? '_cluster'}/${i}.yaml`, stringify(o, { version: '1.1' })])),
 });
 const ref = (kind: string, namespace: string, name: string, group = ''): ObjectRef => ({ group, kind, namespace, name });
 const entry = (r: ObjectRef, desiredHash = 'd', appliedHash = 'a'): InventoryEntry => ({ ref: r, apiVersion: r.group ? `${r.group}/v1` : 'v1', app: 'app', desiredHash, appliedHash });

@@ -3,10 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { Duration } from 'cdk8s';
 import { stringify } from 'yaml';
 import { ScheduledJob, WebService, Worker, synthConstruct } from '../lib/index.ts';
-import { sortKeys } from './render.ts';
+import { readDocuments } from '../agent/parse-yaml.ts';
+import { DEFAULT_LIMITS } from '../agent/limits.ts';
+import { sortKeys, toYaml } from './render.ts';
+import { KUBECTL_WRITE } from './kubectl-scalars.ts';
 import { yamlEmitter } from './render-yaml.ts';
 
-const OPTIONS = { version: '1.1', lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as const;
+const OPTIONS = { ...KUBECTL_WRITE, lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as const;
 const emit = yamlEmitter(OPTIONS);
 
 /** Same bytes as `yaml`, or undefined (the caller falls back to `yaml`). */
@@ -26,8 +29,20 @@ const TRICKY_STRINGS = [
   ' a', 'a ', '\ta', 'a\t', 'a\tb', 'a\nb', 'a\n', '\n', 'a\r\nb', 'a\\b', 'é', 'ünïcödé', '日本語', '😀', '\u0000', '\u0007', '\u001b', '\u0085', '\u00a0',
   '\u2028', '\ud800', '<<', '=', 'x'.repeat(1100), `${'word '.repeat(30)}end`, 'ghcr.io/acme/web:1.4.2', 'cdk8s.io/metadata.addr',
   '/healthz', '* * * * *', '0 3 * * *', 'a  b', 'a - b', 'key=value', 'C:\\path',
+  // Numbers to go-yaml (kubectl's reader) though not to the yaml library's YAML 1.1 schema.
+  '0o644', '0O644', '0X10', '0B1', '-0B1', '+0o7', '0_x10', '1__0', '.5_0', '1_2.5', '0_', '09', '1E3',
 ];
 const TRICKY_NUMBERS = [0, 1, -1, 1.5, -2.25, 0.1, 1e21, 1e-7, 2 ** 53, -(2 ** 31), 100, -0, Number.NaN, Number.POSITIVE_INFINITY];
+
+describe('toYaml', () => {
+  it('writes every tricky string so that a reader like kubectl reads it back as that string', () => {
+    for (const s of TRICKY_STRINGS) {
+      const doc = { data: { value: s, [s]: 'key', list: [s] } };
+      const [read] = [...readDocuments(toYaml(doc), DEFAULT_LIMITS)];
+      expect(read, JSON.stringify(s)).toEqual({ line: 1, value: doc });
+    }
+  });
+});
 
 describe('yamlEmitter', () => {
   it('writes every tricky string, as a value, a sequence item and a key, like yaml', () => {

@@ -6,12 +6,13 @@ import type { ManifestEntry, RenderScope, RenderedTree, SynthObject } from './ty
 import { InternalError, UserInputError } from './errors.ts';
 import { formatRef } from './kinds.ts';
 import { treeEntryProblem } from './tree-paths.ts';
+import { KUBECTL_WRITE } from './kubectl-scalars.ts';
 import { yamlEmitter } from './render-yaml.ts';
 
 const FIRST_KEYS = ['apiVersion', 'kind', 'metadata'];
 
-/** Fixed YAML options: YAML 1.1 quoting, so strings like 'yes' or 'on' stay strings for Kubernetes' parser. */
-const YAML_OPTIONS = { version: '1.1', lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as const;
+/** Fixed YAML options: YAML 1.1 quoting as kubectl reads it, so strings like 'yes', 'on' or '0o644' stay strings. */
+const YAML_OPTIONS = { ...KUBECTL_WRITE, lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as const;
 const fastYaml = yamlEmitter(YAML_OPTIONS);
 
 interface RenderedObject {

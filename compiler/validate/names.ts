@@ -15,7 +15,8 @@ const LABEL_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 const SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const isSubdomain = (s: string) => s.length <= 253 && SUBDOMAIN_RE.test(s);
+/** A DNS-1123 subdomain (API groups, most object names). */
+export const isSubdomain = (s: string) => s.length <= 253 && SUBDOMAIN_RE.test(s);
 
 const SUBDOMAIN: NameRule = {
   test: isSubdomain,
@@ -25,8 +26,10 @@ const DNS_1123_LABEL: NameRule = {
   test: (s) => s.length <= 63 && LABEL_1123.test(s),
   says: "a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
 };
+/** A DNS-1035 label (Service names, API versions). */
+export const isDns1035Label = (s: string) => s.length <= 63 && LABEL_1035.test(s);
 const DNS_1035_LABEL: NameRule = {
-  test: (s) => s.length <= 63 && LABEL_1035.test(s),
+  test: isDns1035Label,
   says: "a DNS-1035 label: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit, at most 63 characters",
 };
 // RBAC names only need to be usable as a URL path segment ('system:aggregate-to-view' is fine).
@@ -65,15 +68,21 @@ function checkName(o: SynthObject): Diagnostic[] {
   if (typeof name !== 'string' || name === '') {
     return [diagnose(o, { rule: 'invalid-name', message: 'metadata.name is missing', hint: 'Give the object a name; generateName does not work with apply.' })];
   }
-  const rule = NAME_RULES[`${o.ref.group}/${o.ref.kind}`] ?? SUBDOMAIN;
-  if (!rule.test(name)) {
+  const problem = nameProblem(o.ref.group, o.ref.kind, name);
+  if (problem) {
     return [diagnose(o, {
       rule: 'invalid-name',
-      message: `metadata.name '${name}' is invalid for a ${o.ref.kind}: it must be ${rule.says}`,
+      message: `metadata.name '${name}' is invalid for a ${o.ref.kind}: ${problem}`,
       hint: `Rename it, e.g. '${suggestName(name)}'.`,
     })];
   }
   return o.ref.kind === 'CustomResourceDefinition' ? checkCrdName(o, name) : [];
+}
+
+/** Why the API server would refuse `name` for an object of this group and kind ('it must be ...'), or undefined. */
+export function nameProblem(group: string, kind: string, name: string): string | undefined {
+  const rule = NAME_RULES[`${group}/${kind}`] ?? SUBDOMAIN;
+  return rule.test(name) ? undefined : `it must be ${rule.says}`;
 }
 
 function checkCrdName(o: SynthObject, name: string): Diagnostic[] {

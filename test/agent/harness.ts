@@ -16,7 +16,7 @@ export function uniqueName(prefix: string): string {
 export function revisionOf(env: string, apps: Record<string, K8sObject[]>, commit = randomBytes(20).toString('hex')): Revision {
   const files = new Map<string, string>();
   for (const [app, objects] of Object.entries(apps)) {
-    for (const o of objects) files.set(`${app}/${o.metadata.namespace ?? '_cluster'}/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`, stringify(o));
+    for (const o of objects) files.set(`${app}/${o.metadata.namespace ?? '_cluster'}/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`, stringify(o, { version: '1.1' }));
   }
   return { commit, env, files };
 }
