@@ -6,10 +6,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { formatRef } from '../../compiler/kinds.ts';
-import type { Inventory, ReconcileResult } from '../../agent/types.ts';
+import { loadInventory } from '../../agent/inventory.ts';
+import { KubeClient } from '../../agent/kube.ts';
+import type { ReconcileResult } from '../../agent/types.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
 import { customResourceDefinition } from '../helpers/crd.ts';
 import { configMap, deployment, namespaceObject, reconcilerFor, revisionOf, service, uniqueName } from './harness.ts';
@@ -108,8 +109,7 @@ describe('reconcile', () => {
     const without = await agent.reconcile(revisionOf(env, { web: [configMap(ns.name, 'other')] }));
     expect(without.errors).toEqual([]);
     const core = ns.kubeConfig.makeApiClient(CoreV1Api);
-    const inventory = await core.readNamespacedConfigMap({ name: `typed-gitops-inventory-${env}`, namespace: ns.name });
-    const tracked = JSON.parse(gunzipSync(Buffer.from(inventory.binaryData!['inventory.json.gz'], 'base64')).toString()) as Inventory;
+    const tracked = await loadInventory(new KubeClient(ns.connection), ns.name, env);
     expect(tracked.entries.map((e) => e.ref.name)).toEqual(['other']);
 
     await kubectl('create', '-f', backup);
