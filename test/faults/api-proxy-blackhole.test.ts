@@ -2,25 +2,20 @@
 // no byte arrives, no reset) for 5 s, then comes back. Requests sent into the silence never get an
 // answer; the agent must give up on them (a request timeout), back off and converge once the network
 // is back, instead of waiting forever on a dead connection.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConnection, type KubeConnection } from '../../agent/kubeconfig.ts';
-import { retargetKubeconfig } from '../controlplane/kubeconfig.js';
-import { startTcpProxy, type TcpProxy } from '../controlplane/tcp-proxy.js';
-import { cleanUp, tempDir } from '../agent-source/fixtures.ts';
+import type { KubeConnection } from '../../agent/kubeconfig.ts';
+import type { TcpProxy } from '../controlplane/tcp-proxy.js';
+import { cleanUp } from '../agent-source/fixtures.ts';
 import { sharedCluster } from '../setup/cluster.ts';
-import { bystander, configMaps, convergedAt, expectConsistent, inProcessAgent, recordConvergence, scene, when } from './harness.ts';
+import { apiServerProxy, bystander, closeProxies, configMaps, convergedAt, expectConsistent, inProcessAgent, recordConvergence, scene, when } from './harness.ts';
 
 let proxy: TcpProxy;
 let throughProxy: KubeConnection;
 beforeAll(async () => {
-  proxy = await startTcpProxy({ port: Number(new URL(sharedCluster().connection.server).port) });
-  const kubeconfig = join(tempDir('fault-proxy-'), 'kubeconfig');
-  retargetKubeconfig(sharedCluster().kubeconfigPath, kubeconfig, proxy.url);
-  throughProxy = loadConnection(kubeconfig);
+  ({ proxy, connection: throughProxy } = await apiServerProxy(Number(new URL(sharedCluster().connection.server).port), sharedCluster().kubeconfigPath));
 });
 afterAll(async () => {
-  await proxy?.close();
+  await closeProxies();
   cleanUp();
 });
 

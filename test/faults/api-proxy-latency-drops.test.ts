@@ -2,28 +2,23 @@
 // resets its connections mid-sync. The server's audit log counts the writes: with latency alone each
 // object is written exactly once (nothing is retried that succeeded), and resets cost at most one
 // retry per object; the agent backs off, comes back and ends at the newest revision.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConnection, type KubeConnection } from '../../agent/kubeconfig.ts';
-import { retargetKubeconfig } from '../controlplane/kubeconfig.js';
-import { startTcpProxy, type TcpProxy } from '../controlplane/tcp-proxy.js';
-import { cleanUp, tempDir } from '../agent-source/fixtures.ts';
+import type { KubeConnection } from '../../agent/kubeconfig.ts';
+import type { TcpProxy } from '../controlplane/tcp-proxy.js';
+import { cleanUp } from '../agent-source/fixtures.ts';
 import { useFreshControlPlane } from '../setup/cluster.ts';
 import { auditLog } from './audit-log.ts';
-import { bystander, configMaps, convergedAt, expectConsistent, inProcessAgent, recordConvergence, scene, when } from './harness.ts';
+import { apiServerProxy, bystander, closeProxies, configMaps, convergedAt, expectConsistent, inProcessAgent, recordConvergence, scene, when } from './harness.ts';
 
 const audit = auditLog();
 const fresh = useFreshControlPlane({ args: { 'kube-apiserver': audit.args } });
 let proxy: TcpProxy;
 let throughProxy: KubeConnection;
 beforeAll(async () => {
-  proxy = await startTcpProxy({ port: fresh().controlPlane.apiserverPort });
-  const kubeconfig = join(tempDir('fault-proxy-'), 'kubeconfig');
-  retargetKubeconfig(fresh().kubeconfigPath, kubeconfig, proxy.url);
-  throughProxy = loadConnection(kubeconfig);
+  ({ proxy, connection: throughProxy } = await apiServerProxy(fresh().controlPlane.apiserverPort, fresh().kubeconfigPath));
 });
 afterAll(async () => {
-  await proxy?.close();
+  await closeProxies();
   cleanUp();
 });
 

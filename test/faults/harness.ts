@@ -11,7 +11,7 @@ import { expect } from 'vitest';
 import { refKey, refOf } from '../../compiler/kinds.ts';
 import { loadInventory } from '../../agent/inventory.ts';
 import { KubeClient } from '../../agent/kube.ts';
-import type { KubeConnection } from '../../agent/kubeconfig.ts';
+import { loadConnection, type KubeConnection } from '../../agent/kubeconfig.ts';
 import { createLogger } from '../../agent/log.ts';
 import { createReconciler, type Reconciler } from '../../agent/reconcile.ts';
 import { startAgent, type Agent } from '../../agent/run.ts';
@@ -19,6 +19,7 @@ import { openSource, type SourceOptions } from '../../agent/source.ts';
 import type { ReconcileResult, Revision } from '../../agent/types.ts';
 import { readStatus, type StoredResult } from '../../agent/status-command.ts';
 import { renderedRemote, startDaemon, tempDir, type RenderedRemote } from '../agent-source/fixtures.ts';
+import { retargetKubeconfig } from '../controlplane/kubeconfig.js';
 import { startTcpProxy, type TcpProxy } from '../controlplane/tcp-proxy.js';
 import type { GitDaemon } from '../helpers/git-daemon.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
@@ -80,8 +81,17 @@ export async function servedThroughProxy(s: Scene): Promise<{ daemon: GitDaemon;
   return { daemon, proxy, url: `git://127.0.0.1:${proxy.port}/remote.git` };
 }
 
+/** A fault proxy in front of the API server at `port`, and a connection to the server through it. */
+export async function apiServerProxy(port: number, kubeconfigPath: string): Promise<{ proxy: TcpProxy; connection: KubeConnection }> {
+  const proxy = await startTcpProxy({ port });
+  proxies.add(proxy);
+  const kubeconfig = join(tempDir('fault-proxy-'), 'kubeconfig');
+  retargetKubeconfig(kubeconfigPath, kubeconfig, proxy.url);
+  return { proxy, connection: loadConnection(kubeconfig) };
+}
+
 const proxies = new Set<TcpProxy>();
-/** Closes every proxy servedThroughProxy started (afterAll). */
+/** Closes every proxy servedThroughProxy or apiServerProxy started (afterAll). */
 export async function closeProxies(): Promise<void> {
   await Promise.all([...proxies].map((p) => p.close()));
   proxies.clear();
