@@ -64,12 +64,12 @@ async function onFreshPlane<T>(measure: (plane: ControlPlane) => Promise<T>): Pr
 }
 
 /** A kubectl run; one stopped at its timeout says how far it got, and how long all objects would take at that rate. */
-export type KubectlRun = TimedRun & { readonly applied: number; readonly estimatedMs?: number };
+export type KubectlRun = TimedRun & { readonly applied: number; readonly stopped?: boolean; readonly estimatedMs?: number };
 
 async function kubectlApply(plane: ControlPlane, repo: RenderedRepo, timeoutMs?: number): Promise<KubectlRun> {
   const run = await timedRun('kubectl', ['--kubeconfig', plane.kubeconfigPath, 'apply', '--server-side', '-R', '-f', repo.yamlDir], repo.base, timeoutMs);
   const applied = run.stdout.split('\n').filter((l) => / serverside-applied$/.test(l)).length;
-  if (run.timedOut) return { ...run, applied, estimatedMs: run.wallMs * repo.objects / Math.max(1, applied) };
+  if (run.timedOut) return { ...run, applied, stopped: true, ...(applied > 0 ? { estimatedMs: run.wallMs * repo.objects / applied } : {}) };
   if (applied !== repo.objects) throw new Error(`kubectl applied ${applied} of ${repo.objects} objects`);
   return { ...run, applied };
 }
