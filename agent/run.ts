@@ -7,7 +7,8 @@ import type { Reconciler } from './reconcile.ts';
 import type { Source, SourceUpdate } from './source.ts';
 import type { ReconcileResult, Revision } from './types.ts';
 import { compact, countActions } from './status.ts';
-import { startWebhook, type WebhookServer } from './webhook.ts';
+import type { TriggerAnswer } from './trigger-gate.ts';
+import { startWebhook, type WebhookOptions, type WebhookServer } from './webhook.ts';
 
 /** The part of the reconciler the loop drives; tests pass a fake. */
 export type LoopReconciler = Pick<Reconciler, 'reconcile' | 'reportSourceError'>;
@@ -20,7 +21,7 @@ export interface AgentOptions {
   readonly interval: number;
   readonly log: Logger;
   /** The HTTP server for triggers, health and status. @default none */
-  readonly webhook?: { readonly listen: string; readonly secret?: string };
+  readonly webhook?: Pick<WebhookOptions, 'listen' | 'secret' | 'triggerIntervalMs'>;
   /** Longest wait between retries while a cycle keeps failing, in ms. @default 300_000 */
   readonly maxBackoff?: number;
   /** How long stop() waits for a running reconcile before abandoning it, in ms. @default 30_000 */
@@ -28,8 +29,8 @@ export interface AgentOptions {
 }
 
 export interface Agent {
-  /** Reconcile now; during a reconcile, exactly one more runs after it. */
-  trigger(): void;
+  /** Reconcile now; during a reconcile, exactly one more runs after it; while backing off, the backoff decides. */
+  trigger(): TriggerAnswer;
   /** Stops timers and the webhook and waits (bounded) for the running reconcile. */
   stop(): Promise<void>;
   lastResult(): ReconcileResult | undefined;
@@ -54,18 +55,27 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const nextDelay = () => (failures === 0 ? options.interval : Math.min(maxBackoff, options.interval * 2 ** (failures - 1)));
   const schedule = (delay: number) => {
     clearTimeout(timer);
-    timer = setTimeout(trigger, delay);
+    timer = setTimeout(start, delay);
   };
 
-  function trigger() {
-    if (stopped) return;
-    if (running) { again = true; return; }
+  // While git (or the cluster) keeps failing, only the backoff timer starts a cycle: no trigger, however many, makes an extra fetch.
+  function trigger(): TriggerAnswer {
+    if (stopped) return 'stopping';
+    if (running) { again = true; return 'queued'; }
+    if (failures > 0) return 'backoff';
+    start();
+    return 'started';
+  }
+
+  function start() {
     clearTimeout(timer);
     running = cycle().finally(() => {
       running = undefined;
       if (stopped) return;
-      if (again) { again = false; trigger(); return; }
-      schedule(nextDelay());
+      const rerun = again && failures === 0;
+      again = false;
+      if (rerun) start();
+      else schedule(nextDelay());
     });
   }
 

@@ -1,20 +1,28 @@
-// The agent's small HTTP server: `POST /hooks/git` asks for a reconcile at once (optionally behind a
-// shared secret), `GET /healthz` says the process is alive, `GET /status` shows the last result.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// The agent's small HTTP server: `POST /hooks/git` asks for a check of the branch head (behind the
+// shared secret when one is set, coalesced and rate-limited), `GET /healthz` says the process is
+// alive, `GET /status` shows the last result (in full only to who presents the secret).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { UserInputError } from '../compiler/errors.ts';
 import type { Logger } from './log.ts';
+import { refusalCount } from './refusal-count.ts';
+import { triggerGate, type TriggerAnswer } from './trigger-gate.ts';
 import type { ReconcileResult } from './types.ts';
+import { authenticate, presentsToken } from './webhook-auth.ts';
 
 export interface WebhookOptions {
   /** 'host:port'; port 0 picks a free one. */
   readonly listen: string;
-  /** When set, a trigger must carry it in `X-Gitops-Secret` or `Authorization: Bearer`. @default none */
+  /** When set, a trigger must prove it knows it (webhook-auth.ts), and /status shows details only to who presents it. @default none */
   readonly secret?: string;
-  readonly onTrigger: () => void;
+  /** Asks the agent for a check of the branch head. */
+  readonly onTrigger: () => TriggerAnswer;
   readonly lastResult: () => ReconcileResult | undefined;
   readonly log: Logger;
+  /** Triggers closer together than this are coalesced into one at its end, in ms. @default 1000 */
+  readonly triggerIntervalMs?: number;
+  /** Longest time a client may take to send one request, headers and body, in ms. @default 10_000 */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface WebhookServer {
@@ -23,14 +31,19 @@ export interface WebhookServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 1 << 20; // hosting services send JSON payloads; we ignore them but must not buffer without end
+/** Hosting services send JSON payloads of a few KiB; we never parse them but must not buffer without end. */
+export const MAX_BODY = 1 << 20;
 
 export async function startWebhook(options: WebhookOptions): Promise<WebhookServer> {
   const { host, port } = parseListen(options.listen);
-  const expected = options.secret ? digest(options.secret) : undefined;
-  const server = createServer((req, res) => {
+  const { secret, log } = options;
+  const gate = triggerGate(options.onTrigger, options.triggerIntervalMs ?? 1000);
+  const refusals = refusalCount(log);
+  const requestTimeout = options.requestTimeoutMs ?? 10_000;
+  // A slow client (one byte a minute) is cut off after requestTimeout; Node checks every connectionsCheckingInterval.
+  const server = createServer({ requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout) }, (req, res) => {
     void handle(req, res).catch((error: unknown) => {
-      options.log.error({ err: error }, 'webhook request failed');
+      log.error({ err: error }, 'webhook request failed');
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
     });
   });
@@ -38,22 +51,30 @@ export async function startWebhook(options: WebhookOptions): Promise<WebhookServ
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = new URL(req.url ?? '/', 'http://agent').pathname;
     if (path === '/healthz') return req.method === 'GET' || req.method === 'HEAD' ? send(res, 200, { ok: true }) : notAllowed(res, 'GET');
-    if (path === '/status') {
-      if (req.method !== 'GET') return notAllowed(res, 'GET');
-      const result = options.lastResult();
-      return result ? send(res, 200, result) : send(res, 503, { error: 'no reconcile has finished yet' });
-    }
-    if (path === '/hooks/git') {
-      if (req.method !== 'POST') return notAllowed(res, 'POST');
-      if (expected && !matches(expected, presentedSecret(req))) {
-        options.log.warn({ remoteAddress: req.socket.remoteAddress }, 'webhook trigger refused: missing or wrong secret');
-        return send(res, 401, { error: 'missing or wrong secret' });
-      }
-      if (!(await drain(req))) return send(res, 413, { error: `body larger than ${MAX_BODY} bytes` });
-      options.onTrigger();
-      return send(res, 202, { triggered: true });
-    }
+    if (path === '/status') return req.method === 'GET' ? status(req, res) : notAllowed(res, 'GET');
+    if (path === '/hooks/git') return req.method === 'POST' ? hook(req, res) : notAllowed(res, 'POST');
     send(res, 404, { error: 'not found; try POST /hooks/git, GET /healthz or GET /status' });
+  }
+
+  async function hook(req: IncomingMessage, res: ServerResponse) {
+    const { socket } = req; // detached from req once the body is cut short
+    const body = await readBody(req);
+    if (!body) return tooLarge(res, socket);
+    const verdict = secret === undefined ? 'ok' : authenticate(req.headers, body, secret);
+    if (verdict !== 'ok') {
+      refusals.add(verdict, req.socket.remoteAddress);
+      return send(res, 401, { error: `${verdict} secret: sign the body (X-Hub-Signature-256 or X-Gitops-Signature-256: sha256=<hex>) or send the secret (X-Gitlab-Token, X-Gitops-Secret or Authorization: Bearer)` });
+    }
+    // GitHub's ping proves the hook is set up; no push, nothing to look at.
+    if (req.headers['x-github-event'] === 'ping') return send(res, 200, { pong: true });
+    send(res, 202, { check: gate.request() });
+  }
+
+  function status(req: IncomingMessage, res: ServerResponse) {
+    const result = options.lastResult();
+    if (!result) return send(res, 503, { error: 'no reconcile has finished yet' });
+    const full = secret === undefined || presentsToken(req.headers, secret);
+    send(res, 200, { ...(full ? result : publicView(result)), webhook: { refusedCalls: refusals.total } });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -64,14 +85,25 @@ export async function startWebhook(options: WebhookOptions): Promise<WebhookServ
   });
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  options.log.info({ url }, 'webhook listening');
+  log.info({ url }, 'webhook listening');
   return {
     url,
     close: () => new Promise<void>((resolve) => {
+      gate.close();
+      refusals.close();
       server.close(() => resolve());
       server.closeAllConnections(); // keep-alive clients must not hold the agent open on shutdown
     }),
   };
+}
+
+/**
+ * What /status shows a caller without the secret: whether the environment is fine and at which
+ * revision. Errors, notices and changes may name the remote, the API server or a credential plugin's output.
+ */
+function publicView(result: ReconcileResult) {
+  const { env, ok, revision, sourceCommit, startedAt, standby, health } = result;
+  return { env, ok, revision, sourceCommit, startedAt, standby, health: health?.status, details: 'present the webhook secret (X-Gitops-Secret or Authorization: Bearer) for errors, notices and objects' };
 }
 
 /** 'host:port', '[::1]:port' or ':port' (all interfaces). */
@@ -84,29 +116,24 @@ export function parseListen(listen: string): { host?: string; port: number } {
   return { host: match[1] ?? (match[2] || undefined), port };
 }
 
-function presentedSecret(req: IncomingMessage): string | undefined {
-  const header = req.headers['x-gitops-secret'];
-  if (typeof header === 'string') return header;
-  return /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-}
-
-// Digests have one length whatever was sent, so the comparison takes the same time for any guess.
-function digest(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
-}
-
-function matches(expected: Buffer, presented: string | undefined): boolean {
-  return timingSafeEqual(expected, digest(presented ?? '')) && presented !== undefined;
-}
-
-/** Reads and drops the body; false when it is too large. */
-async function drain(req: IncomingMessage): Promise<boolean> {
+/** The body, or undefined when it is larger than MAX_BODY (announced or sent); then the rest is never read. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) return undefined;
+  const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return false;
+    if (size > MAX_BODY) return undefined;
+    chunks.push(chunk as Buffer);
   }
-  return true;
+  return Buffer.concat(chunks);
+}
+
+/** 413, then the connection is closed: reading the rest only to throw it away would be the cost an attacker wants. */
+function tooLarge(res: ServerResponse, socket: Socket) {
+  res.once('finish', () => socket.destroy());
+  res.setHeader('Connection', 'close');
+  send(res, 413, { error: `body larger than ${MAX_BODY} bytes` });
 }
 
 function notAllowed(res: ServerResponse, allow: string) {
