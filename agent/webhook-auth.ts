@@ -39,11 +39,6 @@ export function presentsToken(headers: IncomingHttpHeaders, secret: string): boo
   return credential?.kind === 'token' && tokenMatches(credential.value, secret);
 }
 
-/** `sha256=<hex>` of the HMAC-SHA256 of `body` keyed with `secret`, as GitHub signs its deliveries. */
-export function signBody(secret: string, body: Buffer | string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
 function signatureMatches(header: string, body: Buffer, secret: string): boolean {
   const presented = /^sha256=([0-9a-f]{64})$/i.exec(header.trim())?.[1];
   const expected = createHmac('sha256', secret).update(body).digest();

@@ -1,7 +1,7 @@
 // The agent's small HTTP server: `POST /hooks/git` asks for a check of the branch head (behind the
 // shared secret when one is set, coalesced and rate-limited), `GET /healthz` says the process is
 // alive, `GET /status` shows the last result (in full only to who presents the secret).
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { UserInputError } from '../compiler/errors.ts';
 import type { Logger } from './log.ts';
@@ -35,7 +35,6 @@ export interface WebhookServer {
 export const MAX_BODY = 1 << 20;
 
 export async function startWebhook(options: WebhookOptions): Promise<WebhookServer> {
-  const { host, port } = parseListen(options.listen);
   const { secret, log } = options;
   const gate = triggerGate(options.onTrigger, options.triggerIntervalMs ?? 1000);
   const refusals = refusalCount(log);
@@ -62,7 +61,7 @@ export async function startWebhook(options: WebhookOptions): Promise<WebhookServ
     if (!body) return tooLarge(res, socket);
     const verdict = secret === undefined ? 'ok' : authenticate(req.headers, body, secret);
     if (verdict !== 'ok') {
-      refusals.add(verdict, req.socket.remoteAddress);
+      refusals.add(verdict, socket.remoteAddress);
       return send(res, 401, { error: `${verdict} secret: sign the body (X-Hub-Signature-256 or X-Gitops-Signature-256: sha256=<hex>) or send the secret (X-Gitlab-Token, X-Gitops-Secret or Authorization: Bearer)` });
     }
     // GitHub's ping proves the hook is set up; no push, nothing to look at.
@@ -77,14 +76,7 @@ export async function startWebhook(options: WebhookOptions): Promise<WebhookServ
     send(res, 200, { ...(full ? result : publicView(result)), webhook: { refusedCalls: refusals.total } });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new UserInputError(`cannot listen on ${options.listen}: ${error.code ?? error.message}`, { hint: 'Pick a free address with --listen host:port.' }));
-    });
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  const url = await listenOn(server, options.listen);
   log.info({ url }, 'webhook listening');
   return {
     url,
@@ -104,6 +96,19 @@ export async function startWebhook(options: WebhookOptions): Promise<WebhookServ
 function publicView(result: ReconcileResult) {
   const { env, ok, revision, sourceCommit, startedAt, standby, health } = result;
   return { env, ok, revision, sourceCommit, startedAt, standby, health: health?.status, details: 'present the webhook secret (X-Gitops-Secret or Authorization: Bearer) for errors, notices and objects' };
+}
+
+/** Listens on `listen` ('host:port'); the URL it answers on. */
+async function listenOn(server: Server, listen: string): Promise<string> {
+  const { host, port } = parseListen(listen);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(new UserInputError(`cannot listen on ${listen}: ${error.code ?? error.message}`, { hint: 'Pick a free address with --listen host:port.' }));
+    });
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 }
 
 /** 'host:port', '[::1]:port' or ':port' (all interfaces). */
