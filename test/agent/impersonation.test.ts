@@ -6,17 +6,20 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { formatRef } from '../../compiler/kinds.ts';
 import { loadInventory } from '../../agent/inventory.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import { loadConnection } from '../../agent/kubeconfig.ts';
 import type { K8sObject } from '../../agent/types.ts';
+import { cleanUp, renderedRemote, tempDir } from '../agent-source/fixtures.ts';
+import { REPO_ROOT } from '../helpers/project.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
 import { configMap, namespaceObject, reconcilerFor, revisionOf, uniqueName } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'imp' });
+afterAll(() => cleanUp());
 
 /** A namespace `team` whose ServiceAccount `deployer` may manage ConfigMaps there and nothing else, and a namespace it may not touch. */
 async function teamWithDeployer(): Promise<{ team: string; other: string; user: string }> {
@@ -109,6 +112,34 @@ describe('agent.serviceAccount: the environment is applied as its ServiceAccount
     expect(pruned?.reason).toMatch(new RegExp(`User "${user}" cannot delete resource "configmaps" in API group "" in the namespace "${other}"`));
     const core = ns.kubeConfig.makeApiClient(CoreV1Api);
     expect((await core.readNamespacedConfigMap({ name: 'old', namespace: other })).metadata?.name).toBe('old');
+  });
+});
+
+describe('gitops agent --service-account', () => {
+  // Run from a folder without gitops.config.ts: the test environment is not in the repo's config.
+  const gitops = (...args: string[]) => promisify(execFile)(process.execPath, [join(REPO_ROOT, 'bin/gitops.js'), ...args], { cwd: tempDir('agent-cwd-') });
+
+  it('applies the rendered branch as the account: the cluster-admin binding it asks for is refused and the run fails', async () => {
+    const { team } = await teamWithDeployer();
+    const env = uniqueName('env');
+    const binding = uniqueName('pwned');
+    const remote = renderedRemote();
+    remote.commit({
+      [`${env}/app/${team}/configmap-settings.yaml`]: stringify(configMap(team, 'settings')),
+      [`${env}/app/_cluster/clusterrolebinding-${binding}.yaml`]: stringify(clusterAdminFor(binding)),
+    });
+    const args = ['agent', '--repo', remote.path, '--cache-dir', tempDir(), '--once', '--kubeconfig', ns.kubeconfigPath, '--namespace', ns.name, '--env', env];
+    await expect(gitops(...args, '--service-account', `${team}/deployer`)).rejects.toMatchObject({ code: 1 });
+    const { stdout } = await gitops('status', '--kubeconfig', ns.kubeconfigPath, '--namespace', ns.name, '--env', env).catch((e: { stdout: string }) => e);
+    expect(stdout).toContain(`User "system:serviceaccount:${team}:deployer" cannot patch resource "clusterrolebindings"`);
+    await expect(ns.kubeConfig.makeApiClient(RbacAuthorizationV1Api).readClusterRoleBinding({ name: binding })).rejects.toMatchObject({ code: 404 });
+  });
+
+  it('refuses a value that is not a ServiceAccount before touching the cluster, naming the flag', async () => {
+    const args = ['agent', '--repo', tempDir(), '--once', '--kubeconfig', '/nonexistent/kubeconfig', '--namespace', ns.name, '--env', uniqueName('env')];
+    const failed = await gitops(...args, '--service-account', 'team/deployer/extra').catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as { stderr: string }).stderr).toContain('--service-account: "team/deployer/extra" is not a ServiceAccount');
   });
 });
 
