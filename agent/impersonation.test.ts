@@ -1,36 +1,13 @@
-// Impersonation headers as client-go builds them, a kubeconfig's as* fields as kubectl reads them, and
-// the headers on the wire (a local HTTP server records them). The real server's view is in
+// Impersonation headers as client-go builds them, ServiceAccount names, and the headers on the wire (a
+// local HTTP server records them). A kubeconfig's as* fields: kubeconfig.test.ts; the real server's view:
 // test/agent/impersonation.test.ts.
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { stringify } from 'yaml';
-import { formatError } from '../compiler/errors.ts';
+import { resolveConfig } from '../compiler/config.ts';
 import { actingAs, escapeExtraKey, impersonationHeaders, parseServiceAccount, serviceAccountIdentity } from './impersonation.ts';
 import { KubeHttp } from './kube-http.ts';
-import { loadConnection } from './kubeconfig.ts';
-
-function kubeconfigWith(user: object): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'kubeconfig-as-')), 'config');
-  writeFileSync(file, stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'ctx',
-    clusters: [{ name: 'c', cluster: { server: 'http://127.0.0.1:1' } }], users: [{ name: 'u', user }],
-    contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }],
-  }));
-  return file;
-}
-
-function errorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    return formatError(error);
-  }
-  throw new Error('expected an error');
-}
+import type { KubeConnection } from './kubeconfig.ts';
 
 describe('impersonationHeaders', () => {
   it('sends the user, one Impersonate-Group line per group, the uid and one Impersonate-Extra line per value', () => {
@@ -51,11 +28,8 @@ describe('impersonationHeaders', () => {
     expect(escapeExtraKey('gr\u00fc\u00df')).toBe('gr%C3%BC%C3%9F'); // UTF-8 bytes, as the server decodes them
   });
 
-  it('gives a ServiceAccount the user name and groups its own token would have', () => {
-    expect(serviceAccountIdentity('team-a', 'deployer')).toEqual({
-      user: 'system:serviceaccount:team-a:deployer',
-      groups: ['system:serviceaccounts', 'system:serviceaccounts:team-a', 'system:authenticated'],
-    });
+  it('gives a ServiceAccount its user name only (the server adds its groups)', () => {
+    expect(impersonationHeaders(serviceAccountIdentity('team-a', 'deployer'))).toEqual({ 'Impersonate-User': 'system:serviceaccount:team-a:deployer' });
   });
 });
 
@@ -66,33 +40,20 @@ describe('parseServiceAccount', () => {
   });
 
   it.each(['a/b/c', '/x', 'x/', 'Team/x', 'team/X', 'team/a_b', `${'a'.repeat(64)}/x`])('refuses %j, naming the key', (value) => {
-    expect(errorOf(() => parseServiceAccount(value, 'gitops-system', '--service-account')))
-      .toContain(`--service-account: ${JSON.stringify(value)} is not a ServiceAccount`);
+    expect(() => parseServiceAccount(value, 'gitops-system', '--service-account')).toThrow(`--service-account: ${JSON.stringify(value)} is not a ServiceAccount`);
   });
 });
 
-describe("a kubeconfig user's as* fields", () => {
-  it('are read into the connection', () => {
-    const connection = loadConnection(kubeconfigWith({
-      token: 't', as: 'jane', 'as-groups': ['dev', 'ops'], 'as-uid': '42', 'as-user-extra': { scopes: ['read'] },
-    }));
-    expect(connection.impersonate).toEqual({ user: 'jane', groups: ['dev', 'ops'], uid: '42', extra: { scopes: ['read'] } });
-    expect(loadConnection(kubeconfigWith({ token: 't' })).impersonate).toBeUndefined();
+describe('agent.serviceAccount in gitops.config.ts', () => {
+  const config = (agent: object) => resolveConfig({ environments: { dev: { values: {} } }, agent }, 'gitops.config.ts').agent;
+
+  it("is '' (the agent's own identity) unless set", () => {
+    expect(config({}).serviceAccount).toBe('');
+    expect(config({ serviceAccount: 'team-a/deployer' }).serviceAccount).toBe('team-a/deployer');
   });
 
-  it.each([
-    [{ 'as-groups': ['dev'] }, 'as-groups, as-uid or as-user-extra is set without as'],
-    [{ 'as-uid': '42' }, 'as-groups, as-uid or as-user-extra is set without as'],
-    [{ as: 7 }, 'as must be a string'],
-    [{ as: 'jane', 'as-groups': 'dev' }, 'as-groups must be a list of strings'],
-    [{ as: 'jane', 'as-user-extra': ['x'] }, 'as-user-extra must be a map of key: [values]'],
-    [{ as: 'jane', 'as-user-extra': { scopes: 'read' } }, 'as-user-extra.scopes must be a list of strings'],
-    [{ as: 'jane\r\nImpersonate-Group: system:masters' }, 'as "jane\\r\\nImpersonate-Group: system:masters" has a character an HTTP header cannot carry'],
-  ])('refuses %j, naming the file and the user', (fields, problem) => {
-    const file = kubeconfigWith({ token: 't', ...fields });
-    const message = errorOf(() => loadConnection(file));
-    expect(message).toContain(file);
-    expect(message).toContain(`user u: ${problem}`);
+  it('must be a non-empty string', () => {
+    expect(() => config({ serviceAccount: 42 })).toThrow('agent.serviceAccount: must be a non-empty string');
   });
 });
 
@@ -107,12 +68,15 @@ describe('requests acting as someone', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const own = { ...loadConnection(kubeconfigWith({ token: 'secret' })), server: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    const own: KubeConnection = {
+      server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, namespace: 'default', tls: { rejectUnauthorized: true }, source: 'a test',
+      authenticate: async (request) => { request.headers.Authorization = 'Bearer secret'; },
+    };
 
-    await new KubeHttp(actingAs(own, serviceAccountIdentity('team-a', 'deployer'))).request('GET', '/api');
+    await new KubeHttp(actingAs(own, { user: 'jane', groups: ['dev', 'ops'] })).request('GET', '/api');
     await new KubeHttp(own).request('GET', '/api');
-    expect(seen[0]).toMatchObject({ authorization: 'Bearer secret', 'impersonate-user': 'system:serviceaccount:team-a:deployer' });
-    expect(rawGroups[0]).toEqual(['system:serviceaccounts', 'system:serviceaccounts:team-a', 'system:authenticated']);
+    expect(seen[0]).toMatchObject({ authorization: 'Bearer secret', 'impersonate-user': 'jane' });
+    expect(rawGroups[0]).toEqual(['dev', 'ops']);
     expect(Object.keys(seen[1]!).filter((h) => h.startsWith('impersonate-'))).toEqual([]);
   });
 });

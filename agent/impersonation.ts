@@ -34,12 +34,13 @@ export function escapeExtraKey(key: string): string {
   }).join('');
 }
 
-/** The identity Kubernetes gives a ServiceAccount's own token: its user name and groups. */
+/**
+ * A ServiceAccount's user name, without groups: the server then gives it exactly its token's groups
+ * (system:serviceaccounts, system:serviceaccounts:<namespace>, system:authenticated), and the agent
+ * needs `impersonate` on that one ServiceAccount only, not on groups.
+ */
 export function serviceAccountIdentity(namespace: string, name: string): Impersonation {
-  return {
-    user: `system:serviceaccount:${namespace}:${name}`,
-    groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
-  };
+  return { user: `system:serviceaccount:${namespace}:${name}` };
 }
 
 /** The same cluster and credentials, acting as someone else; this replaces a kubeconfig's own `as` (Kubernetes impersonates one level). */

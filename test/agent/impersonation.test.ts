@@ -5,17 +5,19 @@ import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, RbacAuthorizationV1Api, type V1PolicyRule } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { formatRef } from '../../compiler/kinds.ts';
 import { loadInventory } from '../../agent/inventory.ts';
 import { KubeClient } from '../../agent/kube.ts';
-import { loadConnection } from '../../agent/kubeconfig.ts';
+import { actingAs, serviceAccountIdentity } from '../../agent/impersonation.ts';
+import { loadConnection, type KubeConnection } from '../../agent/kubeconfig.ts';
 import type { K8sObject } from '../../agent/types.ts';
 import { cleanUp, renderedRemote, tempDir } from '../agent-source/fixtures.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
+import { serviceAccountToken } from '../setup/service-accounts.ts';
 import { configMap, namespaceObject, reconcilerFor, revisionOf, uniqueName } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'imp' });
@@ -112,6 +114,50 @@ describe('agent.serviceAccount: the environment is applied as its ServiceAccount
     expect(pruned?.reason).toMatch(new RegExp(`User "${user}" cannot delete resource "configmaps" in API group "" in the namespace "${other}"`));
     const core = ns.kubeConfig.makeApiClient(CoreV1Api);
     expect((await core.readNamespacedConfigMap({ name: 'old', namespace: other })).metadata?.name).toBe('old');
+  });
+});
+
+/** An agent identity that is no admin: a ServiceAccount of the agent's namespace that may read, keep its books there and impersonate `deployer`. */
+async function leastAgent(team: string): Promise<KubeConnection> {
+  const token = await serviceAccountToken(ns.kubeConfig, ns.name, 'agent');
+  const rbac = ns.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+  const subjects = [{ kind: 'ServiceAccount', name: 'agent', namespace: ns.name }];
+  const reads = `${ns.name}-agent-reads`;
+  await rbac.createClusterRole({ body: { metadata: { name: reads }, rules: [
+    { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
+    { apiGroups: [''], resources: ['configmaps'], verbs: ['list', 'watch'] },
+  ] } });
+  onTestFinished(() => rbac.deleteClusterRole({ name: reads }).then(() => undefined));
+  await rbac.createClusterRoleBinding({ body: { metadata: { name: reads }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: reads }, subjects } });
+  onTestFinished(() => rbac.deleteClusterRoleBinding({ name: reads }).then(() => undefined));
+  const grant = async (namespace: string, rules: V1PolicyRule[]) => {
+    await rbac.createNamespacedRole({ namespace, body: { metadata: { name: 'agent' }, rules } });
+    await rbac.createNamespacedRoleBinding({ namespace, body: { metadata: { name: 'agent' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'agent' }, subjects } });
+  };
+  await grant(ns.name, [{ apiGroups: [''], resources: ['configmaps', 'events'], verbs: ['get', 'list', 'create', 'patch'] }]);
+  await grant(team, [{ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'], resourceNames: ['deployer'] }]);
+  const { cert: _cert, key: _key, ...tls } = ns.connection.tls; // the token alone says who the agent is
+  return { ...ns.connection, tls, authenticate: async (request) => { request.headers.Authorization = `Bearer ${token}`; } };
+}
+
+describe('an agent with the least rights', () => {
+  it('needs only impersonate on the account to write as it; the account gets exactly its own groups', async () => {
+    const { team, user } = await teamWithDeployer();
+    const connection = await leastAgent(team);
+    const asDeployer = new KubeClient(actingAs(connection, serviceAccountIdentity(team, 'deployer')));
+    const review = await asDeployer.create({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', metadata: {} });
+    expect((review.status as { userInfo: object }).userInfo).toMatchObject({
+      username: user, groups: ['system:serviceaccounts', `system:serviceaccounts:${team}`, 'system:authenticated'],
+    });
+
+    const env = uniqueName('env');
+    const result = await reconcilerFor(env, ns.name, { connection, serviceAccount: { namespace: team, name: 'deployer' } })
+      .reconcile(revisionOf(env, { app: [configMap(team, 'settings')] }));
+    expect(result.errors).toEqual([]);
+    expect(result.changes.map((c) => [formatRef(c.ref), c.action])).toEqual([[`ConfigMap ${team}/settings`, 'created']]);
+    // The agent itself may not write there: the ConfigMap came through the account.
+    await expect(new KubeClient(connection).apply(configMap(team, 'direct'))).rejects.toThrow(
+      `User "system:serviceaccount:${ns.name}:agent" cannot patch resource "configmaps" in API group "" in the namespace "${team}"`);
   });
 });
 
