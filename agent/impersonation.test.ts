@@ -6,8 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { resolveConfig } from '../compiler/config.ts';
 import { actingAs, escapeExtraKey, impersonationHeaders, parseServiceAccount, serviceAccountIdentity } from './impersonation.ts';
+import { KubeClient } from './kube.ts';
 import { KubeHttp } from './kube-http.ts';
 import type { KubeConnection } from './kubeconfig.ts';
+import { objectWriter } from './reconcile.ts';
 
 describe('impersonationHeaders', () => {
   it('sends the user, one Impersonate-Group line per group, the uid and one Impersonate-Extra line per value', () => {
@@ -78,5 +80,23 @@ describe('requests acting as someone', () => {
     expect(seen[0]).toMatchObject({ authorization: 'Bearer secret', 'impersonate-user': 'jane' });
     expect(rawGroups[0]).toEqual(['dev', 'ops']);
     expect(Object.keys(seen[1]!).filter((h) => h.startsWith('impersonate-'))).toEqual([]);
+  });
+});
+
+describe('objectWriter', () => {
+  const connection: KubeConnection = { server: 'http://127.0.0.1:1', namespace: 'default', tls: { rejectUnauthorized: true }, source: 'a test', authenticate: async () => {} };
+
+  it("is the agent's own client without a ServiceAccount", () => {
+    const kube = new KubeClient(connection);
+    expect(objectWriter(kube, { connection })).toBe(kube);
+  });
+
+  it("acts as the ServiceAccount and follows the agent's leader guard (refused before any request)", async () => {
+    const kube = new KubeClient(connection);
+    const writer = objectWriter(kube, { connection, serviceAccount: { namespace: 'team-a', name: 'deployer' } });
+    expect(writer.http.connection.impersonate).toEqual({ user: 'system:serviceaccount:team-a:deployer' });
+    kube.writeGuard = () => 'this replica is not the leader';
+    await expect(writer.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'team-a' } }))
+      .rejects.toThrow('not writing ConfigMap team-a/a: this replica is not the leader');
   });
 });

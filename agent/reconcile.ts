@@ -189,7 +189,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
  * they list each kind across namespaces, which a namespace-bound ServiceAccount may not. Writes follow the
  * agent's leader guard.
  */
-function objectWriter(kube: KubeClient, options: ReconcilerOptions): KubeClient {
+export function objectWriter(kube: KubeClient, options: Pick<ReconcilerOptions, 'connection' | 'serviceAccount'>): KubeClient {
   if (!options.serviceAccount) return kube;
   const writer = new KubeClient(actingAs(options.connection, serviceAccountIdentity(options.serviceAccount.namespace, options.serviceAccount.name)));
   writer.writeGuard = () => kube.writeGuard?.();

@@ -155,6 +155,10 @@ describe('an agent with the least rights', () => {
       .reconcile(revisionOf(env, { app: [configMap(team, 'settings')] }));
     expect(result.errors).toEqual([]);
     expect(result.changes.map((c) => [formatRef(c.ref), c.action])).toEqual([[`ConfigMap ${team}/settings`, 'created']]);
+    const core = ns.kubeConfig.makeApiClient(CoreV1Api);
+    const status = await core.readNamespacedConfigMap({ name: `typed-gitops-status-${env}`, namespace: ns.name });
+    expect(JSON.parse(status.data!['result.json'])).toMatchObject({ ok: true, revision: result.revision });
+    expect((await core.listNamespacedEvent({ namespace: ns.name })).items.map((e) => e.reason)).toContain('ReconcileSucceeded');
     // The agent itself may not write there: the ConfigMap came through the account.
     await expect(new KubeClient(connection).apply(configMap(team, 'direct'))).rejects.toThrow(
       `User "system:serviceaccount:${ns.name}:agent" cannot patch resource "configmaps" in API group "" in the namespace "${team}"`);
