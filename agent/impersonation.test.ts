@@ -1,7 +1,7 @@
 // Impersonation headers as client-go builds them, ServiceAccount names, and the headers on the wire (a
 // local HTTP server records them). A kubeconfig's as* fields: kubeconfig.test.ts; the real server's view:
 // test/agent/impersonation.test.ts.
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { resolveConfig } from '../compiler/config.ts';
@@ -59,32 +59,35 @@ describe('agent.serviceAccount in gitops.config.ts', () => {
   });
 });
 
+/** A local API server that records each request and answers `answer(path)`; its connection sends a bearer token. */
+async function recordingServer(answer: (path: string) => object = () => ({})): Promise<{ connection: KubeConnection; seen: IncomingMessage[] }> {
+  const seen: IncomingMessage[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req);
+    res.setHeader('Content-Type', 'application/json').end(JSON.stringify(answer(req.url ?? '')));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { seen, connection: {
+    server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, namespace: 'default', tls: { rejectUnauthorized: true }, source: 'a test',
+    authenticate: async (request) => { request.headers.Authorization = 'Bearer secret'; },
+  } };
+}
+
 describe('requests acting as someone', () => {
   it('carry the credentials and the Impersonate-* header lines; the same connection without it sends none', async () => {
-    const seen: IncomingHttpHeaders[] = [];
-    const rawGroups: string[][] = [];
-    const server = createServer((req, res) => {
-      seen.push(req.headers);
-      rawGroups.push(req.rawHeaders.filter((_, i, all) => i % 2 === 1 && all[i - 1] === 'Impersonate-Group'));
-      res.setHeader('Content-Type', 'application/json').end('{}');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const own: KubeConnection = {
-      server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, namespace: 'default', tls: { rejectUnauthorized: true }, source: 'a test',
-      authenticate: async (request) => { request.headers.Authorization = 'Bearer secret'; },
-    };
-
-    await new KubeHttp(actingAs(own, { user: 'jane', groups: ['dev', 'ops'] })).request('GET', '/api');
-    await new KubeHttp(own).request('GET', '/api');
-    expect(seen[0]).toMatchObject({ authorization: 'Bearer secret', 'impersonate-user': 'jane' });
-    expect(rawGroups[0]).toEqual(['dev', 'ops']);
-    expect(Object.keys(seen[1]!).filter((h) => h.startsWith('impersonate-'))).toEqual([]);
+    const { connection, seen } = await recordingServer();
+    await new KubeHttp(actingAs(connection, { user: 'jane', groups: ['dev', 'ops'] })).request('GET', '/api');
+    await new KubeHttp(connection).request('GET', '/api');
+    expect(seen[0]!.headers).toMatchObject({ authorization: 'Bearer secret', 'impersonate-user': 'jane' });
+    expect(seen[0]!.rawHeaders.filter((_, i, all) => i % 2 === 1 && all[i - 1] === 'Impersonate-Group')).toEqual(['dev', 'ops']);
+    expect(Object.keys(seen[1]!.headers).filter((h) => h.startsWith('impersonate-'))).toEqual([]);
   });
 });
 
 describe('objectWriter', () => {
   const connection: KubeConnection = { server: 'http://127.0.0.1:1', namespace: 'default', tls: { rejectUnauthorized: true }, source: 'a test', authenticate: async () => {} };
+  const account = { namespace: 'team-a', name: 'deployer' };
 
   it("is the agent's own client without a ServiceAccount", () => {
     const kube = new KubeClient(connection);
@@ -93,10 +96,22 @@ describe('objectWriter', () => {
 
   it("acts as the ServiceAccount and follows the agent's leader guard (refused before any request)", async () => {
     const kube = new KubeClient(connection);
-    const writer = objectWriter(kube, { connection, serviceAccount: { namespace: 'team-a', name: 'deployer' } });
+    const writer = objectWriter(kube, { connection, serviceAccount: account });
     expect(writer.http.connection.impersonate).toEqual({ user: 'system:serviceaccount:team-a:deployer' });
     kube.writeGuard = () => 'this replica is not the leader';
     await expect(writer.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'team-a' } }))
       .rejects.toThrow('not writing ConfigMap team-a/a: this replica is not the leader');
+  });
+
+  it("forgets the agent's API discovery too when it does (new CRDs are established through the writer)", async () => {
+    const server = await recordingServer(() => ({ resources: [{ name: 'configmaps', kind: 'ConfigMap', namespaced: true }] }));
+    const kube = new KubeClient(server.connection);
+    const writer = objectWriter(kube, { connection: server.connection, serviceAccount: account });
+    await kube.collectionPath('v1', 'ConfigMap');
+    await kube.collectionPath('v1', 'ConfigMap');
+    expect(server.seen).toHaveLength(1);
+    writer.refreshDiscovery();
+    await kube.collectionPath('v1', 'ConfigMap');
+    expect(server.seen).toHaveLength(2);
   });
 });

@@ -25,7 +25,7 @@ export function impersonationHeaders(as: Impersonation | undefined): Record<stri
 
 /**
  * An extra key as a header name: every byte that is not an HTTP token character (and '%' itself) is
- * percent-encoded, the server decodes it back (e.g. 'example.com/scopes' -> 'example.com%2fscopes').
+ * percent-encoded, the server decodes it back (e.g. 'example.com/scopes' -> 'example.com%2Fscopes'), as client-go does.
  */
 export function escapeExtraKey(key: string): string {
   return [...Buffer.from(key, 'utf8')].map((b) => {

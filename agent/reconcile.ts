@@ -187,11 +187,14 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
  * Who writes the environment's objects (dry run, apply, take-back, prune): the ServiceAccount when one is
  * set, so Kubernetes RBAC refuses what it may not do; else the agent itself. Reads stay with the agent:
  * they list each kind across namespaces, which a namespace-bound ServiceAccount may not. Writes follow the
- * agent's leader guard.
+ * agent's leader guard and its discovery refreshes.
  */
 export function objectWriter(kube: KubeClient, options: Pick<ReconcilerOptions, 'connection' | 'serviceAccount'>): KubeClient {
   if (!options.serviceAccount) return kube;
   const writer = new KubeClient(actingAs(options.connection, serviceAccountIdentity(options.serviceAccount.namespace, options.serviceAccount.name)));
   writer.writeGuard = () => kube.writeGuard?.();
+  // CRDs are established through the writer; the reads (observe, the watch cache) must see their kinds at once too.
+  const refresh = writer.refreshDiscovery.bind(writer);
+  writer.refreshDiscovery = () => { refresh(); kube.refreshDiscovery(); };
   return writer;
 }
