@@ -6,6 +6,7 @@ import { resolveConfig, type ResolvedConfig } from '../compiler/config.ts';
 import { UserInputError } from '../compiler/errors.ts';
 import { CONFIG_FILE, loadConfig } from '../compiler/load-config.ts';
 import { parseDuration } from './duration.ts';
+import { parseServiceAccount } from './impersonation.ts';
 import { loadConnection } from './kubeconfig.ts';
 import { createLogger } from './log.ts';
 import { createReconciler } from './reconcile.ts';
@@ -19,7 +20,7 @@ export interface AgentFlags extends LimitFlags {
   repo: string; branch?: string; env: string; kubeconfig?: string; interval?: string; once?: boolean;
   namespace?: string; listen: string; webhookSecretEnv?: string; prune: boolean; allowEmpty?: boolean;
   forceConflicts: boolean; cacheDir?: string; root?: string; logLevel: string; selfHeal: boolean; leaderElect: boolean;
-  healthTimeout: string; gitTimeout: string;
+  healthTimeout: string; gitTimeout: string; serviceAccount?: string;
 }
 
 export interface StatusFlags { env: string; kubeconfig?: string; namespace?: string; json?: boolean; root?: string }
@@ -29,6 +30,8 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   const interval = parseDuration(flags.interval ?? config.agent.interval, flags.interval ? '--interval' : 'agent.interval');
   if (interval <= 0) throw new UserInputError('the interval must be longer than 0', { hint: "Pass e.g. --interval 10s." });
   const secret = webhookSecret(flags.webhookSecretEnv);
+  const namedAccount = flags.serviceAccount ?? config.agent.serviceAccount;
+  const serviceAccount = namedAccount ? parseServiceAccount(namedAccount, flags.namespace ?? config.agent.namespace, flags.serviceAccount ? '--service-account' : 'agent.serviceAccount') : undefined;
   const log = createLogger({ level: flags.logLevel, bindings: { env: flags.env } });
   const connection = loadConnection(flags.kubeconfig);
   const namespace = flags.namespace ?? config.agent.namespace;
@@ -48,6 +51,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     onDrift: () => agent?.trigger(),
     limits,
     log,
+    serviceAccount,
   });
   const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, gitTimeout: parseDuration(flags.gitTimeout, '--git-timeout'), limits, log });
 

@@ -3,6 +3,7 @@
 // read one JSON event per line.
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { impersonationHeaders } from './impersonation.ts';
 import type { KubeConnection } from './kubeconfig.ts';
 
 /** What the server said when it refused a request (status 0: it was not reached). */
@@ -113,7 +114,7 @@ export class KubeHttp {
     const url = requestUrl(this.connection.server, path);
     for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const request: https.RequestOptions & { headers: Record<string, string> } = {
+    const request: https.RequestOptions & { headers: Record<string, string | string[]> } = {
       method,
       agent: this.agent,
       signal: options.signal,
@@ -121,6 +122,7 @@ export class KubeHttp {
       headers: { Accept: 'application/json', ...(body !== undefined && { 'Content-Type': options.contentType ?? 'application/json', 'Content-Length': String(Buffer.byteLength(body)) }) },
     };
     await this.connection.authenticate(request);
+    Object.assign(request.headers, impersonationHeaders(this.connection.impersonate));
     return new Promise((resolve, reject) => {
       const req = (this.secure ? https : http).request(url, request, resolve);
       const idleMs = options.idleTimeoutMs ?? REQUEST_IDLE_MS;

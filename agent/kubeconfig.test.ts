@@ -111,3 +111,31 @@ describe('loadConnection', () => {
     expect(errorOf(() => loadConnection(undefined, { env: {}, home: base, serviceAccountDir: base }))).toMatch(/no kubeconfig found[\s\S]*--kubeconfig/);
   });
 });
+
+/** A kubeconfig whose user has these fields, in a folder of its own. */
+const asConfig = (user: object) => write(dir(), 'config', kubeconfig(user));
+
+describe("loadConnection: a user's as, as-groups, as-uid and as-user-extra", () => {
+  it('are read into the connection', () => {
+    const connection = loadConnection(asConfig({
+      token: 't', as: 'jane', 'as-groups': ['dev', 'ops'], 'as-uid': '42', 'as-user-extra': { scopes: ['read'] },
+    }));
+    expect(connection.impersonate).toEqual({ user: 'jane', groups: ['dev', 'ops'], uid: '42', extra: { scopes: ['read'] } });
+    expect(loadConnection(asConfig({ token: 't' })).impersonate).toBeUndefined();
+  });
+
+  it.each([
+    [{ 'as-groups': ['dev'] }, 'as-groups, as-uid or as-user-extra is set without as'],
+    [{ 'as-uid': '42' }, 'as-groups, as-uid or as-user-extra is set without as'],
+    [{ as: 7 }, 'as must be a string'],
+    [{ as: 'jane', 'as-groups': 'dev' }, 'as-groups must be a list of strings'],
+    [{ as: 'jane', 'as-user-extra': ['x'] }, 'as-user-extra must be a map of key: [values]'],
+    [{ as: 'jane', 'as-user-extra': { scopes: 'read' } }, 'as-user-extra.scopes must be a list of strings'],
+    [{ as: 'jane\r\nImpersonate-Group: system:masters' }, 'as "jane\\r\\nImpersonate-Group: system:masters" has a character an HTTP header cannot carry'],
+  ])('refuses %j, naming the file and the user', (fields, problem) => {
+    const file = asConfig({ token: 't', ...fields });
+    const message = errorOf(() => loadConnection(file));
+    expect(message).toContain(file);
+    expect(message).toContain(`user u: ${problem}`);
+  });
+});

@@ -10,6 +10,7 @@ import { newClusters, newContexts, newUsers, type Cluster, type Context, type Us
 import { ExecAuth } from '@kubernetes/client-node/dist/exec_auth.js';
 import { parse } from 'yaml';
 import { UserInputError } from '../compiler/errors.ts';
+import { impersonationOf, type Impersonation } from './impersonation.ts';
 
 /** A cluster to talk to: its URL, TLS trust and client identity, and how to add credentials to a request. */
 export interface KubeConnection {
@@ -20,7 +21,9 @@ export interface KubeConnection {
   /** Where it came from, for error messages. */
   readonly source: string;
   /** Adds credentials (headers, or an exec plugin's client certificate) to a request. */
-  authenticate(request: RequestOptions & { headers: Record<string, string> }): Promise<void>;
+  authenticate(request: RequestOptions & { headers: Record<string, string | string[]> }): Promise<void>;
+  /** Whom every request acts as (Impersonate-* headers, added after the credentials); undefined: the credentials' own identity. */
+  readonly impersonate?: Impersonation;
 }
 
 export interface Surroundings {
@@ -94,6 +97,7 @@ function fromKubeconfig(file: string): KubeConnection {
     },
     source: file,
     authenticate: authenticatorFor(user, fail),
+    impersonate: impersonationOf(rawUser(doc, user.name), (message) => fail(`user ${user.name}: ${message}`, 'fix the user entry (see `kubectl config set-credentials --help`)')),
   };
 }
 
@@ -112,6 +116,13 @@ function authenticatorFor(user: User, fail: (message: string, hint: string) => E
       'use an exec credential plugin (e.g. kubelogin, gke-gcloud-auth-plugin) or a token');
   }
   return async () => {}; // client certificate only (or anonymous)
+}
+
+/** A user entry as written: client-node's User reads `as` but not `as-groups`, `as-uid` or `as-user-extra`. */
+function rawUser(doc: Record<string, unknown>, name: string): Record<string, unknown> {
+  const entries = Array.isArray(doc.users) ? doc.users as { name?: unknown; user?: unknown }[] : [];
+  const user = entries.find((u) => u?.name === name)?.user;
+  return user && typeof user === 'object' ? user as Record<string, unknown> : {};
 }
 
 function rereadEvery(ms: number, file: string): () => string {

@@ -9,6 +9,7 @@ import { assessHealth } from './assess.ts';
 import { desiredSet, type ParseCache } from './desired.ts';
 import { DriftTracker } from './drift.ts';
 import { dryRun, judge } from './dry-run.ts';
+import { actingAs, serviceAccountIdentity } from './impersonation.ts';
 import { ensureNamespace, loadInventory, saveInventory } from './inventory.ts';
 import { KubeClient } from './kube.ts';
 import type { RevisionLimits } from './limits.ts';
@@ -51,9 +52,12 @@ export interface ReconcilerOptions {
   readonly healthTimeoutMs?: number;
   /** What one revision may hold. @default DEFAULT_LIMITS */
   readonly limits?: RevisionLimits;
+  /** Write the environment's objects as this ServiceAccount (impersonated), so RBAC bounds what a revision can do. @default the agent's own identity */
+  readonly serviceAccount?: { readonly namespace: string; readonly name: string };
 }
 
 export interface Reconciler {
+  /** The agent's own identity: its inventory, status, Events and namespace, and the reads (lists, watches, health). */
   readonly kube: KubeClient;
   /** Stops the watches. */
   stop(): void;
@@ -66,6 +70,7 @@ export interface Reconciler {
 
 export function createReconciler(options: ReconcilerOptions): Reconciler {
   const kube = new KubeClient(options.connection);
+  const writer = objectWriter(kube, options);
   const limit = pLimit(options.concurrency ?? 8);
   const drift = new DriftTracker();
   const reporter = new StatusReporter(kube, options.namespace, options.log);
@@ -77,7 +82,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   }) : undefined;
   const otherManager = (ref: ObjectRef, apiVersion: string) => () =>
     cache?.list(apiVersion, ref.kind).find((c) => refKey(refOf(c.object)) === refKey(ref))?.lastOtherManager;
-  const applier = new Applier(kube, {
+  const applier = new Applier(writer, {
     force: options.force, limit, waitMs: options.waitTimeoutMs ?? 60_000,
     fightingWith: (step) => drift.fightingWith(step, otherManager(step.desired.ref, step.desired.object.apiVersion)),
   });
@@ -133,8 +138,8 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     // Objects gone, annotated to stay, or taken over by someone else are no longer ours to track, whatever happens next.
     for (const s of steps.skip) if (s.untrack) ledger.forget(s.ref);
 
-    const undone = await takeBackHandEdits(kube, steps.apply, live, limit);
-    const rejections = await dryRun(kube, desired, steps.apply, { force: options.force, limit });
+    const undone = await takeBackHandEdits(writer, steps.apply, live, limit);
+    const rejections = await dryRun(writer, desired, steps.apply, { force: options.force, limit });
     const verdict = judge(rejections);
     changes.push(...verdict.changes);
     if (verdict.stop) {
@@ -152,7 +157,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     changes.push(...(await applier.applyInStages(toApply, live, ledger)).map((c) => withUndone(c, undone)));
     for (const s of steps.unchanged) changes.push({ ref: s.desired.ref, action: 'unchanged' });
     const failed = changes.filter((c) => c.action === 'failed').length;
-    changes.push(...await prune(kube, steps.prune, ledger, { failed, propagationPolicy: options.propagationPolicy ?? 'Background' }));
+    changes.push(...await prune(writer, steps.prune, ledger, { failed, propagationPolicy: options.propagationPolicy ?? 'Background' }));
     await saveIfChanged(ledger.toInventory(options.env, revision), previous);
   }
 
@@ -176,4 +181,20 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
 
   const reset = () => { inventory = undefined; drift.reset(); reporter.reset(); };
   return { kube, reconcile, reportSourceError, reset, stop: () => cache?.stop() };
+}
+
+/**
+ * Who writes the environment's objects (dry run, apply, take-back, prune): the ServiceAccount when one is
+ * set, so Kubernetes RBAC refuses what it may not do; else the agent itself. Reads stay with the agent:
+ * they list each kind across namespaces, which a namespace-bound ServiceAccount may not. Writes follow the
+ * agent's leader guard and its discovery refreshes.
+ */
+export function objectWriter(kube: KubeClient, options: Pick<ReconcilerOptions, 'connection' | 'serviceAccount'>): KubeClient {
+  if (!options.serviceAccount) return kube;
+  const writer = new KubeClient(actingAs(options.connection, serviceAccountIdentity(options.serviceAccount.namespace, options.serviceAccount.name)));
+  writer.writeGuard = () => kube.writeGuard?.();
+  // CRDs are established through the writer; the reads (observe, the watch cache) must see their kinds at once too.
+  const refresh = writer.refreshDiscovery.bind(writer);
+  writer.refreshDiscovery = () => { refresh(); kube.refreshDiscovery(); };
+  return writer;
 }

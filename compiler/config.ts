@@ -45,6 +45,8 @@ export interface AgentConfig {
   readonly allowEmpty?: boolean;
   /** What one revision may hold; a revision over a limit is refused whole. @default see AgentLimits */
   readonly limits?: AgentLimits;
+  /** ServiceAccount the environment's objects are applied as, 'name' (in agent.namespace) or 'namespace/name'. @default '' (the agent's own identity) */
+  readonly serviceAccount?: string;
 }
 
 /** Sizes are bytes or text like '3MiB', '512KiB', '64Mi', '2MB'. */
@@ -103,7 +105,7 @@ export interface ResolvedConfig {
 const TOP_KEYS = ['environments', 'branches', 'appsDir', 'outDir', 'external', 'policies', 'agent'];
 const ENV_KEYS = ['values', 'allowSecretData', 'policies'];
 const EXTERNAL_KEYS = ['namespaces', 'secrets', 'configMaps', 'serviceAccounts', 'persistentVolumeClaims'] as const;
-const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty', 'limits'];
+const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty', 'limits', 'serviceAccount'];
 const LIMIT_KEYS = ['fileSize', 'revisionSize', 'objects', 'yamlDepth', 'yamlAliases'];
 const LEVELS: readonly string[] = ['off', 'warn', 'error'];
 
@@ -180,6 +182,7 @@ export function resolveConfig(raw: unknown, file: string): ResolvedConfig {
       selfHeal: bool('agent.selfHeal', agent.selfHeal, true),
       allowEmpty: bool('agent.allowEmpty', agent.allowEmpty, false),
       limits: agentLimits(agent.limits, fail),
+      serviceAccount: str('agent.serviceAccount', agent.serviceAccount, ''),
     },
   };
   if (problems.length > 0) {
