@@ -8,7 +8,9 @@ import { CONFIG_FILE, loadConfig } from '../compiler/load-config.ts';
 import { parseDuration } from './duration.ts';
 import { loadConnection } from './kubeconfig.ts';
 import { createLogger } from './log.ts';
+import { inventoryRevision } from './inventory.ts';
 import { createReconciler } from './reconcile.ts';
+import { revisionGate } from './revision-gate.ts';
 import { leaderOnly, onceAsLeader } from './leadership.ts';
 import { withLimitFlags, type LimitFlags } from './limits.ts';
 import { reconcileOnce, startAgent, type Agent } from './run.ts';
@@ -19,7 +21,7 @@ export interface AgentFlags extends LimitFlags {
   repo: string; branch?: string; env: string; kubeconfig?: string; interval?: string; once?: boolean;
   namespace?: string; listen: string; webhookSecretEnv?: string; prune: boolean; allowEmpty?: boolean;
   forceConflicts: boolean; cacheDir?: string; root?: string; logLevel: string; selfHeal: boolean; leaderElect: boolean;
-  healthTimeout: string; gitTimeout: string;
+  healthTimeout: string; gitTimeout: string; allowRewind?: boolean;
 }
 
 export interface StatusFlags { env: string; kubeconfig?: string; namespace?: string; json?: boolean; root?: string }
@@ -50,15 +52,20 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     log,
   });
   const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, gitTimeout: parseDuration(flags.gitTimeout, '--git-timeout'), limits, log });
+  const gate = revisionGate({
+    source, log,
+    appliedRevision: () => inventoryRevision(reconciler.kube, namespace, flags.env),
+    allowRewind: flags.allowRewind ?? config.agent.allowRewind,
+  });
 
   if (flags.once) {
     const led = flags.leaderElect ? onceAsLeader({ connection, namespace, env: flags.env, reconciler, log }) : reconciler;
-    const result = await reconcileOnce({ source, env: flags.env, reconciler: led, log });
+    const result = await reconcileOnce({ source, env: flags.env, reconciler: led, gate });
     if (!result.ok) process.exitCode = 1;
     return;
   }
   const led = flags.leaderElect ? leaderOnly({ connection, namespace, env: flags.env, reconciler, log, onStartedLeading: () => agent?.trigger() }) : undefined;
-  agent = await startAgent({ source, env: flags.env, reconciler: led?.reconciler ?? reconciler, interval, log, webhook: { listen: flags.listen, secret } });
+  agent = await startAgent({ source, env: flags.env, reconciler: led?.reconciler ?? reconciler, gate, interval, log, webhook: { listen: flags.listen, secret } });
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) { log.warn({ signal }, 'second signal: exiting now'); process.exit(1); }

@@ -25,6 +25,7 @@ export function registerAgentCommands(cli: Command): void {
     .option('--max-file-size <size>', 'refuse a revision with a file larger than this, e.g. 3MiB (default: agent.limits.fileSize)')
     .option('--max-revision-size <size>', 'refuse a revision whose files are larger than this together, e.g. 64MiB (default: agent.limits.revisionSize)')
     .option('--max-objects <n>', 'refuse a revision with more objects (or files) than this (default: agent.limits.objects)')
+    .option('--allow-rewind', 'follow a rendered head that does not descend from the last applied commit (a force-push back), with a notice (default: agent.allowRewind; else such a head is refused)')
     .option('--git-timeout <duration>', 'longest one git command (ls-remote, fetch) may run before it is stopped and retried', '2m')
     .option('--cache-dir <dir>', 'folder of the local clone (default: under $XDG_CACHE_HOME/typed-gitops/agent)')
     .option('--root <dir>', 'project folder whose gitops.config.ts gives the defaults (default: the current folder, if it has one)')

@@ -45,6 +45,11 @@ export interface AgentConfig {
   readonly allowEmpty?: boolean;
   /** What one revision may hold; a revision over a limit is refused whole. @default see AgentLimits */
   readonly limits?: AgentLimits;
+  /**
+   * Follow a rendered head that does not descend from the last applied commit (a force-push back in time),
+   * with a notice in the log, status and Event. Rollback is `git revert` on main, which moves forward. @default false
+   */
+  readonly allowRewind?: boolean;
 }
 
 /** Sizes are bytes or text like '3MiB', '512KiB', '64Mi', '2MB'. */
@@ -103,7 +108,7 @@ export interface ResolvedConfig {
 const TOP_KEYS = ['environments', 'branches', 'appsDir', 'outDir', 'external', 'policies', 'agent'];
 const ENV_KEYS = ['values', 'allowSecretData', 'policies'];
 const EXTERNAL_KEYS = ['namespaces', 'secrets', 'configMaps', 'serviceAccounts', 'persistentVolumeClaims'] as const;
-const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty', 'limits'];
+const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty', 'limits', 'allowRewind'];
 const LIMIT_KEYS = ['fileSize', 'revisionSize', 'objects', 'yamlDepth', 'yamlAliases'];
 const LEVELS: readonly string[] = ['off', 'warn', 'error'];
 
@@ -179,6 +184,7 @@ export function resolveConfig(raw: unknown, file: string): ResolvedConfig {
       prune: bool('agent.prune', agent.prune, true),
       selfHeal: bool('agent.selfHeal', agent.selfHeal, true),
       allowEmpty: bool('agent.allowEmpty', agent.allowEmpty, false),
+      allowRewind: bool('agent.allowRewind', agent.allowRewind, false),
       limits: agentLimits(agent.limits, fail),
     },
   };

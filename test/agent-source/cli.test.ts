@@ -48,12 +48,13 @@ describe('gitops agent', () => {
     expect(run.stderr).toContain(`'${missing}'`);
   });
 
-  it('--once exits non-zero when the reconcile fails', async () => {
+  it('--once exits with the cluster code when the cluster is unreachable', async () => {
     const remote = renderedRemote();
     remote.commit({ 'dev/a/demo/ConfigMap-a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a, namespace: demo }\n' });
-    // --no-leader-elect: with it, the unreachable cluster stops the run at the Lease (once-leader.test.ts), before any reconcile.
+    // --no-leader-elect: with it, the unreachable cluster stops the run at the Lease (once-leader.test.ts); without it, at the
+    // read of the last applied commit (never backwards), before any reconcile.
     const run = await gitops(['agent', '--once', '--no-leader-elect', '--repo', remote.path, '--env', 'dev', '--kubeconfig', nowhereKubeconfig(await freePort())]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     const lines = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; env?: string });
     expect(lines.some((l) => l.level === 'error' && l.env === 'dev')).toBe(true);
   });
