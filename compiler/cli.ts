@@ -41,7 +41,8 @@ function program(): Command {
     .option('--no-typecheck', 'skip the TypeScript type-check')
     .option('--committer-name <name>', 'committer of the rendered commit (default: $GITOPS_COMMITTER_NAME, else typed-gitops)')
     .option('--committer-email <email>', 'its email (default: $GITOPS_COMMITTER_EMAIL, else typed-gitops@noreply.invalid)')
-    .action(async (opts: { root: string; remote: string; sourceBranch?: string; force?: boolean; typecheck: boolean; committerName?: string; committerEmail?: string }) => {
+    .option('--signing-key <file>', 'sign the rendered commit with this OpenSSH or armored OpenPGP private key (default: $GITOPS_SIGNING_KEY_FILE, else the key in $GITOPS_SIGNING_KEY, else unsigned)')
+    .action(async (opts: { root: string; remote: string; sourceBranch?: string; force?: boolean; typecheck: boolean; committerName?: string; committerEmail?: string; signingKey?: string }) => {
       const committer = { name: opts.committerName, email: opts.committerEmail };
       const [{ publish }, { formatPublished }] = await Promise.all([import('./publish.ts'), import('./publish-report.ts')]);
       const result = await publish({ ...opts, committer, onProgress: progress, onWarning: (m) => console.error(`\n!!! ${m}\n`) });
