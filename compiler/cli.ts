@@ -56,9 +56,11 @@ function program(): Command {
     .option('--ref <ref>', 'read this ref instead, without fetching')
     .option('--env <name>', 'only commits that changed this environment')
     .option('-n, --max <count>', 'at most this many commits', Number)
-    .action(async (opts: { root: string; remote: string; ref?: string; env?: string; max?: number }) => {
+    .option('--allowed-signers <file>', "check SSH signatures against this allowed_signers file (default: git's gpg.ssh.allowedSignersFile)")
+    .option('--openpgp-keys <file>', "check OpenPGP signatures against only these armored public keys (default: the user's keyring)")
+    .action(async (opts: { root: string; remote: string; ref?: string; env?: string; max?: number; allowedSigners?: string; openpgpKeys?: string }) => {
       const { formatHistory, history } = await import('./publish-history.ts');
-      process.stdout.write(formatHistory(await history(opts)));
+      process.stdout.write(formatHistory(await history({ ...opts, openpgpKeys: opts.openpgpKeys ? [opts.openpgpKeys] : undefined })));
     });
   registerAgentCommands(cli);
   return cli;

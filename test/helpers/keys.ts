@@ -13,6 +13,14 @@ export interface TestKey {
   readonly allowed: string;
   /** A line of the secret's body: found anywhere, the key leaked. */
   readonly telltale: string;
+  /** git settings that make `git commit` sign with this key. */
+  readonly gitConfig: Readonly<Record<string, string>>;
+}
+
+/** Makes every later commit in the work tree `dir` signed by `key`, or unsigned without one. */
+export function signCommitsIn(dir: string, key: TestKey | undefined): void {
+  const settings = { 'commit.gpgsign': key ? 'true' : 'false', 'gpg.format': 'openpgp', 'gpg.program': 'gpg', 'user.signingkey': 'none', ...key?.gitConfig };
+  for (const [name, value] of Object.entries(settings)) execFileSync('git', ['config', name, value], { cwd: dir });
 }
 
 const folders: string[] = [];
@@ -33,7 +41,10 @@ export function sshKey(principal = 'ci@example.com'): TestKey {
   const file = join(folder(), 'id_ed25519');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', principal, '-f', file]);
   const secret = readFileSync(file, 'utf8');
-  return { secret, secretFile: file, allowed: `${principal} ${readFileSync(`${file}.pub`, 'utf8').trim()}\n`, telltale: secret.split('\n')[2]! };
+  return {
+    secret, secretFile: file, allowed: `${principal} ${readFileSync(`${file}.pub`, 'utf8').trim()}\n`, telltale: secret.split('\n')[2]!,
+    gitConfig: { 'gpg.format': 'ssh', 'user.signingkey': file },
+  };
 }
 
 /** An OpenPGP signing key; `expired`: made a year ago with a lifetime of one day. */
@@ -42,7 +53,9 @@ export function openpgpKey(uid = 'CI <ci@example.com>', options: { expired?: boo
   const home = join(dir, 'gnupg');
   execFileSync('mkdir', ['-m', '700', home]);
   const env = { ...process.env, GNUPGHOME: home };
-  const faked = options.expired ? ['--faked-system-time', `${Math.floor(Date.now() / 1000) - 365 * 86_400}!`] : [];
+  const createdAt = Math.floor(Date.now() / 1000) - 365 * 86_400;
+  const faked = options.expired ? ['--faked-system-time', `${createdAt}!`] : [];
+  const signedAt = options.expired ? ['--faked-system-time', `${createdAt + 3600}!`] : [];
   execFileSync('gpg', ['--batch', '--passphrase', '', ...faked, '--quick-gen-key', uid, 'ed25519', 'sign', options.expired ? '1d' : '1y'], { env, stdio: 'ignore' });
   const colons = execFileSync('gpg', ['--batch', '--with-colons', '--list-secret-keys'], { env, encoding: 'utf8' });
   const fingerprint = colons.split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]!;
@@ -50,7 +63,13 @@ export function openpgpKey(uid = 'CI <ci@example.com>', options: { expired?: boo
   const secretFile = join(dir, 'secret.asc');
   writeFileSync(secretFile, secret, { mode: 0o600 });
   const allowed = execFileSync('gpg', ['--batch', '--armor', '--export', fingerprint], { env, encoding: 'utf8' });
-  return { secret, secretFile, allowed, fingerprint, home, telltale: secret.split('\n').find((l) => l.length > 60 && !l.startsWith('-'))! };
+  // git runs gpg through this, with the key's own home and, for an expired key, the time it was valid.
+  const program = join(dir, 'gpg');
+  writeFileSync(program, `#!/bin/sh\nexec gpg --homedir '${home}' ${signedAt.join(' ')} "$@"\n`, { mode: 0o700 });
+  return {
+    secret, secretFile, allowed, fingerprint, home, telltale: secret.split('\n').find((l) => l.length > 60 && !l.startsWith('-'))!,
+    gitConfig: { 'gpg.format': 'openpgp', 'user.signingkey': fingerprint, 'gpg.program': program },
+  };
 }
 
 /** A GNUPGHOME of its own holding only these armored public keys (not trusted: gpg says GOODSIG, git %G? U). */

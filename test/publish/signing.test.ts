@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatHistory, history } from '../../compiler/publish-history.ts';
 import { publish } from '../../compiler/publish.ts';
 import { keyringWith, openpgpKey, removeKeys, sshKey, type TestKey } from '../helpers/keys.ts';
 import { cleanUp, configMapApp, createBareRemote, createProject, git } from './fixtures.ts';
@@ -92,5 +93,32 @@ describe('signed rendered commits', () => {
     const result = await publish({ root: project.dir, ...quiet, env: {} });
     expect(result.signed).toBeUndefined();
     expect(git(remote, 'cat-file', 'commit', 'rendered')).not.toContain('gpgsig');
+  });
+
+  it('gitops history shows each commit\'s signature: good, unsigned, or by a key that is not allowed', async () => {
+    const ci = sshKey('ci@example.com'), other = sshKey('other@example.com'), pgp = openpgpKey();
+    const remote = createBareRemote();
+    const project = createProject({ alpha: configMapApp('alpha', 'one') }, remote);
+    const heads = [(await publish({ root: project.dir, ...quiet, env: { GITOPS_SIGNING_KEY: ci.secret } })).head];
+    project.commit('two', { alpha: configMapApp('alpha', 'two') });
+    heads.push((await publish({ root: project.dir, ...quiet, env: {} })).head);
+    project.commit('three', { alpha: configMapApp('alpha', 'three') });
+    heads.push((await publish({ root: project.dir, ...quiet, env: { GITOPS_SIGNING_KEY: other.secret } })).head);
+    project.commit('four', { alpha: configMapApp('alpha', 'four') });
+    heads.push((await publish({ root: project.dir, ...quiet, signingKey: pgp.secretFile, env: {} })).head);
+
+    const allowedSigners = join(project.dir, '..', `allowed-${Date.now()}`);
+    writeFileSync(allowedSigners, ci.allowed);
+    const openpgpKeys = [join(project.dir, '..', `pgp-${Date.now()}.asc`)];
+    writeFileSync(openpgpKeys[0]!, pgp.allowed);
+    const entries = await history({ root: project.dir, allowedSigners, openpgpKeys });
+    expect(entries.map((e) => [e.sha, e.signature.status, e.signature.signer])).toEqual([
+      [heads[3], 'good', 'CI <ci@example.com>'], [heads[2], 'not-allowed', undefined], [heads[1], 'unsigned', undefined], [heads[0], 'good', 'ci@example.com'],
+    ]);
+    expect(entries[3]!.signature.key).toMatch(/^SHA256:/);
+    expect(entries[0]!.signature.key).toBe(pgp.fingerprint.slice(-16));
+    const lines = formatHistory(entries).split('\n');
+    expect(lines[0]).toMatch(/^rendered +date +source +signature +subject$/);
+    expect(lines[4]).toMatch(/  good SHA256:\S{12}… \(ci@example.com\) +initial apps$/);
   });
 });
