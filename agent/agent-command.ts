@@ -10,7 +10,7 @@ import { loadConnection } from './kubeconfig.ts';
 import { createLogger } from './log.ts';
 import { inventoryRevision } from './inventory.ts';
 import { createReconciler } from './reconcile.ts';
-import { revisionGate } from './revision-gate.ts';
+import { gatedReconciler, revisionGate } from './revision-gate.ts';
 import { openVerifier, type CommitVerifier } from './verify.ts';
 import { leaderOnly, onceAsLeader } from './leadership.ts';
 import { withLimitFlags, type LimitFlags } from './limits.ts';
@@ -62,8 +62,9 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   });
 
   if (flags.once) {
-    const led = flags.leaderElect ? onceAsLeader({ connection, namespace, env: flags.env, reconciler, log }) : reconciler;
-    const result = await reconcileOnce({ source, env: flags.env, reconciler: led, gate }).finally(() => verifier?.close());
+    const gated = gatedReconciler(reconciler, gate);
+    const led = flags.leaderElect ? onceAsLeader({ connection, namespace, env: flags.env, reconciler: gated, log }) : gated;
+    const result = await reconcileOnce({ source, env: flags.env, reconciler: led }).finally(() => verifier?.close());
     if (!result.ok) process.exitCode = 1;
     return;
   }

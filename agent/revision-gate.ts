@@ -3,6 +3,8 @@
 // allowed). A head that fails is refused with a UserInputError naming the commit and why.
 import { UserInputError } from '../compiler/errors.ts';
 import type { Logger } from './log.ts';
+import type { LoopReconciler } from './run.ts';
+import type { Revision } from './types.ts';
 import type { GitSource } from './source.ts';
 
 export interface GateOptions {
@@ -32,5 +34,30 @@ export function revisionGate(options: GateOptions): RevisionGate {
     const notice = `REWIND ALLOWED: the rendered branch moved from ${applied}, the last applied commit, to ${commit}, which does not descend from it; applying ${commit} because of --allow-rewind (agent.allowRewind)`;
     options.log?.warn({ from: applied, to: commit }, notice);
     return [notice];
+  };
+}
+
+/** The revision carrying these notices too. */
+export function withNotices(revision: Revision, notices: readonly string[]): Revision {
+  return notices.length ? { ...revision, notices: [...(revision.notices ?? []), ...notices] } : revision;
+}
+
+/**
+ * For one reconcile (`--once`): the gate runs right before the reconcile, so that under leader election its
+ * read of the applied commit happens as the Lease holder; a refusal is recorded in the status, then thrown.
+ */
+export function gatedReconciler<R extends LoopReconciler>(reconciler: R, gate: RevisionGate): R {
+  return {
+    ...reconciler,
+    async reconcile(revision: Revision) {
+      let notices: readonly string[];
+      try {
+        notices = await gate(revision.commit);
+      } catch (error) {
+        await reconciler.reportSourceError(error);
+        throw error;
+      }
+      return reconciler.reconcile(withNotices(revision, notices));
+    },
   };
 }

@@ -4,7 +4,7 @@
 import { formatError, UserInputError } from '../compiler/errors.ts';
 import type { Logger } from './log.ts';
 import type { Reconciler } from './reconcile.ts';
-import type { RevisionGate } from './revision-gate.ts';
+import { withNotices, type RevisionGate } from './revision-gate.ts';
 import type { Source, SourceUpdate } from './source.ts';
 import type { ReconcileResult, Revision } from './types.ts';
 import { compact, countActions } from './status.ts';
@@ -150,12 +150,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }
 }
 
-/** One cycle for `--once`: read the head, reconcile it; a source error (or a refused revision) is reported, then thrown. */
-export async function reconcileOnce(options: Pick<AgentOptions, 'source' | 'env' | 'reconciler' | 'gate'>): Promise<ReconcileResult> {
+/**
+ * One cycle for `--once`: read the head, reconcile it; a source error (or a refused revision) is reported, then thrown.
+ * Its gate goes around the reconciler (gatedReconciler), to run as the Lease holder.
+ */
+export async function reconcileOnce(options: Pick<AgentOptions, 'source' | 'env' | 'reconciler'>): Promise<ReconcileResult> {
   let revision: Revision;
   try {
     const update = await options.source.update();
-    revision = await readRevision(options, update.commit);
+    revision = await options.source.revisionAt(update.commit, options.env);
   } catch (error) {
     await options.reconciler.reportSourceError(error);
     throw error;
@@ -169,6 +172,5 @@ export async function reconcileOnce(options: Pick<AgentOptions, 'source' | 'env'
  */
 async function readRevision(options: Pick<AgentOptions, 'source' | 'env' | 'gate'>, commit: string): Promise<Revision> {
   const revision = await options.source.revisionAt(commit, options.env);
-  const notices = await options.gate?.(commit) ?? [];
-  return notices.length ? { ...revision, notices: [...(revision.notices ?? []), ...notices] } : revision;
+  return withNotices(revision, await options.gate?.(commit) ?? []);
 }

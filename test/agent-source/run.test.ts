@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { GitError, UserInputError } from '../../compiler/errors.ts';
+import { gatedReconciler } from '../../agent/revision-gate.ts';
 import { reconcileOnce, startAgent, type Agent, type LoopReconciler } from '../../agent/run.ts';
 import { openSource, type Source } from '../../agent/source.ts';
 import type { ReconcileResult, Revision } from '../../agent/types.ts';
@@ -194,12 +195,14 @@ describe('agent loop', () => {
     await until(() => state.revisions.at(-1) === 'c2', 'the next head');
     expect(state.seen.at(-1)?.notices).toBeUndefined();
 
+    // --once: the gate goes around the reconciler (to run as the Lease holder); a refusal is reported, then thrown.
     const once = fakeReconciler();
-    await reconcileOnce({ source, env: 'dev', reconciler: once.reconciler, gate: async () => ['once'] });
+    await reconcileOnce({ source, env: 'dev', reconciler: gatedReconciler(once.reconciler, async () => ['once']) });
     expect(once.state.seen[0]?.notices).toEqual(['once']);
     src.head = 'old';
-    await expect(reconcileOnce({ source, env: 'dev', reconciler: once.reconciler, gate })).rejects.toThrow(/does not descend/);
+    await expect(reconcileOnce({ source, env: 'dev', reconciler: gatedReconciler(once.reconciler, gate) })).rejects.toThrow(/does not descend/);
     expect(once.state.sourceErrors).toBe(1);
+    expect(once.state.revisions).toEqual(['c2']);
   });
 
   it('stop() waits for the running reconcile, then starts nothing more', async () => {

@@ -3,13 +3,14 @@
 // stays at the newer commit and the status says why, also after a restart with a new clone (the last
 // applied commit is the inventory's). With --allow-rewind it follows, prunes what only the newer
 // commit had, and says so in the status and the Event.
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../agent/kube.ts';
 import { cleanUp, git, tempDir } from '../agent-source/fixtures.ts';
 import { readStatus } from '../../agent/status-command.ts';
 import { sharedCluster } from '../setup/cluster.ts';
 import { waitFor } from '../setup/wait-for.ts';
-import { agentChild, bystander, BRANCH, configMaps, convergedAt, expectConsistent, killAgents, recordConvergence, scene, type Scene } from './harness.ts';
+import { agentChild, bystander, BRANCH, configMaps, convergedAt, expectConsistent, killAgents, recordConvergence, scene, when, type Scene } from './harness.ts';
 
 afterAll(() => {
   killAgents();
@@ -48,6 +49,13 @@ describe('rendered branch force-pushed to an older commit', () => {
       await refusal(s, old);
       expect(await s.live()).toEqual(newerValues);
       await agent.kill();
+
+      // --once refuses it too, with exit 1, as the Lease holder.
+      agent = agentFor(['--once']);
+      const exitCode = await new Promise<number | null>((done) => agent.process.on('exit', done));
+      expect(exitCode).toBe(1);
+      await when('the refusal in the --once log', () => readFileSync(agent.logFile, 'utf8').includes(`commit ${old} does not descend from ${newer}`));
+      expect(await s.live()).toEqual(newerValues);
 
       agent = agentFor(['--allow-rewind']);
       const status = await convergedAt(s, old);
