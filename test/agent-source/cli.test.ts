@@ -78,6 +78,18 @@ describe('gitops agent', () => {
     expect(run.stderr).toContain('--max-file-size or agent.limits.fileSize');
   });
 
+  it('refuses --verify head without keys, an unknown mode and a missing key file, naming each', async () => {
+    const base = ['agent', '--once', '--repo', '/nowhere', '--env', 'dev', '--kubeconfig', nowhereKubeconfig(1)];
+    const noKeys = await gitops([...base, '--verify', 'head']);
+    expect(noKeys.code).toBe(1);
+    expect(noKeys.stderr).toContain('--verify head needs allowed keys');
+    const mode = await gitops([...base, '--verify', 'all', '--allowed-signers', '/nowhere/allowed']);
+    expect(mode.stderr).toContain('--verify all: not a verification mode');
+    const missing = await gitops([...base, '--allowed-signers', '/nowhere/allowed_signers']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('cannot read the allowed signers file /nowhere/allowed_signers: ENOENT');
+  });
+
   it('refuses a limit flag that is not a size or count, naming it', async () => {
     const base = ['agent', '--repo', '/nowhere', '--env', 'dev', '--kubeconfig', nowhereKubeconfig(1)];
     const size = await gitops([...base, '--max-file-size', '3 megs']);

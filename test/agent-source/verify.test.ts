@@ -1,5 +1,5 @@
 // The agent's signature check over a real clone with real keys: a good signature by an allowed SSH or
-// OpenPGP key passes; unsigned, signed by a key that is not allowed, by an expired key, or a signature
+// OpenPGP key passes; unsigned, signed by a key that is not allowed, by an expired or revoked key, or a signature
 // that no longer matches the commit are refused with a UserInputError naming the commit and why.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -16,16 +16,18 @@ afterAll(() => { cleanUp(); removeKeys(); });
 describe('commit verification', async () => {
   const allowedSsh = sshKey('ci@example.com'), otherSsh = sshKey('intruder@example.com');
   const allowedPgp = openpgpKey(), otherPgp = openpgpKey('Intruder <intruder@example.com>'), expiredPgp = openpgpKey('Old CI <old@example.com>', { expired: true });
-  const keys = tempDir('verify-keys-');
-  writeFileSync(join(keys, 'allowed_signers'), allowedSsh.allowed);
-  writeFileSync(join(keys, 'openpgp.asc'), allowedPgp.allowed + expiredPgp.allowed);
+  const revokedPgp = openpgpKey('Leaked CI <leaked@example.com>');
   const remote = renderedRemote();
   const work = join(remote.baseDir, 'work');
   const commit = (key: TestKey | undefined, n: number) => { signCommitsIn(work, key); return remote.commit({ 'dev/a.yaml': `a: ${n}\n` }); };
   const commits = {
     ssh: commit(allowedSsh, 1), pgp: commit(allowedPgp, 2), unsigned: commit(undefined, 3), otherSsh: commit(otherSsh, 4),
-    otherPgp: commit(otherPgp, 5), expired: commit(expiredPgp, 6),
+    otherPgp: commit(otherPgp, 5), expired: commit(expiredPgp, 6), revoked: commit(revokedPgp, 7),
   };
+  const keys = tempDir('verify-keys-');
+  writeFileSync(join(keys, 'allowed_signers'), allowedSsh.allowed);
+  // The leaked key was allowed, then revoked: the keys the agent is given carry the revocation.
+  writeFileSync(join(keys, 'openpgp.asc'), allowedPgp.allowed + expiredPgp.allowed + revokedPgp.revoke());
   const source = openSource({ url: remote.path, branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
   await source.update();
   const verifier = await openVerifier({ dir: source.dir, keys: { allowedSigners: join(keys, 'allowed_signers'), openpgpKeys: [join(keys, 'openpgp.asc')] } });
@@ -53,6 +55,10 @@ describe('commit verification', async () => {
 
   it('refuses a commit signed by an allowed key that has expired', async () => {
     expect((await refusal(commits.expired))!.message).toContain(`it is signed by key ${expiredPgp.fingerprint.slice(-16)} (Old CI <old@example.com>), which has expired`);
+  });
+
+  it('refuses a commit signed by an allowed key that was revoked since', async () => {
+    expect((await refusal(commits.revoked))!.message).toContain(`it is signed by key ${revokedPgp.fingerprint.slice(-16)} (Leaked CI <leaked@example.com>), which is revoked`);
   });
 
   it('refuses a signature that no longer matches its commit (a forged copy)', async () => {

@@ -48,7 +48,14 @@ export function sshKey(principal = 'ci@example.com'): TestKey {
 }
 
 /** An OpenPGP signing key; `expired`: made a year ago with a lifetime of one day. */
-export function openpgpKey(uid = 'CI <ci@example.com>', options: { expired?: boolean } = {}): TestKey & { readonly fingerprint: string; readonly home: string } {
+export interface OpenpgpTestKey extends TestKey {
+  readonly fingerprint: string;
+  readonly home: string;
+  /** Revokes the key with the certificate gpg made with it; returns the armored public key, revocation included. */
+  revoke(): string;
+}
+
+export function openpgpKey(uid = 'CI <ci@example.com>', options: { expired?: boolean } = {}): OpenpgpTestKey {
   const dir = folder();
   const home = join(dir, 'gnupg');
   execFileSync('mkdir', ['-m', '700', home]);
@@ -69,6 +76,12 @@ export function openpgpKey(uid = 'CI <ci@example.com>', options: { expired?: boo
   return {
     secret, secretFile, allowed, fingerprint, home, telltale: secret.split('\n').find((l) => l.length > 60 && !l.startsWith('-'))!,
     gitConfig: { 'gpg.format': 'openpgp', 'user.signingkey': fingerprint, 'gpg.program': program },
+    revoke() {
+      // gpg writes the certificate with its armor line quoted (':-----BEGIN'), against importing it by accident.
+      const certificate = readFileSync(join(home, 'openpgp-revocs.d', `${fingerprint}.rev`), 'utf8').replace(/^:-----BEGIN/m, '-----BEGIN');
+      execFileSync('gpg', ['--batch', '--import'], { env, input: certificate, stdio: ['pipe', 'ignore', 'ignore'] });
+      return execFileSync('gpg', ['--batch', '--armor', '--export', fingerprint], { env, encoding: 'utf8' });
+    },
   };
 }
 
