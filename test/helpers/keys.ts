@@ -64,12 +64,12 @@ export function openpgpKey(uid = 'CI <ci@example.com>', options: { expired?: boo
   const faked = options.expired ? ['--faked-system-time', `${createdAt}!`] : [];
   const signedAt = options.expired ? ['--faked-system-time', `${createdAt + 3600}!`] : [];
   execFileSync('gpg', ['--batch', '--passphrase', '', ...faked, '--quick-gen-key', uid, 'ed25519', 'sign', options.expired ? '1d' : '1y'], { env, stdio: 'ignore' });
-  const colons = execFileSync('gpg', ['--batch', '--with-colons', '--list-secret-keys'], { env, encoding: 'utf8' });
+  const colons = execFileSync('gpg', ['--batch', '--with-colons', '--list-secret-keys'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   const fingerprint = colons.split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]!;
-  const secret = execFileSync('gpg', ['--batch', '--armor', ...faked, '--export-secret-keys', fingerprint], { env, encoding: 'utf8' });
+  const secret = execFileSync('gpg', ['--batch', '--armor', ...faked, '--export-secret-keys', fingerprint], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   const secretFile = join(dir, 'secret.asc');
   writeFileSync(secretFile, secret, { mode: 0o600 });
-  const allowed = execFileSync('gpg', ['--batch', '--armor', '--export', fingerprint], { env, encoding: 'utf8' });
+  const allowed = execFileSync('gpg', ['--batch', '--armor', '--export', fingerprint], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   // git runs gpg through this, with the key's own home and, for an expired key, the time it was valid.
   const program = join(dir, 'gpg');
   writeFileSync(program, `#!/bin/sh\nexec gpg --homedir '${home}' ${signedAt.join(' ')} "$@"\n`, { mode: 0o700 });
@@ -80,7 +80,7 @@ export function openpgpKey(uid = 'CI <ci@example.com>', options: { expired?: boo
       // gpg writes the certificate with its armor line quoted (':-----BEGIN'), against importing it by accident.
       const certificate = readFileSync(join(home, 'openpgp-revocs.d', `${fingerprint}.rev`), 'utf8').replace(/^:-----BEGIN/m, '-----BEGIN');
       execFileSync('gpg', ['--batch', '--import'], { env, input: certificate, stdio: ['pipe', 'ignore', 'ignore'] });
-      return execFileSync('gpg', ['--batch', '--armor', '--export', fingerprint], { env, encoding: 'utf8' });
+      return execFileSync('gpg', ['--batch', '--armor', '--export', fingerprint], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     },
   };
 }
