@@ -27,6 +27,9 @@ export async function openKeyring(files: TrustedKeyFiles): Promise<Keyring> {
   try {
     // Without an allowed_signers file git cannot check an SSH signature; an empty one allows no key.
     const allowed = files.allowedSigners ? readable(files.allowedSigners, 'allowed signers') : folder.write('allowed_signers', '');
+    // Checking signatures needs no gpg-agent: none is started, so none outlives an agent that is killed.
+    folder.gnupgHome();
+    folder.write('gnupg/gpg.conf', 'no-autostart\n');
     for (const file of files.openpgpKeys ?? []) {
       const text = readFileSync(readable(file, 'OpenPGP public key'), 'utf8');
       if (!text.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----')) {
