@@ -2,14 +2,17 @@
 // override gitops.config.ts, whose defaults apply when it is absent too.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resolveConfig, type ResolvedConfig } from '../compiler/config.ts';
+import { resolveConfig, type ResolvedConfig, type ResolvedVerify } from '../compiler/config.ts';
 import { UserInputError } from '../compiler/errors.ts';
 import { CONFIG_FILE, loadConfig } from '../compiler/load-config.ts';
 import { parseDuration } from './duration.ts';
 import { parseServiceAccount } from './impersonation.ts';
 import { loadConnection } from './kubeconfig.ts';
 import { createLogger } from './log.ts';
+import { inventoryRevision } from './inventory.ts';
 import { createReconciler } from './reconcile.ts';
+import { gatedReconciler, revisionGate } from './revision-gate.ts';
+import { openVerifier, type CommitVerifier } from './verify.ts';
 import { leaderOnly, onceAsLeader } from './leadership.ts';
 import { withLimitFlags, type LimitFlags } from './limits.ts';
 import { reconcileOnce, startAgent, type Agent } from './run.ts';
@@ -20,7 +23,8 @@ export interface AgentFlags extends LimitFlags {
   repo: string; branch?: string; env: string; kubeconfig?: string; interval?: string; once?: boolean;
   namespace?: string; listen: string; webhookSecretEnv?: string; prune: boolean; allowEmpty?: boolean;
   forceConflicts: boolean; cacheDir?: string; root?: string; logLevel: string; selfHeal: boolean; leaderElect: boolean;
-  healthTimeout: string; gitTimeout: string; serviceAccount?: string;
+  healthTimeout: string; gitTimeout: string; serviceAccount?: string; allowRewind?: boolean;
+  verify?: string; allowedSigners?: string; openpgpKeys?: string;
 }
 
 export interface StatusFlags { env: string; kubeconfig?: string; namespace?: string; json?: boolean; root?: string }
@@ -54,15 +58,22 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     serviceAccount,
   });
   const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, gitTimeout: parseDuration(flags.gitTimeout, '--git-timeout'), limits, log });
+  const verifier = await verifierFor(verifySettings(flags, config.agent.verify), source.dir, parseDuration(flags.gitTimeout, '--git-timeout'));
+  const gate = revisionGate({
+    source, log, verify: verifier?.verify,
+    appliedRevision: () => inventoryRevision(reconciler.kube, namespace, flags.env),
+    allowRewind: flags.allowRewind ?? config.agent.allowRewind,
+  });
 
   if (flags.once) {
-    const led = flags.leaderElect ? onceAsLeader({ connection, namespace, env: flags.env, reconciler, log }) : reconciler;
-    const result = await reconcileOnce({ source, env: flags.env, reconciler: led, log });
+    const gated = gatedReconciler(reconciler, gate);
+    const led = flags.leaderElect ? onceAsLeader({ connection, namespace, env: flags.env, reconciler: gated, log }) : gated;
+    const result = await reconcileOnce({ source, env: flags.env, reconciler: led }).finally(() => verifier?.close());
     if (!result.ok) process.exitCode = 1;
     return;
   }
   const led = flags.leaderElect ? leaderOnly({ connection, namespace, env: flags.env, reconciler, log, onStartedLeading: () => agent?.trigger() }) : undefined;
-  agent = await startAgent({ source, env: flags.env, reconciler: led?.reconciler ?? reconciler, interval, log, webhook: { listen: flags.listen, secret } });
+  agent = await startAgent({ source, env: flags.env, reconciler: led?.reconciler ?? reconciler, gate, interval, log, webhook: { listen: flags.listen, secret } });
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) { log.warn({ signal }, 'second signal: exiting now'); process.exit(1); }
@@ -70,7 +81,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     log.info({ signal }, 'stopping');
     // Exit explicitly: the Kubernetes client may keep idle connections open.
     void agent!.stop()
-      .then(() => { reconciler.stop(); return led?.elector.stop(); })
+      .then(() => { reconciler.stop(); return Promise.all([led?.elector.stop(), verifier?.close()]); })
       .then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGTERM', onSignal);
@@ -98,6 +109,26 @@ async function projectConfig(root: string | undefined, env: string): Promise<Res
     });
   }
   return config;
+}
+
+/** agent.verify with the flags over it; key paths relative to the project folder (--root or the current folder). */
+function verifySettings(flags: AgentFlags, configured: ResolvedVerify): ResolvedVerify {
+  const dir = resolve(flags.root ?? process.cwd());
+  const allowedSigners = flags.allowedSigners ?? configured.allowedSigners;
+  const openpgpKeys = flags.openpgpKeys !== undefined ? [flags.openpgpKeys] : configured.openpgpKeys;
+  const keys = { ...(allowedSigners ? { allowedSigners: resolve(dir, allowedSigners) } : {}), openpgpKeys: openpgpKeys.map((k) => resolve(dir, k)) };
+  const given = flags.allowedSigners !== undefined || flags.openpgpKeys !== undefined;
+  const mode = flags.verify ?? (given ? 'head' : configured.mode);
+  if (mode !== 'head' && mode !== 'off') throw new UserInputError(`--verify ${mode}: not a verification mode`, { hint: 'Pass --verify head (only signed commits by allowed keys) or --verify off.' });
+  if (mode === 'head' && !keys.allowedSigners && keys.openpgpKeys.length === 0) {
+    throw new UserInputError('--verify head needs allowed keys', { hint: 'Pass --allowed-signers <file> and/or --openpgp-keys <file> (or set agent.verify in gitops.config.ts).' });
+  }
+  return { mode, ...keys };
+}
+
+async function verifierFor(settings: ResolvedVerify, dir: string, timeoutMs: number): Promise<CommitVerifier | undefined> {
+  if (settings.mode === 'off') return undefined;
+  return openVerifier({ dir, keys: settings, timeoutMs });
 }
 
 function webhookSecret(variable: string | undefined): string | undefined {

@@ -33,6 +33,11 @@ export async function loadInventory(kube: KubeClient, namespace: string, env: st
   }
 }
 
+/** The commit the inventory was last saved for: one read of the head, no shards. */
+export async function inventoryRevision(kube: KubeClient, namespace: string, env: string): Promise<string | undefined> {
+  return (await readHead(kube, namespace, env))?.revision;
+}
+
 export async function saveInventory(kube: KubeClient, namespace: string, inventory: Inventory): Promise<void> {
   const { env } = inventory;
   const previous = await readHead(kube, namespace, env);

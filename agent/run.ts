@@ -4,6 +4,7 @@
 import { formatError, UserInputError } from '../compiler/errors.ts';
 import type { Logger } from './log.ts';
 import type { Reconciler } from './reconcile.ts';
+import { withNotices, type RevisionGate } from './revision-gate.ts';
 import type { Source, SourceUpdate } from './source.ts';
 import type { ReconcileResult, Revision } from './types.ts';
 import { compact, countActions } from './status.ts';
@@ -22,6 +23,8 @@ export interface AgentOptions {
   readonly log: Logger;
   /** The HTTP server for triggers, health and status. @default none */
   readonly webhook?: Pick<WebhookOptions, 'listen' | 'secret' | 'triggerIntervalMs'>;
+  /** What a new head must pass (signature, never backwards) before it is reconciled. @default none */
+  readonly gate?: RevisionGate;
   /** Longest wait between retries while a cycle keeps failing, in ms. @default 300_000 */
   readonly maxBackoff?: number;
   /** How long stop() waits for a running reconcile before abandoning it, in ms. @default 30_000 */
@@ -84,9 +87,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     let update: SourceUpdate | undefined;
     try {
       update = await source.update();
-      warnIfRewound(update, log);
       if (refused?.commit === update.commit) return await reportRefusal(refused.error, false);
-      current = withRewindNotice(revision?.commit === update.commit ? revision : await source.revisionAt(update.commit, env), update);
+      current = revision?.commit === update.commit ? revision : await readRevision(options, update.commit);
       revision = current;
       refused = undefined;
     } catch (error) {
@@ -158,13 +160,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }
 }
 
-/** One cycle for `--once`: read the head, reconcile it; a source error (or a refused revision) is reported, then thrown. */
-export async function reconcileOnce(options: Pick<AgentOptions, 'source' | 'env' | 'reconciler'> & { readonly log?: Logger }): Promise<ReconcileResult> {
+/**
+ * One cycle for `--once`: read the head, reconcile it; a source error (or a refused revision) is reported, then thrown.
+ * Its gate goes around the reconciler (gatedReconciler), to run as the Lease holder.
+ */
+export async function reconcileOnce(options: Pick<AgentOptions, 'source' | 'env' | 'reconciler'>): Promise<ReconcileResult> {
   let revision: Revision;
   try {
     const update = await options.source.update();
-    if (options.log) warnIfRewound(update, options.log);
-    revision = withRewindNotice(await options.source.revisionAt(update.commit, options.env), update);
+    revision = await options.source.revisionAt(update.commit, options.env);
   } catch (error) {
     await options.reconciler.reportSourceError(error);
     throw error;
@@ -172,18 +176,11 @@ export async function reconcileOnce(options: Pick<AgentOptions, 'source' | 'env'
   return options.reconciler.reconcile(revision);
 }
 
-/** What the status says when the branch moved to a commit that does not descend from the one before. */
-function rewindNotice(update: SourceUpdate): string {
-  return `the rendered branch moved backwards from ${update.rewoundFrom} to ${update.commit} (a force-push); applying ${update.commit}`;
-}
-
-function warnIfRewound(update: SourceUpdate, log: Logger) {
-  if (update.rewoundFrom) log.warn({ from: update.rewoundFrom, to: update.commit }, rewindNotice(update));
-}
-
-/** The revision, carrying the rewind notice when the update says the branch was rewound to it. */
-function withRewindNotice(revision: Revision, update: SourceUpdate): Revision {
-  if (!update.rewoundFrom) return revision;
-  const notices = new Set([...(revision.notices ?? []), rewindNotice(update)]);
-  return { ...revision, notices: [...notices] };
+/**
+ * The commit's revision once it passed the gate, carrying the gate's notices. Its files are read first (bounded by the
+ * limits, never parsed before the gate passed): a revision that breaks a rule is refused without asking the cluster.
+ */
+async function readRevision(options: Pick<AgentOptions, 'source' | 'env' | 'gate'>, commit: string): Promise<Revision> {
+  const revision = await options.source.revisionAt(commit, options.env);
+  return withNotices(revision, await options.gate?.(commit) ?? []);
 }

@@ -29,8 +29,6 @@ export interface SourceUpdate {
   readonly commit: string;
   /** True when the head had moved and was fetched now. */
   readonly fetched: boolean;
-  /** The previous local head, when the new one does not descend from it (the branch was force-pushed backwards or aside). */
-  readonly rewoundFrom?: string;
 }
 
 export interface Source {
@@ -50,7 +48,16 @@ export interface Source {
   revisionAt(commit: string, env: string): Promise<Revision>;
 }
 
-export function openSource(options: SourceOptions): Source {
+/** A source backed by a local clone, which can also answer questions about its history. */
+export interface GitSource extends Source {
+  /**
+   * Whether fetched `commit` is `ancestor` or descends from it. An ancestor the clone lacks is not one: fetching
+   * a commit brings every commit it descends from (the clone is never shallow).
+   */
+  descends(commit: string, ancestor: string): Promise<boolean>;
+}
+
+export function openSource(options: SourceOptions): GitSource {
   const url = normalizeUrl(options.url);
   const remote = redactCredentials(url); // scp-like user@host:path carries no secret and stays
   const branch = options.branch;
@@ -109,10 +116,18 @@ export function openSource(options: SourceOptions): Source {
       // Only this branch, into its own ref; git transfers just the objects the clone lacks.
       await git('fetching', ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', url, `+${localRef}:${localRef}`]);
       const commit = (await localHead())!;
-      // Exit 1: not an ancestor. The old head's objects stay in the clone until git gc, so the answer is exact.
-      const rewound = previous !== undefined && (await runGit(dir, ['merge-base', '--is-ancestor', previous, commit], timeout)).code === 1;
       options.log?.info({ remote, branch, commit, previous }, 'fetched a new head');
-      return { commit, fetched: true, ...(rewound ? { rewoundFrom: previous } : {}) };
+      return { commit, fetched: true };
+    },
+    async descends(commit, ancestor) {
+      await ensureClone();
+      if (!/^[0-9a-f]{40,64}$/.test(ancestor)) return false; // recorded in the cluster: never taken for an option or a ref
+      const known = await runGit(dir, ['cat-file', '-e', `${ancestor}^{commit}`], timeout);
+      if (known.code !== 0) return false;
+      // Exit 0: an ancestor (or the same commit); 1: not one; anything else is git failing.
+      const result = await runGit(dir, ['merge-base', '--is-ancestor', ancestor, commit], timeout);
+      if (result.code > 1) throw new GitError(`checking that ${commit} descends from ${ancestor} in the clone of '${remote}': ${result.stderr.trim()}`, { commit, hint });
+      return result.code === 0;
     },
     async revisionAt(commit, env) {
       await ensureClone();

@@ -94,7 +94,9 @@ function eventFor(status: K8sObject, result: ReconcileResult, namespace: string)
   // At most 400 + 5 × 100 characters and the count of the rest: an Event message over 1 KiB is cut by the server.
   const failed = firstOfEachAction(result.changes.filter((c) => c.action === 'failed'), 5).map((c) => clip(`${formatRef(c.ref)}: ${c.reason}`, 100));
   const more = countActions(result).failed - failed.length;
-  const message = [clip(summarize(result), 400), ...failed, ...(more > 0 ? [`… and ${more} more failed`] : [])].join('\n');
+  // The first notice (e.g. a rewind the agent was allowed to follow) takes 150 of the summary's 400.
+  const notice = result.notices?.length ? [clip(result.notices[0], 150)] : [];
+  const message = [clip(summarize(result), notice.length ? 250 : 400), ...notice, ...failed, ...(more > 0 ? [`… and ${more} more failed`] : [])].join('\n');
   const time = new Date().toISOString();
   return {
     apiVersion: 'v1',

@@ -41,7 +41,8 @@ function program(): Command {
     .option('--no-typecheck', 'skip the TypeScript type-check')
     .option('--committer-name <name>', 'committer of the rendered commit (default: $GITOPS_COMMITTER_NAME, else typed-gitops)')
     .option('--committer-email <email>', 'its email (default: $GITOPS_COMMITTER_EMAIL, else typed-gitops@noreply.invalid)')
-    .action(async (opts: { root: string; remote: string; sourceBranch?: string; force?: boolean; typecheck: boolean; committerName?: string; committerEmail?: string }) => {
+    .option('--signing-key <file>', 'sign the rendered commit with this OpenSSH or armored OpenPGP private key (default: $GITOPS_SIGNING_KEY_FILE, else the key in $GITOPS_SIGNING_KEY, else unsigned)')
+    .action(async (opts: { root: string; remote: string; sourceBranch?: string; force?: boolean; typecheck: boolean; committerName?: string; committerEmail?: string; signingKey?: string }) => {
       const committer = { name: opts.committerName, email: opts.committerEmail };
       const [{ publish }, { formatPublished }] = await Promise.all([import('./publish.ts'), import('./publish-report.ts')]);
       const result = await publish({ ...opts, committer, onProgress: progress, onWarning: (m) => console.error(`\n!!! ${m}\n`) });
@@ -55,9 +56,11 @@ function program(): Command {
     .option('--ref <ref>', 'read this ref instead, without fetching')
     .option('--env <name>', 'only commits that changed this environment')
     .option('-n, --max <count>', 'at most this many commits', Number)
-    .action(async (opts: { root: string; remote: string; ref?: string; env?: string; max?: number }) => {
+    .option('--allowed-signers <file>', "check SSH signatures against this allowed_signers file (default: git's gpg.ssh.allowedSignersFile)")
+    .option('--openpgp-keys <file>', "check OpenPGP signatures against only these armored public keys (default: the user's keyring)")
+    .action(async (opts: { root: string; remote: string; ref?: string; env?: string; max?: number; allowedSigners?: string; openpgpKeys?: string }) => {
       const { formatHistory, history } = await import('./publish-history.ts');
-      process.stdout.write(formatHistory(await history(opts)));
+      process.stdout.write(formatHistory(await history({ ...opts, openpgpKeys: opts.openpgpKeys ? [opts.openpgpKeys] : undefined })));
     });
   registerAgentCommands(cli);
   return cli;

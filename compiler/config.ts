@@ -47,6 +47,29 @@ export interface AgentConfig {
   readonly limits?: AgentLimits;
   /** ServiceAccount the environment's objects are applied as, 'name' (in agent.namespace) or 'namespace/name'. @default '' (the agent's own identity) */
   readonly serviceAccount?: string;
+  /**
+   * Follow a rendered head that does not descend from the last applied commit (a force-push back in time),
+   * with a notice in the log, status and Event. Rollback is `git revert` on main, which moves forward. @default false
+   */
+  readonly allowRewind?: boolean;
+  /** Apply only commits signed by an allowed key. @default no verification */
+  readonly verify?: AgentVerify;
+}
+
+/** Which rendered commits the agent may apply (paths relative to the project folder). */
+export interface AgentVerify {
+  /** 'head': the commit to apply must carry a good signature by an allowed key; 'off': no check. @default 'head' when keys are given */
+  readonly mode?: 'head' | 'off';
+  /** An SSH allowed_signers file. @default none */
+  readonly allowedSigners?: string;
+  /** Files of armored OpenPGP public keys. @default [] */
+  readonly openpgpKeys?: readonly string[];
+}
+
+export interface ResolvedVerify {
+  readonly mode: 'head' | 'off';
+  readonly allowedSigners?: string;
+  readonly openpgpKeys: readonly string[];
 }
 
 /** Sizes are bytes or text like '3MiB', '512KiB', '64Mi', '2MB'. */
@@ -99,13 +122,13 @@ export interface ResolvedConfig {
   readonly appsDir: string;
   readonly outDir: string;
   readonly external: Required<{ [K in keyof ExternalObjects]: readonly string[] }>;
-  readonly agent: Required<Omit<AgentConfig, 'limits'>> & { readonly limits: RevisionLimits };
+  readonly agent: Required<Omit<AgentConfig, 'limits' | 'verify'>> & { readonly limits: RevisionLimits; readonly verify: ResolvedVerify };
 }
 
 const TOP_KEYS = ['environments', 'branches', 'appsDir', 'outDir', 'external', 'policies', 'agent'];
 const ENV_KEYS = ['values', 'allowSecretData', 'policies'];
 const EXTERNAL_KEYS = ['namespaces', 'secrets', 'configMaps', 'serviceAccounts', 'persistentVolumeClaims'] as const;
-const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty', 'limits', 'serviceAccount'];
+const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty', 'limits', 'serviceAccount', 'allowRewind', 'verify'];
 const LIMIT_KEYS = ['fileSize', 'revisionSize', 'objects', 'yamlDepth', 'yamlAliases'];
 const LEVELS: readonly string[] = ['off', 'warn', 'error'];
 
@@ -181,6 +204,8 @@ export function resolveConfig(raw: unknown, file: string): ResolvedConfig {
       prune: bool('agent.prune', agent.prune, true),
       selfHeal: bool('agent.selfHeal', agent.selfHeal, true),
       allowEmpty: bool('agent.allowEmpty', agent.allowEmpty, false),
+      allowRewind: bool('agent.allowRewind', agent.allowRewind, false),
+      verify: agentVerify(agent.verify, fail),
       limits: agentLimits(agent.limits, fail),
       serviceAccount: str('agent.serviceAccount', agent.serviceAccount, ''),
     },
@@ -214,6 +239,22 @@ function agentLimits(value: unknown, fail: (k: string, w: string) => void): Revi
     yamlDepth: count('yamlDepth', DEFAULT_LIMITS.yamlDepth, 1),
     yamlAliases: count('yamlAliases', DEFAULT_LIMITS.yamlAliases, 0),
   };
+}
+
+function agentVerify(value: unknown, fail: (k: string, w: string) => void): ResolvedVerify {
+  const off: ResolvedVerify = { mode: 'off', openpgpKeys: [] };
+  if (value === undefined) return off;
+  if (!isRecord(value)) return fail('agent.verify', "must be an object, e.g. { mode: 'head', allowedSigners: 'keys/allowed_signers' }"), off;
+  unknownKeys(value, ['mode', 'allowedSigners', 'openpgpKeys'], 'agent.verify.', fail);
+  const { allowedSigners, openpgpKeys = [] } = value;
+  if (allowedSigners !== undefined && (typeof allowedSigners !== 'string' || allowedSigners === '')) fail('agent.verify.allowedSigners', 'must be the path of an allowed_signers file');
+  if (!Array.isArray(openpgpKeys) || openpgpKeys.some((k) => typeof k !== 'string' || k === '')) fail('agent.verify.openpgpKeys', 'must be a list of paths of armored OpenPGP public keys');
+  const keys = { ...(typeof allowedSigners === 'string' ? { allowedSigners } : {}), openpgpKeys: Array.isArray(openpgpKeys) ? openpgpKeys as string[] : [] };
+  const hasKeys = keys.allowedSigners !== undefined || keys.openpgpKeys.length > 0;
+  const mode = value.mode ?? (hasKeys ? 'head' : 'off');
+  if (mode !== 'head' && mode !== 'off') return fail('agent.verify.mode', "must be 'head' or 'off'"), off;
+  if (mode === 'head' && !hasKeys) fail('agent.verify', "mode 'head' needs allowed keys: allowedSigners and/or openpgpKeys");
+  return { mode, ...keys };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

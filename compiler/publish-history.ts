@@ -4,8 +4,9 @@ import { resolve } from 'node:path';
 import { UserInputError } from './errors.ts';
 import { loadConfig } from './load-config.ts';
 import { fetchBranch, readRenderLog, redactCredentials, remoteBranchHead, type RenderLogEntry } from './rendered-branch.ts';
+import { openKeyring, signatureStates, type SignatureState, type TrustedKeyFiles } from './trusted-keys.ts';
 
-export interface HistoryOptions {
+export interface HistoryOptions extends TrustedKeyFiles {
   readonly root: string;
   /** Remote name or URL whose rendered branch is read (fetched first). @default 'origin' */
   readonly remote?: string;
@@ -17,7 +18,12 @@ export interface HistoryOptions {
   readonly max?: number;
 }
 
-export async function history(options: HistoryOptions): Promise<RenderLogEntry[]> {
+/** A rendered commit and its signature, checked against the given keys (allowedSigners, openpgpKeys), else git's own settings. */
+export interface HistoryEntry extends RenderLogEntry {
+  readonly signature: SignatureState;
+}
+
+export async function history(options: HistoryOptions): Promise<HistoryEntry[]> {
   const root = resolve(options.root);
   const config = await loadConfig(root);
   const { remote = 'origin', env } = options;
@@ -32,18 +38,34 @@ export async function history(options: HistoryOptions): Promise<RenderLogEntry[]
     }
     ref = await fetchBranch(root, remote, branch);
   }
-  return readRenderLog(root, ref, { paths: env ? [env] : undefined, max: options.max });
+  const paths = env ? [env] : [];
+  const entries = await readRenderLog(root, ref, { paths, max: options.max });
+  const given = options.allowedSigners !== undefined || (options.openpgpKeys?.length ?? 0) > 0;
+  const keyring = given ? await openKeyring(options) : undefined;
+  try {
+    const states = await signatureStates(root, [...(options.max ? [`--max-count=${options.max}`] : []), ref, '--', ...paths], keyring);
+    return entries.map((e) => ({ ...e, signature: states.get(e.sha) ?? { status: 'unsigned' } }));
+  } finally {
+    await keyring?.close();
+  }
 }
 
-/** One line per rendered commit: rendered sha, date, source sha and branch, source subject. */
-export function formatHistory(entries: readonly RenderLogEntry[]): string {
+/** One line per rendered commit: rendered sha, date, source sha and branch, signature, source subject. */
+export function formatHistory(entries: readonly HistoryEntry[]): string {
   if (entries.length === 0) return 'no rendered commits\n';
-  const rows = [['rendered', 'date', 'source', 'subject'], ...entries.map((e) => [
+  const rows = [['rendered', 'date', 'source', 'signature', 'subject'], ...entries.map((e) => [
     e.sha.slice(0, 7),
     e.date,
     e.sourceCommit ? `${e.sourceCommit.slice(0, 7)} (${e.sourceBranch || '?'})` : '(no Source-Commit)',
+    formatSignature(e.signature),
     e.subject.replace(/^render [0-9a-f]+: /, ''),
   ])];
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join('  ')).join('\n') + '\n';
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]) : cell)).join('  ')).join('\n') + '\n';
+}
+
+/** 'good SHA256:eARvHX… (ci@example.com)', 'unsigned', 'not-allowed C3086ADF23B08B18'. */
+function formatSignature(s: SignatureState): string {
+  const key = s.key ? ` ${s.key.length > 20 ? `${s.key.slice(0, 19)}…` : s.key}` : '';
+  return `${s.status}${key}${s.signer ? ` (${s.signer})` : ''}`;
 }

@@ -9,5 +9,5 @@ export function formatPublished(r: PublishResult): string {
     return `rendered output unchanged: ${where} stays at ${r.head.slice(0, 7)}; nothing published for ${source}\n  ${timing}`;
   }
   const changes = [...r.changes].map(([key, n]) => `  ${key}: +${n.added} ~${n.changed} -${n.removed}`);
-  return [`published ${r.head.slice(0, 7)} to ${where} from ${source}`, ...changes, `  ${timing}`].join('\n');
+  return [`published ${r.head.slice(0, 7)}${r.signed ? ` (signed, ${r.signed})` : ''} to ${where} from ${source}`, ...changes, `  ${timing}`].join('\n');
 }

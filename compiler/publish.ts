@@ -12,6 +12,7 @@ import { formatDiagnostic } from './format.ts';
 import { loadConfig } from './load-config.ts';
 import { ciRunUrl, commitMessage, countChanges, sameTree, type ChangeCount } from './publish-message.ts';
 import { planPublish, type RenderedHead } from './publish-plan.ts';
+import { openSigner, signingKeyText, type SignatureFormat, type Signer } from './signing.ts';
 import {
   blobHasher, currentBranch, dirtyPaths, fetchBranch, isAncestor, isShallow, listTree, pushCommit, readHead,
   readRenderLog, redactCredentials, remoteBranchHead, writeCommit, type Identity, type SourceCommit,
@@ -39,6 +40,8 @@ export interface PublishOptions {
   readonly onWarning?: (message: string) => void;
   /** Where CI variables and committer settings are read. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /** A file holding the key to sign the rendered commit with. @default GITOPS_SIGNING_KEY_FILE, else the key in GITOPS_SIGNING_KEY, else unsigned */
+  readonly signingKey?: string;
 }
 
 export const DEFAULT_COMMITTER: Identity = { name: 'typed-gitops', email: 'typed-gitops@noreply.invalid' };
@@ -58,11 +61,23 @@ export interface PublishResult {
   readonly synthMs: number;
   /** Time after synth: reading the remote, writing the commit, pushing. */
   readonly publishMs: number;
+  /** How the new commit was signed. @default unsigned */
+  readonly signed?: SignatureFormat;
 }
 
 export async function publish(options: PublishOptions): Promise<PublishResult> {
-  const root = resolve(options.root);
   const env = options.env ?? process.env;
+  const key = signingKeyText(options.signingKey, env); // read before synth: a missing key file fails at once
+  const signer = key === undefined ? undefined : await openSigner(key);
+  try {
+    return await publishWith(options, env, signer);
+  } finally {
+    await signer?.close();
+  }
+}
+
+async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, signer: Signer | undefined): Promise<PublishResult> {
+  const root = resolve(options.root);
   const { remote = 'origin', force = false, typecheck = true, maxAttempts = 5, onProgress = () => {}, onWarning = console.error } = options;
   const committer: Identity = {
     name: options.committer?.name ?? env.GITOPS_COMMITTER_NAME ?? DEFAULT_COMMITTER.name,
@@ -79,7 +94,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const after = new Map([...files].map(([path, content]) => [path, hash(content)]));
   const renderedBy = `typed-gitops ${toolVersion(root)}`;
   const result = (fields: Pick<PublishResult, 'outcome' | 'head' | 'commit' | 'changes' | 'attempts'>): PublishResult =>
-    ({ ...fields, remote: shownRemote, branch, source, files: files.size, synthMs, publishMs: performance.now() - started - synthMs });
+    ({ ...fields, remote: shownRemote, branch, source, files: files.size, synthMs, publishMs: performance.now() - started - synthMs, ...(signer && fields.commit ? { signed: signer.format } : {}) });
 
   for (let attempts = 1; attempts <= maxAttempts; attempts++) {
     onProgress(`reading ${shownRemote}/${branch}`);
@@ -93,7 +108,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     const changes = countChanges(before, after);
     const message = commitMessage({ source, sourceBranch: source.branch, changes, renderedBy, runUrl: ciRunUrl(env), forcedOver: step.forcedOver });
     onProgress(`writing ${files.size} files`);
-    const sha = await writeCommit(root, { files, parent: step.parent, message, identity: committer });
+    const sha = await writeCommit(root, { files, parent: step.parent, message, identity: committer, signer });
     onProgress(`pushing ${sha.slice(0, 7)} to ${shownRemote}/${branch}`);
     const push = await pushCommit(root, remote, sha, branch);
     if (push.pushed) {

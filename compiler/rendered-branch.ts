@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError, UserInputError } from './errors.ts';
+import type { Signer } from './signing.ts';
 import { treePathProblem } from './tree-paths.ts';
 import type { RenderCommit } from './types.ts';
 
@@ -49,9 +50,9 @@ async function attempt<T>(what: string, run: () => Promise<T>, hint?: string): P
 interface RunResult { readonly code: number; readonly stdout: string; readonly stderr: string }
 
 /** Runs git with the whole environment, where the exit code is the answer (is-ancestor, push) or stdin carries data. */
-function run(dir: string, args: readonly string[], input?: Buffer): Promise<RunResult> {
+function run(dir: string, args: readonly string[], input?: Buffer, env?: Readonly<Record<string, string>>): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: dir });
+    const child = spawn('git', args, { cwd: dir, env: { ...process.env, ...env } });
     let stdout = '', stderr = '';
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
@@ -152,6 +153,8 @@ export interface CommitRequest {
   readonly parent?: string;
   readonly message: string;
   readonly identity: Identity;
+  /** Sign the commit with this key. @default unsigned */
+  readonly signer?: Signer;
 }
 
 /**
@@ -161,7 +164,8 @@ export interface CommitRequest {
 export async function writeCommit(dir: string, request: CommitRequest): Promise<string> {
   refuseUnsafePaths(request.files.keys());
   const ref = `refs/gitops/publish-${process.pid}-${Date.now()}`;
-  const person = `${request.identity.name} <${request.identity.email}> ${Math.floor(Date.now() / 1000)} +0000`;
+  const seconds = Math.floor(Date.now() / 1000);
+  const person = `${request.identity.name} <${request.identity.email}> ${seconds} +0000`;
   const chunks: Buffer[] = [];
   const data = (text: string) => {
     const bytes = Buffer.from(text, 'utf8');
@@ -180,7 +184,22 @@ export async function writeCommit(dir: string, request: CommitRequest): Promise<
   if (result.code !== 0) throw new GitError(`writing the rendered commit: ${result.stderr.trim()}`, { commit: request.parent });
   const sha = (await git(dir).raw(['rev-parse', ref])).trim();
   await git(dir).raw(['update-ref', '-d', ref]);
-  return sha;
+  return request.signer ? signedCommit(dir, sha, request, request.signer, seconds) : sha;
+}
+
+/** The same commit (tree, parent, message, people, time), signed by `git commit-tree -S` with the signer's key. */
+async function signedCommit(dir: string, unsigned: string, request: CommitRequest, signer: Signer, seconds: number): Promise<string> {
+  const { name, email } = request.identity;
+  const date = `@${seconds} +0000`;
+  const people = { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_AUTHOR_DATE: date, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email, GIT_COMMITTER_DATE: date };
+  const args = [...signer.config, 'commit-tree', '-S', ...(request.parent ? ['-p', request.parent] : []), `${unsigned}^{tree}`];
+  const result = await run(dir, args, Buffer.from(request.message, 'utf8'), { ...signer.env, ...people });
+  if (result.code !== 0) {
+    throw new GitError(`signing the rendered commit (${signer.format}): ${result.stderr.trim()}; nothing was pushed`, {
+      commit: request.parent, hint: signer.format === 'ssh' ? 'Check that ssh-keygen is installed (Debian: openssh-client) and that the key has no passphrase.' : 'Check that gpg is installed (Debian: gnupg) and that the key has no passphrase.',
+    });
+  }
+  return result.stdout.trim();
 }
 
 /** A tree entry '..', '.git' or '' would make git write outside the folder (or into .git) on checkout. */

@@ -48,12 +48,13 @@ describe('gitops agent', () => {
     expect(run.stderr).toContain(`'${missing}'`);
   });
 
-  it('--once exits non-zero when the reconcile fails', async () => {
+  it('--once exits with the cluster code when the cluster is unreachable', async () => {
     const remote = renderedRemote();
     remote.commit({ 'dev/a/demo/ConfigMap-a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a, namespace: demo }\n' });
-    // --no-leader-elect: with it, the unreachable cluster stops the run at the Lease (once-leader.test.ts), before any reconcile.
+    // --no-leader-elect: with it, the unreachable cluster stops the run at the Lease (once-leader.test.ts); without it, at the
+    // read of the last applied commit (never backwards), before any reconcile.
     const run = await gitops(['agent', '--once', '--no-leader-elect', '--repo', remote.path, '--env', 'dev', '--kubeconfig', nowhereKubeconfig(await freePort())]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     const lines = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; env?: string });
     expect(lines.some((l) => l.level === 'error' && l.env === 'dev')).toBe(true);
   });
@@ -75,6 +76,18 @@ describe('gitops agent', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('"dev/a/demo/ConfigMap-a.yaml" is 2 KiB, over the limit of 1 KiB per file');
     expect(run.stderr).toContain('--max-file-size or agent.limits.fileSize');
+  });
+
+  it('refuses --verify head without keys, an unknown mode and a missing key file, naming each', async () => {
+    const base = ['agent', '--once', '--repo', '/nowhere', '--env', 'dev', '--kubeconfig', nowhereKubeconfig(1)];
+    const noKeys = await gitops([...base, '--verify', 'head']);
+    expect(noKeys.code).toBe(1);
+    expect(noKeys.stderr).toContain('--verify head needs allowed keys');
+    const mode = await gitops([...base, '--verify', 'all', '--allowed-signers', '/nowhere/allowed']);
+    expect(mode.stderr).toContain('--verify all: not a verification mode');
+    const missing = await gitops([...base, '--allowed-signers', '/nowhere/allowed_signers']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('cannot read the allowed signers file /nowhere/allowed_signers: ENOENT');
   });
 
   it('refuses a limit flag that is not a size or count, naming it', async () => {

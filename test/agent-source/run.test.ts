@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { GitError, UserInputError } from '../../compiler/errors.ts';
+import { gatedReconciler } from '../../agent/revision-gate.ts';
 import { reconcileOnce, startAgent, type Agent, type LoopReconciler } from '../../agent/run.ts';
 import { openSource, type Source } from '../../agent/source.ts';
 import type { ReconcileResult, Revision } from '../../agent/types.ts';
@@ -24,14 +25,14 @@ async function until(check: () => boolean, what: string, timeout = 5000) {
 
 /** A source whose head and failures the test sets. */
 function fakeSource() {
-  const state = { head: 'c1', failing: false, updates: [] as number[], reads: 0, refuse: new Set<string>(), rewoundFrom: undefined as string | undefined };
+  const state = { head: 'c1', failing: false, updates: [] as number[], reads: 0, refuse: new Set<string>() };
   const source: Source = {
     remote: 'fake://remote', branch: 'rendered', dir: '/nonexistent',
     remoteHead: async () => state.head,
     async update() {
       state.updates.push(Date.now());
       if (state.failing) throw new GitError(`looking for new commits of 'fake://remote': unreachable`);
-      return { commit: state.head, fetched: false, ...(state.rewoundFrom ? { rewoundFrom: state.rewoundFrom } : {}) };
+      return { commit: state.head, fetched: false };
     },
     async revisionAt(commit, env) {
       state.reads++;
@@ -170,24 +171,38 @@ describe('agent loop', () => {
     expect(agent.lastResult()).toMatchObject({ ok: true, revision: 'c3' });
   });
 
-  it('passes a notice on the revision and warns when the branch moved backwards', async () => {
+  it('passes the gate\'s notices on the revision, and refuses a head the gate refuses until the branch moves', async () => {
     const { source, state: src } = fakeSource();
     const { reconciler, state } = fakeReconciler();
-    const { log, lines } = memoryLogger();
-    src.rewoundFrom = 'c9';
-    agent = await startAgent({ source, env: 'dev', reconciler, interval: 20, log });
-    await until(() => state.seen.length >= 1, 'the first reconcile');
-    const notice = 'the rendered branch moved backwards from c9 to c1 (a force-push); applying c1';
-    expect(state.seen[0]?.notices).toEqual([notice]);
-    src.rewoundFrom = undefined;
-    await until(() => state.seen.length >= 3, 'two more reconciles');
-    expect(state.seen.at(-1)?.notices).toEqual([notice]); // kept while that head stays
-    expect(lines().filter((l) => l.level === 'warn').map((l) => l.msg)).toContain(notice);
+    const gated: string[] = [];
+    const gate = async (commit: string) => {
+      gated.push(commit);
+      if (commit === 'old') throw new UserInputError('commit old does not descend from c1', { commit });
+      return commit === 'c1' ? ['a notice about c1'] : [];
+    };
+    agent = await startAgent({ source, env: 'dev', reconciler, gate, interval: 20, log: memoryLogger().log });
+    await until(() => state.seen.length >= 3, 'three reconciles');
+    expect(state.seen.map((r) => r.notices)).toEqual([['a notice about c1'], ['a notice about c1'], ['a notice about c1']]);
+    expect(gated).toEqual(['c1']); // once per head
 
-    src.rewoundFrom = 'c9';
+    src.head = 'old';
+    await until(() => state.reported.length >= 3, 'the refusal, reported every cycle');
+    expect(gated).toEqual(['c1', 'old']); // not asked again while the head stays
+    expect(state.revisions).not.toContain('old');
+    expect(agent.lastResult()?.errors[0]).toBe('source: commit old: commit old does not descend from c1; the cluster stays as last applied');
+
+    src.head = 'c2';
+    await until(() => state.revisions.at(-1) === 'c2', 'the next head');
+    expect(state.seen.at(-1)?.notices).toBeUndefined();
+
+    // --once: the gate goes around the reconciler (to run as the Lease holder); a refusal is reported, then thrown.
     const once = fakeReconciler();
-    await reconcileOnce({ source, env: 'dev', reconciler: once.reconciler });
-    expect(once.state.seen[0]?.notices).toEqual([notice]);
+    await reconcileOnce({ source, env: 'dev', reconciler: gatedReconciler(once.reconciler, async () => ['once']) });
+    expect(once.state.seen[0]?.notices).toEqual(['once']);
+    src.head = 'old';
+    await expect(reconcileOnce({ source, env: 'dev', reconciler: gatedReconciler(once.reconciler, gate) })).rejects.toThrow(/does not descend/);
+    expect(once.state.sourceErrors).toBe(1);
+    expect(once.state.revisions).toEqual(['c2']);
   });
 
   it('stop() waits for the running reconcile, then starts nothing more', async () => {

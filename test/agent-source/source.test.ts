@@ -50,16 +50,23 @@ describe('source over a bare repo by path', () => {
     expect(git(source.dir, 'config', '--list')).not.toContain(remote.path); // the URL is not stored
   });
 
-  it('follows a force-pushed (rolled back) head', async () => {
+  it('follows a force-pushed (rolled back) head and tells whether a head descends from an earlier one', async () => {
     const remote = renderedRemote();
     const first = remote.commit({ 'dev/a.yaml': 'a: 1\n' });
     const source = openSource({ url: remote.path, branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
     const second = remote.commit({ 'dev/a.yaml': 'a: 2\n' });
-    expect(await source.update()).toEqual({ commit: second, fetched: true }); // the first fetch: nothing to compare with
+    expect(await source.update()).toEqual({ commit: second, fetched: true });
     git(remote.path, 'update-ref', 'refs/heads/rendered', first);
-    expect(await source.update()).toEqual({ commit: first, fetched: true, rewoundFrom: second });
+    expect(await source.update()).toEqual({ commit: first, fetched: true });
+    expect(await source.descends(first, second)).toBe(false);
+    expect(await source.descends(second, first)).toBe(true);
+    expect(await source.descends(first, first)).toBe(true);
     const third = remote.commit({ 'dev/a.yaml': 'a: 3\n' });
-    expect(await source.update()).toEqual({ commit: third, fetched: true }); // forward again: no rewind
+    expect(await source.update()).toEqual({ commit: third, fetched: true });
+    expect(await source.descends(third, first)).toBe(true);
+    // A commit the clone never saw (e.g. applied from a clone that was lost) is no ancestor; nor is text that is no commit id.
+    expect(await source.descends(third, 'f'.repeat(40))).toBe(false);
+    expect(await source.descends(third, '--all')).toBe(false);
   });
 
   it('accepts a path relative to the current folder', async () => {

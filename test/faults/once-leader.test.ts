@@ -46,7 +46,8 @@ describe('--once and a running agent for the same environment', () => {
     followed.commit(rendered('running'));
     const other = renderedRemote(); // what the one-shot run is pointed at: any write of it shows
     other.commit(rendered('once'));
-    const once = () => gitops(['agent', '--repo', other.path, '--cache-dir', tempDir(), '--once', ...common]);
+    // Another history than the one applied: never backwards would refuse it without --allow-rewind.
+    const once = () => gitops(['agent', '--repo', other.path, '--cache-dir', tempDir(), '--once', '--allow-rewind', ...common]);
 
     const running = spawn(process.execPath, [join(REPO_ROOT, 'bin/gitops.js'), 'agent', '--repo', followed.path, '--cache-dir', tempDir(),
       '--interval', '1h', '--listen', '127.0.0.1:0', ...common], { cwd: outside, stdio: 'ignore' });

@@ -40,7 +40,7 @@ describe('history', async () => {
     const out = execFileSync('node', [gitopsBin, 'history', '--root', project.dir, '--env', 'dev'], { encoding: 'utf8' });
     const lines = out.trim().split('\n').slice(1);
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(new RegExp(`^${rendered[2].slice(0, 7)} +\\S+  ${sources[2].slice(0, 7)} \\(main\\)  alpha two$`));
-    expect(lines[2]).toContain(`${sources[0].slice(0, 7)} (main)  initial apps`);
+    expect(lines[0]).toMatch(new RegExp(`^${rendered[2].slice(0, 7)} +\\S+  ${sources[2].slice(0, 7)} \\(main\\)  unsigned +alpha two$`));
+    expect(lines[2]).toMatch(new RegExp(`${sources[0].slice(0, 7)} \\(main\\)  unsigned +initial apps$`));
   });
 });
