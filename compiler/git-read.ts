@@ -171,6 +171,8 @@ export interface GitRunOptions extends GitReadOptions {
   readonly input?: string;
   /** Each chunk of stdout; `stop()` ends git early (with `error`: the run rejects with it). */
   readonly onStdout?: (chunk: Buffer, stop: (error?: Error) => void) => void;
+  /** Added to git's environment (e.g. credentials, which must not be on its command line). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -186,7 +188,7 @@ export function runGitProcess(dir: string, args: readonly string[], options: Git
       cwd: dir,
       detached: true, // a process group of its own, so a kill reaches the helpers git started
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, // nobody can type a password for an agent: fail instead of waiting
+      env: { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: '0' }, // nobody can type a password for an agent: fail instead of waiting
     }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
     let stderr = '';
     let exitCode: number | undefined;
