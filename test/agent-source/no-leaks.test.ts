@@ -1,10 +1,10 @@
 // A token in the remote URL never reaches a command line: every process's /proc/<pid>/cmdline is
 // sampled while the agent's source talks to a real git http server that wants the token.
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GitError } from '../../compiler/errors.ts';
 import { openSource } from '../../agent/source.ts';
+import { addCommandLines } from '../helpers/command-lines.ts';
 import { cleanUp as cleanUpHttp, startHttpGit } from '../publish/fixtures.ts';
 import { cleanUp, renderedRemote, tempDir } from './fixtures.ts';
 
@@ -17,11 +17,7 @@ async function commandLinesDuring<T>(work: () => Promise<T>): Promise<{ result: 
   const lines = new Set<string>();
   let running = true;
   const sample = () => {
-    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-      try {
-        lines.add(readFileSync(join('/proc', pid, 'cmdline'), 'latin1').split('\0').join(' '));
-      } catch { /* gone meanwhile */ }
-    }
+    addCommandLines(lines);
     if (running) setImmediate(sample);
   };
   sample();
