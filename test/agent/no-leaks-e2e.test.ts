@@ -1,7 +1,7 @@
 // Planted secrets never leak: a real `gitops agent --once` with a token in the remote URL (which the git
 // server refuses), a kubeconfig whose exec plugin fails once with secrets on its stderr and then hands out
-// a client certificate, against the real API server. Its logs, the status ConfigMap, the Events and every
-// process's command line while it runs are scanned for the secrets.
+// a client certificate, against the real API server. Its logs, the status ConfigMap, the Events, /status and
+// every process's command line while it runs are scanned for the secrets.
 import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,8 @@ import { cleanUp as cleanUpHttp, startHttpGit } from '../publish/fixtures.ts';
 import { addCommandLines } from '../helpers/command-lines.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
+import { freePort } from '../controlplane/ports.ts';
+import { waitFor } from '../setup/wait-for.ts';
 import { uniqueName } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'leaks' });
@@ -38,8 +40,29 @@ function kubeconfigWithPlugin(): string {
   return file;
 }
 
+/** A running agent's `/status`, with and without the webhook secret, once it reports the source error; then it is stopped. */
+async function statusServed(args: readonly string[], url: string, lines: Set<string>): Promise<{ withSecret: string; without: string; out: string }> {
+  const port = await freePort();
+  const secret = 'leaks-webhook-secret';
+  const running = [...args.filter((a) => a !== '--once'), '--listen', `127.0.0.1:${port}`, '--interval', '1h', '--webhook-secret-env', 'LEAKS_WEBHOOK_SECRET'];
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/gitops.js'), ...running],
+    { cwd: tempDir('leaks-cwd-'), env: { ...process.env, GITOPS_REPO: url, LEAKS_WEBHOOK_SECRET: secret } });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c));
+  child.stderr.on('data', (c: Buffer) => (out += c));
+  const sampler = setInterval(() => addCommandLines(lines), 1);
+  try {
+    const read = (headers: Record<string, string> = {}) => fetch(`http://127.0.0.1:${port}/status`, { headers }).then((r) => r.text()).catch(() => '');
+    const withSecret = await waitFor('the source error in /status', () => read({ Authorization: `Bearer ${secret}` }), (text) => text.includes('git ls-remote'), { timeoutMs: 30_000 });
+    return { withSecret, without: await read(), out };
+  } finally {
+    clearInterval(sampler);
+    child.kill('SIGKILL');
+  }
+}
+
 describe('planted secrets', () => {
-  it('reach no log, status, Event or command line of a failing `gitops agent --once`', async () => {
+  it('reach no log, status ConfigMap, Event, /status or command line of a failing agent', async () => {
     const env = uniqueName('env');
     const remote = renderedRemote();
     remote.commit({ [`${env}/app/${ns.name}/configmap-a.yaml`]: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n' });
@@ -69,7 +92,9 @@ describe('planted secrets', () => {
     const events = (await core.listNamespacedEvent({ namespace: ns.name })).items;
     expect(events.length).toBeGreaterThan(0);
     expect([...lines].some((line) => line.includes('ls-remote'))).toBe(true); // the sampling saw git at work
-    const seen = [first.out, second.out, JSON.stringify(status), JSON.stringify(events), ...lines].join('\n');
+    const served = await statusServed(args, url, lines);
+    expect(served.withSecret).toContain('http://***@');
+    const seen = [first.out, second.out, JSON.stringify(status), JSON.stringify(events), served.withSecret, served.without, served.out, ...lines].join('\n');
     for (const secret of SECRETS) expect(seen).not.toContain(secret);
   });
 });
