@@ -95,6 +95,7 @@ export class KubeHttp {
     // The server ends a watch after timeoutSeconds and sends bookmarks meanwhile; silence much longer means a dead peer.
     const idleTimeoutMs = (Number(query.timeoutSeconds ?? 300) + 60) * 1000;
     const response = await this.send('GET', path, { query: { ...query, watch: 'true' }, signal, idleTimeoutMs });
+    if (response.statusCode === 401) this.connection.refresh?.(); // the caller's next watch gets a fresh credential
     if (response.statusCode! >= 300) throw new RefusedError(refusalFrom(response.statusCode!, await readAll(response)));
     await new Promise<void>((resolve, reject) => {
       let rest = '';

@@ -11,7 +11,7 @@ import { loadConnection } from '../../agent/kubeconfig.ts';
 import { sharedCluster } from '../setup/cluster.ts';
 
 describe('exec credential plugin against the API server', () => {
-  it('refreshes a refused credential once, and authenticates with the client certificate it returns', async () => {
+  it.each([['a request', false], ['a watch', true]])('refreshes a credential refused to %s, and authenticates with the client certificate it returns', async (_, watching) => {
     const admin = parse(readFileSync(sharedCluster().kubeconfigPath, 'utf8'));
     const pem = (key: string) => Buffer.from(admin.users[0].user[key], 'base64').toString('utf8');
     const dir = mkdtempSync(join(tmpdir(), 'exec-cluster-'));
@@ -27,6 +27,11 @@ describe('exec credential plugin against the API server', () => {
     }));
 
     const client = new KubeHttp(loadConnection(file));
+    if (watching) {
+      const watch = () => client.watch('/api/v1/namespaces', { timeoutSeconds: '1', fieldSelector: 'metadata.name=default' }, () => {}, new AbortController().signal);
+      await expect(watch()).rejects.toThrow(/Unauthorized/); // a watch is not retried here: the watcher's own retry gets the fresh credential
+      await watch();
+    }
     const namespace = await client.request<{ metadata: { name: string } }>('GET', '/api/v1/namespaces/default');
     expect(namespace.metadata.name).toBe('default');
     await client.request('GET', '/api/v1/namespaces/kube-system');
