@@ -61,7 +61,8 @@ async function runPlugin(exec: ExecConfig, options: ExecOptions): Promise<ExecCr
   const what = `the exec credential plugin ${JSON.stringify(exec.command)} of user ${options.user} (in ${options.kubeconfig})`;
   const info = { kind: 'ExecCredential', apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1', spec: { interactive: false } };
   const env = { ...process.env, ...Object.fromEntries((exec.env ?? []).map((e) => [e.name, e.value])), KUBERNETES_EXEC_INFO: JSON.stringify(info) };
-  const { code, stdout, stderr, timedOut } = await run(command, exec.args ?? [], env, timeoutMs);
+  const { code, stdout, stderr, timedOut, startError } = await run(command, exec.args ?? [], env, timeoutMs);
+  if (startError) throw new Error(`${what} could not be started: ${startError}; check that the command is installed and on PATH`);
   const said = stderr.trim() ? `: ${redactSecrets(stderr, 1000)}` : '';
   if (timedOut) throw new Error(`${what} did not finish within ${timeoutMs / 1000} s and was stopped${said}`);
   if (code !== 0) throw new Error(`${what} failed (${code === null ? 'killed' : `exit ${code}`})${said}`);
@@ -84,7 +85,7 @@ export function parseCredential(stdout: string, what: string): ExecCredential {
   return { ...(token && { token }), ...(cert && { clientCertificateData: cert, clientKeyData: key }), ...(expiresAt !== undefined && { expiresAt }) };
 }
 
-interface PluginExit { readonly code: number | null; readonly stdout: string; readonly stderr: string; readonly timedOut: boolean }
+interface PluginExit { readonly code: number | null; readonly stdout: string; readonly stderr: string; readonly timedOut: boolean; readonly startError?: string }
 
 /** The plugin in a process group of its own, stdin closed, output bounded; killed with its children at the time limit. */
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<PluginExit> {
@@ -99,7 +100,7 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, t
     child.stderr.on('data', (c: Buffer) => { if (stderr.length < 64 * 1024) stderr += c; });
     const done = (code: number | null, spawnError?: Error) => {
       clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr: spawnError ? spawnError.message : stderr, timedOut });
+      resolvePromise({ code, stdout, stderr, timedOut, ...(spawnError && { startError: spawnError.message }) });
     };
     child.on('error', (error) => done(null, error));
     child.on('close', (code) => done(code));

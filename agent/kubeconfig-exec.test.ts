@@ -97,6 +97,7 @@ describe('exec credential plugins', () => {
     const p = plugin('echo not json');
     await expect(execCredentials({ command: p.command }, { user: 'u', kubeconfig: 'k' }).get()).rejects.toThrow(/plugin .* of user u \(in k\) did not print an ExecCredential/);
     const half = plugin(credential({ clientCertificateData: 'CERT' }));
+    await expect(execCredentials({ command: join(p.dir, 'missing') }, { user: 'u', kubeconfig: 'k' }).get()).rejects.toThrow(/missing" of user u \(in k\) could not be started: spawn .*ENOENT/);
     await expect(execCredentials({ command: half.command }, { user: 'u', kubeconfig: 'k' }).get()).rejects.toThrow(/neither a token nor/);
   });
 });
