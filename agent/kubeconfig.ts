@@ -1,7 +1,7 @@
 // Where the agent's cluster is and how to prove who it is: the usual kubeconfig rules (a file given,
 // KUBECONFIG, ~/.kube/config) or, inside a pod, the service account. Entries are parsed by
-// client-node's kubeconfig types and exec plugins run by its ExecAuth; both are small modules,
-// imported alone because client-node's KubeConfig pulls in the whole generated API (80 MB of RSS).
+// client-node's kubeconfig types, a small module imported alone because client-node's KubeConfig
+// pulls in the whole generated API (80 MB of RSS); exec plugins are run by exec-credential.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent, type RequestOptions } from 'node:https';
 import { homedir } from 'node:os';
