@@ -79,7 +79,12 @@ export class KubeHttp {
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const response = await this.send(method, path, options);
+    let response = await this.send(method, path, options);
+    if (response.statusCode === 401 && this.connection.refresh) { // an exec plugin's credential revoked before its expiry: once more with a fresh one
+      response.resume();
+      this.connection.refresh();
+      response = await this.send(method, path, options);
+    }
     const text = await readAll(response);
     if (response.statusCode! >= 300) throw new RefusedError(refusalFrom(response.statusCode!, text));
     return (text ? JSON.parse(text) : undefined) as T;
@@ -90,6 +95,7 @@ export class KubeHttp {
     // The server ends a watch after timeoutSeconds and sends bookmarks meanwhile; silence much longer means a dead peer.
     const idleTimeoutMs = (Number(query.timeoutSeconds ?? 300) + 60) * 1000;
     const response = await this.send('GET', path, { query: { ...query, watch: 'true' }, signal, idleTimeoutMs });
+    if (response.statusCode === 401) this.connection.refresh?.(); // the caller's next watch gets a fresh credential
     if (response.statusCode! >= 300) throw new RefusedError(refusalFrom(response.statusCode!, await readAll(response)));
     await new Promise<void>((resolve, reject) => {
       let rest = '';

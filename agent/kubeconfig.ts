@@ -1,15 +1,15 @@
 // Where the agent's cluster is and how to prove who it is: the usual kubeconfig rules (a file given,
 // KUBECONFIG, ~/.kube/config) or, inside a pod, the service account. Entries are parsed by
-// client-node's kubeconfig types and exec plugins run by its ExecAuth; both are small modules,
-// imported alone because client-node's KubeConfig pulls in the whole generated API (80 MB of RSS).
+// client-node's kubeconfig types, a small module imported alone because client-node's KubeConfig
+// pulls in the whole generated API (80 MB of RSS); exec plugins are run by exec-credential.ts.
 import { existsSync, readFileSync } from 'node:fs';
-import type { RequestOptions } from 'node:https';
+import { Agent, type RequestOptions } from 'node:https';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { newClusters, newContexts, newUsers, type Cluster, type Context, type User } from '@kubernetes/client-node/dist/config_types.js';
-import { ExecAuth } from '@kubernetes/client-node/dist/exec_auth.js';
 import { parse } from 'yaml';
 import { UserInputError } from '../compiler/errors.ts';
+import { execCredentials, type ExecCredential } from './exec-credential.ts';
 import { impersonationOf, type Impersonation } from './impersonation.ts';
 
 /** A cluster to talk to: its URL, TLS trust and client identity, and how to add credentials to a request. */
@@ -22,6 +22,8 @@ export interface KubeConnection {
   readonly source: string;
   /** Adds credentials (headers, or an exec plugin's client certificate) to a request. */
   authenticate(request: RequestOptions & { headers: Record<string, string | string[]> }): Promise<void>;
+  /** The server answered 401: drop cached credentials (an exec plugin's), so the next request gets fresh ones. */
+  readonly refresh?: () => void;
   /** Whom every request acts as (Impersonate-* headers, added after the credentials); undefined: the credentials' own identity. */
   readonly impersonate?: Impersonation;
 }
@@ -83,20 +85,22 @@ function fromKubeconfig(file: string): KubeConnection {
   if (cluster.proxyUrl) throw fail(`cluster ${cluster.name} uses proxy-url, which the agent does not support`, 'reach the API server directly');
 
   const base = dirname(resolve(file));
+  const server = cluster.server.replace(/\/+$/, '');
   const bytes = (data: string | undefined, path: string | undefined) =>
     data ? Buffer.from(data, 'base64') : path ? readFileSync(isAbsolute(path) ? path : join(base, path)) : undefined;
+  const tls = {
+    ca: bytes(cluster.caData, cluster.caFile),
+    cert: bytes(user.certData, user.certFile),
+    key: bytes(user.keyData, user.keyFile),
+    rejectUnauthorized: !cluster.skipTLSVerify,
+    servername: cluster.tlsServerName,
+  };
   return {
-    server: cluster.server.replace(/\/+$/, ''),
+    server,
     namespace: context.namespace ?? 'default',
-    tls: {
-      ca: bytes(cluster.caData, cluster.caFile),
-      cert: bytes(user.certData, user.certFile),
-      key: bytes(user.keyData, user.keyFile),
-      rejectUnauthorized: !cluster.skipTLSVerify,
-      servername: cluster.tlsServerName,
-    },
+    tls,
     source: file,
-    authenticate: authenticatorFor(user, fail),
+    ...(user.exec ? execAuthenticator(user, file, server.startsWith('https:') ? tls : undefined) : { authenticate: authenticatorFor(user, fail) }),
     impersonate: impersonationOf(rawUser(doc, user.name), (message) => fail(`user ${user.name}: ${message}`, 'fix the user entry (see `kubectl config set-credentials --help`)')),
   };
 }
@@ -107,15 +111,31 @@ function authenticatorFor(user: User, fail: (message: string, hint: string) => E
     const basic = Buffer.from(`${user.username}:${user.password}`).toString('base64');
     return async (request) => { request.headers.Authorization = `Basic ${basic}`; };
   }
-  if (user.exec) {
-    const exec = new ExecAuth(); // runs the plugin, caches its credential until it expires
-    return (request) => exec.applyAuthentication(user, request);
-  }
   if (user.authProvider) {
     throw fail(`user ${user.name} uses auth-provider ${user.authProvider.name ?? ''}, which the agent does not support`,
       'use an exec credential plugin (e.g. kubelogin, gke-gcloud-auth-plugin) or a token');
   }
   return async () => {}; // client certificate only (or anonymous)
+}
+
+/** An exec plugin's credential on each request; `tls` (https only) for the connection pool of a client certificate it returns. */
+function execAuthenticator(user: User, file: string, tls: KubeConnection['tls'] | undefined): Pick<KubeConnection, 'authenticate' | 'refresh'> {
+  const credentials = execCredentials(user.exec, { user: user.name, kubeconfig: file });
+  let pool: { credential: ExecCredential; agent: Agent } | undefined;
+  return {
+    async authenticate(request) {
+      const credential = await credentials.get();
+      if (credential.token) request.headers.Authorization = `Bearer ${credential.token}`;
+      if (!credential.clientCertificateData || !tls) return;
+      // An https.Agent's own TLS options win over a request's: the certificate gets a pool of its own, kept while it lasts.
+      if (pool?.credential !== credential) {
+        pool?.agent.destroy();
+        pool = { credential, agent: new Agent({ keepAlive: true, ...tls, cert: credential.clientCertificateData, key: credential.clientKeyData }) };
+      }
+      request.agent = pool.agent;
+    },
+    refresh: () => credentials.invalidate(),
+  };
 }
 
 /** A user entry as written: client-node's User reads `as` but not `as-groups`, `as-uid` or `as-user-extra`. */

@@ -8,6 +8,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { GitError, UserInputError } from '../compiler/errors.ts';
 import { listTree, readBlobs, regularFilesOnly, runGitProcess, type TreeEntry } from '../compiler/git-read.ts';
 import { redactCredentials, TRAILERS } from '../compiler/rendered-branch.ts';
+import { explainAuthFailure, remoteWithoutCredentials } from './git-credentials.ts';
 import { checkListing, DEFAULT_LIMITS, type RevisionLimits } from './limits.ts';
 import type { Logger } from './log.ts';
 import type { Revision } from './types.ts';
@@ -67,12 +68,13 @@ export function openSource(options: SourceOptions): GitSource {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const hint = 'Check the URL and that git on this machine can reach it with the credentials in its config or environment (credential helper, GIT_ASKPASS, ssh-agent).';
   const redact = (text: string) => redactCredentials(hideUserinfo(text, url));
+  const transport = remoteWithoutCredentials(url); // the token goes through git's environment, never its command line
 
   const git = async (what: string, args: readonly string[], errorHint = hint): Promise<string> => {
-    const result = await runGit(dir, args, timeout);
+    const result = await runGit(dir, args, timeout, transport.env);
     if (result.code !== 0) {
       // No `cause`: git's own error text may hold the URL with its credentials.
-      throw new GitError(redact(`${what} of '${remote}' (branch '${branch}'): ${result.stderr.trim() || `git exited with ${result.code}`}`), { hint: errorHint });
+      throw new GitError(redact(`${what} of '${remote}' (branch '${branch}'): ${explainAuthFailure(result.stderr.trim(), transport) || `git exited with ${result.code}`}`), { hint: errorHint });
     }
     return result.stdout;
   };
@@ -96,7 +98,7 @@ export function openSource(options: SourceOptions): GitSource {
 
   const remoteHead = async (): Promise<string> => {
     await ensureClone();
-    const out = await git('looking for new commits (git ls-remote)', ['ls-remote', '--', url, localRef]);
+    const out = await git('looking for new commits (git ls-remote)', ['ls-remote', '--', transport.url, localRef]);
     // ls-remote matches patterns by suffix: keep only the exact ref.
     const commit = out.split('\n').map((line) => line.split('\t')).find(([, ref]) => ref === localRef)?.[0];
     if (!commit) {
@@ -114,7 +116,7 @@ export function openSource(options: SourceOptions): GitSource {
       const [head, previous] = [await remoteHead(), await localHead()];
       if (head === previous) return { commit: head, fetched: false };
       // Only this branch, into its own ref; git transfers just the objects the clone lacks.
-      await git('fetching', ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', url, `+${localRef}:${localRef}`]);
+      await git('fetching', ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', transport.url, `+${localRef}:${localRef}`]);
       const commit = (await localHead())!;
       options.log?.info({ remote, branch, commit, previous }, 'fetched a new head');
       return { commit, fetched: true };
@@ -201,8 +203,8 @@ function defaultCacheDir(url: string, branch: string): string {
 interface GitResult { readonly code: number; readonly stdout: string; readonly stderr: string }
 
 /** git with the source's time limit, stdin closed and no prompts (see runGitProcess); stdout collected as text. */
-async function runGit(dir: string, args: readonly string[], timeoutMs: number): Promise<GitResult> {
+async function runGit(dir: string, args: readonly string[], timeoutMs: number, env?: Readonly<Record<string, string>>): Promise<GitResult> {
   const chunks: Buffer[] = [];
-  const { code, stderr } = await runGitProcess(dir, args, { timeoutMs, onStdout: (chunk) => { chunks.push(chunk); } });
+  const { code, stderr } = await runGitProcess(dir, args, { timeoutMs, env, onStdout: (chunk) => { chunks.push(chunk); } });
   return { code, stdout: Buffer.concat(chunks).toString('utf8'), stderr };
 }

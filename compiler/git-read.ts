@@ -171,7 +171,7 @@ export interface GitRunOptions extends GitReadOptions {
   readonly input?: string;
   /** Each chunk of stdout; `stop()` ends git early (with `error`: the run rejects with it). */
   readonly onStdout?: (chunk: Buffer, stop: (error?: Error) => void) => void;
-  /** Variables added to git's environment (e.g. GNUPGHOME). @default none */
+  /** Variables added to git's environment (GNUPGHOME; credentials, which must not be on its command line). @default none */
   readonly env?: Readonly<Record<string, string>>;
 }
 
