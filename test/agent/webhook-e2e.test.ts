@@ -62,7 +62,8 @@ describe('forge webhook end to end', () => {
     expect(accepted.status).toBe(202);
     await waitFor('the pushed commit applied', value, (v) => v === 'v2', { timeoutMs: 20_000, intervalMs: 20 });
     console.log(`webhook: signed push to applied in ${Date.now() - pushedAt} ms`);
-    expect(await status()).toMatchObject({ ok: true, revision: next });
+    // The reconcile's result is published once it ends (after its health check), a moment after the apply.
+    await waitFor('the status to name the pushed commit', () => status(), (s) => s.ok === true && s.revision === next, { timeoutMs: 20_000 });
     expect(log.join('')).not.toContain(SECRET);
   }, 90_000);
 });
