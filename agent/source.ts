@@ -8,7 +8,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { GitError, UserInputError } from '../compiler/errors.ts';
 import { listTree, readBlobs, regularFilesOnly, runGitProcess, type TreeEntry } from '../compiler/git-read.ts';
 import { redactCredentials, TRAILERS } from '../compiler/rendered-branch.ts';
-import { explainAuthFailure, remoteWithoutCredentials } from './git-credentials.ts';
+import { explainAuthFailure, remoteWithoutCredentials } from '../compiler/git-credentials.ts';
 import { checkListing, DEFAULT_LIMITS, type RevisionLimits } from './limits.ts';
 import type { Logger } from './log.ts';
 import type { Revision } from './types.ts';

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError, UserInputError } from './errors.ts';
+import { remoteWithoutCredentials } from './git-credentials.ts';
 import type { Signer } from './signing.ts';
 import { treePathProblem } from './tree-paths.ts';
 import type { RenderCommit } from './types.ts';
@@ -69,8 +70,8 @@ function run(dir: string, args: readonly string[], input?: Buffer, env?: Readonl
  * Runs a git command that talks to a remote, with the whole environment: credentials come from git's
  * config (credential helpers, http.extraHeader), GIT_CONFIG_*, GIT_ASKPASS or ssh-agent/GIT_SSH_COMMAND.
  */
-async function network(dir: string, args: readonly string[], what: string, hint: string): Promise<string> {
-  const result = await run(dir, args);
+async function network(dir: string, args: readonly string[], what: string, hint: string, env?: Readonly<Record<string, string>>): Promise<string> {
+  const result = await run(dir, args, undefined, env);
   if (result.code !== 0) throw new GitError(redactCredentials(`${what}: ${result.stderr.trim()}`), { hint });
   return result.stdout;
 }
@@ -102,7 +103,8 @@ export async function isShallow(dir: string): Promise<boolean> {
 
 /** The commit the remote's branch points at, or undefined when the branch does not exist there. */
 export async function remoteBranchHead(dir: string, remote: string, branch: string): Promise<string | undefined> {
-  const line = (await network(dir, ['ls-remote', remote, `refs/heads/${branch}`], `reading branch '${branch}' of remote '${remote}'`, REACH_HINT)).trim();
+  const transport = remoteWithoutCredentials(remote); // a token in the URL goes through git's environment, never its command line
+  const line = (await network(dir, ['ls-remote', transport.url, `refs/heads/${branch}`], `reading branch '${branch}' of remote '${remote}'`, REACH_HINT, transport.env)).trim();
   return line ? line.split(/\s/)[0] : undefined;
 }
 
@@ -114,7 +116,8 @@ export function trackingRef(remote: string, branch: string): string {
 /** Fetches the remote's branch into its tracking ref (git only transfers what is missing). */
 export async function fetchBranch(dir: string, remote: string, branch: string): Promise<string> {
   const ref = trackingRef(remote, branch);
-  await network(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+refs/heads/${branch}:${ref}`], `fetching branch '${branch}' from remote '${remote}'`, REACH_HINT);
+  const transport = remoteWithoutCredentials(remote);
+  await network(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', transport.url, `+refs/heads/${branch}:${ref}`], `fetching branch '${branch}' from remote '${remote}'`, REACH_HINT, transport.env);
   return ref;
 }
 
@@ -225,7 +228,8 @@ export type PushOutcome = { readonly pushed: true } | { readonly pushed: false; 
 /** Pushes `commit` to the remote's branch as a fast-forward; when it is not taken, git's (redacted) output. */
 export async function pushCommit(dir: string, remote: string, commit: string, branch: string): Promise<PushOutcome> {
   // --no-verify: the project's pre-push hooks (lint, tests) are for source commits, not rendered ones.
-  const result = await run(dir, ['push', '--porcelain', '--quiet', '--no-verify', remote, `${commit}:refs/heads/${branch}`]);
+  const transport = remoteWithoutCredentials(remote);
+  const result = await run(dir, ['push', '--porcelain', '--quiet', '--no-verify', transport.url, `${commit}:refs/heads/${branch}`], undefined, transport.env);
   return result.code === 0 ? { pushed: true } : { pushed: false, output: redactCredentials(`${result.stderr}\n${result.stdout}`.trim()) };
 }
 

@@ -1,5 +1,6 @@
 // Publishing over HTTP (credentials from the remote URL or from git's config) and SSH (git's ssh
-// command); credentials never show in results, progress lines or errors. git:// is in race.test.ts.
+// command); credentials never show in results, progress lines, errors or any process's command line.
+// git:// is in race.test.ts.
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { GitError } from '../../compiler/errors.ts';
 import { history } from '../../compiler/publish-history.ts';
 import { publish } from '../../compiler/publish.ts';
 import { redactCredentials } from '../../compiler/rendered-branch.ts';
+import { addCommandLines } from '../helpers/command-lines.ts';
 import { cleanUp, configMapApp, createBareRemote, createProject, git, startHttpGit } from './fixtures.ts';
 
 afterAll(cleanUp);
@@ -24,8 +26,13 @@ describe('HTTP remotes and credentials', async () => {
   it('publishes over HTTP with the credentials in the remote URL, and shows the URL without them', async () => {
     const project = createProject({ alpha: configMapApp('alpha', 'one') });
     const lines: string[] = [];
-    const result = await publish({ root: project.dir, remote: urlWith(SECRET), typecheck: false, onProgress: (m) => lines.push(m), onWarning: (m) => lines.push(m) });
+    const commandLines = new Set<string>();
+    const sampler = setInterval(() => addCommandLines(commandLines), 2);
+    const result = await publish({ root: project.dir, remote: urlWith(SECRET), typecheck: false, onProgress: (m) => lines.push(m), onWarning: (m) => lines.push(m) })
+      .finally(() => clearInterval(sampler));
     expect(result.outcome).toBe('published');
+    expect([...commandLines].filter((c) => c.includes('git ')).length).toBeGreaterThan(0); // the sampler saw git run
+    expect([...commandLines].filter((c) => c.includes(SECRET))).toEqual([]);
     expect(git(remote, 'rev-parse', 'rendered')).toBe(result.head);
     expect(JSON.stringify({ ...result, changes: [...result.changes] }) + lines.join('\n')).not.toContain(SECRET);
     expect(result.remote).toBe(`http://***@${plainUrl.slice('http://'.length)}`);
