@@ -102,3 +102,14 @@ export function stageLargeBlob(git: (...args: string[]) => string, path: string,
 export function stageGitlink(git: (...args: string[]) => string, path: string): void {
   git('update-index', '--add', '--cacheinfo', `160000,${'1'.repeat(40)},${path}`);
 }
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls a synchronous check every 5 ms until it holds, or fails after `timeout` ms naming `what`. */
+export async function until(check: () => boolean, what: string, timeout = 5000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}

@@ -7,21 +7,12 @@ import { gatedReconciler } from '../../agent/revision-gate.ts';
 import { reconcileOnce, startAgent, type Agent, type LoopReconciler } from '../../agent/run.ts';
 import { openSource, type Source } from '../../agent/source.ts';
 import type { ReconcileResult, Revision } from '../../agent/types.ts';
-import { cleanUp, memoryLogger, renderedRemote, startDaemon, tempDir } from './fixtures.ts';
+import { cleanUp, memoryLogger, sleep, until, renderedRemote, startDaemon, tempDir } from './fixtures.ts';
 
 afterAll(cleanUp);
 let agent: Agent | undefined;
 afterEach(async () => { await agent?.stop(); agent = undefined; });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, what: string, timeout = 5000) {
-  const deadline = Date.now() + timeout;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 /** A source whose head and failures the test sets. */
 function fakeSource() {

@@ -7,22 +7,13 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startAgent, type Agent, type AgentOptions, type LoopReconciler } from '../../agent/run.ts';
 import { openSource, type Source } from '../../agent/source.ts';
-import { cleanUp, memoryLogger, renderedRemote, tempDir } from './fixtures.ts';
+import { cleanUp, memoryLogger, sleep, until, renderedRemote, tempDir } from './fixtures.ts';
 
 afterAll(cleanUp);
 let agent: Agent | undefined;
 afterEach(async () => { await agent?.stop(); agent = undefined; });
 
 const SECRET = 'hook-secret';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, what: string, timeout = 5000) {
-  const deadline = Date.now() + timeout;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 /** An agent following a real remote, counting the source's updates (each an ls-remote, maybe a fetch) and the reconciles. */
 async function agentOn(remotePath: string, options: Partial<AgentOptions> = {}) {
