@@ -9,7 +9,7 @@ const obj = (apiVersion: string, kind: string, name: string, namespace?: string,
 function check(objects: K8sObject[], bounds: Bounds = DEFAULT_BOUNDS) {
   const crds = crdScopes(objects);
   return boundsViolations(objects.map((o, i) => ({ ref: refOf(o, crds), object: o, file: `dev/app/f${i}.yaml` })), bounds)
-    .map((v) => `${v.file} ${v.ref.kind} ${v.rule}`);
+    .map((v) => `${v.of.file} ${v.of.ref.kind} ${v.rule}`);
 }
 
 const teamA: Bounds = { namespaces: ['team-a-*'], clusterKinds: ['Namespace'], deniedKinds: [] };

@@ -16,22 +16,22 @@ export interface Bounds {
 /** Argo CD's default for a project: any namespace, and of the cluster-scoped kinds only Namespaces. */
 export const DEFAULT_BOUNDS: Bounds = { namespaces: ['*'], clusterKinds: ['Namespace'], deniedKinds: [] };
 
-export interface BoundedObject { readonly ref: ObjectRef; readonly object: K8sObject; readonly file: string }
+export interface BoundedObject { readonly ref: ObjectRef; readonly object: K8sObject }
 
-export interface Violation {
-  readonly ref: ObjectRef;
-  readonly file: string;
+/** An object outside the bounds and the rule it breaks. */
+export interface Violation<T extends BoundedObject = BoundedObject & { readonly file: string }> {
+  readonly of: T;
   readonly rule: 'namespace-not-allowed' | 'cluster-kind-not-allowed' | 'kind-denied';
   readonly message: string;
 }
 
 /** Every object outside the bounds, with the rule it breaks (the first one, in the order denied, cluster, namespace). */
-export function boundsViolations(objects: readonly BoundedObject[], bounds: Bounds): Violation[] {
+export function boundsViolations<T extends BoundedObject>(objects: readonly T[], bounds: Bounds): Violation<T>[] {
   const crds = crdScopes(objects.map((o) => o.object));
-  const out: Violation[] = [];
+  const out: Violation<T>[] = [];
   for (const o of objects) {
     const problem = breaks(o, bounds, crds);
-    if (problem) out.push({ ref: o.ref, file: o.file, ...problem });
+    if (problem) out.push({ of: o, ...problem });
   }
   return out;
 }
@@ -76,7 +76,7 @@ const SHOWN = 20;
 /** The refusal of a revision with violations, naming each object (the first 20), or undefined when there are none. */
 export function boundsRefusal(violations: readonly Violation[]): string | undefined {
   if (violations.length === 0) return undefined;
-  const lines = violations.slice(0, SHOWN).map((v) => `  - ${v.file}: ${formatRef(v.ref)}: ${v.message} [${v.rule}]`);
+  const lines = violations.slice(0, SHOWN).map((v) => `  - ${v.of.file}: ${formatRef(v.of.ref)}: ${v.message} [${v.rule}]`);
   if (violations.length > SHOWN) lines.push(`  - and ${violations.length - SHOWN} more`);
   return `${violations.length} object(s) outside this environment's bounds; the revision is refused and nothing was changed ` +
     `(the bounds are the agent's --allow-namespaces, --allow-cluster-kinds and --deny-kinds, or environments.<env>.bounds of its --root project):\n${lines.join('\n')}`;
