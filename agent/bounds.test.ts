@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { refOf, crdScopes } from '../compiler/kinds.ts';
 import type { K8sObject } from '../compiler/types.ts';
-import { boundsRefusal, boundsViolations, DEFAULT_BOUNDS, type Bounds } from './bounds.ts';
+import { boundsRefusal, boundsViolations, DEFAULT_BOUNDS, globMatches, type Bounds } from './bounds.ts';
 
 const obj = (apiVersion: string, kind: string, name: string, namespace?: string, spec?: unknown): K8sObject =>
   ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...(spec ? { spec } : {}) });
@@ -53,6 +53,13 @@ describe('boundsViolations', () => {
     const denied: Bounds = { ...DEFAULT_BOUNDS, deniedKinds: ['Secret', 'Namespace'] };
     expect(check([obj('v1', 'Secret', 's', 'shop'), obj('v1', 'Namespace', 'shop'), obj('v1', 'ConfigMap', 'c', 'shop')], denied))
       .toEqual(['dev/app/f0.yaml Secret kind-denied', 'dev/app/f1.yaml Namespace kind-denied']);
+  });
+});
+
+describe('globMatches', () => {
+  it('reads * as any run of characters and everything else literally', () => {
+    expect(['team-a-*', '*', 'team-*-web', 'team-a-web'].map((g) => globMatches(g, 'team-a-web'))).toEqual([true, true, true, true]);
+    expect(['team-b-*', 'team.a.web', 'team-a', '[t]eam-a-web'].map((g) => globMatches(g, 'team-a-web'))).toEqual([false, false, false, false]);
   });
 });
 

@@ -63,10 +63,17 @@ function kindMatches(ref: ObjectRef, patterns: readonly string[]): boolean {
   });
 }
 
+// Compiled once per glob: the globs come from the agent's settings, a handful, while objects may be thousands.
+const compiled = new Map<string, RegExp>();
+
 /** `*` matches any run of characters; everything else is literal. */
 export function globMatches(glob: string, value: string): boolean {
-  const pattern = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${pattern}$`).test(value);
+  let re = compiled.get(glob);
+  if (!re) {
+    re = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    compiled.set(glob, re);
+  }
+  return re.test(value);
 }
 
 const list = (items: readonly string[]) => (items.length ? items.join(', ') : 'none');
