@@ -21,9 +21,12 @@ export default defineConfig<Values>({
     dev: {
       values: { domain: 'dev.shop.example.com', replicas: 1, logLevel: 'debug', redisStorageGiB: 1, runSchedules: false },
       policies: { 'resources-required': 'warn' },
+      // What the agent lets this environment hold (its copy at the agent's --root is the one that counts).
+      bounds: { namespaces: ['shop', 'data', 'ops'], clusterKinds: ['Namespace'] },
     },
     prod: {
       values: { domain: 'shop.example.com', replicas: 3, autoscale: { min: 3, max: 12 }, logLevel: 'info', redisStorageGiB: 20, runSchedules: true },
+      bounds: { namespaces: ['shop', 'data', 'ops'], clusterKinds: ['Namespace'] },
     },
   },
   branches: { source: 'main', rendered: 'rendered' },

@@ -10,6 +10,7 @@ import { parseServiceAccount } from './impersonation.ts';
 import { loadConnection } from './kubeconfig.ts';
 import { createLogger } from './log.ts';
 import { inventoryRevision } from './inventory.ts';
+import { boundsList, DEFAULT_BOUNDS, type Bounds } from './bounds.ts';
 import { createReconciler } from './reconcile.ts';
 import { gatedReconciler, revisionGate } from './revision-gate.ts';
 import { openVerifier, type CommitVerifier } from './verify.ts';
@@ -25,6 +26,7 @@ export interface AgentFlags extends LimitFlags {
   forceConflicts: boolean; cacheDir?: string; root?: string; logLevel: string; selfHeal: boolean; leaderElect: boolean;
   healthTimeout: string; gitTimeout: string; serviceAccount?: string; allowRewind?: boolean;
   verify?: string; allowedSigners?: string; openpgpKeys?: string;
+  allowNamespaces?: string; allowClusterKinds?: string; denyKinds?: string;
 }
 
 export interface StatusFlags { env: string; kubeconfig?: string; namespace?: string; json?: boolean; root?: string }
@@ -56,6 +58,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     limits,
     log,
     serviceAccount,
+    bounds: boundsSettings(flags, config),
   });
   const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, gitTimeout: parseDuration(flags.gitTimeout, '--git-timeout'), limits, log });
   const verifier = await verifierFor(verifySettings(flags, config.agent.verify), source.dir, parseDuration(flags.gitTimeout, '--git-timeout'));
@@ -109,6 +112,17 @@ async function projectConfig(root: string | undefined, env: string): Promise<Res
     });
   }
   return config;
+}
+
+/** The environment's bounds in the agent's own project (not the branch), each list replaced by its flag when given. */
+function boundsSettings(flags: AgentFlags, config: ResolvedConfig): Bounds {
+  const configured = config.environments.find((e) => e.name === flags.env)?.bounds ?? DEFAULT_BOUNDS;
+  const flag = (value: string | undefined, fallback: readonly string[]) => (value === undefined ? fallback : boundsList(value));
+  return {
+    namespaces: flag(flags.allowNamespaces, configured.namespaces),
+    clusterKinds: flag(flags.allowClusterKinds, configured.clusterKinds),
+    deniedKinds: flag(flags.denyKinds, configured.deniedKinds),
+  };
 }
 
 /** agent.verify with the flags over it; key paths relative to the project folder (--root or the current folder). */

@@ -6,6 +6,7 @@ import { formatError } from '../compiler/errors.ts';
 import { refKey, refOf } from '../compiler/kinds.ts';
 import { Applier } from './apply.ts';
 import { assessHealth } from './assess.ts';
+import { boundsRefusal, boundsViolations, type Bounds } from './bounds.ts';
 import { desiredSet, type ParseCache } from './desired.ts';
 import { DriftTracker } from './drift.ts';
 import { dryRun, judge } from './dry-run.ts';
@@ -54,6 +55,8 @@ export interface ReconcilerOptions {
   readonly limits?: RevisionLimits;
   /** Write the environment's objects as this ServiceAccount (impersonated), so RBAC bounds what a revision can do. @default the agent's own identity */
   readonly serviceAccount?: { readonly namespace: string; readonly name: string };
+  /** What this environment may hold; a revision with any object outside is refused whole. @default no bounds */
+  readonly bounds?: Bounds;
 }
 
 export interface Reconciler {
@@ -99,16 +102,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     try {
       if (!namespaceReady) { await ensureNamespace(kube, options.namespace); namespaceReady = true; }
       const desired = desiredSet(revision, parsed, options.limits);
-      inventory ??= await loadInventory(kube, options.namespace, options.env);
-      drift.track(inventory);
-      const live = await observe(kube, desired, inventory, cache);
-      const steps = plan(desired, inventory, live.objects, { prune: options.prune, allowEmpty: options.allowEmpty, selfHeal: options.selfHeal });
-      if (steps.refusal) {
-        errors.push(steps.refusal);
-      } else {
-        await sync(desired, inventory, live, steps, changes, errors);
-        if (errors.length === 0) health = await assessHealth(kube, cache, desired, changes, options.healthTimeoutMs ?? 30_000);
-      }
+      // Before anything is read or written: the bounds are the agent's own, whatever the revision says.
+      const outside = options.bounds && boundsRefusal(boundsViolations(desired.objects, options.bounds));
+      if (outside) errors.push(outside);
+      else health = await planAndSync(desired, changes, errors);
     } catch (error) {
       errors.push(formatError(error));
       inventory = undefined; // read it again next time: we may have lost track of what was saved
@@ -128,6 +125,16 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     lastRevision = revision.commit;
     await reporter.publish(result);
     return result;
+  }
+
+  async function planAndSync(desired: DesiredSet, changes: Change[], errors: string[]): Promise<HealthReport | undefined> {
+    inventory ??= await loadInventory(kube, options.namespace, options.env);
+    drift.track(inventory);
+    const live = await observe(kube, desired, inventory, cache);
+    const steps = plan(desired, inventory, live.objects, { prune: options.prune, allowEmpty: options.allowEmpty, selfHeal: options.selfHeal });
+    if (steps.refusal) { errors.push(steps.refusal); return undefined; }
+    await sync(desired, inventory, live, steps, changes, errors);
+    return errors.length === 0 ? assessHealth(kube, cache, desired, changes, options.healthTimeoutMs ?? 30_000) : undefined;
   }
 
   /** Dry run, then apply in stages, then prune; the inventory is saved before the first write and after the last. */

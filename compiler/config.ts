@@ -1,5 +1,6 @@
 // The typed project config (gitops.config.ts): defineConfig for users, and
 // resolveConfig, which checks a loaded config at run time and fills every default in one place.
+import { DEFAULT_BOUNDS, type Bounds } from '../agent/bounds.ts';
 import { DEFAULT_LIMITS, parseSize, type RevisionLimits } from '../agent/limits.ts';
 import { UserInputError } from './errors.ts';
 
@@ -16,6 +17,21 @@ export interface EnvironmentConfig<V> {
   readonly allowSecretData?: boolean;
   /** Policy levels for this environment; they override the top-level `policies`. @default {} */
   readonly policies?: Readonly<Partial<Record<PolicyRule, PolicyLevel>>>;
+  /**
+   * What this environment may hold: the agent refuses a revision with any object outside, the compiler reports it.
+   * The agent reads them from its own --root project (owned by the platform), never from the branch it applies.
+   * @default the agent's defaults: any namespace, of the cluster-scoped kinds only Namespace, no denied kinds
+   */
+  readonly bounds?: EnvironmentBounds;
+}
+
+export interface EnvironmentBounds {
+  /** Globs of target namespaces, e.g. 'team-a-*'; a Namespace object's name must match too. @default ['*'] */
+  readonly namespaces?: readonly string[];
+  /** Cluster-scoped kinds allowed, 'group/Kind' or 'Kind' (built-in groups). @default ['Namespace'] */
+  readonly clusterKinds?: readonly string[];
+  /** Kinds refused in any scope. @default [] */
+  readonly deniedKinds?: readonly string[];
 }
 
 /** Objects that exist in the cluster but are not rendered by any app here. */
@@ -113,6 +129,8 @@ export interface ResolvedEnvironment {
   readonly values: unknown;
   readonly allowSecretData: boolean;
   readonly policies: Readonly<Record<PolicyRule, PolicyLevel>>;
+  /** Set only when the config declares them (the compiler checks declared bounds only). */
+  readonly bounds?: Bounds;
 }
 
 export interface ResolvedConfig {
@@ -126,7 +144,7 @@ export interface ResolvedConfig {
 }
 
 const TOP_KEYS = ['environments', 'branches', 'appsDir', 'outDir', 'external', 'policies', 'agent'];
-const ENV_KEYS = ['values', 'allowSecretData', 'policies'];
+const ENV_KEYS = ['values', 'allowSecretData', 'policies', 'bounds'];
 const EXTERNAL_KEYS = ['namespaces', 'secrets', 'configMaps', 'serviceAccounts', 'persistentVolumeClaims'] as const;
 const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty', 'limits', 'serviceAccount', 'allowRewind', 'verify'];
 const LIMIT_KEYS = ['fileSize', 'revisionSize', 'objects', 'yamlDepth', 'yamlAliases'];
@@ -163,7 +181,8 @@ export function resolveConfig(raw: unknown, file: string): ResolvedConfig {
       if (env.allowSecretData !== undefined && typeof env.allowSecretData !== 'boolean') fail(`${key}.allowSecretData`, 'must be true or false');
       const own = policies(`${key}.policies`, env.policies);
       const merged = Object.fromEntries(POLICY_RULES.map((r) => [r, own[r] ?? topPolicies[r] ?? 'off'])) as Record<PolicyRule, PolicyLevel>;
-      environments.push({ name, values: env.values, allowSecretData: env.allowSecretData === true, policies: merged });
+      const bounds = env.bounds === undefined ? undefined : environmentBounds(`${key}.bounds`, env.bounds, fail);
+      environments.push({ name, values: env.values, allowSecretData: env.allowSecretData === true, policies: merged, ...(bounds ? { bounds } : {}) });
     }
   }
 
@@ -239,6 +258,18 @@ function agentLimits(value: unknown, fail: (k: string, w: string) => void): Revi
     yamlDepth: count('yamlDepth', DEFAULT_LIMITS.yamlDepth, 1),
     yamlAliases: count('yamlAliases', DEFAULT_LIMITS.yamlAliases, 0),
   };
+}
+
+function environmentBounds(key: string, value: unknown, fail: (k: string, w: string) => void): Bounds | undefined {
+  if (!isRecord(value)) return fail(key, "must be an object, e.g. { namespaces: ['team-a-*'], clusterKinds: ['Namespace'] }"), undefined;
+  unknownKeys(value, ['namespaces', 'clusterKinds', 'deniedKinds'], `${key}.`, fail);
+  const list = (name: string, fallback: readonly string[]): readonly string[] => {
+    const v = value[name];
+    if (v === undefined) return fallback;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) return fail(`${key}.${name}`, 'must be a list of non-empty strings'), fallback;
+    return v as string[];
+  };
+  return { namespaces: list('namespaces', DEFAULT_BOUNDS.namespaces), clusterKinds: list('clusterKinds', DEFAULT_BOUNDS.clusterKinds), deniedKinds: list('deniedKinds', DEFAULT_BOUNDS.deniedKinds) };
 }
 
 function agentVerify(value: unknown, fail: (k: string, w: string) => void): ResolvedVerify {

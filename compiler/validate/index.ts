@@ -4,6 +4,7 @@
 import type { PolicyLevel, PolicyRule, ResolvedConfig, ResolvedEnvironment } from '../config.ts';
 import { POLICY_RULES } from '../config.ts';
 import type { Diagnostic, SynthObject, ValidationReport } from '../types.ts';
+import { checkBounds } from './bounds.ts';
 import { envContext, type Rule } from './context.ts';
 import { checkDuplicates } from './duplicates.ts';
 import { checkNamespaces } from './namespaces.ts';
@@ -14,7 +15,7 @@ import { checkCustomResources } from './schema.ts';
 export { objectFindings, objectRulesKey, primeObjectFindings } from './object-rules.ts';
 
 /** Rules over the whole set of an environment. */
-const SET_RULES: readonly Rule[] = [checkCustomResources, checkDuplicates, checkNamespaces, checkReferences];
+const SET_RULES: readonly Rule[] = [checkBounds, checkCustomResources, checkDuplicates, checkNamespaces, checkReferences];
 
 export function validate(objects: readonly SynthObject[], config: ResolvedConfig): ValidationReport {
   const byEnv = new Map<string, SynthObject[]>(config.environments.map((e) => [e.name, []]));

@@ -179,7 +179,8 @@ describe('gitops agent --service-account', () => {
       [`${env}/app/_cluster/clusterrolebinding-${binding}.yaml`]: stringify(clusterAdminFor(binding)),
     });
     const args = ['agent', '--repo', remote.path, '--cache-dir', tempDir(), '--once', '--kubeconfig', ns.kubeconfigPath, '--namespace', ns.name, '--env', env];
-    await expect(gitops(...args, '--service-account', `${team}/deployer`)).rejects.toMatchObject({ code: 1 });
+    // The bounds let the binding through (by default they refuse it), so RBAC is what stops it here.
+    await expect(gitops(...args, '--service-account', `${team}/deployer`, '--allow-cluster-kinds', 'Namespace,rbac.authorization.k8s.io/ClusterRoleBinding')).rejects.toMatchObject({ code: 1 });
     const { stdout } = await gitops('status', '--kubeconfig', ns.kubeconfigPath, '--namespace', ns.name, '--env', env).catch((e: { stdout: string }) => e);
     expect(stdout).toContain(`User "system:serviceaccount:${team}:deployer" cannot patch resource "clusterrolebindings"`);
     await expect(ns.kubeConfig.makeApiClient(RbacAuthorizationV1Api).readClusterRoleBinding({ name: binding })).rejects.toMatchObject({ code: 404 });
