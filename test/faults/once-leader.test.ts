@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { KubeClient } from '../../agent/kube.ts';
+import { readStatus } from '../../agent/status-command.ts';
 import { cleanUp, renderedRemote, tempDir } from '../agent-source/fixtures.ts';
 import { configMap, uniqueName } from '../agent/harness.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
@@ -40,10 +41,12 @@ describe('--once and a running agent for the same environment', () => {
     const rendered = (value: string) => ({ [`${env}/app/${ns.name}/configmap-shared.yaml`]: stringify(configMap(ns.name, 'shared', { value })) });
     const shared = () => kube.read('v1', 'ConfigMap', ns.name, 'shared');
     const holder = async () => ((await kube.read('coordination.k8s.io/v1', 'Lease', ns.name, lease))?.spec as { holderIdentity?: string } | undefined)?.holderIdentity;
-    const versions = async () => Promise.all([shared(), kube.read('v1', 'ConfigMap', ns.name, `typed-gitops-status-${env}`)].map(async (o) => (await o)?.metadata.resourceVersion));
+    // The running leader may record its status again (its second reconcile after taking the Lease); what --once
+    // must never do is write the object or record a result of its own revision.
+    const written = async () => [(await shared())?.metadata.resourceVersion, (await readStatus(ns.connection, ns.name, env).catch(() => undefined))?.revision];
 
     const followed = renderedRemote();
-    followed.commit(rendered('running'));
+    const runningCommit = followed.commit(rendered('running'));
     const other = renderedRemote(); // what the one-shot run is pointed at: any write of it shows
     other.commit(rendered('once'));
     // Another history than the one applied: never backwards would refuse it without --allow-rewind.
@@ -52,16 +55,16 @@ describe('--once and a running agent for the same environment', () => {
     const running = spawn(process.execPath, [join(REPO_ROOT, 'bin/gitops.js'), 'agent', '--repo', followed.path, '--cache-dir', tempDir(),
       '--interval', '1h', '--listen', '127.0.0.1:0', ...common], { cwd: outside, stdio: 'ignore' });
     children.push(running);
-    await waitFor('the running agent to lead, apply and record its status', async () => [(await shared())?.data, (await versions())[1]], ([data, status]) => JSON.stringify(data) === '{"value":"running"}' && status !== undefined);
+    await waitFor('the running agent to lead, apply and record its status', async () => [JSON.stringify((await shared())?.data), (await written())[1]], ([data, revision]) => data === '{"value":"running"}' && revision === runningCommit);
     const runningAgent = await holder();
     expect(runningAgent).toBeTruthy();
 
     // 1. A live agent holds the Lease: nothing is written, the exit names the holder.
-    const before = await versions();
+    const before = await written();
     const refused = await once();
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain(`another agent (${runningAgent}) holds the Lease ${lease} in ${ns.name}; stop it, wait, or pass --no-leader-elect`);
-    expect(await versions()).toEqual(before);
+    expect(await written()).toEqual(before);
     expect(await holder()).toBe(runningAgent);
     console.log(`--once next to a live leader refused after ${refused.ms} ms`);
 
