@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GitError, UserInputError } from '../compiler/errors.ts';
-import { listTree, readBlobs, regularFilesOnly, runGitProcess, type TreeEntry } from '../compiler/git-read.ts';
+import { isAncestor, listTree, readBlobs, regularFilesOnly, runGitText, type TreeEntry } from '../compiler/git-read.ts';
 import { redactCredentials, TRAILERS } from '../compiler/rendered-branch.ts';
 import { explainAuthFailure, remoteWithoutCredentials } from '../compiler/git-credentials.ts';
 import { checkListing, DEFAULT_LIMITS, type RevisionLimits } from './limits.ts';
@@ -124,12 +124,7 @@ export function openSource(options: SourceOptions): GitSource {
     async descends(commit, ancestor) {
       await ensureClone();
       if (!/^[0-9a-f]{40,64}$/.test(ancestor)) return false; // recorded in the cluster: never taken for an option or a ref
-      const known = await runGit(dir, ['cat-file', '-e', `${ancestor}^{commit}`], timeout);
-      if (known.code !== 0) return false;
-      // Exit 0: an ancestor (or the same commit); 1: not one; anything else is git failing.
-      const result = await runGit(dir, ['merge-base', '--is-ancestor', ancestor, commit], timeout);
-      if (result.code > 1) throw new GitError(`checking that ${commit} descends from ${ancestor} in the clone of '${remote}': ${result.stderr.trim()}`, { commit, hint });
-      return result.code === 0;
+      return (await isAncestor(dir, ancestor, commit, timeout)) === true; // a commit the clone lacks is no ancestor
     },
     async revisionAt(commit, env) {
       await ensureClone();
@@ -200,11 +195,7 @@ function defaultCacheDir(url: string, branch: string): string {
   return join(base, 'typed-gitops', 'agent', key);
 }
 
-interface GitResult { readonly code: number; readonly stdout: string; readonly stderr: string }
-
-/** git with the source's time limit, stdin closed and no prompts (see runGitProcess); stdout collected as text. */
-async function runGit(dir: string, args: readonly string[], timeoutMs: number, env?: Readonly<Record<string, string>>): Promise<GitResult> {
-  const chunks: Buffer[] = [];
-  const { code, stderr } = await runGitProcess(dir, args, { timeoutMs, env, onStdout: (chunk) => { chunks.push(chunk); } });
-  return { code, stdout: Buffer.concat(chunks).toString('utf8'), stderr };
+/** git with the source's time limit, stdin closed and no prompts (see runGitProcess). */
+function runGit(dir: string, args: readonly string[], timeoutMs: number, env?: Readonly<Record<string, string>>) {
+  return runGitText(dir, args, { timeoutMs, env });
 }

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { simpleGit } from 'simple-git';
-import { UserInputError } from './errors.ts';
+import { GitError, UserInputError } from './errors.ts';
 
 /** The commit a ref points at, or undefined when the ref does not exist. */
 export async function resolveRef(repoDir: string, ref: string): Promise<string | undefined> {
@@ -230,3 +230,20 @@ export function runGitProcess(dir: string, args: readonly string[], options: Git
 /** Kills of the git process groups still running: they are detached from us, so when we exit they go too. */
 const live = new Set<() => void>();
 process.once('exit', () => live.forEach((kill) => kill()));
+
+/** runGitProcess with stdout collected as text, for commands whose answer is short. */
+export async function runGitText(dir: string, args: readonly string[], options: Omit<GitRunOptions, 'onStdout'> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const chunks: Buffer[] = [];
+  const { code, stderr } = await runGitProcess(dir, args, { ...options, onStdout: (chunk) => { chunks.push(chunk); } });
+  return { code, stdout: Buffer.concat(chunks).toString('utf8'), stderr };
+}
+
+/** Whether `ancestor` is an ancestor of (or equal to) `commit`; undefined when `ancestor` is not in this clone. */
+export async function isAncestor(dir: string, ancestor: string, commit: string, timeoutMs?: number): Promise<boolean | undefined> {
+  const present = await runGitText(dir, ['cat-file', '-e', `${ancestor}^{commit}`], { timeoutMs });
+  if (present.code !== 0) return undefined;
+  // Exit 0: an ancestor (or the same commit); 1: not one; anything else is git failing.
+  const result = await runGitText(dir, ['merge-base', '--is-ancestor', ancestor, commit], { timeoutMs });
+  if (result.code > 1) throw new GitError(`comparing ${ancestor} with ${commit}: ${result.stderr.trim()}`, { commit });
+  return result.code === 0;
+}

@@ -8,13 +8,14 @@ import { findPackageRoot } from './bundle.ts';
 import { compile } from './compile.ts';
 import type { ResolvedConfig } from './config.ts';
 import { GitError, UserInputError } from './errors.ts';
+import { isAncestor } from './git-read.ts';
 import { formatDiagnostic } from './format.ts';
 import { loadConfig } from './load-config.ts';
 import { ciRunUrl, commitMessage, countChanges, sameTree, type ChangeCount } from './publish-message.ts';
 import { planPublish, type RenderedHead } from './publish-plan.ts';
 import { openSigner, signingKeyText, type SignatureFormat, type Signer } from './signing.ts';
 import {
-  blobHasher, currentBranch, dirtyPaths, fetchBranch, isAncestor, isShallow, listTree, pushCommit, readHead,
+  blobHasher, currentBranch, dirtyPaths, fetchBranch, isShallow, listTree, pushCommit, readHead,
   readRenderLog, redactCredentials, remoteBranchHead, writeCommit, type Identity, type SourceCommit,
 } from './rendered-branch.ts';
 import type { RenderCommit } from './types.ts';

@@ -121,15 +121,6 @@ export async function fetchBranch(dir: string, remote: string, branch: string): 
   return ref;
 }
 
-/** Whether `ancestor` is an ancestor of (or equal to) `commit`; undefined when `ancestor` is not in this clone. */
-export async function isAncestor(dir: string, ancestor: string, commit: string): Promise<boolean | undefined> {
-  const present = await run(dir, ['cat-file', '-e', `${ancestor}^{commit}`]);
-  if (present.code !== 0) return undefined;
-  const result = await run(dir, ['merge-base', '--is-ancestor', ancestor, commit]);
-  if (result.code > 1) throw new GitError(`comparing ${ancestor} with ${commit}: ${result.stderr.trim()}`, { commit });
-  return result.code === 0;
-}
-
 /** Every file of a commit as path -> blob id, from one `ls-tree`. */
 export function listTree(dir: string, commit: string): Promise<Map<string, string>> {
   return attempt(`listing the files of ${commit}`, async () => {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GitError, UserInputError } from './errors.ts';
-import { runGitProcess } from './git-read.ts';
+import { runGitText } from './git-read.ts';
 import { fingerprints, openKeyFolder } from './key-folder.ts';
 
 export interface TrustedKeyFiles {
@@ -78,11 +78,10 @@ const SIGNATURE_FORMAT = '%G?%x1f%GK%x1f%GS';
  * or, without one, against git's own settings (the user's keyring and gpg.ssh.allowedSignersFile).
  */
 export async function signatureStates(dir: string, range: readonly string[], keyring?: Keyring, timeoutMs?: number): Promise<Map<string, SignatureState>> {
-  const chunks: Buffer[] = [];
   const args = [...(keyring?.config ?? []), 'log', `--format=%H%x1f${SIGNATURE_FORMAT}%x1e`, ...range];
-  const result = await runGitProcess(dir, args, { env: keyring?.env, timeoutMs, onStdout: (c) => { chunks.push(c); } });
+  const result = await runGitText(dir, args, { env: keyring?.env, timeoutMs });
   if (result.code !== 0) throw new GitError(`checking the signatures of ${range.join(' ')}: ${result.stderr.trim()}`, { hint: 'Fetch the rendered branch first.' });
-  const records = Buffer.concat(chunks).toString('utf8').split('\x1e').map((r) => r.trim()).filter(Boolean);
+  const records = result.stdout.split('\x1e').map((r) => r.trim()).filter(Boolean);
   return new Map(records.map((record) => {
     const at = record.indexOf('\x1f');
     return [record.slice(0, at), parseSignature(record.slice(at + 1))];
