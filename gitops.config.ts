@@ -22,11 +22,11 @@ export default defineConfig<Values>({
       values: { domain: 'dev.shop.example.com', replicas: 1, logLevel: 'debug', redisStorageGiB: 1, runSchedules: false },
       policies: { 'resources-required': 'warn' },
       // What the agent lets this environment hold (its copy at the agent's --root is the one that counts).
-      bounds: { namespaces: ['shop', 'data', 'ops'], clusterKinds: ['Namespace'] },
+      bounds: { namespaces: ['shop', 'data', 'ops', 'gitops-system'], clusterKinds: ['Namespace', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding'] },
     },
     prod: {
       values: { domain: 'shop.example.com', replicas: 3, autoscale: { min: 3, max: 12 }, logLevel: 'info', redisStorageGiB: 20, runSchedules: true },
-      bounds: { namespaces: ['shop', 'data', 'ops'], clusterKinds: ['Namespace'] },
+      bounds: { namespaces: ['shop', 'data', 'ops', 'gitops-system'], clusterKinds: ['Namespace', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding'] },
     },
   },
   branches: { source: 'main', rendered: 'rendered' },
@@ -34,8 +34,8 @@ export default defineConfig<Values>({
   outDir: 'dist',
   external: {
     namespaces: ['kube-system'],
-    // Created by the external secrets operator from the vault, never committed.
-    secrets: ['shop/api-database', 'shop/shop-tls'],
+    // Created by the external secrets operator from the vault, never committed; the agent's git URL with a token and its webhook secret, created at install (apps/gitops-agent.ts).
+    secrets: ['shop/api-database', 'shop/shop-tls', 'gitops-system/git-credentials', 'gitops-system/gitops-webhook'],
   },
   policies: { 'resources-required': 'error', 'no-latest-image': 'error', 'readiness-probe': 'error' },
   agent: { namespace: 'gitops-system', interval: '10s', prune: true, selfHeal: true },

@@ -1,6 +1,7 @@
 // The compiler pipeline: config -> discover -> bundle -> synth -> validate -> render -> write.
 // A Compiler keeps its results between runs, so watch mode redoes only the apps whose inputs changed.
 import { resolve } from 'node:path';
+import type { AppDefinition } from '../lib/define-app.ts';
 import { bundleEntries, findPackageRoot, type Bundle } from './bundle.ts';
 import { SynthCache } from './synth-cache.ts';
 import type { ResolvedConfig, ResolvedEnvironment } from './config.ts';
@@ -9,7 +10,7 @@ import { discoverApps } from './discover.ts';
 import { loadConfig } from './load-config.ts';
 import { readRenderedObjects } from './read-dist.ts';
 import { render } from './render.ts';
-import { loadAppDefinition, synthApp } from './synth.ts';
+import { loadAppDefinition, renderedKinds, synthApp } from './synth.ts';
 import { typecheck } from './typecheck.ts';
 import type { AppEntry, Diagnostic, RenderScope, RenderedTree, SynthObject, SynthResult, ValidationReport } from './types.ts';
 import { validate } from './validate/index.ts';
@@ -77,6 +78,7 @@ export class Compiler {
     const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[] }[] = [];
     const results: SynthResult[] = [];
     const loadErrors: Diagnostic[] = [];
+    const last: { entry: AppEntry; definition: AppDefinition }[] = [];
     for (const entry of entries) {
       const bundle = bundles.get(entry.name)!;
       const envKey = `${bundle.hash}:${envs.map((e) => e.name).join(',')}`;
@@ -84,6 +86,7 @@ export class Compiler {
       if (state?.hash !== envKey) {
         const synthesized = await this.synthesize(entry, bundle, envs, config, cache);
         if ('severity' in synthesized) { loadErrors.push(synthesized); continue; }
+        if ('buildAfterOthers' in synthesized) { last.push({ entry, definition: synthesized.buildAfterOthers }); continue; }
         state = { hash: envKey, ...synthesized };
         this.apps.set(entry.name, state);
         if (synthesized.fresh.length > 0) fresh.push({ entry, hash: bundle.hash, environments: synthesized.environments, results: synthesized.fresh });
@@ -96,6 +99,14 @@ export class Compiler {
     const selected = new Set(entries.map((e) => e.name));
     const others = this.options.apps ? envs.flatMap((env) => readRenderedObjects(outDir, env.name, selected)) : [];
     const objects: SynthObject[] = [...results.flatMap((r) => r.objects), ...others];
+    for (const { entry, definition } of last) {
+      loadErrors.push(...unknownEnvironments(entry, definition.environments, config));
+      for (const env of renderedEnvironments(definition.environments, envs)) {
+        const result = synthApp(root, entry, definition, env, renderedKinds(objects.filter((o) => o.env === env.name)));
+        results.push(result);
+        objects.push(...result.objects);
+      }
+    }
 
     onProgress(`validating ${objects.length} objects`);
     const checked = validate(objects, config);
@@ -119,7 +130,7 @@ export class Compiler {
 
   /** An app's results for the environments it renders for: from the synth cache where it has them, else by running it. */
   private async synthesize(entry: AppEntry, bundle: Bundle, envs: readonly ResolvedEnvironment[], config: ResolvedConfig, cache: SynthCache | undefined):
-    Promise<Diagnostic | { errors: Diagnostic[]; results: SynthResult[]; fresh: SynthResult[]; environments?: readonly string[] }> {
+    Promise<Diagnostic | { buildAfterOthers: AppDefinition } | { errors: Diagnostic[]; results: SynthResult[]; fresh: SynthResult[]; environments?: readonly string[] }> {
     const cached = cache?.load(entry, bundle.hash);
     const hit = (env: ResolvedEnvironment): SynthResult | undefined => {
       const objects = cached && cache!.objects(cached, entry, env);
@@ -133,6 +144,7 @@ export class Compiler {
     // Only the environments the cache lacks are built again.
     const definition = await loadAppDefinition(this.options.root, entry, bundle);
     if (!('build' in definition)) return definition;
+    if (definition.buildAfterOthers) return { buildAfterOthers: definition };
     const fresh: SynthResult[] = [];
     const results = renderedEnvironments(definition.environments, envs).map((env) => {
       const cachedResult = hit(env);

@@ -4,11 +4,11 @@
 import { ApiObject, App } from 'cdk8s';
 import { relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isAppDefinition, type AppDefinition } from '../lib/define-app.ts';
+import { isAppDefinition, type AppDefinition, type RenderedKind } from '../lib/define-app.ts';
 import type { ResolvedEnvironment } from './config.ts';
 import type { Bundle } from './bundle.ts';
 import type { AppEntry, Diagnostic, K8sObject, SynthObject, SynthResult } from './types.ts';
-import { refOf } from './kinds.ts';
+import { refOf, versionOf } from './kinds.ts';
 
 // Stack traces of app code then point at the TS source, via the bundles' inline source maps.
 process.setSourceMapsEnabled(true);
@@ -31,13 +31,13 @@ export async function loadAppDefinition(root: string, entry: AppEntry, bundle: B
   return mod.default;
 }
 
-export function synthApp(root: string, entry: AppEntry, definition: AppDefinition, env: ResolvedEnvironment): SynthResult {
+export function synthApp(root: string, entry: AppEntry, definition: AppDefinition, env: ResolvedEnvironment, rendered?: readonly RenderedKind[]): SynthResult {
   const base = { app: entry.name, env: env.name, sourceFile: entry.sourceFile };
   const errors: Diagnostic[] = [];
   const objects: SynthObject[] = [];
   const app = new App();
   try {
-    definition.build(app, { name: env.name, values: env.values });
+    definition.build(app, { name: env.name, values: env.values, rendered });
     for (const construct of app.node.findAll()) {
       for (const message of construct.node.validate()) {
         errors.push({ ...base, severity: 'error', rule: 'construct', constructPath: construct.node.path, message, hint: 'Fix the construct props named in the message.' });
@@ -59,6 +59,22 @@ export function synthApp(root: string, entry: AppEntry, definition: AppDefinitio
     });
   }
   return { ...base, objects: errors.length > 0 ? [] : objects, errors };
+}
+
+/** The kinds per namespace that `objects` hold, sorted, with the plural of each kind a CRD among them defines. */
+export function renderedKinds(objects: readonly SynthObject[]): RenderedKind[] {
+  const plurals = new Map<string, string>();
+  for (const { object } of objects) {
+    const spec = object.kind === 'CustomResourceDefinition' ? object.spec as { group?: unknown; names?: { kind?: unknown; plural?: unknown } } : undefined;
+    if (typeof spec?.group === 'string' && typeof spec.names?.kind === 'string' && typeof spec.names.plural === 'string') plurals.set(`${spec.group}/${spec.names.kind}`, spec.names.plural);
+  }
+  const kinds = new Map<string, RenderedKind>();
+  for (const { ref, object } of objects) {
+    const plural = plurals.get(`${ref.group}/${ref.kind}`);
+    const kind = { group: ref.group, version: versionOf(object.apiVersion), kind: ref.kind, namespace: ref.namespace, ...(plural ? { plural } : {}) };
+    kinds.set(JSON.stringify(kind), kind);
+  }
+  return [...kinds.keys()].sort().map((key) => kinds.get(key)!);
 }
 
 /** Stack frames inside the project (not node_modules), as repo-relative TS locations. */

@@ -5,6 +5,18 @@ import type { App } from 'cdk8s';
 export interface Environment<V> {
   readonly name: string;
   readonly values: V;
+  /** What the environment's other apps render; given only to an app with `buildAfterOthers`. */
+  readonly rendered?: readonly RenderedKind[];
+}
+
+/** One kind in one namespace that an environment holds ('' namespace: a cluster-scoped kind). */
+export interface RenderedKind {
+  readonly group: string; // '' for the core group
+  readonly version: string;
+  readonly kind: string;
+  readonly namespace: string;
+  /** The resource name, when a CustomResourceDefinition in the environment defines the kind. */
+  readonly plural?: string;
 }
 
 export interface AppDefinition<V = unknown> {
@@ -12,6 +24,12 @@ export interface AppDefinition<V = unknown> {
   readonly name: string;
   /** Environments this app renders for. @default every environment in gitops.config.ts */
   readonly environments?: readonly string[];
+  /**
+   * Build after the environment's other apps and receive what they render as `env.rendered`
+   * (an agent whose RBAC covers them). Such an app is synthesized on every run, never cached.
+   * @default false
+   */
+  readonly buildAfterOthers?: boolean;
   /** Adds the app's charts to `app` for one environment. */
   build(app: App, env: Environment<V>): void;
 }

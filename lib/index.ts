@@ -1,5 +1,5 @@
 // The reusable constructs apps are built from, and defineApp.
-export { defineApp, type AppDefinition, type Environment } from './define-app.ts';
+export { defineApp, type AppDefinition, type Environment, type RenderedKind } from './define-app.ts';
 export { standardLabels, imageTag, type StandardLabelsProps } from './labels.ts';
 export { type ContainerResources, type ContainerSpec, type ReadinessCheck } from './workload.ts';
 export { WebService, type WebServiceProps, type IngressProps, type AutoscaleProps } from './web-service.ts';
@@ -7,3 +7,5 @@ export { Worker, type WorkerProps } from './worker.ts';
 export { ScheduledJob, type ScheduledJobProps } from './scheduled-job.ts';
 export { TeamNamespace, type TeamNamespaceProps } from './team-namespace.ts';
 export { synthConstruct, type SynthOptions } from './testing.ts';
+export { GitOpsAgent, type GitOpsAgentProps, type SecretKeyRef } from './gitops-agent.ts';
+export { agentRules, builtInPlural, type AgentRbacInput, type AgentRules, type OwnObject, type PolicyRule } from './agent-rbac.ts';

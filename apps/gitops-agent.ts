@@ -1,0 +1,21 @@
+// The pull agent of each environment, as an app of that environment: built after the other apps,
+// so its RBAC covers exactly the kinds and namespaces they render (lib/gitops-agent.ts).
+import { Chart } from 'cdk8s';
+import { defineApp, GitOpsAgent } from 'typed-gitops/lib';
+import type { Values } from '../gitops.config.ts';
+
+export default defineApp<Values>({
+  name: 'gitops-agent',
+  buildAfterOthers: true,
+  build(app, env) {
+    const chart = new Chart(app, 'gitops-agent');
+    new GitOpsAgent(chart, 'agent', {
+      environment: env.name,
+      kinds: env.rendered,
+      repo: 'https://git.example.com/shop.git',
+      gitCredentials: { name: 'git-credentials' },
+      webhookSecret: { name: 'gitops-webhook' },
+      replicas: env.name === 'prod' ? 2 : 1,
+    });
+  },
+});
