@@ -117,28 +117,37 @@ function agentStateGrants(input: AgentRbacInput): Grant[] {
  * the verbs it already has without names. Verbs, names and resources sorted, no duplicates.
  */
 function mergeGrants(grants: readonly Grant[]): Map<string, PolicyRule[]> {
-  const perResource = new Map<string, { grant: Grant; open: Set<string>; named: Set<string>; names: Set<string> }>();
+  const resourceKey = (g: Grant) => JSON.stringify([g.scope, g.group, g.resource]);
+  const open = new Map<string, Merged>();
+  for (const g of grants) if (!g.names) merge(open, resourceKey(g), g, g.verbs, []);
+  const named = new Map<string, Merged>();
   for (const g of grants) {
-    const key = JSON.stringify([g.scope, g.group, g.resource]);
-    const entry = perResource.get(key) ?? { grant: g, open: new Set<string>(), named: new Set<string>(), names: new Set<string>() };
-    for (const v of g.verbs) (g.names ? entry.named : entry.open).add(v);
-    for (const n of g.names ?? []) entry.names.add(n);
-    perResource.set(key, entry);
+    const verbs = g.names ? g.verbs.filter((v) => !open.get(resourceKey(g))?.verbs.has(v)).sort() : [];
+    if (verbs.length > 0) merge(named, resourceKey(g) + JSON.stringify(verbs), g, verbs, g.names!);
   }
   const rules = new Map<string, Map<string, { group: string; resources: Set<string>; verbs: string[]; names: string[] }>>();
-  const add = (grant: Grant, verbs: string[], names: string[]) => {
-    if (verbs.length === 0) return;
+  for (const { grant, verbs, names } of [...open.values(), ...named.values()]) {
+    const sorted = { verbs: [...verbs].sort(), names: [...names].sort() };
     const scope = rules.get(grant.scope) ?? new Map();
-    const key = JSON.stringify([grant.group, verbs, names]);
-    const rule = scope.get(key) ?? { group: grant.group, resources: new Set<string>(), verbs, names };
+    const key = JSON.stringify([grant.group, sorted.verbs, sorted.names]);
+    const rule = scope.get(key) ?? { group: grant.group, resources: new Set<string>(), ...sorted };
     rule.resources.add(grant.resource);
     rules.set(grant.scope, scope.set(key, rule));
-  };
-  for (const { grant, open, named, names } of perResource.values()) {
-    add(grant, [...open].sort(), []);
-    add(grant, [...named].filter((v) => !open.has(v)).sort(), [...names].sort());
   }
   return new Map([...rules].map(([scope, byKey]) => [scope, [...byKey.keys()].sort().map((k) => toRule(byKey.get(k)!))]));
+}
+
+interface Merged {
+  readonly grant: Grant;
+  readonly verbs: Set<string>;
+  readonly names: Set<string>;
+}
+
+function merge(map: Map<string, Merged>, key: string, grant: Grant, verbs: readonly string[], names: readonly string[]): void {
+  const entry = map.get(key) ?? { grant, verbs: new Set<string>(), names: new Set<string>() };
+  for (const v of verbs) entry.verbs.add(v);
+  for (const n of names) entry.names.add(n);
+  map.set(key, entry);
 }
 
 function toRule(r: { group: string; resources: Set<string>; verbs: string[]; names: string[] }): PolicyRule {
