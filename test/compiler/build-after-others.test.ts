@@ -1,0 +1,50 @@
+// The compiler hook of the agent's app: an app with `buildAfterOthers` is built after the other apps
+// of each environment and receives what they render, so its derived RBAC follows them in the same run.
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { compile } from '../../compiler/compile.ts';
+import { formatDiagnostic } from '../../compiler/format.ts';
+import { makeProject, webApp, BASIC_CONFIG, type TestProject } from '../helpers/project.ts';
+
+const AGENT_APP = `import { Chart } from 'cdk8s';
+import { defineApp, GitOpsAgent } from 'typed-gitops/lib';
+export default defineApp({
+  name: 'agent',
+  buildAfterOthers: true,
+  build(app, env) {
+    new GitOpsAgent(new Chart(app, 'agent'), 'agent', { environment: env.name, kinds: env.rendered, repo: 'https://git.example.com/x.git' });
+  },
+});
+`;
+
+const CONFIG_MAP_APP = `import { Chart, ApiObject } from 'cdk8s';
+import { defineApp } from 'typed-gitops/lib';
+export default defineApp({
+  name: 'settings',
+  build(app) {
+    new ApiObject(new Chart(app, 'settings', { namespace: 'shop' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } });
+  },
+});
+`;
+
+const projects: TestProject[] = [];
+afterEach(() => projects.splice(0).forEach((p) => p.cleanup()));
+
+async function shopRole(p: TestProject): Promise<string[]> {
+  const outcome = await compile({ root: p.root, typecheck: false, envs: ['dev'] });
+  expect(outcome.report.errors.map(formatDiagnostic).join('\n')).toBe('');
+  const role = parse(p.read('dist/dev/agent/shop/role-typed-gitops-agent-dev.yaml'));
+  return role.rules.flatMap((r: { resources: string[]; resourceNames?: string[] }) => (r.resourceNames ? [] : r.resources));
+}
+
+describe('an app built after the others', () => {
+  it("derives the agent's rules from the other apps, and grows them when an app adds a kind, also with the others cached", async () => {
+    const p = makeProject({ 'gitops.config.ts': BASIC_CONFIG, 'apps/web.ts': webApp('web'), 'apps/agent.ts': AGENT_APP });
+    projects.push(p);
+    expect(await shopRole(p)).toEqual(['services', 'deployments', 'ingresses', 'rolebindings', 'roles']);
+    p.write('apps/settings.ts', CONFIG_MAP_APP);
+    expect(await shopRole(p)).toEqual(['configmaps', 'services', 'deployments', 'ingresses', 'rolebindings', 'roles']);
+    p.remove('apps/settings.ts');
+    expect(await shopRole(p)).toEqual(['services', 'deployments', 'ingresses', 'rolebindings', 'roles']);
+  });
+});
