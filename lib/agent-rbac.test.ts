@@ -25,6 +25,14 @@ describe('agentRules', () => {
     expect(rules.cluster[0]).toEqual({ apiGroups: [''], resources: ['namespaces'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'watch'] });
   });
 
+  it('writes cluster-scoped objects only by the names the environment renders', () => {
+    const rules = agentRules({ ...base, kinds: [{ group: '', version: 'v1', kind: 'Namespace', namespace: '', names: ['data', 'shop'] }] });
+    expect(rules.cluster.slice(0, 2)).toEqual([
+      { apiGroups: [''], resourceNames: ['data', 'shop'], resources: ['namespaces'], verbs: ['create', 'delete', 'get', 'patch'] },
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },
+    ]);
+  });
+
   it('writes its own objects only by name, and lists and watches their kinds', () => {
     const rules = agentRules({ ...base, own: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding', namespace: '', name: 'agent' }, { group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'agent' }] });
     expect(rules.cluster).toContainEqual({ apiGroups: ['rbac.authorization.k8s.io'], resourceNames: ['agent'], resources: ['clusterrolebindings'], verbs: ['create', 'delete', 'get', 'patch'] });

@@ -1,7 +1,8 @@
 // The agent's least-privilege RBAC, derived from what its environment holds: per kind and scope the
 // verbs the agent calls (apply = create + patch, prune = delete, drift and health = get, list, watch),
 // a Role per namespace and a ClusterRole only for cluster-scoped kinds, plus its own Lease, inventory,
-// status and Events and read-only discovery. Pure: objects in, rules out.
+// status and Events and read-only discovery. Cluster-scoped objects (and the agent's own) are written
+// only by name. Pure: objects in, rules out.
 import { isBuiltInGroup } from '../compiler/kinds.ts';
 import type { RenderedKind } from './define-app.ts';
 
@@ -79,8 +80,11 @@ function environmentGrants(input: AgentRbacInput, resourceOf: (group: string, ki
   return input.kinds.flatMap((k) => {
     const resource = resourceOf(k.group, k.kind, k.plural);
     const reads = input.readScope === 'cluster' ? CLUSTER : k.namespace;
-    const grants: Grant[] = [{ scope: reads, group: k.group, resource, verbs: READ }];
-    if (!input.impersonate) grants.push({ scope: k.namespace, group: k.group, resource, verbs: WRITE });
+    // Cluster-scoped objects by name: an environment holding Namespaces may not delete kube-system.
+    const names = k.namespace === CLUSTER ? k.names : undefined;
+    const grants: Grant[] = [{ scope: reads, group: k.group, resource, verbs: names ? ['list', 'watch'] : READ }];
+    if (names) grants.push({ scope: CLUSTER, group: k.group, resource, verbs: input.impersonate ? ['get'] : BY_NAME, names });
+    else if (!input.impersonate) grants.push({ scope: k.namespace, group: k.group, resource, verbs: WRITE });
     return grants;
   });
 }

@@ -17,6 +17,8 @@ export interface RenderedKind {
   readonly namespace: string;
   /** The resource name, when a CustomResourceDefinition in the environment defines the kind. */
   readonly plural?: string;
+  /** For a cluster-scoped kind: the names of its objects. */
+  readonly names?: readonly string[];
 }
 
 export interface AppDefinition<V = unknown> {
