@@ -8,7 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { bundleEntries } from '../../compiler/bundle.ts';
 import { compile } from '../../compiler/compile.ts';
 import { discoverApps } from '../../compiler/discover.ts';
-import { loadAppDefinition } from '../../compiler/synth.ts';
+import { loadAppDefinition, renderedKinds } from '../../compiler/synth.ts';
 import { makeProject } from '../helpers/project.ts';
 
 const p = makeProject({}, { copyExample: true });
@@ -31,7 +31,8 @@ describe('equivalence with cdk8s synth', () => {
         if (!('build' in definition)) throw new Error(definition.message);
         const outdir = mkdtempSync(join(tmpdir(), 'cdk8s-'));
         const app = new App({ outdir });
-        definition.build(app, { name: env.name, values: env.values });
+        const others = outcome.results.filter((r) => r.env === env.name && r.app !== entry.name).flatMap((r) => r.objects);
+        definition.build(app, { name: env.name, values: env.values, rendered: definition.buildAfterOthers ? renderedKinds(others) : undefined });
         app.synth();
         for (const file of readdirSync(outdir)) {
           for (const doc of parseAllDocuments(readFileSync(join(outdir, file), 'utf8'))) {
