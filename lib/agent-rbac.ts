@@ -23,7 +23,7 @@ export interface OwnObject {
 }
 
 export interface AgentRbacInput {
-  /** Environment name (the Lease is `typed-gitops-<env>`). */
+  /** Environment name (the Lease is `typed-gitops-<env>`, as agent/leadership.ts names it). */
   readonly env: string;
   /** The agent's namespace: its Lease, inventory and status ConfigMaps and Events. */
   readonly namespace: string;

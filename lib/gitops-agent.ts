@@ -76,7 +76,7 @@ export class GitOpsAgent extends Construct {
 
     new k8s.KubeNamespace(this, 'namespace', { metadata: { name: this.namespace, labels } });
     new k8s.KubeServiceAccount(this, 'service-account', { metadata: meta });
-    new k8s.KubeDeployment(this, 'deployment', { metadata: meta, spec: deploymentSpec(this.name, props, selectorOf(labels), labels) });
+    new k8s.KubeDeployment(this, 'deployment', { metadata: meta, spec: deploymentSpec(this, props, selectorOf(labels), labels) });
     new k8s.KubeService(this, 'service', {
       metadata: meta,
       spec: { selector: selectorOf(labels), ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http') }] },
@@ -133,7 +133,7 @@ export class GitOpsAgent extends Construct {
 
 const DEFAULT_IMAGE = 'ghcr.io/typed-gitops/agent:0.1.0';
 
-function deploymentSpec(name: string, props: GitOpsAgentProps, selector: Record<string, string>, labels: Record<string, string>): kplus.k8s.DeploymentSpec {
+function deploymentSpec(agent: { readonly name: string; readonly namespace: string }, props: GitOpsAgentProps, selector: Record<string, string>, labels: Record<string, string>): kplus.k8s.DeploymentSpec {
   const port = props.port ?? 9090;
   const probe = { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') } };
   return {
@@ -142,7 +142,7 @@ function deploymentSpec(name: string, props: GitOpsAgentProps, selector: Record<
     template: {
       metadata: { labels },
       spec: {
-        serviceAccountName: name,
+        serviceAccountName: agent.name,
         automountServiceAccountToken: true,
         securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
         containers: [{
@@ -150,7 +150,7 @@ function deploymentSpec(name: string, props: GitOpsAgentProps, selector: Record<
           image: props.image ?? DEFAULT_IMAGE,
           // The node flags of `npm run agent`: V8's heap stays close to what is live.
           command: ['node', '--max-semi-space-size=1', '--optimize-for-size', '--single-threaded', props.entrypoint ?? '/app/gitops.js', 'agent'],
-          args: agentArgs(props, port),
+          args: agentArgs(props, agent.namespace, port),
           env: agentEnv(props),
           ports: [{ name: 'http', containerPort: port }],
           // The agent has one endpoint for both: /healthz answers once the webhook server listens.
@@ -174,11 +174,11 @@ function deploymentSpec(name: string, props: GitOpsAgentProps, selector: Record<
   };
 }
 
-function agentArgs(props: GitOpsAgentProps, port: number): string[] {
+function agentArgs(props: GitOpsAgentProps, namespace: string, port: number): string[] {
   const keys = props.verificationKeys;
   return [
     '--env', props.environment,
-    '--namespace', props.namespace ?? 'gitops-system',
+    '--namespace', namespace,
     '--listen', `0.0.0.0:${port}`,
     '--cache-dir', CACHE_DIR,
     ...(props.branch ? ['--branch', props.branch] : []),

@@ -4,6 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compile } from '../../compiler/compile.ts';
 import { formatDiagnostic } from '../../compiler/format.ts';
+import { crdScopes, refOf } from '../../compiler/kinds.ts';
+import { renderedKinds } from '../../compiler/synth.ts';
+import type { K8sObject } from '../../compiler/types.ts';
 import { makeProject, webApp, BASIC_CONFIG, type TestProject } from '../helpers/project.ts';
 
 const AGENT_APP = `import { Chart } from 'cdk8s';
@@ -46,5 +49,24 @@ describe('an app built after the others', () => {
     expect(await shopRole(p)).toEqual(['configmaps', 'services', 'deployments', 'ingresses', 'rolebindings', 'roles']);
     p.remove('apps/settings.ts');
     expect(await shopRole(p)).toEqual(['services', 'deployments', 'ingresses', 'rolebindings', 'roles']);
+  });
+});
+
+describe('renderedKinds', () => {
+  it('lists each kind once per namespace, with the names of cluster-scoped objects and the plural its CRD gives', () => {
+    const object = (apiVersion: string, kind: string, name: string, namespace?: string, spec?: object) =>
+      ({ apiVersion, kind, metadata: { name, namespace }, ...(spec ? { spec } : {}) }) as K8sObject;
+    const objects = [
+      object('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'widgets.acme.dev', undefined, { group: 'acme.dev', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced' }),
+      object('acme.dev/v1', 'Widget', 'w', 'shop'), object('v1', 'Namespace', 'shop'), object('v1', 'Namespace', 'data'),
+      object('v1', 'ConfigMap', 'a', 'shop'), object('v1', 'ConfigMap', 'b', 'shop'), object('v1', 'ConfigMap', 'c', 'data'),
+    ].map((o) => ({ object: o, ref: refOf(o, crdScopes([o])), app: 'x', env: 'dev', sourceFile: 'apps/x.ts', constructPath: 'x' }));
+    expect(renderedKinds(objects)).toEqual([
+      { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'data' },
+      { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'shop' },
+      { group: '', version: 'v1', kind: 'Namespace', namespace: '', names: ['data', 'shop'] },
+      { group: 'acme.dev', version: 'v1', kind: 'Widget', namespace: 'shop', plural: 'widgets' },
+      { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', namespace: '', names: ['widgets.acme.dev'] },
+    ]);
   });
 });
