@@ -1,23 +1,17 @@
 // The RBAC the GitOpsAgent construct derives for the example project's dev environment, on a real
 // control plane: as its ServiceAccount, everything of the environment (its own RBAC included) can be
 // server-side applied and read as the agent does, and nothing outside it can be written.
-import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile } from '../../compiler/compile.ts';
-import { makeProject, type TestProject } from '../helpers/project.ts';
+import { installAgentIdentity, kubectlWith, renderExample, type RenderedExample } from '../helpers/example-agent.ts';
 import { useFreshControlPlane } from '../setup/cluster.ts';
 
-const run = promisify(execFile);
 const AGENT = 'system:serviceaccount:gitops-system:typed-gitops-agent-dev';
 
 describe('the derived RBAC of the example dev environment', () => {
   const cluster = useFreshControlPlane();
-  let project: TestProject;
-  let files: string[];
-  const kubectl = async (...args: string[]) => (await run('kubectl', ['--kubeconfig', cluster().kubeconfigPath, ...args])).stdout;
+  let example: RenderedExample;
+  const kubectl = kubectlWith(() => cluster().kubeconfigPath);
   /** `kubectl auth can-i` as the agent: true or false (kubectl exits 1 for "no"). */
   const can = (...args: string[]) => kubectl('auth', 'can-i', '--as', AGENT, ...args).then(() => true, (error: { stdout?: string }) => {
     if (error.stdout?.trim() !== 'no') throw error;
@@ -26,22 +20,15 @@ describe('the derived RBAC of the example dev environment', () => {
   const applyAsAgent = (...fileArgs: string[]) => kubectl('apply', '--server-side', '--field-manager=typed-gitops', '--force-conflicts', '--as', AGENT, ...fileArgs);
 
   beforeAll(async () => {
-    project = makeProject({}, { copyExample: true });
-    const outcome = await compile({ root: project.root, typecheck: false, envs: ['dev'] });
-    expect(outcome.report.errors).toEqual([]);
-    const dist = join(project.root, 'dist', 'dev');
-    files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(dist, f));
-    // What `gitops bootstrap` will do: an admin applies the Namespaces and the agent's identity and RBAC once.
-    const install = files.filter((f) => /\/(namespace|serviceaccount|clusterrole|clusterrolebinding|role|rolebinding)-[^/]+\.yaml$/.test(f));
-    await kubectl('apply', '--server-side', ...install.filter((f) => f.includes('/namespace-')).flatMap((f) => ['-f', f]));
-    await kubectl('apply', '--server-side', ...install.filter((f) => !f.includes('/namespace-')).flatMap((f) => ['-f', f]));
+    example = await renderExample('dev');
+    await installAgentIdentity(kubectl, example);
     // The authorizer sees new bindings a moment later.
     for (let i = 0; i < 50 && !(await can('get', 'configmaps', '-n', 'gitops-system')); i++) await new Promise((r) => setTimeout(r, 100));
   });
-  afterAll(() => project?.cleanup());
+  afterAll(() => example?.project.cleanup());
 
   it("applies the whole environment as the agent, its own RBAC and Deployment included", async () => {
-    const out = await applyAsAgent(...files.flatMap((f) => ['-f', f]));
+    const out = await applyAsAgent(...example.files.flatMap((f) => ['-f', join(example.dist, f)]));
     expect(out).toContain('deployment.apps/storefront serverside-applied');
     expect(out).toContain('clusterrole.rbac.authorization.k8s.io/typed-gitops-agent-dev serverside-applied');
     expect(out).toContain('deployment.apps/typed-gitops-agent-dev serverside-applied');
@@ -65,8 +52,8 @@ describe('the derived RBAC of the example dev environment', () => {
       ['update', 'lease/someone-else', '-n', 'gitops-system'], ['*', '*'],
     ];
     for (const args of refused) expect(await can(...args), args.join(' ')).toBe(false);
-    const evil = join(project.root, 'evil.yaml');
-    project.write('evil.yaml', 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: { name: evil }\nroleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }\n'
+    const evil = join(example.project.root, 'evil.yaml');
+    example.project.write('evil.yaml', 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: { name: evil }\nroleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }\n'
       + `subjects: [{ kind: ServiceAccount, name: typed-gitops-agent-dev, namespace: gitops-system }]\n`);
     await expect(applyAsAgent('-f', evil)).rejects.toThrow(/forbidden/);
   });
