@@ -91,11 +91,13 @@ export class GitOpsAgent extends Construct {
   }
 
   private addRbac(props: GitOpsAgentProps, labels: Record<string, string>, pdb: boolean): void {
-    const input = { env: props.environment, namespace: this.namespace, kinds: props.kinds ?? [], readScope: props.readScope ?? 'namespaces', plurals: props.plurals };
+    const input = {
+      env: props.environment, namespace: this.namespace, kinds: props.kinds ?? [], readScope: props.readScope ?? 'namespaces',
+      plurals: props.plurals, impersonate: this.impersonated(props),
+    } as const;
     // The Roles' namespaces are known only from the rules, and the rules include the Roles: derive twice.
-    const draft = agentRules({ ...input, own: this.ownObjects([], pdb), impersonate: this.impersonated(props) });
-    const roleNamespaces = [...draft.namespaces.keys()];
-    const rules = agentRules({ ...input, own: this.ownObjects(roleNamespaces, pdb), impersonate: this.impersonated(props) });
+    const draft = agentRules({ ...input, own: this.ownObjects([], pdb) });
+    const rules = agentRules({ ...input, own: this.ownObjects([...draft.namespaces.keys()], pdb) });
     const subjects = [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }];
     const metadata = { name: this.name, labels };
     new k8s.KubeClusterRole(this, 'cluster-role', { metadata, rules: mutable(rules.cluster) });
