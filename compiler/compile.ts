@@ -1,7 +1,7 @@
 // The compiler pipeline: config -> discover -> bundle -> synth -> validate -> render -> write.
 // A Compiler keeps its results between runs, so watch mode redoes only the apps whose inputs changed.
 import { resolve } from 'node:path';
-import type { AppDefinition } from '../lib/define-app.ts';
+import type { RenderedKind } from '../lib/define-app.ts';
 import { bundleEntries, findPackageRoot, type Bundle } from './bundle.ts';
 import { SynthCache } from './synth-cache.ts';
 import type { ResolvedConfig, ResolvedEnvironment } from './config.ts';
@@ -43,6 +43,10 @@ export interface CompileOutcome {
   readonly durationMs: number;
 }
 
+/** What the other apps of an environment render, for an app built after them. */
+type RenderedOf = (env: string) => readonly RenderedKind[];
+const AFTER_OTHERS = 'after-others';
+
 interface AppState {
   readonly hash: string; // bundle hash and environments the results are for
   readonly errors: readonly Diagnostic[];
@@ -75,18 +79,18 @@ export class Compiler {
 
     onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
     const cache = this.options.cache ? new SynthCache(root, packageRoot) : undefined;
-    const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[] }[] = [];
+    const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[]; rendered?: RenderedOf }[] = [];
     const results: SynthResult[] = [];
     const loadErrors: Diagnostic[] = [];
-    const last: { entry: AppEntry; definition: AppDefinition }[] = [];
+    const last: AppEntry[] = [];
     for (const entry of entries) {
       const bundle = bundles.get(entry.name)!;
       const envKey = `${bundle.hash}:${envs.map((e) => e.name).join(',')}`;
       let state = this.apps.get(entry.name);
       if (state?.hash !== envKey) {
         const synthesized = await this.synthesize(entry, bundle, envs, config, cache);
+        if (synthesized === AFTER_OTHERS) { last.push(entry); continue; }
         if ('severity' in synthesized) { loadErrors.push(synthesized); continue; }
-        if ('buildAfterOthers' in synthesized) { last.push({ entry, definition: synthesized.buildAfterOthers }); continue; }
         state = { hash: envKey, ...synthesized };
         this.apps.set(entry.name, state);
         if (synthesized.fresh.length > 0) fresh.push({ entry, hash: bundle.hash, environments: synthesized.environments, results: synthesized.fresh });
@@ -99,13 +103,16 @@ export class Compiler {
     const selected = new Set(entries.map((e) => e.name));
     const others = this.options.apps ? envs.flatMap((env) => readRenderedObjects(outDir, env.name, selected)) : [];
     const objects: SynthObject[] = [...results.flatMap((r) => r.objects), ...others];
-    for (const { entry, definition } of last) {
-      loadErrors.push(...unknownEnvironments(entry, definition.environments, config));
-      for (const env of renderedEnvironments(definition.environments, envs)) {
-        const result = synthApp(root, entry, definition, env, renderedKinds(objects.filter((o) => o.env === env.name)));
-        results.push(result);
-        objects.push(...result.objects);
-      }
+    for (const entry of last) {
+      const kinds = new Map(envs.map((e) => [e.name, renderedKinds(objects.filter((o) => o.env === e.name))]));
+      const rendered: RenderedOf = (env) => kinds.get(env) ?? [];
+      const synthesized = await this.synthesize(entry, bundles.get(entry.name)!, envs, config, cache, rendered);
+      if (synthesized === AFTER_OTHERS) continue; // not when given what the others render
+      if ('severity' in synthesized) { loadErrors.push(synthesized); continue; }
+      loadErrors.push(...synthesized.errors);
+      results.push(...synthesized.results);
+      objects.push(...synthesized.results.flatMap((r) => r.objects));
+      if (synthesized.fresh.length > 0) fresh.push({ entry, hash: bundles.get(entry.name)!.hash, environments: synthesized.environments, results: synthesized.fresh, rendered });
     }
 
     onProgress(`validating ${objects.length} objects`);
@@ -124,16 +131,20 @@ export class Compiler {
       written = writeTree(outDir, tree, this.lastWritten);
       this.lastWritten = tree.files;
     }
-    for (const f of fresh) cache?.save(f.entry, f.hash, f.environments, f.results, envs);
+    for (const f of fresh) cache?.save(f.entry, f.hash, f.environments, f.results, envs, f.rendered);
     return { ...base, tree, written, durationMs: performance.now() - started };
   }
 
-  /** An app's results for the environments it renders for: from the synth cache where it has them, else by running it. */
-  private async synthesize(entry: AppEntry, bundle: Bundle, envs: readonly ResolvedEnvironment[], config: ResolvedConfig, cache: SynthCache | undefined):
-    Promise<Diagnostic | { buildAfterOthers: AppDefinition } | { errors: Diagnostic[]; results: SynthResult[]; fresh: SynthResult[]; environments?: readonly string[] }> {
+  /**
+   * An app's results for the environments it renders for: from the synth cache where it has them, else by running it.
+   * An app built after the others is only recognized (AFTER_OTHERS) until it is asked again with what they render.
+   */
+  private async synthesize(entry: AppEntry, bundle: Bundle, envs: readonly ResolvedEnvironment[], config: ResolvedConfig, cache: SynthCache | undefined, rendered?: RenderedOf):
+    Promise<Diagnostic | typeof AFTER_OTHERS | { errors: Diagnostic[]; results: SynthResult[]; fresh: SynthResult[]; environments?: readonly string[] }> {
     const cached = cache?.load(entry, bundle.hash);
+    if (cached?.afterOthers && !rendered) return AFTER_OTHERS;
     const hit = (env: ResolvedEnvironment): SynthResult | undefined => {
-      const objects = cached && cache!.objects(cached, entry, env);
+      const objects = cached && cache!.objects(cached, entry, env, rendered?.(env.name));
       return objects && { app: entry.name, env: env.name, sourceFile: entry.sourceFile, objects, errors: [] };
     };
     if (cached) {
@@ -144,12 +155,12 @@ export class Compiler {
     // Only the environments the cache lacks are built again.
     const definition = await loadAppDefinition(this.options.root, entry, bundle);
     if (!('build' in definition)) return definition;
-    if (definition.buildAfterOthers) return { buildAfterOthers: definition };
+    if (definition.buildAfterOthers && !rendered) return AFTER_OTHERS;
     const fresh: SynthResult[] = [];
     const results = renderedEnvironments(definition.environments, envs).map((env) => {
       const cachedResult = hit(env);
       if (cachedResult) return cachedResult;
-      const result = synthApp(this.options.root, entry, definition, env);
+      const result = synthApp(this.options.root, entry, definition, env, rendered?.(env.name));
       fresh.push(result);
       return result;
     });

@@ -24,6 +24,7 @@ interface CachedObject {
 interface CachedApp {
   readonly key: string; // bundle hash + installed packages + format
   readonly environments: readonly string[] | null; // the definition's own list; null: every environment
+  readonly afterOthers?: boolean; // built after the other apps; its key includes what they render
   readonly envs: Record<string, { readonly values: string; readonly rulesKey: string; readonly objects: readonly CachedObject[] }>;
 }
 
@@ -47,9 +48,9 @@ export class SynthCache {
   }
 
   /** The app's objects for one environment, when cached for these values; their YAML is primed for render. */
-  objects(cached: CachedApp, entry: AppEntry, env: ResolvedEnvironment): SynthObject[] | undefined {
+  objects(cached: CachedApp, entry: AppEntry, env: ResolvedEnvironment, rendered?: readonly unknown[]): SynthObject[] | undefined {
     const found = cached.envs[env.name];
-    if (!found || found.values !== valuesHash(env)) return undefined;
+    if (!found || found.values !== valuesHash(env, rendered)) return undefined;
     const rulesKey = objectRulesKey(env);
     return found.objects.map((c) => {
       const o: SynthObject = { ref: c.ref, object: c.object, constructPath: c.constructPath, app: entry.name, env: env.name, sourceFile: entry.sourceFile };
@@ -60,16 +61,17 @@ export class SynthCache {
   }
 
   /** Stores successful results (with their YAML and validation findings, as far as known), keeping other environments' entries. */
-  save(entry: AppEntry, bundleHash: string, environments: readonly string[] | undefined, results: readonly SynthResult[], envs: readonly ResolvedEnvironment[]): void {
+  save(entry: AppEntry, bundleHash: string, environments: readonly string[] | undefined, results: readonly SynthResult[], envs: readonly ResolvedEnvironment[],
+    rendered?: (env: string) => readonly unknown[]): void {
     const ok = results.filter((r) => r.errors.length === 0);
     if (ok.length === 0) return;
     const previous = this.load(entry, bundleHash);
-    const next: CachedApp = { key: this.key(bundleHash), environments: environments ? [...environments] : null, envs: { ...previous?.envs } };
+    const next: CachedApp = { key: this.key(bundleHash), environments: environments ? [...environments] : null, afterOthers: rendered !== undefined, envs: { ...previous?.envs } };
     for (const r of ok) {
       const env = envs.find((e) => e.name === r.env)!;
       const rulesKey = objectRulesKey(env);
       next.envs[r.env] = {
-        values: valuesHash(env),
+        values: valuesHash(env, rendered?.(r.env)),
         rulesKey,
         objects: r.objects.map((o) => ({ ref: o.ref, object: o.object, constructPath: o.constructPath, yaml: renderedText(o), findings: objectFindings(o, env, rulesKey) })),
       };
@@ -89,8 +91,9 @@ export class SynthCache {
   }
 }
 
-function valuesHash(env: ResolvedEnvironment): string {
-  return hash(JSON.stringify(sortKeys(env.values ?? null)));
+/** The environment's values and, for an app built after the others, what they render. */
+function valuesHash(env: ResolvedEnvironment, rendered?: readonly unknown[]): string {
+  return hash(JSON.stringify(sortKeys(env.values ?? null)) + (rendered ? JSON.stringify(rendered) : ''));
 }
 
 function hash(text: string): string {

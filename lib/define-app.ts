@@ -28,7 +28,7 @@ export interface AppDefinition<V = unknown> {
   readonly environments?: readonly string[];
   /**
    * Build after the environment's other apps and receive what they render as `env.rendered`
-   * (an agent whose RBAC covers them). Such an app is synthesized on every run, never cached.
+   * (an agent whose RBAC covers them). Its synth cache entry is keyed by what they render as well.
    * @default false
    */
   readonly buildAfterOthers?: boolean;

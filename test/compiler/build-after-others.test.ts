@@ -1,6 +1,8 @@
 // The compiler hook of the agent's app: an app with `buildAfterOthers` is built after the other apps
 // of each environment and receives what they render, so its derived RBAC follows them in the same run.
 import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { compile } from '../../compiler/compile.ts';
 import { formatDiagnostic } from '../../compiler/format.ts';
@@ -49,6 +51,25 @@ describe('an app built after the others', () => {
     expect(await shopRole(p)).toEqual(['configmaps', 'services', 'deployments', 'ingresses', 'rolebindings', 'roles']);
     p.remove('apps/settings.ts');
     expect(await shopRole(p)).toEqual(['services', 'deployments', 'ingresses', 'rolebindings', 'roles']);
+  });
+});
+
+describe('the synth cache of an app built after the others', () => {
+  it('serves it while what the others render is unchanged, and runs it again when that changes', async () => {
+    const counting = AGENT_APP.replace("import { Chart } from 'cdk8s';", "import { Chart } from 'cdk8s';\nimport { appendFileSync } from 'node:fs';")
+      .replace('build(app, env) {', "build(app, env) {\n    appendFileSync(new URL('../builds.log', import.meta.url.replace('/.gitops-cache/bundles/', '/apps/')), env.name + '\\n');");
+    const p = makeProject({ 'gitops.config.ts': BASIC_CONFIG, 'apps/web.ts': webApp('web'), 'apps/agent.ts': counting });
+    projects.push(p);
+    const runs = () => (existsSync(join(p.root, 'builds.log')) ? readFileSync(join(p.root, 'builds.log'), 'utf8').trim().split('\n').length : 0);
+    await shopRole(p);
+    await shopRole(p);
+    expect(runs()).toBe(1);
+    p.write('apps/web.ts', webApp('web', 'ghcr.io/acme/web:1.0.1')); // the same kinds: web runs again, the agent is served
+    await shopRole(p);
+    expect(runs()).toBe(1);
+    p.write('apps/settings.ts', CONFIG_MAP_APP);
+    expect(await shopRole(p)).toContain('configmaps');
+    expect(runs()).toBe(2);
   });
 });
 
