@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { UserInputError } from './errors.ts';
 
 export interface BundleRequest {
@@ -42,7 +43,7 @@ export async function bundleEntries(root: string, requests: readonly BundleReque
   if (stale.length === 0) return result;
 
   mkdirSync(cacheDir, { recursive: true });
-  const { build } = await import('esbuild'); // loaded only when a bundle is stale: ~17 MB and 50 ms saved otherwise
+  const { build } = await loadEsbuild(root); // loaded only when a bundle is stale: ~17 MB and 50 ms saved otherwise
   const built = await build({
     absWorkingDir: root,
     entryPoints: Object.fromEntries(stale.map((r) => [r.id, r.file])),
@@ -119,4 +120,22 @@ function writeAtomically(file: string, content: string) {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, content);
   renameSync(tmp, file);
+}
+
+/**
+ * esbuild: our own, else the project's. The agent's one-file bundle carries none, so a `--root` given to it
+ * works when that project has its packages installed, and is refused clearly when it has not.
+ */
+async function loadEsbuild(root: string): Promise<typeof import('esbuild')> {
+  try {
+    return await import('esbuild');
+  } catch {
+    try {
+      return await import(pathToFileURL(createRequire(join(root, 'package.json')).resolve('esbuild')).href);
+    } catch {
+      throw new UserInputError(`reading the project in ${root} needs the esbuild package, which is not installed there`, {
+        hint: `Run npm ci in ${root}; or run the agent without --root and give its settings by flags.`,
+      });
+    }
+  }
 }

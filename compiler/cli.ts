@@ -3,7 +3,7 @@
 // runs, so `synth` never pays for the agent's Kubernetes client (start-up is most of a small synth).
 import { Command, Option } from 'commander';
 import type { CompileOutcome } from './compile.ts';
-import { exitCodeFor, formatError } from './errors.ts';
+import { runProgram } from './errors.ts';
 import { formatDiagnostic, formatSummary } from './format.ts';
 import { registerAgentCommands } from '../agent/cli-agent.ts';
 
@@ -85,11 +85,5 @@ function progress(message: string) {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  try {
-    await program().parseAsync(argv, { from: 'user' });
-  } catch (error) {
-    if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
-    console.error(formatError(error));
-    process.exitCode = exitCodeFor(error);
-  }
+  await runProgram(program(), argv);
 }

@@ -1,5 +1,6 @@
 // The few error classes of the project; each carries what it is about, and the CLI
 // maps them to exit codes in one place (exitCodeFor).
+import type { Command } from 'commander';
 
 export interface ErrorSubject {
   readonly file?: string;
@@ -36,6 +37,17 @@ export function exitCodeFor(error: unknown): number {
 }
 
 /** One human-readable block for an error, with its subject and hint. */
+/** Runs a command-line program; an error is printed as its message (never a stack for a user's mistake) and sets the exit code. */
+export async function runProgram(cli: Command, argv: readonly string[]): Promise<void> {
+  try {
+    await cli.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
+    console.error(formatError(error));
+    process.exitCode = exitCodeFor(error);
+  }
+}
+
 export function formatError(error: unknown): string {
   if (!(error instanceof GitopsError)) return `internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`;
   const s = error.subject;
