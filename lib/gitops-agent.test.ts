@@ -23,7 +23,8 @@ describe('GitOpsAgent', () => {
     expect(of(objects, 'Deployment')[0].spec.replicas).toBe(1);
     expect(pod.serviceAccountName).toBe('typed-gitops-agent-dev');
     expect(container.image).toBe('ghcr.io/typed-gitops/agent:0.1.0');
-    expect(container.command).toEqual(['node', '--max-semi-space-size=1', '--optimize-for-size', '--single-threaded', '/app/gitops.js', 'agent']);
+    expect(container.command).toBeUndefined(); // the image's entry point (Dockerfile)
+    expect(container.args?.[0]).toBe('agent');
     expect(container.args).toEqual(['--env', 'dev', '--namespace', 'gitops-system', '--listen', '0.0.0.0:9090', '--cache-dir', '/var/cache/typed-gitops']);
     expect(container.env).toEqual([{ name: 'HOME', value: '/tmp' }, { name: 'GITOPS_REPO', value: 'https://git.example.com/shop.git' }]);
     expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });

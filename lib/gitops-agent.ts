@@ -30,8 +30,6 @@ export interface GitOpsAgentProps {
   readonly interval?: string;
   /** Agent image, with a tag or digest. @default 'ghcr.io/typed-gitops/agent:0.1.0' */
   readonly image?: string;
-  /** The agent's bundle inside the image. @default '/app/gitops.js' */
-  readonly entrypoint?: string;
   /** @default 100m CPU (limit 1000m), 192 MiB memory (limit 512 MiB) */
   readonly resources?: ContainerResources;
   /** Port of the webhook, /healthz and /status. @default 9090 */
@@ -150,9 +148,8 @@ function deploymentSpec(agent: { readonly name: string; readonly namespace: stri
         containers: [{
           name: 'agent',
           image: props.image ?? DEFAULT_IMAGE,
-          // The node flags of `npm run agent`: V8's heap stays close to what is live.
-          command: ['node', '--max-semi-space-size=1', '--optimize-for-size', '--single-threaded', props.entrypoint ?? '/app/gitops.js', 'agent'],
-          args: agentArgs(props, agent.namespace, port),
+          // The image's entry point runs the bundle with the node flags of `npm run agent` (see Dockerfile).
+          args: ['agent', ...agentArgs(props, agent.namespace, port)],
           env: agentEnv(props),
           ports: [{ name: 'http', containerPort: port }],
           // The agent has one endpoint for both: /healthz answers once the webhook server listens.
