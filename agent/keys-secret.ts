@@ -12,7 +12,7 @@ export interface SecretKeys {
   readonly keys: TrustedKeys;
 }
 
-export const secretLabel = (at: NamedObject) => `Secret ${at.namespace}/${at.name}`;
+export const secretLabel = (at: NamedObject) => `the agent's keys Secret ${at.namespace}/${at.name}`;
 
 export async function readKeysSecret(kube: KubeClient, at: NamedObject): Promise<SecretKeys> {
   const where = secretLabel(at);
@@ -20,7 +20,7 @@ export async function readKeysSecret(kube: KubeClient, at: NamedObject): Promise
     throw settingsError(where, `cannot be read: ${formatError(error)}`, `Let the agent's own identity get Secrets in ${at.namespace} (this one only, by resourceNames).`);
   });
   const create = `kubectl -n ${at.namespace} create secret generic ${at.name} --from-file=allowed_signers --from-file=ci.asc`;
-  if (!secret) throw settingsError(where, 'with the allowed keys does not exist, so no commit can be verified', `Create it (${create}), or point --verify-keys-secret (agent.verify.secret) at the right one.`);
+  if (!secret) throw settingsError(where, 'does not exist, so no commit can be verified', `Create it (${create}), or point --verify-keys-secret (agent.verify.secret) at the right one.`);
   const data = (secret.data ?? {}) as Record<string, string>;
   const text = (key: string): KeyText => ({ text: Buffer.from(data[key]!, 'base64').toString('utf8'), source: `key ${key} of ${where}`, subject: {} });
   const names = Object.keys(data).sort();

@@ -33,7 +33,7 @@ export function settingsBounds(data: Readonly<Record<string, string>> | undefine
 
 /** The bounds of the settings ConfigMap, read now (one GET) with the agent's own identity. */
 export async function readSettings(kube: KubeClient, at: NamedObject): Promise<Partial<Bounds>> {
-  const where = `ConfigMap ${at.namespace}/${at.name}`;
+  const where = `the agent's settings ConfigMap ${at.namespace}/${at.name}`;
   const configMap = await kube.read('v1', 'ConfigMap', at.namespace, at.name).catch((error: unknown) => {
     throw settingsError(where, `cannot be read: ${formatError(error)}`, `Let the agent's own identity get ConfigMaps in ${at.namespace}.`);
   });
@@ -51,5 +51,5 @@ export function layeredBounds(flags: Partial<Bounds>, settings: Partial<Bounds>,
 
 // Not a UserInputError: no commit is at fault, so the agent keeps retrying the same head (with backoff) until the platform fixes it.
 export function settingsError(where: string, message: string, hint: string): ClusterError {
-  return new ClusterError(`${where} (the agent's settings) ${message}; nothing is applied until it is fixed`, { hint });
+  return new ClusterError(`${where} ${message}; nothing is applied until it is fixed`, { hint });
 }
