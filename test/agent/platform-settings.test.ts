@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { loadInventory } from '../../agent/inventory.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import { readStatus, type StoredResult } from '../../agent/status-command.ts';
 import { cleanUp, tempDir } from '../agent-source/fixtures.ts';
@@ -104,6 +105,29 @@ describe('bounds from a settings ConfigMap (--settings)', () => {
       const later = s.publish(configMaps(1, 'later'), { files: Object.fromEntries(forged.map((f) => [f, null])) });
       await failedWith(s, later, `the agent's settings ConfigMap ${s.namespace}/agent-settings does not exist`);
       expect(await s.live()).toEqual(values);
+    } finally {
+      await agent.kill();
+    }
+  });
+});
+
+describe("the agent's own objects", () => {
+  it('refuses a revision that would overwrite its inventory, also without --settings', { timeout: 60_000 }, async () => {
+    const s = await scene(sharedCluster(), 'own');
+    const values = configMaps(2, 'own');
+    const first = s.publish(values);
+    const agent = agentChild(s, { kubeconfig: s.cluster.kubeconfigPath, cacheDir: tempDir('own-clone-'), interval: '300ms' });
+    try {
+      await convergedAt(s, first);
+      const inventory = `typed-gitops-inventory-${s.env}`;
+      const forged = s.publish(configMaps(2, 'forged'), { files: {
+        [`${s.env}/app/${s.namespace}/configmap-${inventory}.yaml`]: stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: inventory, namespace: s.namespace }, data: { 'inventory.json': '{"entries":[]}' } }),
+      } });
+      await failedWith(s, forged, `ConfigMap ${s.namespace}/${inventory} is the agent's own inventory or status [reserved]`);
+      expect(await s.live()).toEqual(values);
+      const kube = new KubeClient(s.cluster.connection);
+      expect((await kube.read('v1', 'ConfigMap', s.namespace, inventory))?.data).toBeUndefined();
+      expect((await loadInventory(kube, s.namespace, s.env)).entries.map((e) => e.ref.name).sort()).toEqual(Object.keys(values));
     } finally {
       await agent.kill();
     }
