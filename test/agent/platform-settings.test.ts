@@ -30,19 +30,36 @@ const warned = async (s: Scene, what: string) => (await new KubeClient(s.cluster
 
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 
+/** A ServiceAccount `deployer` of the scene's namespace that may manage ConfigMaps there, and read no Secret. */
+async function configMapDeployer(kube: KubeClient, namespace: string): Promise<void> {
+  await kube.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'deployer', namespace } });
+  await kube.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'configmaps', namespace },
+    rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }] });
+  await kube.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'deployer', namespace },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'configmaps' }, subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace }] });
+}
+
 describe('allowed keys from a Secret (--verify-keys-secret)', () => {
   it('applies what its keys allow, follows a rotation without a restart, and fails closed while it is missing', { timeout: 120_000 }, async () => {
     const s = await scene(sharedCluster(), 'keysecret');
     const kube = new KubeClient(s.cluster.connection);
+    // The objects are written as a ServiceAccount that may not read the Secret: the agent reads it as itself.
+    await configMapDeployer(kube, s.namespace);
     const secret = (data: Record<string, string>) => kube.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'agent-keys', namespace: s.namespace }, data });
     const old = sshKey('ci@example.com'), next = openpgpKey('Next CI <next@example.com>');
     const work = join(s.remote.baseDir, 'work');
     const publish = (key: TestKey, values: Record<string, string>) => { signCommitsIn(work, key); return s.publish(values); };
 
-    await secret({ allowed_signers: base64(old.allowed) });
     const first = publish(old, configMaps(2, 'first'));
-    const agent = agentChild(s, { kubeconfig: s.cluster.kubeconfigPath, cacheDir: tempDir('keysecret-clone-'), interval: '300ms', extra: ['--verify-keys-secret', 'agent-keys'] });
+    const missing = `the agent's keys Secret ${s.namespace}/agent-keys does not exist, so no commit can be verified`;
+    const missingSaid = () => waitFor('the status to name the missing Secret', () => readStatus(s.cluster.connection, s.namespace, s.env),
+      (r) => !r.ok && r.errors.some((e) => e.includes(missing)), { timeoutMs: 30_000, intervalMs: 100 });
+    const agent = agentChild(s, { kubeconfig: s.cluster.kubeconfigPath, cacheDir: tempDir('keysecret-clone-'), interval: '300ms', extra: ['--verify-keys-secret', 'agent-keys', '--service-account', 'deployer'] });
     try {
+      // Not made yet: nothing applied, the status names it; applied once the bootstrap makes it.
+      await missingSaid();
+      expect(await s.live()).toEqual({});
+      await secret({ allowed_signers: base64(old.allowed) });
       await convergedAt(s, first);
 
       // Rotated: the old key no longer counts, the new one does, with no restart.
@@ -56,9 +73,7 @@ describe('allowed keys from a Secret (--verify-keys-secret)', () => {
       // Missing: nothing applied, the status and an Event name the Secret; retried until it is back.
       await kube.delete({ apiVersion: 'v1', group: '', kind: 'Secret', namespace: s.namespace, name: 'agent-keys' }, 'Background');
       const meanwhile = publish(next, configMaps(2, 'meanwhile'));
-      const missing = `the agent's keys Secret ${s.namespace}/agent-keys does not exist, so no commit can be verified`;
-      const status = await waitFor('the status to name the missing Secret', () => readStatus(s.cluster.connection, s.namespace, s.env),
-        (r) => !r.ok && r.errors.some((e) => e.includes(missing)), { timeoutMs: 30_000, intervalMs: 100 });
+      const status = await missingSaid();
       expect(status.revision).toBe(byNext);
       expect(await s.live()).toEqual(configMaps(2, 'by-next-key'));
       await waitFor('a Warning Event naming the Secret', () => warned(s, `Secret ${s.namespace}/agent-keys`), Boolean, { timeoutMs: 10_000, intervalMs: 100 });
