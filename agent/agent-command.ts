@@ -11,7 +11,11 @@ import { loadConnection } from './kubeconfig.ts';
 import { createLogger } from './log.ts';
 import { inventoryRevision } from './inventory.ts';
 import { boundsList, DEFAULT_BOUNDS, type Bounds } from './bounds.ts';
+import type { KubeClient } from './kube.ts';
 import { createReconciler } from './reconcile.ts';
+import type { ReservedObjects } from './reserved.ts';
+import type { RevisionGuard } from './revision-guard.ts';
+import { layeredBounds, readSettings, type NamedObject } from './settings.ts';
 import { gatedReconciler, revisionGate } from './revision-gate.ts';
 import { openVerifier, type CommitVerifier } from './verify.ts';
 import { leaderOnly, onceAsLeader } from './leadership.ts';
@@ -25,7 +29,7 @@ export interface AgentFlags extends LimitFlags {
   namespace?: string; listen: string; webhookSecretEnv?: string; prune: boolean; allowEmpty?: boolean;
   forceConflicts: boolean; cacheDir?: string; root?: string; logLevel: string; selfHeal: boolean; leaderElect: boolean;
   healthTimeout: string; gitTimeout: string; serviceAccount?: string; allowRewind?: boolean;
-  verify?: string; allowedSigners?: string; openpgpKeys?: string;
+  verify?: string; allowedSigners?: string; openpgpKeys?: string; verifyKeysSecret?: string; settings?: string;
   allowNamespaces?: string; allowClusterKinds?: string; denyKinds?: string;
 }
 
@@ -36,11 +40,13 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   const interval = parseDuration(flags.interval ?? config.agent.interval, flags.interval ? '--interval' : 'agent.interval');
   if (interval <= 0) throw new UserInputError('the interval must be longer than 0', { hint: "Pass e.g. --interval 10s." });
   const secret = webhookSecret(flags.webhookSecretEnv);
-  const namedAccount = flags.serviceAccount ?? config.agent.serviceAccount;
-  const serviceAccount = namedAccount ? parseServiceAccount(namedAccount, flags.namespace ?? config.agent.namespace, flags.serviceAccount ? '--service-account' : 'agent.serviceAccount') : undefined;
+  const namespace = flags.namespace ?? config.agent.namespace;
+  const serviceAccount = named(flags.serviceAccount, config.agent.serviceAccount, namespace, ['--service-account', 'agent.serviceAccount', 'ServiceAccount']);
+  const settings = named(flags.settings, config.agent.settings, namespace, ['--settings', 'agent.settings', 'ConfigMap']);
+  const verify = verifySettings(flags, config.agent.verify);
+  const keysSecret = named(verify.secret && flags.verifyKeysSecret, verify.secret, namespace, ['--verify-keys-secret', 'agent.verify.secret', 'Secret']);
   const log = createLogger({ level: flags.logLevel, bindings: { env: flags.env } });
   const connection = loadConnection(flags.kubeconfig);
-  const namespace = flags.namespace ?? config.agent.namespace;
   const limits = withLimitFlags(config.agent.limits, flags);
   let agent: Agent | undefined;
   const reconciler = createReconciler({
@@ -58,10 +64,11 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     limits,
     log,
     serviceAccount,
-    bounds: boundsSettings(flags, config),
+    bounds: boundsSettings(flags, config, settings && (() => readSettings(reconciler.kube, settings))),
+    reserved: reservedObjects(namespace, settings, keysSecret),
   });
   const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, gitTimeout: parseDuration(flags.gitTimeout, '--git-timeout'), limits, log });
-  const verifier = await verifierFor(verifySettings(flags, config.agent.verify), source.dir, parseDuration(flags.gitTimeout, '--git-timeout'));
+  const verifier = await verifierFor(verify, source.dir, parseDuration(flags.gitTimeout, '--git-timeout'), keysSecret && { ...keysSecret, kube: reconciler.kube });
   const gate = revisionGate({
     source, log, verify: verifier?.verify,
     appliedRevision: () => inventoryRevision(reconciler.kube, namespace, flags.env),
@@ -114,14 +121,32 @@ async function projectConfig(root: string | undefined, env: string): Promise<Res
   return config;
 }
 
-/** The environment's bounds in the agent's own project (not the branch), each list replaced by its flag when given. */
-function boundsSettings(flags: AgentFlags, config: ResolvedConfig): Bounds {
+/** 'name' (in the agent's namespace) or 'namespace/name' of the flag, else of the config; undefined when neither names one. */
+function named(flag: string | undefined, configured: string | undefined, namespace: string, [flagName, key, kind]: readonly [string, string, string]): NamedObject | undefined {
+  const value = flag ?? configured;
+  return value ? parseServiceAccount(value, namespace, flag ? flagName : key, kind) : undefined;
+}
+
+/**
+ * The environment's bounds, never from the branch: each list from its flag, else from the settings ConfigMap
+ * (read at each reconcile, when there is one), else from the agent's own project (--root), else the defaults.
+ */
+function boundsSettings(flags: AgentFlags, config: ResolvedConfig, settings?: () => Promise<Partial<Bounds>>): RevisionGuard['bounds'] {
   const configured = config.environments.find((e) => e.name === flags.env)?.bounds ?? DEFAULT_BOUNDS;
-  const flag = (value: string | undefined, fallback: readonly string[]) => (value === undefined ? fallback : boundsList(value));
+  const flag = (value: string | undefined) => (value === undefined ? undefined : boundsList(value));
+  const given = { namespaces: flag(flags.allowNamespaces), clusterKinds: flag(flags.allowClusterKinds), deniedKinds: flag(flags.denyKinds) };
+  if (!settings) return layeredBounds(given, {}, configured);
+  return async () => layeredBounds(given, await settings(), configured);
+}
+
+/** The agent's own objects, which no revision may hold. */
+function reservedObjects(namespace: string, settings?: NamedObject, keysSecret?: NamedObject): ReservedObjects {
   return {
-    namespaces: flag(flags.allowNamespaces, configured.namespaces),
-    clusterKinds: flag(flags.allowClusterKinds, configured.clusterKinds),
-    deniedKinds: flag(flags.denyKinds, configured.deniedKinds),
+    namespace,
+    named: [
+      ...(settings ? [{ kind: 'ConfigMap' as const, ...settings, role: "the agent's settings ConfigMap (--settings, agent.settings)" }] : []),
+      ...(keysSecret ? [{ kind: 'Secret' as const, ...keysSecret, role: "the agent's Secret of allowed keys (--verify-keys-secret, agent.verify.secret)" }] : []),
+    ],
   };
 }
 
@@ -131,18 +156,19 @@ function verifySettings(flags: AgentFlags, configured: ResolvedVerify): Resolved
   const allowedSigners = flags.allowedSigners ?? configured.allowedSigners;
   const openpgpKeys = flags.openpgpKeys !== undefined ? [flags.openpgpKeys] : configured.openpgpKeys;
   const keys = { ...(allowedSigners ? { allowedSigners: resolve(dir, allowedSigners) } : {}), openpgpKeys: openpgpKeys.map((k) => resolve(dir, k)) };
-  const given = flags.allowedSigners !== undefined || flags.openpgpKeys !== undefined;
+  const secret = flags.verifyKeysSecret ?? configured.secret;
+  const given = flags.allowedSigners !== undefined || flags.openpgpKeys !== undefined || flags.verifyKeysSecret !== undefined;
   const mode = flags.verify ?? (given ? 'head' : configured.mode);
   if (mode !== 'head' && mode !== 'off') throw new UserInputError(`--verify ${mode}: not a verification mode`, { hint: 'Pass --verify head (only signed commits by allowed keys) or --verify off.' });
-  if (mode === 'head' && !keys.allowedSigners && keys.openpgpKeys.length === 0) {
-    throw new UserInputError('--verify head needs allowed keys', { hint: 'Pass --allowed-signers <file> and/or --openpgp-keys <file> (or set agent.verify in gitops.config.ts).' });
+  if (mode === 'head' && !keys.allowedSigners && keys.openpgpKeys.length === 0 && !secret) {
+    throw new UserInputError('--verify head needs allowed keys', { hint: 'Pass --allowed-signers <file>, --openpgp-keys <file> and/or --verify-keys-secret <[namespace/]name> (or set agent.verify in gitops.config.ts).' });
   }
-  return { mode, ...keys };
+  return { mode, ...keys, ...(secret && mode === 'head' ? { secret } : {}) };
 }
 
-async function verifierFor(settings: ResolvedVerify, dir: string, timeoutMs: number): Promise<CommitVerifier | undefined> {
+async function verifierFor(settings: ResolvedVerify, dir: string, timeoutMs: number, secret?: NamedObject & { kube: KubeClient }): Promise<CommitVerifier | undefined> {
   if (settings.mode === 'off') return undefined;
-  return openVerifier({ dir, keys: settings, timeoutMs });
+  return openVerifier({ dir, keys: settings, timeoutMs, ...(secret ? { secret } : {}) });
 }
 
 function webhookSecret(variable: string | undefined): string | undefined {

@@ -80,13 +80,17 @@ const list = (items: readonly string[]) => (items.length ? items.join(', ') : 'n
 
 const SHOWN = 20;
 
+/** The first 20 lines of a refusal, and how many more there are. */
+export function shownLines(lines: readonly string[]): string {
+  return [...lines.slice(0, SHOWN), ...(lines.length > SHOWN ? [`  - and ${lines.length - SHOWN} more`] : [])].join('\n');
+}
+
 /** The refusal of a revision with violations, naming each object (the first 20), or undefined when there are none. */
 export function boundsRefusal(violations: readonly Violation[]): string | undefined {
   if (violations.length === 0) return undefined;
-  const lines = violations.slice(0, SHOWN).map((v) => `  - ${v.of.file}: ${formatRef(v.of.ref)}: ${v.message} [${v.rule}]`);
-  if (violations.length > SHOWN) lines.push(`  - and ${violations.length - SHOWN} more`);
+  const lines = violations.map((v) => `  - ${v.of.file}: ${formatRef(v.of.ref)}: ${v.message} [${v.rule}]`);
   return `${violations.length} object(s) outside this environment's bounds; the revision is refused and nothing was changed ` +
-    `(the bounds are the agent's --allow-namespaces, --allow-cluster-kinds and --deny-kinds, or environments.<env>.bounds of its --root project):\n${lines.join('\n')}`;
+    `(the bounds are the agent's --allow-namespaces, --allow-cluster-kinds and --deny-kinds, its --settings ConfigMap, or environments.<env>.bounds of its --root project):\n${shownLines(lines)}`;
 }
 
 /** Parses a comma-separated flag value into a list ('' is an empty list). */

@@ -49,13 +49,13 @@ export function actingAs(connection: KubeConnection, as: Impersonation): KubeCon
 }
 
 /** 'name' (in `defaultNamespace`, as Flux reads serviceAccountName in the Kustomization's namespace) or 'namespace/name'. */
-export function parseServiceAccount(value: string, defaultNamespace: string, key: string): { namespace: string; name: string } {
+export function parseServiceAccount(value: string, defaultNamespace: string, key: string, what = 'ServiceAccount'): { namespace: string; name: string } {
   const parts = value.split('/');
   const [namespace, name] = parts.length === 1 ? [defaultNamespace, parts[0]!] : parts;
   const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
   const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
   if (parts.length > 2 || !namespace || !name || !label.test(namespace) || namespace.length > 63 || !subdomain.test(name) || name.length > 253) {
-    throw new UserInputError(`${key}: ${JSON.stringify(value)} is not a ServiceAccount`, {
+    throw new UserInputError(`${key}: ${JSON.stringify(value)} is not a ${what}`, {
       hint: `Give 'name' (in the agent's namespace, ${defaultNamespace}) or 'namespace/name', lower-case DNS names, e.g. team-a/deployer.`,
     });
   }

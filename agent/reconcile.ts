@@ -6,7 +6,6 @@ import { formatError } from '../compiler/errors.ts';
 import { refKey, refOf } from '../compiler/kinds.ts';
 import { Applier } from './apply.ts';
 import { assessHealth } from './assess.ts';
-import { boundsRefusal, boundsViolations, type Bounds } from './bounds.ts';
 import { desiredSet, type ParseCache } from './desired.ts';
 import { DriftTracker } from './drift.ts';
 import { dryRun, judge } from './dry-run.ts';
@@ -19,6 +18,7 @@ import { InventoryLedger } from './ledger.ts';
 import { observe, type LiveState } from './observe.ts';
 import { plan } from './plan.ts';
 import { prune } from './prune.ts';
+import { guardRefusal, type RevisionGuard } from './revision-guard.ts';
 import { StatusReporter, type ReconcileLogger } from './reporter.ts';
 import { takeBackHandEdits, withUndone } from './take-back.ts';
 import type { Change, DesiredSet, Inventory, ObjectRef, Plan, ReconcileResult, Revision } from './types.ts';
@@ -27,7 +27,7 @@ import type { HealthReport } from './health/types.ts';
 
 export type { ReconcileLogger } from './reporter.ts';
 
-export interface ReconcilerOptions {
+export interface ReconcilerOptions extends RevisionGuard {
   readonly connection: KubeConnection;
   readonly env: string;
   /** The agent's namespace, for the inventory and status objects. */
@@ -55,8 +55,6 @@ export interface ReconcilerOptions {
   readonly limits?: RevisionLimits;
   /** Write the environment's objects as this ServiceAccount (impersonated), so RBAC bounds what a revision can do. @default the agent's own identity */
   readonly serviceAccount?: { readonly namespace: string; readonly name: string };
-  /** What this environment may hold; a revision with any object outside is refused whole. @default no bounds */
-  readonly bounds?: Bounds;
 }
 
 export interface Reconciler {
@@ -103,7 +101,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       if (!namespaceReady) { await ensureNamespace(kube, options.namespace); namespaceReady = true; }
       const desired = desiredSet(revision, parsed, options.limits);
       // Before anything is read or written: the bounds are the agent's own, whatever the revision says.
-      const outside = options.bounds && boundsRefusal(boundsViolations(desired.objects, options.bounds));
+      const outside = await guardRefusal(desired.objects, options);
       if (outside) errors.push(outside);
       else health = await planAndSync(desired, changes, errors);
     } catch (error) {

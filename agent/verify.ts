@@ -1,8 +1,12 @@
 // Verification of the commit to apply (agent.verify mode 'head'): git checks its signature against the
 // allowed keys only (an allowed_signers file and OpenPGP keys in a keyring of its own), and anything but
-// a good signature by an allowed key refuses the commit, naming it and why.
+// a good signature by an allowed key refuses the commit, naming it and why. Keys come from files (read at
+// start) and/or a Secret, read again for each commit verified, so a rotation takes effect without a restart.
 import { UserInputError } from '../compiler/errors.ts';
-import { openKeyring, signatureProblem, signatureStates, type TrustedKeyFiles } from '../compiler/trusted-keys.ts';
+import { openKeyringOf, readKeyFiles, signatureProblem, signatureStates, type Keyring, type TrustedKeyFiles, type TrustedKeys } from '../compiler/trusted-keys.ts';
+import { readKeysSecret, secretLabel } from './keys-secret.ts';
+import type { KubeClient } from './kube.ts';
+import { settingsError, type NamedObject } from './settings.ts';
 
 export interface CommitVerifier {
   /** Resolves when `commit` carries a good signature by an allowed key; else throws a UserInputError naming it and why. */
@@ -11,16 +15,43 @@ export interface CommitVerifier {
   close(): Promise<void>;
 }
 
-export async function openVerifier(options: { readonly dir: string; readonly keys: TrustedKeyFiles; readonly timeoutMs?: number }): Promise<CommitVerifier> {
-  const keyring = await openKeyring(options.keys);
+export interface VerifierOptions {
+  readonly dir: string;
+  readonly keys: TrustedKeyFiles;
+  /** A Secret of allowed keys, read with `kube` (the agent's own identity). @default none */
+  readonly secret?: NamedObject & { readonly kube: KubeClient };
+  readonly timeoutMs?: number;
+}
+
+export async function openVerifier(options: VerifierOptions): Promise<CommitVerifier> {
+  const files = readKeyFiles(options.keys);
+  // Opened once here, so that a bad key file stops the agent at start.
+  let current: { version: string; keyring: Keyring } | undefined = { version: '', keyring: await openKeyringOf(files) };
+  async function keyring(): Promise<Keyring> {
+    if (!options.secret) return current!.keyring;
+    const { version, keys } = await readKeysSecret(options.secret.kube, options.secret);
+    if (current?.version !== version) {
+      const next = await openKeyringOf(merged(files, keys)).catch((error: unknown) => {
+        throw error instanceof UserInputError ? settingsError(secretLabel(options.secret!), `holds a key that cannot be used: ${error.message}`, error.subject.hint ?? '') : error;
+      });
+      await current?.keyring.close();
+      current = { version, keyring: next };
+    }
+    return current.keyring;
+  }
   return {
-    close: keyring.close,
+    close: async () => { await current?.keyring.close(); current = undefined; },
     async verify(commit) {
-      const state = (await signatureStates(options.dir, ['--max-count=1', commit, '--'], keyring, options.timeoutMs)).get(commit) ?? { status: 'unsigned' };
+      const state = (await signatureStates(options.dir, ['--max-count=1', commit, '--'], await keyring(), options.timeoutMs)).get(commit) ?? { status: 'unsigned' };
       if (state.status === 'good') return;
+      const where = options.secret ? `, ${secretLabel(options.secret)}` : '';
       throw new UserInputError(`commit ${commit} is refused: ${signatureProblem(state)}; only commits signed by an allowed key are applied (agent.verify), and the cluster stays at the last verified revision`, {
-        commit, hint: 'Publish it signed with an allowed key (gitops publish with GITOPS_SIGNING_KEY or --signing-key), or allow its key in agent.verify (--allowed-signers, --openpgp-keys).',
+        commit, hint: `Publish it signed with an allowed key (gitops publish with GITOPS_SIGNING_KEY or --signing-key), or allow its key in agent.verify (--allowed-signers, --openpgp-keys${where}).`,
       });
     },
   };
+}
+
+function merged(a: TrustedKeys, b: TrustedKeys): TrustedKeys {
+  return { allowedSigners: [...a.allowedSigners, ...b.allowedSigners], openpgpKeys: [...a.openpgpKeys, ...b.openpgpKeys] };
 }

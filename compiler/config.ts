@@ -70,6 +70,12 @@ export interface AgentConfig {
   readonly allowRewind?: boolean;
   /** Apply only commits signed by an allowed key. @default no verification */
   readonly verify?: AgentVerify;
+  /**
+   * The platform's settings ConfigMap, 'name' (in agent.namespace) or 'namespace/name', made by the bootstrap, never
+   * by the rendered branch: its keys `namespaces`, `clusterKinds`, `deniedKinds` (comma lists) set the bounds,
+   * over environments.<env>.bounds and under the agent's flags. @default '' (none)
+   */
+  readonly settings?: string;
 }
 
 /** Which rendered commits the agent may apply (paths relative to the project folder). */
@@ -80,12 +86,15 @@ export interface AgentVerify {
   readonly allowedSigners?: string;
   /** Files of armored OpenPGP public keys. @default [] */
   readonly openpgpKeys?: readonly string[];
+  /** A Secret of allowed keys, 'name' (in agent.namespace) or 'namespace/name': key allowed_signers, keys ending .asc. @default none */
+  readonly secret?: string;
 }
 
 export interface ResolvedVerify {
   readonly mode: 'head' | 'off';
   readonly allowedSigners?: string;
   readonly openpgpKeys: readonly string[];
+  readonly secret?: string;
 }
 
 /** Sizes are bytes or text like '3MiB', '512KiB', '64Mi', '2MB'. */
@@ -146,7 +155,7 @@ export interface ResolvedConfig {
 const TOP_KEYS = ['environments', 'branches', 'appsDir', 'outDir', 'external', 'policies', 'agent'];
 const ENV_KEYS = ['values', 'allowSecretData', 'policies', 'bounds'];
 const EXTERNAL_KEYS = ['namespaces', 'secrets', 'configMaps', 'serviceAccounts', 'persistentVolumeClaims'] as const;
-const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty', 'limits', 'serviceAccount', 'allowRewind', 'verify'];
+const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty', 'limits', 'serviceAccount', 'allowRewind', 'verify', 'settings'];
 const LIMIT_KEYS = ['fileSize', 'revisionSize', 'objects', 'yamlDepth', 'yamlAliases'];
 const LEVELS: readonly string[] = ['off', 'warn', 'error'];
 
@@ -227,6 +236,7 @@ export function resolveConfig(raw: unknown, file: string): ResolvedConfig {
       verify: agentVerify(agent.verify, fail),
       limits: agentLimits(agent.limits, fail),
       serviceAccount: str('agent.serviceAccount', agent.serviceAccount, ''),
+      settings: str('agent.settings', agent.settings, ''),
     },
   };
   if (problems.length > 0) {
@@ -276,15 +286,19 @@ function agentVerify(value: unknown, fail: (k: string, w: string) => void): Reso
   const off: ResolvedVerify = { mode: 'off', openpgpKeys: [] };
   if (value === undefined) return off;
   if (!isRecord(value)) return fail('agent.verify', "must be an object, e.g. { mode: 'head', allowedSigners: 'keys/allowed_signers' }"), off;
-  unknownKeys(value, ['mode', 'allowedSigners', 'openpgpKeys'], 'agent.verify.', fail);
-  const { allowedSigners, openpgpKeys = [] } = value;
+  unknownKeys(value, ['mode', 'allowedSigners', 'openpgpKeys', 'secret'], 'agent.verify.', fail);
+  const { allowedSigners, openpgpKeys = [], secret } = value;
   if (allowedSigners !== undefined && (typeof allowedSigners !== 'string' || allowedSigners === '')) fail('agent.verify.allowedSigners', 'must be the path of an allowed_signers file');
+  if (secret !== undefined && (typeof secret !== 'string' || secret === '')) fail('agent.verify.secret', "must name a Secret, 'name' or 'namespace/name'");
   if (!Array.isArray(openpgpKeys) || openpgpKeys.some((k) => typeof k !== 'string' || k === '')) fail('agent.verify.openpgpKeys', 'must be a list of paths of armored OpenPGP public keys');
-  const keys = { ...(typeof allowedSigners === 'string' ? { allowedSigners } : {}), openpgpKeys: Array.isArray(openpgpKeys) ? openpgpKeys as string[] : [] };
-  const hasKeys = keys.allowedSigners !== undefined || keys.openpgpKeys.length > 0;
+  const keys = {
+    ...(typeof allowedSigners === 'string' ? { allowedSigners } : {}), ...(typeof secret === 'string' && secret ? { secret } : {}),
+    openpgpKeys: Array.isArray(openpgpKeys) ? openpgpKeys as string[] : [],
+  };
+  const hasKeys = keys.allowedSigners !== undefined || keys.openpgpKeys.length > 0 || keys.secret !== undefined;
   const mode = value.mode ?? (hasKeys ? 'head' : 'off');
   if (mode !== 'head' && mode !== 'off') return fail('agent.verify.mode', "must be 'head' or 'off'"), off;
-  if (mode === 'head' && !hasKeys) fail('agent.verify', "mode 'head' needs allowed keys: allowedSigners and/or openpgpKeys");
+  if (mode === 'head' && !hasKeys) fail('agent.verify', "mode 'head' needs allowed keys: allowedSigners, openpgpKeys and/or secret");
   return { mode, ...keys };
 }
 

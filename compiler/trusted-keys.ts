@@ -4,7 +4,7 @@
 // keyring counts. The state is git's own verdict (%G?, the same check as `git verify-commit`).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { GitError, UserInputError } from './errors.ts';
+import { GitError, UserInputError, type ErrorSubject } from './errors.ts';
 import { runGitText } from './git-read.ts';
 import { fingerprints, openKeyFolder } from './key-folder.ts';
 
@@ -22,21 +22,46 @@ export interface Keyring {
   close(): Promise<void>;
 }
 
+/** Key texts and where each came from (a file, or a key of a Secret), for the errors about them. */
+export interface TrustedKeys {
+  readonly allowedSigners: readonly KeyText[];
+  readonly openpgpKeys: readonly KeyText[];
+}
+
+export interface KeyText {
+  readonly text: string;
+  /** What the errors name, e.g. 'keys/ci.asc' or "key ci.asc of Secret gitops-system/keys". */
+  readonly source: string;
+  readonly subject: ErrorSubject;
+}
+
 export async function openKeyring(files: TrustedKeyFiles): Promise<Keyring> {
+  return openKeyringOf(readKeyFiles(files));
+}
+
+/** The texts of the key files; a file that cannot be read is a UserInputError naming it. */
+export function readKeyFiles(files: TrustedKeyFiles): TrustedKeys {
+  const read = (file: string, what: string): KeyText => ({ text: readable(file, what), source: file, subject: { file } });
+  return {
+    allowedSigners: files.allowedSigners ? [read(files.allowedSigners, 'allowed signers')] : [],
+    openpgpKeys: (files.openpgpKeys ?? []).map((f) => read(f, 'OpenPGP public key')),
+  };
+}
+
+export async function openKeyringOf(keys: TrustedKeys): Promise<Keyring> {
   const folder = openKeyFolder();
   try {
     // Without an allowed_signers file git cannot check an SSH signature; an empty one allows no key.
-    const allowed = files.allowedSigners ? readable(files.allowedSigners, 'allowed signers') : folder.write('allowed_signers', '');
+    const allowed = folder.write('allowed_signers', keys.allowedSigners.map((k) => k.text.replace(/\n?$/, '\n')).join(''));
     // Checking signatures needs no gpg-agent: none is started, so none outlives an agent that is killed.
     folder.gnupgHome();
     folder.write('gnupg/gpg.conf', 'no-autostart\n');
-    for (const file of files.openpgpKeys ?? []) {
-      const text = readFileSync(readable(file, 'OpenPGP public key'), 'utf8');
-      if (!text.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----')) {
-        throw new UserInputError(`${file} holds no armored OpenPGP public key (-----BEGIN PGP PUBLIC KEY BLOCK-----)`, { file, hint: 'Export it with gpg --armor --export <id>.' });
+    for (const key of keys.openpgpKeys) {
+      if (!key.text.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----')) {
+        throw new UserInputError(`${key.source} holds no armored OpenPGP public key (-----BEGIN PGP PUBLIC KEY BLOCK-----)`, { ...key.subject, hint: 'Export it with gpg --armor --export <id>.' });
       }
-      await folder.gpg(['--import'], text).catch((error: Error) => {
-        throw new UserInputError(`gpg could not import the OpenPGP key of ${file}: ${error.message.trim().split('\n').at(-1)}`, { file, hint: 'Export it with gpg --armor --export <id>.' });
+      await folder.gpg(['--import'], key.text).catch((error: Error) => {
+        throw new UserInputError(`gpg could not import the OpenPGP key of ${key.source}: ${error.message.trim().split('\n').at(-1)}`, { ...key.subject, hint: 'Export it with gpg --armor --export <id>.' });
       });
     }
     const env = { GNUPGHOME: folder.gnupgHome() };
@@ -51,13 +76,11 @@ export async function openKeyring(files: TrustedKeyFiles): Promise<Keyring> {
 }
 
 function readable(file: string, what: string): string {
-  const path = resolve(file);
   try {
-    readFileSync(path);
+    return readFileSync(resolve(file), 'utf8');
   } catch (error) {
     throw new UserInputError(`cannot read the ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, { file, hint: `Pass the path of an existing ${what} file.` });
   }
-  return path;
 }
 
 export type SignatureStatus = 'good' | 'bad' | 'not-allowed' | 'expired-signature' | 'expired-key' | 'revoked-key' | 'unknown-key' | 'unsigned';

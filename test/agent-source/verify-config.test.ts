@@ -16,6 +16,13 @@ describe('agent.verify and agent.allowRewind', () => {
     expect(agent({ verify: { openpgpKeys: ['keys/ci.asc'], mode: 'off' } }).verify).toEqual({ mode: 'off', openpgpKeys: ['keys/ci.asc'] });
   });
 
+  it('take the keys Secret and the settings ConfigMap by name', () => {
+    expect(agent({ verify: { secret: 'platform/agent-keys' } }).verify).toEqual({ mode: 'head', secret: 'platform/agent-keys', openpgpKeys: [] });
+    expect(agent({ settings: 'agent-settings' }).settings).toBe('agent-settings');
+    expect(agent({}).settings).toBe('');
+    expect(() => agent({ verify: { secret: '' } })).toThrow("agent.verify.secret: must name a Secret");
+  });
+
   it('name each wrong key', () => {
     expect(() => agent({ verify: { mode: 'head' } })).toThrow("agent.verify: mode 'head' needs allowed keys");
     expect(() => agent({ verify: { mode: 'all', allowedSigners: 'a' } })).toThrow("agent.verify.mode: must be 'head' or 'off'");
