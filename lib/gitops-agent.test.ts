@@ -24,8 +24,7 @@ describe('GitOpsAgent', () => {
     expect(pod.serviceAccountName).toBe('typed-gitops-agent-dev');
     expect(container.image).toBe('ghcr.io/typed-gitops/agent:0.1.0');
     expect(container.command).toBeUndefined(); // the image's entry point (Dockerfile)
-    expect(container.args?.[0]).toBe('agent');
-    expect(container.args).toEqual(['--env', 'dev', '--namespace', 'gitops-system', '--listen', '0.0.0.0:9090', '--cache-dir', '/var/cache/typed-gitops']);
+    expect(container.args).toEqual(['agent', '--env', 'dev', '--namespace', 'gitops-system', '--listen', '0.0.0.0:9090', '--cache-dir', '/var/cache/typed-gitops']);
     expect(container.env).toEqual([{ name: 'HOME', value: '/tmp' }, { name: 'GITOPS_REPO', value: 'https://git.example.com/shop.git' }]);
     expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
@@ -45,7 +44,7 @@ describe('GitOpsAgent', () => {
 
   it('references Secrets and the settings without rendering any, and passes the flags that use them', () => {
     const objects = agent({
-      gitCredentials: { name: 'git-credentials' }, webhookSecret: { name: 'hook', key: 'token' }, verificationKeys: { secret: 'keys', format: 'ssh' },
+      gitCredentials: { name: 'git-credentials' }, webhookSecret: { name: 'hook', key: 'token' }, verificationKeys: 'keys',
       settingsConfigMap: 'settings', branch: 'rendered', interval: '30s', serviceAccount: 'deployer', namespace: 'gitops',
     });
     expect(of(objects, 'Secret')).toEqual([]);
@@ -55,12 +54,15 @@ describe('GitOpsAgent', () => {
       { name: 'GITOPS_REPO', valueFrom: { secretKeyRef: { name: 'git-credentials', key: 'url' } } },
       { name: 'GITOPS_WEBHOOK_SECRET', valueFrom: { secretKeyRef: { name: 'hook', key: 'token' } } },
     ]);
-    expect(container.args.join(' ')).toBe('--env dev --namespace gitops --listen 0.0.0.0:9090 --cache-dir /var/cache/typed-gitops --branch rendered --interval 30s '
-      + '--webhook-secret-env GITOPS_WEBHOOK_SECRET --service-account deployer --root /etc/typed-gitops/settings --allowed-signers /etc/typed-gitops/keys/allowed_signers');
+    expect(container.args.join(' ')).toBe('agent --env dev --namespace gitops --listen 0.0.0.0:9090 --cache-dir /var/cache/typed-gitops --branch rendered --interval 30s '
+      + '--webhook-secret-env GITOPS_WEBHOOK_SECRET --service-account deployer --settings settings --verify-keys-secret keys');
+    expect(container.volumeMounts.map((m: any) => m.name)).toEqual(['cache', 'tmp']); // keys and settings are read from the API, not mounted
     expect(JSON.stringify(objects)).not.toContain('https://git.example.com');
     // Impersonating, it only reads the environment's kinds.
     expect(of(objects, 'Role').find((r) => r.metadata.namespace === 'shop')!.rules.filter((r: any) => r.apiGroups[0] === 'apps')).toEqual([{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch'] }]);
-    expect(of(objects, 'Role').find((r) => r.metadata.namespace === 'gitops')!.rules).toContainEqual({ apiGroups: [''], resources: ['serviceaccounts'], resourceNames: ['deployer'], verbs: ['impersonate'] });
+    const own = of(objects, 'Role').find((r) => r.metadata.namespace === 'gitops')!.rules;
+    expect(own).toContainEqual({ apiGroups: [''], resources: ['serviceaccounts'], resourceNames: ['deployer'], verbs: ['impersonate'] });
+    expect(own).toContainEqual({ apiGroups: [''], resources: ['secrets'], resourceNames: ['keys'], verbs: ['get'] });
   });
 
   it('fails synth when it is not given the kinds, or cannot name a custom kind', () => {

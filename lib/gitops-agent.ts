@@ -38,9 +38,9 @@ export interface GitOpsAgentProps {
   readonly webhookSecret?: SecretKeyRef;
   /** A Secret key holding the repo URL with a token (key default 'url'), given as GITOPS_REPO instead of `repo`. @default none */
   readonly gitCredentials?: SecretKeyRef;
-  /** Public keys rendered commits must be signed with: an allowed_signers file (format 'ssh') or OpenPGP keys. @default no verification */
-  readonly verificationKeys?: { readonly secret: string; readonly format: 'ssh' | 'openpgp' };
-  /** A ConfigMap whose key 'gitops.config.ts' gives the agent's settings (bounds, limits, verify), mounted as --root. @default none */
+  /** Secret in the agent's namespace with the keys rendered commits must be signed with (key `allowed_signers`, keys `*.asc`), read by the agent (--verify-keys-secret). @default no verification */
+  readonly verificationKeys?: string;
+  /** ConfigMap in the agent's namespace with the environment's bounds (keys `namespaces`, `clusterKinds`, `deniedKinds`), read by the agent at each reconcile (--settings). @default none */
   readonly settingsConfigMap?: string;
   /** The agent's namespace (its objects, Lease, inventory, status). @default 'gitops-system' */
   readonly namespace?: string;
@@ -55,8 +55,6 @@ export interface GitOpsAgentProps {
 }
 
 const CACHE_DIR = '/var/cache/typed-gitops';
-const SETTINGS_DIR = '/etc/typed-gitops/settings';
-const KEYS_DIR = '/etc/typed-gitops/keys';
 const RBAC = 'rbac.authorization.k8s.io';
 
 export class GitOpsAgent extends Construct {
@@ -91,7 +89,7 @@ export class GitOpsAgent extends Construct {
   private addRbac(props: GitOpsAgentProps, labels: Record<string, string>, pdb: boolean): void {
     const input = {
       env: props.environment, namespace: this.namespace, kinds: props.kinds ?? [], readScope: props.readScope ?? 'namespaces',
-      plurals: props.plurals, impersonate: this.impersonated(props),
+      plurals: props.plurals, impersonate: this.impersonated(props), keysSecret: props.verificationKeys,
     } as const;
     // The Roles' namespaces are known only from the rules, and the rules include the Roles: derive twice.
     const draft = agentRules({ ...input, own: this.ownObjects([], pdb) });
@@ -159,14 +157,10 @@ function deploymentSpec(agent: { readonly name: string; readonly namespace: stri
           securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
           volumeMounts: [
             { name: 'cache', mountPath: CACHE_DIR }, { name: 'tmp', mountPath: '/tmp' },
-            ...(props.settingsConfigMap ? [{ name: 'settings', mountPath: SETTINGS_DIR, readOnly: true }] : []),
-            ...(props.verificationKeys ? [{ name: 'keys', mountPath: KEYS_DIR, readOnly: true }] : []),
           ],
         }],
         volumes: [
           { name: 'cache', emptyDir: {} }, { name: 'tmp', emptyDir: {} },
-          ...(props.settingsConfigMap ? [{ name: 'settings', configMap: { name: props.settingsConfigMap } }] : []),
-          ...(props.verificationKeys ? [{ name: 'keys', secret: { secretName: props.verificationKeys.secret } }] : []),
         ],
       },
     },
@@ -174,7 +168,6 @@ function deploymentSpec(agent: { readonly name: string; readonly namespace: stri
 }
 
 function agentArgs(props: GitOpsAgentProps, namespace: string, port: number): string[] {
-  const keys = props.verificationKeys;
   return [
     '--env', props.environment,
     '--namespace', namespace,
@@ -184,9 +177,8 @@ function agentArgs(props: GitOpsAgentProps, namespace: string, port: number): st
     ...(props.interval ? ['--interval', props.interval] : []),
     ...(props.webhookSecret ? ['--webhook-secret-env', 'GITOPS_WEBHOOK_SECRET'] : []),
     ...(props.serviceAccount ? ['--service-account', props.serviceAccount] : []),
-    ...(props.settingsConfigMap ? ['--root', SETTINGS_DIR] : []),
-    ...(keys?.format === 'ssh' ? ['--allowed-signers', `${KEYS_DIR}/allowed_signers`] : []),
-    ...(keys?.format === 'openpgp' ? ['--openpgp-keys', `${KEYS_DIR}/keys.asc`] : []),
+    ...(props.settingsConfigMap ? ['--settings', props.settingsConfigMap] : []),
+    ...(props.verificationKeys ? ['--verify-keys-secret', props.verificationKeys] : []),
   ];
 }
 
