@@ -37,10 +37,12 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   if (interval <= 0) throw new UserInputError('the interval must be longer than 0', { hint: "Pass e.g. --interval 10s." });
   const secret = webhookSecret(flags.webhookSecretEnv);
   const namedAccount = flags.serviceAccount ?? config.agent.serviceAccount;
-  const serviceAccount = namedAccount ? parseServiceAccount(namedAccount, flags.namespace ?? config.agent.namespace, flags.serviceAccount ? '--service-account' : 'agent.serviceAccount') : undefined;
+  const accountIn = (ns: string) => namedAccount ? parseServiceAccount(namedAccount, ns, flags.serviceAccount ? '--service-account' : 'agent.serviceAccount') : undefined;
+  accountIn(flags.namespace ?? config.agent.namespace); // a bad value fails before any file is read
   const log = createLogger({ level: flags.logLevel, bindings: { env: flags.env } });
   const connection = loadConnection(flags.kubeconfig);
-  const namespace = flags.namespace ?? config.agent.namespace;
+  const namespace = flags.namespace ?? connection.podNamespace ?? config.agent.namespace; // in a pod: the one it runs in
+  const serviceAccount = accountIn(namespace);
   const limits = withLimitFlags(config.agent.limits, flags);
   let agent: Agent | undefined;
   const reconciler = createReconciler({
@@ -93,7 +95,8 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
 
 export async function runStatusCommand(flags: StatusFlags): Promise<void> {
   const config = await projectConfig(flags.root, flags.env);
-  const result = await readStatus(loadConnection(flags.kubeconfig), flags.namespace ?? config.agent.namespace, flags.env);
+  const connection = loadConnection(flags.kubeconfig);
+  const result = await readStatus(connection, flags.namespace ?? connection.podNamespace ?? config.agent.namespace, flags.env);
   process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatStatus(result));
   if (!result.ok) process.exitCode = 1;
 }
