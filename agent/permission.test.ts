@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missingPermission, refusedVerb } from './permission.ts';
+import { missingPermission, permissionIn, refusedVerb } from './permission.ts';
 
 describe('missingPermission', () => {
   it('names the request as kubectl auth can-i asks it, and the rule for a Role of that namespace', () => {
@@ -14,6 +14,12 @@ describe('missingPermission', () => {
       'to a ClusterRole with a ClusterRoleBinding (or a Role in each namespace: the agent then lists and watches per namespace) for that user');
     expect(missingPermission({ verb: 'patch', group: 'rbac.authorization.k8s.io', resource: 'clusterroles' })).toContain(
       '`kubectl auth can-i patch clusterroles.rbac.authorization.k8s.io` is no; add the rule {apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["patch"]} to a ClusterRole with a ClusterRoleBinding for');
+  });
+
+  it('finds the request a reason says is missing, for an Event line', () => {
+    const reason = `f.yaml:1: forbidden; ${missingPermission({ verb: 'patch', group: '', resource: 'configmaps', namespace: 'shop' })}`;
+    expect(permissionIn(reason)).toBe('`kubectl auth can-i patch configmaps -n shop` is no');
+    expect(permissionIn('f.yaml:1: field is immutable')).toBeUndefined();
   });
 
   it('reads the verb the server refused from its message', () => {

@@ -32,3 +32,8 @@ export function missingPermission(access: Access): string {
     : `a ClusterRole with a ClusterRoleBinding${access.allNamespaces ? ' (or a Role in each namespace: the agent then lists and watches per namespace)' : ''}`;
   return `missing permission: \`kubectl auth can-i ${access.verb} ${resource}${where}\` is no; add the rule ${rule} to ${holder} for that user`;
 }
+
+/** The request a reason says is missing ('`kubectl auth can-i patch configmaps -n shop` is no'), for a line too short for the rest. */
+export function permissionIn(reason: string): string | undefined {
+  return /`kubectl auth can-i [^`]+` is no/.exec(reason)?.[0];
+}

@@ -88,5 +88,8 @@ describe('namespaced mode: an agent with Roles only', () => {
     expect(refused?.reason).toBe(`${env}/app/${readOnly}/configmap-refused.yaml:1: configmaps "refused" is forbidden: User "${user}" cannot patch resource "configmaps" ` +
       `in API group "" in the namespace "${readOnly}"; missing permission: \`kubectl auth can-i patch configmaps -n ${readOnly}\` is no; ` +
       `add the rule {apiGroups: [""], resources: ["configmaps"], verbs: ["patch"]} to a Role in namespace ${readOnly} with a RoleBinding for that user`);
+    // The Event has a short line per failed object: the permission it lacks.
+    const events = (await ns.kubeConfig.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: ns.name })).items.filter((e) => e.involvedObject.name === `typed-gitops-status-${env}`);
+    expect(events.map((e) => e.message).join('\n')).toContain(`ConfigMap ${readOnly}/refused: \`kubectl auth can-i patch configmaps -n ${readOnly}\` is no`);
   });
 });
