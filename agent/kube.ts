@@ -159,7 +159,10 @@ export class KubeClient {
     let answer = this.everywhere.get(key);
     if (!answer) {
       answer = Promise.all(['list', 'watch'].map((verb) => this.accessReview({ verb, group: groupOf(apiVersion), resource: resource.plural })))
-        .then((allowed) => allowed.every(Boolean), () => false); // no answer: ask per namespace, which works either way
+        .then((allowed) => allowed.every(Boolean), () => {
+          this.everywhere.delete(key); // no answer: per namespace this time (that works either way), and ask again next time
+          return false;
+        });
       this.everywhere.set(key, answer);
     }
     return answer;

@@ -1,6 +1,7 @@
 // A watch-fed cache of the objects the agent manages, one list-then-watch per kind and scope (the
 // cluster, or one namespace: watch-scope.ts), filtered by our owner label, so steady-state reconciles
 // read memory instead of the API server and a change made by someone else is seen within moments.
+import pLimit from 'p-limit';
 import type { KindScope, KubeClient } from './kube.ts';
 import { refusalOf } from './kube.ts';
 import { RefusedError, type WatchEvent as ServerEvent } from './kube-http.ts';
@@ -45,6 +46,8 @@ interface ScopeWatch {
 
 // The server ends each watch after this long; the next one resumes from the last resourceVersion.
 const WATCH_SECONDS = 300;
+/** First lists in flight at once. */
+const FIRST_LISTS = 8;
 
 export class WatchCache {
   private readonly watches = new Map<string, ScopeWatch>();
@@ -62,14 +65,16 @@ export class WatchCache {
     for (const [key, watch] of this.watches) {
       if (!wanted.has(key)) { watch.stopping.abort(); this.watches.delete(key); }
     }
-    await Promise.all([...wanted].map(async ([key, scope]) => {
+    // A few first lists at a time (a revision may name many namespaces), and none more once one failed.
+    const limit = pLimit(FIRST_LISTS);
+    await Promise.all([...wanted].map(([key, scope]) => limit(async () => {
       if (this.watches.has(key)) return;
       const watch: ScopeWatch = { scope, objects: new Map(), stopping: new AbortController(), resourceVersion: '' };
-      await this.relist(watch);
+      await this.relist(watch).catch((error: unknown) => { limit.clearQueue(); throw error; });
       if (this.watches.has(key) || this.stopped) return;
       this.watches.set(key, watch);
       void this.follow(watch);
-    }));
+    })));
   }
 
   /** The kind's objects in every scope watched. */

@@ -35,7 +35,7 @@ describe('namespaced mode: an agent with Roles only', () => {
 
     const first = await agent.reconcile(revisionOf(env, { app: [configMap(a, 'one'), configMap(b, 'two')] }));
     expect(first.errors).toEqual([]);
-    expect(actions(first)).toEqual([`ConfigMap ${a}/one created`, `ConfigMap ${b}/two created`]);
+    expect(actions(first)).toEqual([`ConfigMap ${a}/one created`, `ConfigMap ${b}/two created`].sort());
 
     // The per-namespace watch sees a deletion made by someone else.
     const core = ns.kubeConfig.makeApiClient(CoreV1Api);
@@ -46,7 +46,7 @@ describe('namespaced mode: an agent with Roles only', () => {
     expect(actions(await agent.reconcile(revisionOf(env, { app: [configMap(a, 'one'), configMap(b, 'two')] })))).toContain(`ConfigMap ${b}/two created`);
     const third = await agent.reconcile(revisionOf(env, { app: [configMap(a, 'one')] }));
     expect(third.errors).toEqual([]);
-    expect(actions(third)).toEqual([`ConfigMap ${a}/one unchanged`, `ConfigMap ${b}/two pruned`]);
+    expect(actions(third)).toEqual([`ConfigMap ${a}/one unchanged`, `ConfigMap ${b}/two pruned`].sort());
     await expect(core.readNamespacedConfigMap({ name: 'two', namespace: b })).rejects.toMatchObject({ code: 404 });
     // And the namespace's watch is gone with it: a namesake created there now is nobody's drift.
     drifted.length = 0;
