@@ -1,6 +1,7 @@
 // The agent's view of the Kubernetes API: server-side apply, create, replace, list, read and delete
-// of any kind (paths found by discovery), with every request counted and every error made a
-// ClusterError that names the object and carries the server's reason.
+// of any kind (paths found by discovery), list and watch in a namespace or everywhere, with every
+// request counted and every error made a ClusterError that names the object and carries the server's
+// reason (for a 403, the permission it lacks: permission.ts).
 import { ClusterError } from '../compiler/errors.ts';
 import { formatRef, groupOf, refOf, versionOf } from '../compiler/kinds.ts';
 import { apiPath, KubeHttp, RefusedError, UnsafePathError, type PathSegment, type ServerRefusal, type WatchEvent } from './kube-http.ts';
