@@ -48,6 +48,12 @@ describe('namespaced mode: an agent with Roles only', () => {
     expect(third.errors).toEqual([]);
     expect(actions(third)).toEqual([`ConfigMap ${a}/one unchanged`, `ConfigMap ${b}/two pruned`].sort());
     await expect(core.readNamespacedConfigMap({ name: 'two', namespace: b })).rejects.toMatchObject({ code: 404 });
+    // Steady state per namespace costs nothing either: the access reviews and lists are not asked again.
+    const steady = revisionOf(env, { app: [configMap(a, 'one')] });
+    await agent.reconcile(steady);
+    const requestsBefore = agent.kube.counts.requests;
+    expect(actions(await agent.reconcile(steady))).toEqual([`ConfigMap ${a}/one unchanged`]);
+    expect(agent.kube.counts.requests - requestsBefore).toBe(0);
     // And the namespace's watch is gone with it: a namesake created there now is nobody's drift.
     drifted.length = 0;
     await core.createNamespacedConfigMap({ namespace: b, body: { metadata: { name: 'two', labels: { 'typed-gitops.dev/env': env } } } });
