@@ -40,13 +40,17 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   const interval = parseDuration(flags.interval ?? config.agent.interval, flags.interval ? '--interval' : 'agent.interval');
   if (interval <= 0) throw new UserInputError('the interval must be longer than 0', { hint: "Pass e.g. --interval 10s." });
   const secret = webhookSecret(flags.webhookSecretEnv);
-  const namespace = flags.namespace ?? config.agent.namespace;
-  const serviceAccount = named(flags.serviceAccount, config.agent.serviceAccount, namespace, ['--service-account', 'agent.serviceAccount', 'ServiceAccount']);
-  const settings = named(flags.settings, config.agent.settings, namespace, ['--settings', 'agent.settings', 'ConfigMap']);
   const verify = verifySettings(flags, config.agent.verify);
-  const keysSecret = named(verify.secret && flags.verifyKeysSecret, verify.secret, namespace, ['--verify-keys-secret', 'agent.verify.secret', 'Secret']);
+  const namedIn = (ns: string) => ({
+    serviceAccount: named(flags.serviceAccount, config.agent.serviceAccount, ns, ['--service-account', 'agent.serviceAccount', 'ServiceAccount']),
+    settings: named(flags.settings, config.agent.settings, ns, ['--settings', 'agent.settings', 'ConfigMap']),
+    keysSecret: named(verify.secret && flags.verifyKeysSecret, verify.secret, ns, ['--verify-keys-secret', 'agent.verify.secret', 'Secret']),
+  });
+  namedIn(flags.namespace ?? config.agent.namespace); // a bad value fails before any file is read
   const log = createLogger({ level: flags.logLevel, bindings: { env: flags.env } });
   const connection = loadConnection(flags.kubeconfig);
+  const namespace = flags.namespace ?? connection.podNamespace ?? config.agent.namespace; // in a pod: the one it runs in
+  const { serviceAccount, settings, keysSecret } = namedIn(namespace);
   const limits = withLimitFlags(config.agent.limits, flags);
   let agent: Agent | undefined;
   const reconciler = createReconciler({
@@ -100,7 +104,8 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
 
 export async function runStatusCommand(flags: StatusFlags): Promise<void> {
   const config = await projectConfig(flags.root, flags.env);
-  const result = await readStatus(loadConnection(flags.kubeconfig), flags.namespace ?? config.agent.namespace, flags.env);
+  const connection = loadConnection(flags.kubeconfig);
+  const result = await readStatus(connection, flags.namespace ?? connection.podNamespace ?? config.agent.namespace, flags.env);
   process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatStatus(result));
   if (!result.ok) process.exitCode = 1;
 }

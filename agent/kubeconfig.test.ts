@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -99,6 +99,20 @@ describe('loadConnection', () => {
     const c = loadConnection(undefined, { env: { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' }, home: dir(), serviceAccountDir: sa });
     expect([c.server, c.namespace, c.tls.ca?.toString()]).toEqual(['https://10.0.0.1:443', 'gitops-system', 'POD CA']);
     expect(await headersOf(c)).toEqual({ Authorization: 'Bearer token-1' });
+    expect(c.podNamespace).toBe('gitops-system');
+    write(sa, 'token.new', 'token-2\n');
+    renameSync(join(sa, 'token.new'), join(sa, 'token'));
+    expect(await headersOf(c)).toEqual({ Authorization: 'Bearer token-2' });
+  });
+
+  it('finds the service account folder named by GITOPS_SERVICE_ACCOUNT_DIR, and names a missing CA file', () => {
+    const sa = dir();
+    write(sa, 'token', 't');
+    const env = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '6443', GITOPS_SERVICE_ACCOUNT_DIR: sa };
+    expect(errorOf(() => loadConnection(undefined, { env, home: dir() }))).toMatch(new RegExp(`${sa}/ca.crt: cannot read the cluster CA of the service account`));
+    write(sa, 'ca.crt', 'CA');
+    const c = loadConnection(undefined, { env, home: dir() });
+    expect([c.server, c.namespace, c.podNamespace, c.source]).toEqual(['https://127.0.0.1:6443', 'default', 'default', `the pod service account (${sa})`]);
   });
 
   it('names the file and what to do when the kubeconfig is unusable', () => {

@@ -11,12 +11,15 @@ import { parse } from 'yaml';
 import { UserInputError } from '../compiler/errors.ts';
 import { execCredentials, type ExecCredential } from './exec-credential.ts';
 import { impersonationOf, type Impersonation } from './impersonation.ts';
+import { tokenFile } from './projected-token.ts';
 
 /** A cluster to talk to: its URL, TLS trust and client identity, and how to add credentials to a request. */
 export interface KubeConnection {
   readonly server: string;
   /** The context's namespace, for namespaced objects that name none. */
   readonly namespace: string;
+  /** In a pod: the namespace it runs in (the service account's namespace file), the agent's default --namespace. */
+  readonly podNamespace?: string;
   readonly tls: { readonly ca?: Buffer; readonly cert?: Buffer; readonly key?: Buffer; readonly rejectUnauthorized: boolean; readonly servername?: string };
   /** Where it came from, for error messages. */
   readonly source: string;
@@ -31,14 +34,15 @@ export interface KubeConnection {
 export interface Surroundings {
   readonly env?: NodeJS.ProcessEnv;
   readonly home?: string;
-  /** Where a pod's service account is mounted. */
+  /** Where a pod's service account is mounted. @default GITOPS_SERVICE_ACCOUNT_DIR, else /var/run/secrets/kubernetes.io/serviceaccount */
   readonly serviceAccountDir?: string;
 }
 
 /** The usual rules: the file given, else KUBECONFIG (first file), else ~/.kube/config, else the pod's service account. */
 export function loadConnection(file?: string, where: Surroundings = {}): KubeConnection {
   const env = where.env ?? process.env;
-  const serviceAccount = where.serviceAccountDir ?? '/var/run/secrets/kubernetes.io/serviceaccount';
+  // The variable stands in for the pod's mount where there is no pod (tests, a local trial with a TokenRequest token).
+  const serviceAccount = where.serviceAccountDir ?? (env.GITOPS_SERVICE_ACCOUNT_DIR || '/var/run/secrets/kubernetes.io/serviceaccount');
   if (file) return fromKubeconfig(file);
   const fromEnv = env.KUBECONFIG?.split(delimiter).find((f) => f.length > 0);
   if (fromEnv) return fromKubeconfig(fromEnv);
@@ -54,14 +58,26 @@ export function loadConnection(file?: string, where: Surroundings = {}): KubeCon
 function inCluster(env: NodeJS.ProcessEnv, dir: string): KubeConnection {
   const host = env.KUBERNETES_SERVICE_HOST!.includes(':') ? `[${env.KUBERNETES_SERVICE_HOST}]` : env.KUBERNETES_SERVICE_HOST;
   const namespaceFile = join(dir, 'namespace');
-  const token = rereadEvery(60_000, join(dir, 'token')); // projected tokens rotate
+  const namespace = existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() || 'default' : 'default';
+  const token = tokenFile(join(dir, 'token'));
+  token.value(); // a missing or empty token fails now, naming the file, not at the first request
   return {
-    server: `https://${host}:${env.KUBERNETES_SERVICE_PORT ?? '443'}`,
-    namespace: existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : 'default',
-    tls: { ca: readFileSync(join(dir, 'ca.crt')), rejectUnauthorized: true },
-    source: 'the pod service account',
-    authenticate: async (request) => { request.headers.Authorization = `Bearer ${token()}`; },
+    server: `https://${host}:${env.KUBERNETES_SERVICE_PORT || '443'}`,
+    namespace,
+    podNamespace: namespace,
+    tls: { ca: caFile(join(dir, 'ca.crt')), rejectUnauthorized: true },
+    source: `the pod service account (${dir})`,
+    authenticate: async (request) => { request.headers.Authorization = `Bearer ${token.value()}`; },
+    refresh: () => token.invalidate(), // a 401: the token was revoked or rotated under us
   };
+}
+
+function caFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new UserInputError(`cannot read the cluster CA of the service account: ${(error as Error).message}`, { file: path, hint: 'mount the ServiceAccount token volume (it holds ca.crt), or pass --kubeconfig' });
+  }
 }
 
 function fromKubeconfig(file: string): KubeConnection {
@@ -143,16 +159,4 @@ function rawUser(doc: Record<string, unknown>, name: string): Record<string, unk
   const entries = Array.isArray(doc.users) ? doc.users as { name?: unknown; user?: unknown }[] : [];
   const user = entries.find((u) => u?.name === name)?.user;
   return user && typeof user === 'object' ? user as Record<string, unknown> : {};
-}
-
-function rereadEvery(ms: number, file: string): () => string {
-  let value = '';
-  let readAt = 0;
-  return () => {
-    if (Date.now() - readAt > ms) {
-      value = readFileSync(file, 'utf8').trim();
-      readAt = Date.now();
-    }
-    return value;
-  };
 }

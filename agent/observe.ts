@@ -1,11 +1,12 @@
-// Reads the live state the planner needs, with one list per kind rather than one request per object:
-// our own objects by owner label, plus, for desired objects we do not own yet, whether someone
+// Reads the live state the planner needs, with one list per kind and scope (watch-scope.ts) rather than
+// one request per object: our own objects by owner label, plus, for desired objects we do not own yet, whether someone
 // else's object already stands in their place.
 import { refKey, refOf } from '../compiler/kinds.ts';
 import type { KubeClient } from './kube.ts';
 import { refusalOf } from './kube.ts';
 import { FIELD_MANAGER, OWNER_ENV, PRUNE, ownerSelector } from './labels.ts';
 import type { WatchCache } from './watch-cache.ts';
+import { kindTargets, scopesOf } from './watch-scope.ts';
 import { handEdited, ownedHash } from './managed-fields.ts';
 import type { DesiredSet, Inventory, K8sObject, LiveObject } from './types.ts';
 
@@ -19,10 +20,6 @@ export interface LiveState {
 /** With a watch cache, our own objects come from memory: a steady-state reconcile sends no request. */
 export async function observe(kube: KubeClient, desired: DesiredSet, inventory: Inventory, cache?: WatchCache): Promise<LiveState> {
   const env = desired.revision.env;
-  const kinds = new Map<string, { apiVersion: string; kind: string }>();
-  for (const d of desired.objects) kinds.set(`${d.object.apiVersion}/${d.object.kind}`, { apiVersion: d.object.apiVersion, kind: d.object.kind });
-  for (const e of inventory.entries) kinds.set(`${e.apiVersion}/${e.ref.kind}`, { apiVersion: e.apiVersion, kind: e.ref.kind });
-
   const objects = new Map<string, LiveObject>();
   const resourceVersions = new Map<string, string>();
   const handEditedKeys = new Set<string>();
@@ -35,10 +32,15 @@ export async function observe(kube: KubeClient, desired: DesiredSet, inventory: 
     if (owned && edited) handEditedKeys.add(key);
   };
 
-  if (cache) await cache.ensure(kinds.values());
-  for (const { apiVersion, kind } of kinds.values()) {
-    if (cache) for (const c of cache.list(apiVersion, kind)) add(c.object, c.ownedHash, c.handEdited);
-    else for (const o of await listIfServed(kube, apiVersion, kind, { labelSelector: ownerSelector(env) })) add(o, ownedHash(o, FIELD_MANAGER), handEdited(o));
+  const targets = kindTargets(desired, inventory);
+  const scopes = await scopesOf(kube, targets);
+  if (cache) {
+    await cache.ensure(scopes);
+    for (const { apiVersion, kind } of targets) for (const c of cache.list(apiVersion, kind)) add(c.object, c.ownedHash, c.handEdited);
+  } else {
+    for (const { apiVersion, kind, namespace } of scopes) {
+      for (const o of await listIfServed(kube, apiVersion, kind, { namespace, labelSelector: ownerSelector(env) })) add(o, ownedHash(o, FIELD_MANAGER), handEdited(o));
+    }
   }
   // Desired objects we don't own: look for a namesake per kind and namespace (one list each).
   const strangers = new Map<string, { apiVersion: string; kind: string; namespace: string }>();
@@ -47,7 +49,7 @@ export async function observe(kube: KubeClient, desired: DesiredSet, inventory: 
   }
   const wanted = new Set(desired.objects.map((d) => refKey(d.ref)));
   for (const { apiVersion, kind, namespace } of strangers.values()) {
-    for (const o of await listIfServed(kube, apiVersion, kind, { namespace: namespace || undefined })) {
+    for (const o of await listIfServed(kube, apiVersion, kind, { namespace: namespace || kube.http.connection.namespace })) {
       if (wanted.has(refKey(refOf(o))) && !objects.has(refKey(refOf(o)))) add(o, ownedHash(o, FIELD_MANAGER));
     }
   }

@@ -6,6 +6,7 @@ import { formatRef } from '../compiler/kinds.ts';
 import type { Health, ObjectHealth } from './health/types.ts';
 import type { KubeClient } from './kube.ts';
 import type { Action, Change, K8sObject, ReconcileResult } from './types.ts';
+import { permissionIn } from './permission.ts';
 
 /** What the listing left out, so that readers can say "and N more". Changes left out are counts minus listed. */
 export interface Omitted {
@@ -92,7 +93,7 @@ function storedJson(result: ReconcileResult): string {
 
 function eventFor(status: K8sObject, result: ReconcileResult, namespace: string): K8sObject {
   // At most 400 + 5 × 100 characters and the count of the rest: an Event message over 1 KiB is cut by the server.
-  const failed = firstOfEachAction(result.changes.filter((c) => c.action === 'failed'), 5).map((c) => clip(`${formatRef(c.ref)}: ${c.reason}`, 100));
+  const failed = firstOfEachAction(result.changes.filter((c) => c.action === 'failed'), 5).map((c) => clip(`${formatRef(c.ref)}: ${permissionIn(c.reason ?? '') ?? c.reason}`, 100));
   const more = countActions(result).failed - failed.length;
   // The first notice (e.g. a rewind the agent was allowed to follow) takes 150 of the summary's 400.
   const notice = result.notices?.length ? [clip(result.notices[0], 150)] : [];

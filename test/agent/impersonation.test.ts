@@ -84,9 +84,13 @@ describe('agent.serviceAccount: the environment is applied as its ServiceAccount
     const reasons = Object.fromEntries(hostile.changes.map((c) => [formatRef(c.ref), `${c.action}: ${c.reason ?? ''}`]));
     // The server's own words, after the file: which account lacks which verb on which resource, and where.
     expect(reasons[`ClusterRoleBinding ${binding}`]).toBe(`failed: ${env}/app/_cluster/clusterrolebinding-${binding}.yaml:1: ` +
-      `clusterrolebindings.rbac.authorization.k8s.io "${binding}" is forbidden: User "${user}" cannot patch resource "clusterrolebindings" in API group "rbac.authorization.k8s.io" at the cluster scope`);
+      `clusterrolebindings.rbac.authorization.k8s.io "${binding}" is forbidden: User "${user}" cannot patch resource "clusterrolebindings" in API group "rbac.authorization.k8s.io" at the cluster scope; ` +
+      'missing permission: `kubectl auth can-i patch clusterrolebindings.rbac.authorization.k8s.io` is no; add the rule ' +
+      '{apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterrolebindings"], verbs: ["patch"]} to a ClusterRole with a ClusterRoleBinding for that user');
     expect(reasons[`ConfigMap ${other}/elsewhere`]).toBe(`failed: ${env}/app/${other}/configmap-elsewhere.yaml:1: ` +
-      `configmaps "elsewhere" is forbidden: User "${user}" cannot patch resource "configmaps" in API group "" in the namespace "${other}"`);
+      `configmaps "elsewhere" is forbidden: User "${user}" cannot patch resource "configmaps" in API group "" in the namespace "${other}"; ` +
+      `missing permission: \`kubectl auth can-i patch configmaps -n ${other}\` is no; add the rule {apiGroups: [""], resources: ["configmaps"], verbs: ["patch"]} ` +
+      `to a Role in namespace ${other} with a RoleBinding for that user`);
     // Nothing of the revision landed, not even the object the account may write.
     await expect(rbac.readClusterRoleBinding({ name: binding })).rejects.toMatchObject({ code: 404 });
     const core = ns.kubeConfig.makeApiClient(CoreV1Api);
