@@ -41,8 +41,8 @@ describe('desiredSet', () => {
       'web/shop/d.yaml': cm('d').replace(', typed-gitops.dev/env: prod', ''),
     });
     expect(error.message).toContain('prod/web/shop/a.yaml:1: ConfigMap shop/a has no typed-gitops.dev/app and no typed-gitops.dev/env; an object in prod/web/ must be labelled typed-gitops.dev/app=web, typed-gitops.dev/env=prod');
-    expect(error.message).toContain('prod/web/shop/b.yaml:1: ConfigMap shop/b has typed-gitops.dev/app=api;');
-    expect(error.message).toContain('prod/web/shop/c.yaml:1: ConfigMap shop/c has typed-gitops.dev/env=dev;');
+    expect(error.message).toContain('prod/web/shop/b.yaml:1: ConfigMap shop/b has typed-gitops.dev/app="api";');
+    expect(error.message).toContain('prod/web/shop/c.yaml:1: ConfigMap shop/c has typed-gitops.dev/env="dev";');
     expect(error.message).toContain('prod/web/shop/d.yaml:1: ConfigMap shop/d has no typed-gitops.dev/env;');
     expect(error.subject.hint).toContain('publish it again with this version');
   });

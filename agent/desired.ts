@@ -78,9 +78,14 @@ function appFolder(path: string): string | undefined {
 function ownerLabelProblem(object: K8sObject, app: string, env: string): string | undefined {
   const labels = object.metadata.labels ?? {};
   const expected = Object.entries(ownerLabels(app, env));
-  const found = expected.filter(([key, value]) => labels[key] !== value).map(([key]) => (key in labels ? `${key}=${labels[key]}` : `no ${key}`));
+  const found = expected.filter(([key, value]) => labels[key] !== value).map(([key]) => (key in labels ? `${key}=${shown(labels[key])}` : `no ${key}`));
   if (found.length === 0) return undefined;
   return `has ${found.join(' and ')}; an object in ${env}/${app}/ must be labelled ${expected.map(([key, value]) => `${key}=${value}`).join(', ')}`;
+}
+
+/** An untrusted label value as an error shows it: quoted, and cut at the 63 characters a label value may have. */
+function shown(value: string): string {
+  return JSON.stringify(value.length > 63 ? `${value.slice(0, 63)}…` : value);
 }
 
 /** The DesiredObjects of the parsed objects; a bad ref, wrong owner labels or a second definition of a ref goes to `problems`. */

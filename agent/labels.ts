@@ -3,6 +3,7 @@
 import { OWNER_ENV } from '../compiler/owner-labels.ts';
 
 export { OWNER_APP, OWNER_ENV } from '../compiler/owner-labels.ts';
+
 /** `typed-gitops.dev/prune: disabled` keeps an object in the cluster when it leaves git. */
 export const PRUNE = 'typed-gitops.dev/prune';
 /** `typed-gitops.dev/sync-wave: "<int>"` orders objects within a stage (lower first). */
