@@ -44,13 +44,17 @@ describe('desiredSet', () => {
     expect(error.message).toContain('prod/web/shop/b.yaml:1: ConfigMap shop/b has typed-gitops.dev/app="api";');
     expect(error.message).toContain('prod/web/shop/c.yaml:1: ConfigMap shop/c has typed-gitops.dev/env="dev";');
     expect(error.message).toContain('prod/web/shop/d.yaml:1: ConfigMap shop/d has no typed-gitops.dev/env;');
-    expect(error.subject.hint).toContain('publish it again with this version');
+    expect(error.subject.hint).toContain('must be published again with this version');
+    expect(refusal({ 'web/shop/a.yaml': 'kind: ConfigMap\n' }).subject.hint).not.toContain('older typed-gitops');
   });
 
   it('refuses a revision of an older compiler: <env>/manifest.json is a file in no app\'s folder, and its objects lack owner labels', () => {
     const error = refusal({ 'manifest.json': '{"environment":"prod","objects":[]}', 'web/shop/a.yaml': cm('a').replace(/  labels: .*\n/, '') });
     expect(error.message).toContain("prod/manifest.json: not in an app's folder (prod/<app>/…), so no app owns it");
     expect(error.message).toContain('prod/web/shop/a.yaml:1: ConfigMap shop/a has no typed-gitops.dev/app');
+    const many = refusal(Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`web/shop/c${i}.yaml`, cm(`c${i}`).replace(/  labels: .*\n/, '')])));
+    expect(many.message.split('\n')).toHaveLength(1 + 100 + 1); // bounded: the first 100, then a count
+    expect(many.message).toMatch(/… and 200 more objects refused the same ways$/);
   });
 
   it('refuses the whole revision, naming every bad file with its line', () => {

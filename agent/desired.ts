@@ -30,13 +30,18 @@ export function desiredSet(revision: Revision, cache?: ParseCache, limits: Revis
   const problems: string[] = [];
   const parsed: ParsedObject[] = [];
   const files = new Set<string>();
+  let unowned = false; // a file or object no app owns: most likely rendered by an older typed-gitops
   let counted = 0; // objects and empty documents: both cost time to read
   for (const [path, text] of [...revision.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!isObjectFile(path)) continue;
     const file = `${revision.env}/${path}`;
     files.add(file);
     const app = appFolder(path);
-    if (app === undefined) { problems.push(`${file}: not in an app's folder (${revision.env}/<app>/…), so no app owns it; publish writes every object there`); continue; }
+    if (app === undefined) {
+      problems.push(`${file}: not in an app's folder (${revision.env}/<app>/…), so no app owns it; publish writes every object there`);
+      unowned = true;
+      continue;
+    }
     const cached = cache?.get(file);
     const digest = createHash('sha1').update(text).digest('base64');
     const result: ParsedFile = cached?.digest === digest
@@ -54,9 +59,9 @@ export function desiredSet(revision: Revision, cache?: ParseCache, limits: Revis
   }
   for (const file of cache?.keys() ?? []) if (!files.has(file)) cache!.delete(file);
 
-  const objects = identify(parsed, revision.env, problems);
-  if (problems.length > 0) refuse(revision, problems);
-  return { revision, objects };
+  const identified = identify(parsed, revision.env, problems);
+  if (problems.length > 0) refuse(revision, problems, unowned || identified.unowned ? REPUBLISH_HINT : FIX_HINT);
+  return { revision, objects: identified.objects };
 }
 
 // Object files are YAML or JSON (JSON is YAML). The compiler's manifest is not in <env>/ (an older
@@ -88,32 +93,42 @@ function shown(value: string): string {
   return JSON.stringify(value.length > 63 ? `${value.slice(0, 63)}…` : value);
 }
 
-/** The DesiredObjects of the parsed objects; a bad ref, wrong owner labels or a second definition of a ref goes to `problems`. */
-function identify(parsed: readonly ParsedObject[], env: string, problems: string[]): DesiredObject[] {
+/**
+ * The DesiredObjects of the parsed objects; a bad ref, wrong owner labels or a second definition of a ref goes to
+ * `problems` (the first MAX_PROBLEMS of them, then a count: an old revision may have 25,000 unlabelled objects).
+ */
+function identify(parsed: readonly ParsedObject[], env: string, problems: string[]): { objects: DesiredObject[]; unowned: boolean } {
   const crds = crdScopes(parsed.map((p) => p.object));
   const seen = new Map<string, string>();
   const objects: DesiredObject[] = [];
+  let unowned = false, more = 0;
+  const report = (problem: string) => (problems.length < MAX_PROBLEMS ? problems.push(problem) : more++);
   for (const { object, app, file, hash } of parsed) {
     const ref = refOf(object, crds);
     const wrong = refProblem(ref, object.apiVersion);
-    if (wrong) { problems.push(`${file}: ${wrong}`); continue; }
-    const unowned = ownerLabelProblem(object, app, env);
-    if (unowned) { problems.push(`${file}: ${formatRef(ref)} ${unowned}`); continue; }
+    if (wrong) { report(`${file}: ${wrong}`); continue; }
+    const labels = ownerLabelProblem(object, app, env);
+    if (labels) { report(`${file}: ${formatRef(ref)} ${labels}`); unowned = true; continue; }
     const key = refKey(ref);
     const first = seen.get(key);
-    if (first) { problems.push(`${file}: ${formatRef(ref)} is also defined in ${first}`); continue; }
+    if (first) { report(`${file}: ${formatRef(ref)} is also defined in ${first}`); continue; }
     seen.set(key, file);
     objects.push({ ref, object, app, file, hash });
   }
-  return objects;
+  if (more > 0) problems.push(`… and ${more} more objects refused the same ways`);
+  return { objects, unowned };
 }
 
-function refuse(revision: Revision, problems: readonly string[]): never {
+const FIX_HINT = 'Nothing was applied from it. Fix the files named above in the source repository and publish again.';
+const REPUBLISH_HINT = 'Nothing was applied from it. The compiler renders the owner labels into every object of <env>/<app>/: '
+  + 'a revision published by an older typed-gitops (without them, and with <env>/manifest.json) must be published again with this version; '
+  + 'otherwise fix the labels named above in the source repository and publish again.';
+
+function refuse(revision: Revision, problems: readonly string[], hint = FIX_HINT): never {
   throw new UserInputError(`revision ${revision.commit.slice(0, 12)} of ${revision.env} cannot be applied:\n  ${problems.join('\n  ')}`, {
     env: revision.env,
     commit: revision.commit,
-    hint: 'Nothing was applied from it. Fix the files named above in the source repository and publish again. '
-      + 'A revision rendered by a typed-gitops that did not render owner labels yet (one with <env>/manifest.json) is refused: publish it again with this version.',
+    hint,
   });
 }
 
