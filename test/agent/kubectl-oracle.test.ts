@@ -1,7 +1,8 @@
 // What reviewers see is what is applied, with kubectl as the oracle: a project synthesized to dist/,
 // committed as publish lays it out to a rendered branch, and synced by `gitops agent --once`; then
 // `kubectl diff --server-side -R -f dist/<env>` finds nothing, and a break-glass `kubectl apply` of
-// the same folder keeps the owner labels and leaves the agent nothing to do.
+// the same folder keeps the owner labels and leaves the agent nothing to do. A revision of an older
+// typed-gitops (manifest inside <env>/, no owner labels) is refused whole.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -81,5 +82,25 @@ describe('kubectl as the oracle of what the agent applied', () => {
     const again = await readStatus(ns.connection, ns.name, env);
     expect(again.ok).toBe(true);
     expect(again.counts).toMatchObject({ created: 0, configured: 0, pruned: 0, failed: 0, unchanged: 3 });
+  });
+
+  it('refuses a revision published by an older typed-gitops (manifest.json inside <env>/, no owner labels), applying nothing', { timeout: 60_000 }, async () => {
+    const env = uniqueName('env');
+    const remote = renderedRemote();
+    const old = remote.commit({
+      [`${env}/manifest.json`]: JSON.stringify({ environment: env, objects: [] }),
+      [`${env}/web/${ns.name}/configmap-settings.yaml`]: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: ${ns.name}\ndata:\n  mode: "on"\n`,
+    });
+    const once = run(process.execPath, [join(REPO_ROOT, 'bin/gitops.js'), 'agent', '--repo', remote.path, '--cache-dir', tempDir(), '--env', env,
+      '--kubeconfig', ns.kubeconfigPath, '--namespace', ns.name, '--health-timeout', '0s', '--once'], { cwd: outside });
+    await expect(once).rejects.toThrow();
+    const status = await readStatus(ns.connection, ns.name, env);
+    expect(status.ok).toBe(false);
+    const errors = status.errors.join('\n');
+    expect(errors).toContain(`revision ${old.slice(0, 12)} of ${env} cannot be applied`);
+    expect(errors).toContain(`${env}/manifest.json: not in an app's folder`);
+    expect(errors).toContain(`${env}/web/${ns.name}/configmap-settings.yaml:1: ConfigMap ${ns.name}/settings has no typed-gitops.dev/app and no typed-gitops.dev/env`);
+    expect(errors).toContain('must be published again with this version');
+    expect((await kubectl('get', 'configmap', 'settings', '-n', ns.name)).code).not.toBe(0); // nothing applied
   });
 });
