@@ -5,7 +5,10 @@ import { desiredSet, type ParseCache } from './desired.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 
 const rev = (files: Record<string, string>) => ({ commit: 'abcdef0123456789', env: 'prod', files: new Map(Object.entries(files)) });
-const cm = (name: string, namespace = 'shop') => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\n`;
+/** A ConfigMap of app `app` in prod, owner labels and all, as the compiler renders it. */
+const cm = (name: string, namespace = 'shop', app = 'web') =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {typed-gitops.dev/app: ${app}, typed-gitops.dev/env: prod}\n  name: ${name}\n  namespace: ${namespace}\n`;
+const owners = { 'typed-gitops.dev/app': 'web', 'typed-gitops.dev/env': 'prod' };
 
 /** The error desiredSet refuses the revision with. */
 function refusal(files: Record<string, string>, limits = DEFAULT_LIMITS): UserInputError {
@@ -23,11 +26,35 @@ const BOMB = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
   ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n');
 
 describe('desiredSet', () => {
-  it('adds owner labels and hashes each object; manifest.json is not an object', () => {
-    const set = desiredSet(rev({ 'web/shop/configmap-a.yaml': cm('a'), 'manifest.json': '{}' }));
+  it('keeps each object as rendered, owner labels and all, and hashes it', () => {
+    const set = desiredSet(rev({ 'web/shop/configmap-a.yaml': cm('a') }));
     expect(set.objects).toHaveLength(1);
-    expect(set.objects[0].object.metadata.labels).toEqual({ 'typed-gitops.dev/app': 'web', 'typed-gitops.dev/env': 'prod' });
+    expect(set.objects[0].object.metadata.labels).toEqual(owners);
     expect(set.objects[0].hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses objects whose owner labels are missing or name another app or environment, naming file, line and object', () => {
+    const error = refusal({
+      'web/shop/a.yaml': cm('a').replace(/  labels: .*\n/, ''),
+      'web/shop/b.yaml': cm('b', 'shop', 'api'),
+      'web/shop/c.yaml': cm('c').replace('env: prod', 'env: dev'),
+      'web/shop/d.yaml': cm('d').replace(', typed-gitops.dev/env: prod', ''),
+    });
+    expect(error.message).toContain('prod/web/shop/a.yaml:1: ConfigMap shop/a has no typed-gitops.dev/app and no typed-gitops.dev/env; an object in prod/web/ must be labelled typed-gitops.dev/app=web, typed-gitops.dev/env=prod');
+    expect(error.message).toContain('prod/web/shop/b.yaml:1: ConfigMap shop/b has typed-gitops.dev/app="api";');
+    expect(error.message).toContain('prod/web/shop/c.yaml:1: ConfigMap shop/c has typed-gitops.dev/env="dev";');
+    expect(error.message).toContain('prod/web/shop/d.yaml:1: ConfigMap shop/d has no typed-gitops.dev/env;');
+    expect(error.subject.hint).toContain('must be published again with this version');
+    expect(refusal({ 'web/shop/a.yaml': 'kind: ConfigMap\n' }).subject.hint).not.toContain('older typed-gitops');
+  });
+
+  it('refuses a revision of an older compiler: <env>/manifest.json is a file in no app\'s folder, and its objects lack owner labels', () => {
+    const error = refusal({ 'manifest.json': '{"environment":"prod","objects":[]}', 'web/shop/a.yaml': cm('a').replace(/  labels: .*\n/, '') });
+    expect(error.message).toContain("prod/manifest.json: not in an app's folder (prod/<app>/…), so no app owns it");
+    expect(error.message).toContain('prod/web/shop/a.yaml:1: ConfigMap shop/a has no typed-gitops.dev/app');
+    const many = refusal(Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`web/shop/c${i}.yaml`, cm(`c${i}`).replace(/  labels: .*\n/, '')])));
+    expect(many.message.split('\n')).toHaveLength(1 + 100 + 1); // bounded: the first 100, then a count
+    expect(many.message).toMatch(/… and 200 more objects refused the same ways$/);
   });
 
   it('refuses the whole revision, naming every bad file with its line', () => {
@@ -35,7 +62,7 @@ describe('desiredSet', () => {
       'web/shop/a.yaml': cm('a'),
       'web/shop/b.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [\n',
       'web/shop/c.yaml': 'kind: ConfigMap\nmetadata:\n  name: c\n',
-      'api/shop/a.yaml': cm('a'),
+      'api/shop/a.yaml': cm('a', 'shop', 'api'),
     });
     expect(error.message).toContain('revision abcdef012345 of prod cannot be applied');
     expect(error.message).toMatch(/prod\/web\/shop\/b\.yaml:\d+: /);
@@ -65,7 +92,7 @@ describe('desiredSet on hostile files', () => {
     expect(ok.objects[0].object.spec).toEqual({ base: { k: 'v' }, one: { k: 'v' }, two: { k: 'v' } });
     const limits = { ...DEFAULT_LIMITS, yamlAliases: 10 };
     const nested = `${cm('a')}spec:\n  y: &y v\n  x: &x [*y, *y, *y]\n  z: [*x, *x]\n`; // 3 + 2 × (1 + 3) = 11
-    expect(refusal({ 'web/shop/a.yaml': nested }, limits).message).toMatch(/a\.yaml:9: more than 10 aliases/);
+    expect(refusal({ 'web/shop/a.yaml': nested }, limits).message).toMatch(/a\.yaml:10: more than 10 aliases/);
   });
 
   it('refuses aliases that make a document larger than one request, without expanding them', () => {
@@ -85,7 +112,7 @@ describe('desiredSet on hostile files', () => {
   it('refuses a document nested deeper than the depth limit as soon as it gets there, without overflowing the stack', () => {
     const started = Date.now();
     const flow = `${cm('a')}data: ${'['.repeat(1_500_000)}${']'.repeat(1_500_000)}\n`; // 3 MB, the file limit
-    expect(refusal({ 'web/shop/deep.yaml': flow }).message).toMatch(/deep\.yaml:6: nested more than 64 levels deep \(the yamlDepth limit\)/);
+    expect(refusal({ 'web/shop/deep.yaml': flow }).message).toMatch(/deep\.yaml:7: nested more than 64 levels deep \(the yamlDepth limit\)/);
     expect(Date.now() - started).toBeLessThan(3_000); // reading all of it took 10 s and 1.7 GB
     const block = `${cm('a')}spec:\n${Array.from({ length: 70 }, (_, i) => `${'  '.repeat(i + 1)}k:`).join('\n')} v\n`;
     expect(refusal({ 'web/shop/deep.yaml': block }).message).toMatch(/nested more than 64 levels deep/);
@@ -97,7 +124,7 @@ describe('desiredSet on hostile files', () => {
     const many = Array.from({ length: 250_000 }, (_, i) => cm(`c${i}`)).join('---\n');
     const started = Date.now();
     const error = refusal({ 'web/shop/many.yaml': `${many}---\n: broken: [\n` });
-    expect(error.message).toContain('prod/web/shop/many.yaml:150000: more than 25000 objects in the revision (the objects limit');
+    expect(error.message).toContain('prod/web/shop/many.yaml:175000: more than 25000 objects in the revision (the objects limit');
     expect(error.message).not.toContain('broken'); // it stopped reading there
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 60_000);
@@ -110,10 +137,10 @@ describe('desiredSet on hostile files', () => {
 
   it('counts objects across files and kind: List items against the objects limit', () => {
     const limits = { ...DEFAULT_LIMITS, objects: 3 };
-    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [0, 1].map((i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `l${i}`, namespace: 'shop' } })) });
+    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [0, 1].map((i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `l${i}`, namespace: 'shop', labels: owners } })) });
     expect(desiredSet(rev({ 'web/shop/a.yaml': cm('a'), 'web/shop/b.json': list }), undefined, limits).objects).toHaveLength(3);
     const error = refusal({ 'web/shop/a.yaml': `${cm('a')}---\n${cm('b')}`, 'web/shop/b.yaml': `${cm('c')}---\n${cm('d')}` }, limits);
-    expect(error.message).toContain('prod/web/shop/b.yaml:6: more than 3 objects in the revision (the objects limit');
+    expect(error.message).toContain('prod/web/shop/b.yaml:7: more than 3 objects in the revision (the objects limit');
   });
 
   it.each([
@@ -126,14 +153,14 @@ describe('desiredSet on hostile files', () => {
   });
 
   it('accepts names each kind allows, and checks the namespace and apiVersion too', () => {
-    const role = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: "System:Reader"\n  namespace: shop\n';
+    const role = cm('"System:Reader"').replace('v1\nkind: ConfigMap', 'rbac.authorization.k8s.io/v1\nkind: Role');
     expect(desiredSet(rev({ 'web/shop/r.yaml': role, 'web/shop/c.yaml': cm('a.b') })).objects.map((o) => o.ref.name)).toEqual(['a.b', 'System:Reader']);
     expect(refusal({ 'web/shop/c.yaml': cm('a', '".."') }).message).toContain('prod/web/shop/c.yaml:1: metadata.namespace ".." is invalid: it must be a DNS-1123 label');
     expect(refusal({ 'web/shop/c.yaml': cm('a').replace('v1', 'a/../v1') }).message).toContain('apiVersion "a/../v1" is not an API group and version');
   });
 
   it('reads .json files and expands kind: List documents as kubectl does', () => {
-    const item = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'shop' } });
+    const item = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'shop', labels: owners } });
     const set = desiredSet(rev({
       'web/shop/a.json': JSON.stringify(item('j')),
       'web/shop/b.yaml': JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [item('l1'), item('l2')] }),
@@ -169,14 +196,14 @@ describe('desiredSet reads YAML 1.1 as kubectl does', () => {
     ['*nope', 'alias *nope has no anchor &nope before it'], ['&a [*a]', 'alias *a is inside the node it repeats'],
     ['{~: x}', 'a map key must be a string, number or boolean'], ['{[a]: x}', 'a map key must be'], ['{a: 1, a: 2}', 'the key "a" stands twice in one map'], ['{on: 1, "true": 2}', 'the key "true" stands twice'],
   ])('refuses %s, naming file and line', (written, says) => {
-    expect(refusal({ 'web/shop/a.yaml': `${cm('a')}spec:\n  v: ${written}\n` }).message).toMatch(new RegExp(`prod/web/shop/a\\.yaml:7: .*${says.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(refusal({ 'web/shop/a.yaml': `${cm('a')}spec:\n  v: ${written}\n` }).message).toMatch(new RegExp(`prod/web/shop/a\\.yaml:8: .*${says.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
   it('refuses a label or annotation that is not a string, saying to quote it', () => {
     const annotated = (value: string) => `${cm('a')}  annotations:\n    note: ${value}\n`;
     expect(refusal({ 'web/shop/a.yaml': annotated('on') }).message).toContain('prod/web/shop/a.yaml:1: metadata.annotations.note is true, not a string: quote it');
-    expect(refusal({ 'web/shop/a.yaml': `${cm('a')}  labels: {port: 0644}\n` }).message).toContain('metadata.labels.port is 420, not a string');
-    expect(refusal({ 'web/shop/a.yaml': `${cm('a')}  labels: tier\n` }).message).toContain('metadata.labels must be a map of strings');
+    expect(refusal({ 'web/shop/a.yaml': cm('a').replace('labels: {', 'labels: {port: 0644, ') }).message).toContain('metadata.labels.port is 420, not a string');
+    expect(refusal({ 'web/shop/a.yaml': cm('a').replace(/labels: .*\n/, 'labels: tier\n') }).message).toContain('metadata.labels must be a map of strings');
     expect(desiredSet(rev({ 'web/shop/a.yaml': annotated('"on"') })).objects[0].object.metadata.annotations).toEqual({ note: 'on' });
   });
 

@@ -1,16 +1,17 @@
-// Parses the files of one environment in a rendered commit into the DesiredSet: every object
-// with our owner labels added. A revision with any bad file is refused whole, naming file and line.
+// Parses the files of one environment in a rendered commit into the DesiredSet. The compiler renders the
+// owner labels; the agent checks them (never adds them), so what reviewers saw is what is applied.
+// A revision with any bad file is refused whole, naming file and line.
 import { createHash } from 'node:crypto';
 import { UserInputError } from '../compiler/errors.ts';
 import { crdScopes, formatRef, refKey, refOf } from '../compiler/kinds.ts';
 import { sortKeys } from '../compiler/render.ts';
-import { OWNER_APP, OWNER_ENV } from './labels.ts';
+import { ownerLabels } from '../compiler/owner-labels.ts';
 import { DEFAULT_LIMITS, type RevisionLimits } from './limits.ts';
 import { readDocuments } from './parse-yaml.ts';
 import { refProblem } from './ref-names.ts';
 import type { DesiredObject, DesiredSet, K8sObject, Revision } from './types.ts';
 
-/** A parsed file: its objects with owner labels and hashes. */
+/** A parsed object of a file: with its app (the file's folder), where it starts and its hash. */
 interface ParsedObject { readonly object: K8sObject; readonly app: string; readonly file: string; readonly hash: string }
 
 /**
@@ -29,16 +30,23 @@ export function desiredSet(revision: Revision, cache?: ParseCache, limits: Revis
   const problems: string[] = [];
   const parsed: ParsedObject[] = [];
   const files = new Set<string>();
+  let unowned = false; // a file or object no app owns: most likely rendered by an older typed-gitops
   let counted = 0; // objects and empty documents: both cost time to read
   for (const [path, text] of [...revision.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!isObjectFile(path)) continue;
     const file = `${revision.env}/${path}`;
     files.add(file);
+    const app = appFolder(path);
+    if (app === undefined) {
+      problems.push(`${file}: not in an app's folder (${revision.env}/<app>/…), so no app owns it; publish writes every object there`);
+      unowned = true;
+      continue;
+    }
     const cached = cache?.get(file);
     const digest = createHash('sha1').update(text).digest('base64');
     const result: ParsedFile = cached?.digest === digest
       ? { ...cached, problems: [] }
-      : parseFile(text, file, { app: path.split('/')[0], env: revision.env, limits, room: limits.objects - counted });
+      : parseFile(text, file, { app, limits, room: limits.objects - counted });
     for (const o of result.objects) parsed.push(o); // never push(...): a file may hold a huge number of objects
     for (const p of result.problems) problems.push(p);
     counted += result.objects.length + result.empty;
@@ -51,46 +59,83 @@ export function desiredSet(revision: Revision, cache?: ParseCache, limits: Revis
   }
   for (const file of cache?.keys() ?? []) if (!files.has(file)) cache!.delete(file);
 
-  const objects = identify(parsed, problems);
-  if (problems.length > 0) refuse(revision, problems);
-  return { revision, objects };
+  const identified = identify(parsed, revision.env, problems);
+  if (problems.length > 0) refuse(revision, problems, unowned || identified.unowned ? REPUBLISH_HINT : FIX_HINT);
+  return { revision, objects: identified.objects };
 }
 
-// Object files are YAML or JSON (JSON is YAML); the compiler's `<env>/manifest.json` is not one.
+// Object files are YAML or JSON (JSON is YAML). The compiler's manifest is not in <env>/ (an older
+// compiler's <env>/manifest.json is just a file there now, refused as in no app's folder).
 function isObjectFile(path: string): boolean {
-  return /\.(ya?ml|json)$/.test(path) && path !== 'manifest.json';
+  return /\.(ya?ml|json)$/.test(path);
 }
 
-/** The DesiredObjects of the parsed objects; a bad ref or a second definition of a ref goes to `problems`. */
-function identify(parsed: readonly ParsedObject[], problems: string[]): DesiredObject[] {
+/** The app folder of a path relative to `<env>/` ('web/shop/x.yaml' -> 'web'), or undefined for a file directly in it. */
+function appFolder(path: string): string | undefined {
+  const slash = path.indexOf('/');
+  return slash > 0 ? path.slice(0, slash) : undefined;
+}
+
+/**
+ * What is wrong with an object's owner labels, or undefined: both must be there, naming its folder's app and
+ * the agent's environment, as the compiler renders them.
+ */
+function ownerLabelProblem(object: K8sObject, app: string, env: string): string | undefined {
+  const labels = object.metadata.labels ?? {};
+  const expected = Object.entries(ownerLabels(app, env));
+  const found = expected.filter(([key, value]) => labels[key] !== value).map(([key]) => (key in labels ? `${key}=${shown(labels[key])}` : `no ${key}`));
+  if (found.length === 0) return undefined;
+  return `has ${found.join(' and ')}; an object in ${env}/${app}/ must be labelled ${expected.map(([key, value]) => `${key}=${value}`).join(', ')}`;
+}
+
+/** An untrusted label value as an error shows it: quoted, and cut at the 63 characters a label value may have. */
+function shown(value: string): string {
+  return JSON.stringify(value.length > 63 ? `${value.slice(0, 63)}…` : value);
+}
+
+/**
+ * The DesiredObjects of the parsed objects; a bad ref, wrong owner labels or a second definition of a ref goes to
+ * `problems` (the first MAX_PROBLEMS of them, then a count: an old revision may have 25,000 unlabelled objects).
+ */
+function identify(parsed: readonly ParsedObject[], env: string, problems: string[]): { objects: DesiredObject[]; unowned: boolean } {
   const crds = crdScopes(parsed.map((p) => p.object));
   const seen = new Map<string, string>();
   const objects: DesiredObject[] = [];
+  let unowned = false, more = 0;
+  const report = (problem: string) => (problems.length < MAX_PROBLEMS ? problems.push(problem) : more++);
   for (const { object, app, file, hash } of parsed) {
     const ref = refOf(object, crds);
     const wrong = refProblem(ref, object.apiVersion);
-    if (wrong) { problems.push(`${file}: ${wrong}`); continue; }
+    if (wrong) { report(`${file}: ${wrong}`); continue; }
+    const labels = ownerLabelProblem(object, app, env);
+    if (labels) { report(`${file}: ${formatRef(ref)} ${labels}`); unowned = true; continue; }
     const key = refKey(ref);
     const first = seen.get(key);
-    if (first) { problems.push(`${file}: ${formatRef(ref)} is also defined in ${first}`); continue; }
+    if (first) { report(`${file}: ${formatRef(ref)} is also defined in ${first}`); continue; }
     seen.set(key, file);
     objects.push({ ref, object, app, file, hash });
   }
-  return objects;
+  if (more > 0) problems.push(`… and ${more} more objects refused the same ways`);
+  return { objects, unowned };
 }
 
-function refuse(revision: Revision, problems: readonly string[]): never {
+const FIX_HINT = 'Nothing was applied from it. Fix the files named above in the source repository and publish again.';
+const REPUBLISH_HINT = 'Nothing was applied from it. The compiler renders the owner labels into every object of <env>/<app>/: '
+  + 'a revision published by an older typed-gitops (without them, and with <env>/manifest.json) must be published again with this version; '
+  + 'otherwise fix the labels named above in the source repository and publish again.';
+
+function refuse(revision: Revision, problems: readonly string[], hint = FIX_HINT): never {
   throw new UserInputError(`revision ${revision.commit.slice(0, 12)} of ${revision.env} cannot be applied:\n  ${problems.join('\n  ')}`, {
     env: revision.env,
     commit: revision.commit,
-    hint: 'Nothing was applied from it. Fix the files named above in the source repository and publish again.',
+    hint,
   });
 }
 
-interface FileContext { readonly app: string; readonly env: string; readonly limits: RevisionLimits; readonly room: number }
+interface FileContext { readonly app: string; readonly limits: RevisionLimits; readonly room: number }
 
 /**
- * The objects of one file, with owner labels and hashes, and what is wrong with it (file:line each).
+ * The objects of one file, with their hashes, and what is wrong with it (file:line each).
  * Stops reading once it holds more than `room` objects and empty documents: the caller refuses the revision then.
  */
 function parseFile(text: string, file: string, context: FileContext): ParsedFile {
@@ -102,8 +147,7 @@ function parseFile(text: string, file: string, context: FileContext): ParsedFile
       for (const item of listItems(doc.value, at, problems)) {
         const wrong = objectProblem(item);
         if (wrong) { problems.push(`${at}: ${wrong}`); continue; }
-        const labelled = withOwnerLabels(item as K8sObject, context.app, context.env);
-        objects.push({ object: labelled, app: context.app, file: at, hash: objectHash(labelled) });
+        objects.push({ object: item as K8sObject, app: context.app, file: at, hash: objectHash(item) });
       }
     }
     if (objects.length + empty > context.room) return { objects, empty, problems, crossedAt: at };
@@ -150,10 +194,6 @@ function missingFields(value: unknown): string[] {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function withOwnerLabels(object: K8sObject, app: string, env: string): K8sObject {
-  return { ...object, metadata: { ...object.metadata, labels: { ...object.metadata.labels, [OWNER_APP]: app, [OWNER_ENV]: env } } };
 }
 
 /** sha256 of the canonical JSON (sorted keys) of a value. */

@@ -1,7 +1,9 @@
 // The labels and annotations through which the agent marks and reads the objects it manages.
 
-export const OWNER_APP = 'typed-gitops.dev/app';
-export const OWNER_ENV = 'typed-gitops.dev/env';
+import { OWNER_ENV } from '../compiler/owner-labels.ts';
+
+export { OWNER_APP, OWNER_ENV } from '../compiler/owner-labels.ts';
+
 /** `typed-gitops.dev/prune: disabled` keeps an object in the cluster when it leaves git. */
 export const PRUNE = 'typed-gitops.dev/prune';
 /** `typed-gitops.dev/sync-wave: "<int>"` orders objects within a stage (lower first). */

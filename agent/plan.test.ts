@@ -1,6 +1,7 @@
 // The planner's rules, without a cluster.
 import { describe, expect, it } from 'vitest';
 import { refKey } from '../compiler/kinds.ts';
+import { ownerLabels } from '../compiler/owner-labels.ts';
 import { desiredSet } from './desired.ts';
 import { plan } from './plan.ts';
 import type { Inventory, InventoryEntry, LiveObject, ObjectRef } from './types.ts';
@@ -8,9 +9,11 @@ import { stringify } from 'yaml';
 
 const options = { prune: true, allowEmpty: false };
 const cm = (ns: string, name: string, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { a: 'b' }, ...extra });
+/** An object of app 'app' in dev as the compiler renders it: with its owner labels. */
+const rendered = (o: any) => ({ ...o, metadata: { ...o.metadata, labels: { ...o.metadata.labels, ...ownerLabels('app', 'dev') } } });
 const revision = (objects: object[]) => desiredSet({
   commit: 'c0ffee', env: 'dev',
-  files: new Map(objects.map((o: any, i) => [`app/${o.metadata.namespace ?? '_cluster'}/${i}.yaml`, stringify(o, { version: '1.1' })])),
+  files: new Map(objects.map((o: any, i) => [`app/${o.metadata.namespace ?? '_cluster'}/${i}.yaml`, stringify(rendered(o), { version: '1.1' })])),
 });
 const ref = (kind: string, namespace: string, name: string, group = ''): ObjectRef => ({ group, kind, namespace, name });
 const entry = (r: ObjectRef, desiredHash = 'd', appliedHash = 'a'): InventoryEntry => ({ ref: r, apiVersion: r.group ? `${r.group}/v1` : 'v1', app: 'app', desiredHash, appliedHash });

@@ -146,14 +146,14 @@ export function openSource(options: SourceOptions): GitSource {
 
 /**
  * The object files of `<env>/` (paths relative to it), checked from the listing before a byte is read: regular
- * files only, each .yaml, .yml or .json, within the limits. `<env>/manifest.json` is the compiler's index, not
- * objects: it is left out (and not read: the agent keeps the revision while its head stays).
+ * files only, each .yaml, .yml or .json, within the limits. The compiler's manifest lies beside `<env>/`
+ * (`<env>.manifest.json`): it is untrusted and not needed, so it is never listed nor read.
  */
 async function readObjectFiles(dir: string, commit: string, env: string, limits: RevisionLimits, timeoutMs: number): Promise<Map<string, string>> {
   const prefix = `${env}/`;
-  // One entry more than the limit allows (besides manifest.json) is enough to refuse; the rest is never listed.
+  // One entry more than the limit allows is enough to refuse; the rest is never listed.
   const listed = regularFilesOnly(await listTree(dir, commit, { prefix, maxEntries: limits.objects + 1, timeoutMs }), commit);
-  const files = listed.filter((entry) => entry.path !== `${prefix}manifest.json`).map((entry) => objectFile(entry, commit));
+  const files = listed.map((entry) => objectFile(entry, commit));
   checkListing(files.map((f) => ({ path: f.path, size: f.size! })), limits, { commit, env });
   const texts = await readBlobs(dir, commit, files, { timeoutMs });
   return new Map(files.map((f, i) => [f.path.slice(prefix.length), texts[i]!]));
@@ -164,7 +164,7 @@ function objectFile(entry: TreeEntry, commit: string): TreeEntry {
   if (/\.(ya?ml|json)$/.test(entry.path)) return entry;
   // kubectl apply -R skips such files; we refuse them, so that no file reviewers see is silently left out.
   throw new UserInputError(`${JSON.stringify(entry.path)}: not an object file (.yaml, .yml or .json); the revision is refused and nothing of it is applied`, {
-    commit, file: entry.path, hint: 'Remove it from the rendered branch (publish writes only object files and manifest.json there), or rename it if it holds objects.',
+    commit, file: entry.path, hint: 'Remove it from the rendered branch (publish writes only object files there), or rename it if it holds objects.',
   });
 }
 

@@ -17,7 +17,7 @@ export interface RenderedRepo {
   readonly base: string;
   /** Local path of the bare repo the agent follows. */
   readonly bare: string;
-  /** Only the YAML object files of dist/<env> (no manifest.json), for kubectl -R -f. */
+  /** The YAML object files of dist/<env> (all it holds: the manifest lies beside it), for kubectl -R -f. */
   readonly yamlDir: string;
   readonly objects: number;
   /** Sets `data.<key>` of ConfigMap <name> in git, commits and pushes; returns the new commit. */

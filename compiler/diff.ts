@@ -12,7 +12,7 @@ export interface ObjectChange {
   readonly patch: string; // unified diff
 }
 
-/** Object files only: <env>/<app>/<folder>/<file>.yaml; manifest.json is derived and left out. */
+/** Object files only: <env>/<app>/<folder>/<file>.yaml; <env>.manifest.json is derived and left out. */
 function isObjectFile(path: string): boolean {
   return path.endsWith('.yaml') && path.split('/').length === 4;
 }

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { UserInputError } from './errors.ts';
 import { loadConfig } from './load-config.ts';
 import { fetchBranch, readRenderLog, redactCredentials, remoteBranchHead, type RenderLogEntry } from './rendered-branch.ts';
+import { manifestPath } from './tree-paths.ts';
 import { openKeyring, signatureStates, type SignatureState, type TrustedKeyFiles } from './trusted-keys.ts';
 
 export interface HistoryOptions extends TrustedKeyFiles {
@@ -38,7 +39,7 @@ export async function history(options: HistoryOptions): Promise<HistoryEntry[]> 
     }
     ref = await fetchBranch(root, remote, branch);
   }
-  const paths = env ? [env] : [];
+  const paths = env ? [env, manifestPath(env)] : [];
   const entries = await readRenderLog(root, ref, { paths, max: options.max });
   const given = options.allowedSigners !== undefined || (options.openpgpKeys?.length ?? 0) > 0;
   const keyring = given ? await openKeyring(options) : undefined;

@@ -10,7 +10,7 @@ export function countChanges(before: ReadonlyMap<string, string>, after: Readonl
   const counts = new Map<string, ChangeCount>();
   for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {
     const parts = path.split('/');
-    if (parts.length !== 4 || before.get(path) === after.get(path)) continue; // manifest.json follows the objects
+    if (parts.length !== 4 || before.get(path) === after.get(path)) continue; // <env>.manifest.json follows the objects
     const key = `${parts[0]}/${parts[1]}`;
     const n = counts.get(key) ?? counts.set(key, { added: 0, changed: 0, removed: 0 }).get(key)!;
     n[!before.has(path) ? 'added' : !after.has(path) ? 'removed' : 'changed']++;

@@ -1,12 +1,13 @@
-// Reads back what an earlier synth wrote for an environment (manifest.json + YAML files), so a
+// Reads back what an earlier synth wrote for an environment (<env>.manifest.json + YAML files), so a
 // run filtered to some apps can still validate against the rest of the environment.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { manifestPath } from './tree-paths.ts';
 import type { K8sObject, ManifestEntry, SynthObject } from './types.ts';
 
 export function readManifest(outDir: string, env: string): ManifestEntry[] {
-  const file = join(outDir, env, 'manifest.json');
+  const file = join(outDir, manifestPath(env));
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).objects as ManifestEntry[]) : [];
 }
 

@@ -1,11 +1,13 @@
 // Turns synthesized objects into the deterministic output tree: one YAML file per object at
-// <env>/<app>/<namespace or _cluster>/<kind>-<name>.yaml, plus <env>/manifest.json. Pure.
+// <env>/<app>/<namespace or _cluster>/<kind>-<name>.yaml, each with its owner labels, plus
+// <env>.manifest.json beside the environment's folder (so `kubectl -R -f dist/<env>` reads only objects). Pure.
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
-import type { ManifestEntry, RenderScope, RenderedTree, SynthObject } from './types.ts';
+import type { K8sObject, ManifestEntry, RenderScope, RenderedTree, SynthObject } from './types.ts';
 import { InternalError, UserInputError } from './errors.ts';
 import { formatRef } from './kinds.ts';
-import { treeEntryProblem } from './tree-paths.ts';
+import { ownerLabels } from './owner-labels.ts';
+import { manifestPath, treeEntryProblem } from './tree-paths.ts';
 import { KUBECTL_WRITE } from './kubectl-scalars.ts';
 import { yamlEmitter } from './render-yaml.ts';
 
@@ -20,7 +22,7 @@ interface RenderedObject {
   readonly path: string;
   readonly text: string;
   readonly sha256: string;
-  readonly entry: string; // its manifest entry, as it stands in manifest.json
+  readonly entry: string; // its manifest entry, as it stands in <env>.manifest.json
 }
 
 // Objects untouched between two renders (watch mode) are the same SynthObjects: reuse their file and manifest entry.
@@ -29,7 +31,7 @@ const renderCache = new WeakMap<SynthObject, RenderedObject>();
 function renderObject(o: SynthObject): RenderedObject {
   let rendered = renderCache.get(o);
   if (!rendered) {
-    rendered = renderedFrom(o, toYaml(o.object));
+    rendered = renderedFrom(o, toYaml(withOwnerLabels(o)));
     renderCache.set(o, rendered);
   }
   return rendered;
@@ -50,6 +52,15 @@ export function renderedText(o: SynthObject): { text: string; sha256: string } |
 /** Takes an object's YAML (and its sha256) from the synth cache instead of rendering it again. */
 export function primeRendered(o: SynthObject, text: string, hash: string): void {
   renderCache.set(o, renderedFrom(o, text, hash));
+}
+
+/**
+ * The object with its owner labels in metadata.labels, so what reviewers see is what the agent applies.
+ * Pod templates keep their own labels: adding ours there would restart pods and change selectors.
+ */
+function withOwnerLabels(o: SynthObject): K8sObject {
+  const metadata = o.object.metadata;
+  return { ...o.object, metadata: { ...metadata, labels: { ...metadata.labels, ...ownerLabels(o.app, o.env) } } };
 }
 
 export function toYaml(object: object): string {
@@ -93,14 +104,33 @@ function objectPathProblem(o: SynthObject): string | undefined {
 
 /** Refuses the whole render, naming every object whose file would land elsewhere: nothing is written. */
 function refuseUnsafePaths(objects: readonly SynthObject[]): void {
-  const unsafe = objects.flatMap((o) => {
+  refuseObjects(objects, (o) => {
     const problem = objectPathProblem(o);
-    return problem ? [`app ${o.app} (${o.sourceFile}), ${formatRef(o.ref)}: its file ${JSON.stringify(`${o.env}/${objectPath(o)}`)} would not be in its app's folder: ${problem}`] : [];
+    return problem && `its file ${JSON.stringify(`${o.env}/${objectPath(o)}`)} would not be in its app's folder: ${problem}`;
+  }, 'cannot be written under dist/', "Kinds, names and namespaces may not contain '/' or NUL nor be '.', '..' or '.git'; fix them in the app.");
+}
+
+/** Why an object's own labels contradict the owner labels render gives it (an app labelling itself another app), or undefined. */
+function ownerLabelProblem(o: SynthObject): string | undefined {
+  const labels = o.object.metadata.labels ?? {};
+  const wrong = Object.entries(ownerLabels(o.app, o.env)).filter(([key, value]) => key in labels && labels[key] !== value);
+  if (wrong.length === 0) return undefined;
+  return `it sets ${wrong.map(([key]) => `${key}=${JSON.stringify(labels[key])}`).join(' and ')}, but it is rendered for app ${o.app} in environment ${o.env}`;
+}
+
+function refuseOwnerLabelConflicts(objects: readonly SynthObject[]): void {
+  refuseObjects(objects, ownerLabelProblem, 'set owner labels of another app or environment',
+    'typed-gitops sets typed-gitops.dev/app and typed-gitops.dev/env itself (the app and environment an object is rendered for); remove those labels from the app.');
+}
+
+/** Refuses the whole render, naming every object `problemOf` finds something wrong with: nothing is written. */
+function refuseObjects(objects: readonly SynthObject[], problemOf: (o: SynthObject) => string | undefined, what: string, hint: string): void {
+  const wrong = objects.flatMap((o) => {
+    const problem = problemOf(o);
+    return problem ? [`app ${o.app} (${o.sourceFile}), ${formatRef(o.ref)}: ${problem}`] : [];
   });
-  if (unsafe.length === 0) return;
-  throw new UserInputError(`${unsafe.length} object(s) cannot be written under dist/; nothing was written:\n  ${unsafe.join('\n  ')}`, {
-    hint: "Kinds, names and namespaces may not contain '/' or NUL nor be '.', '..' or '.git'; fix them in the app.",
-  });
+  if (wrong.length === 0) return;
+  throw new UserInputError(`${wrong.length} object(s) ${what}; nothing was written:\n  ${wrong.join('\n  ')}`, { hint });
 }
 
 export function sha256(text: string): string {
@@ -112,6 +142,7 @@ export function render(objects: readonly SynthObject[], scope: readonly RenderSc
   const files = new Map<string, string>();
   const byEnv = new Map<string, RenderedObject[]>();
   refuseUnsafePaths(objects);
+  refuseOwnerLabelConflicts(objects);
   for (const o of objects) {
     const rendered = renderObject(o);
     if (files.has(rendered.full)) throw new InternalError(`two objects render to ${rendered.full}`, { env: o.env, app: o.app, object: rendered.full });
@@ -121,7 +152,7 @@ export function render(objects: readonly SynthObject[], scope: readonly RenderSc
   }
   for (const { env } of scope) {
     const entries = (byEnv.get(env) ?? []).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    files.set(`${env}/manifest.json`, manifestJson(env, entries.map((e) => e.entry)));
+    files.set(manifestPath(env), manifestJson(env, entries.map((e) => e.entry)));
   }
   return { files, scope };
 }

@@ -11,7 +11,7 @@ import type { AppEntry, Diagnostic, K8sObject, ObjectRef, SynthObject, SynthResu
 import { objectFindings, objectRulesKey, primeObjectFindings } from './validate/object-rules.ts';
 
 /** Bump when what synth or render produce changes for the same input. */
-const FORMAT = 3;
+const FORMAT = 4; // 4: owner labels rendered into the YAML
 
 interface CachedObject {
   readonly ref: ObjectRef;

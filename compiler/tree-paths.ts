@@ -19,3 +19,11 @@ export function treePathProblem(path: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Where an environment's manifest lives: beside its folder, never inside it, so `kubectl -R -f dist/<env>` reads
+ * only objects. Environment names hold no '.', so it cannot be another environment's folder.
+ */
+export function manifestPath(env: string): string {
+  return `${env}.manifest.json`;
+}

@@ -70,7 +70,7 @@ export interface ValidationReport {
   readonly warnings: readonly Diagnostic[];
 }
 
-/** One entry of dist/<env>/manifest.json. */
+/** One entry of dist/<env>.manifest.json. */
 export interface ManifestEntry {
   readonly group: string;
   readonly kind: string;

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { InternalError } from './errors.ts';
 import { readManifest } from './read-dist.ts';
 import { sha256 } from './render.ts';
-import { treePathProblem } from './tree-paths.ts';
+import { manifestPath, treePathProblem } from './tree-paths.ts';
 import type { RenderedTree } from './types.ts';
 
 export interface WriteSummary {
@@ -23,7 +23,7 @@ export function writeTree(outDir: string, tree: RenderedTree, previous?: Readonl
   }
   const scopeDirs = tree.scope.flatMap((s) => (s.apps ? s.apps.map((a) => `${s.env}/${a}`) : [s.env]));
   const prefixes = scopeDirs.map((d) => `${d}/`);
-  const manifests = new Set(tree.scope.map((s) => `${s.env}/manifest.json`));
+  const manifests = new Set(tree.scope.map((s) => manifestPath(s.env)));
   const inScope = (path: string) => prefixes.some((p) => path.startsWith(p)) || manifests.has(path);
 
   const madeDirs = new Set<string>(); // one mkdir per folder, not per file
@@ -46,13 +46,13 @@ export function writeTree(outDir: string, tree: RenderedTree, previous?: Readonl
 }
 
 /**
- * Whether a file already holds `text`. The last manifest.json of each environment gives the sha256 of
+ * Whether a file already holds `text`. The last manifest of each environment gives the sha256 of
  * every file it listed; a file not touched since that manifest was written need not be read back.
  */
 function sameOnDisk(outDir: string, envs: readonly string[]): (path: string, text: string) => boolean {
   const known = new Map<string, { sha256: string; before: number }>();
   for (const env of envs) {
-    const manifest = join(outDir, env, 'manifest.json');
+    const manifest = join(outDir, manifestPath(env));
     const written = statSync(manifest, { throwIfNoEntry: false });
     if (!written) continue;
     for (const e of readManifest(outDir, env)) known.set(`${env}/${e.path}`, { sha256: e.sha256, before: written.mtimeMs });

@@ -42,9 +42,9 @@ function refusal(revision: unknown): UserInputError {
 }
 
 describe('reading a revision', () => {
-  it('reads .yaml, .yml and .json object files exactly, and leaves out <env>/manifest.json', async () => {
-    const { revision } = await read({ 'dev/a/default/ConfigMap-a.yaml': GOOD, 'dev/b.yml': 'b: 1\n', 'dev/c/o.json': '{}\n', 'dev/manifest.json': '{"objects":[]}\n', 'dev/x.yaml': 'seen\n', 'dev/x.yaml\tx.yaml': 'hidden\n' });
-    expect(Object.fromEntries((revision as { files: Map<string, string> }).files)).toEqual({ 'a/default/ConfigMap-a.yaml': GOOD, 'b.yml': 'b: 1\n', 'c/o.json': '{}\n', 'x.yaml': 'seen\n', 'x.yaml\tx.yaml': 'hidden\n' });
+  it('reads .yaml, .yml and .json files of <env>/ exactly (an older compiler\'s <env>/manifest.json too), never <env>.manifest.json', async () => {
+    const { revision } = await read({ 'dev/a/default/ConfigMap-a.yaml': GOOD, 'dev/b.yml': 'b: 1\n', 'dev/c/o.json': '{}\n', 'dev/manifest.json': '{"objects":[]}\n', 'dev.manifest.json': '{"objects":[]}\n', 'dev/x.yaml': 'seen\n', 'dev/x.yaml\tx.yaml': 'hidden\n' });
+    expect(Object.fromEntries((revision as { files: Map<string, string> }).files)).toEqual({ 'a/default/ConfigMap-a.yaml': GOOD, 'b.yml': 'b: 1\n', 'c/o.json': '{}\n', 'manifest.json': '{"objects":[]}\n', 'x.yaml': 'seen\n', 'x.yaml\tx.yaml': 'hidden\n' });
   });
 
   it('refuses a submodule entry and a file that is not an object file, naming the path and commit', async () => {
@@ -71,7 +71,7 @@ describe('reading a revision', () => {
     expect(refusal(size.revision).subject.hint).toContain('--max-revision-size');
     const count = await read({ 'dev/a.yaml': GOOD, 'dev/b.yaml': GOOD, 'dev/c.yaml': GOOD, 'dev/d.yaml': GOOD }, { limits: { objects: 2 } });
     expect(refusal(count.revision).message).toMatch(/^dev\/ holds more than 2 files/);
-    const within = await read({ 'dev/a.yaml': GOOD, 'dev/b.yaml': GOOD, 'dev/manifest.json': '{}\n' }, { limits: { objects: 2 } });
+    const within = await read({ 'dev/a.yaml': GOOD, 'dev/b.yaml': GOOD, 'dev.manifest.json': '{}\n' }, { limits: { objects: 2 } });
     expect((within.revision as { files: Map<string, string> }).files.size).toBe(2);
   });
 

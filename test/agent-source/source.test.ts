@@ -16,7 +16,7 @@ const DEV_WEB = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  name
 describe('source over a bare repo by path', () => {
   it('fetches the first head, then only when the head moves, and reads the YAML files of <env>/ with the trailer', async () => {
     const remote = renderedRemote();
-    const first = remote.commit({ 'dev/web/demo/ConfigMap-web.yaml': DEV_WEB, 'dev/manifest.json': '{}\n', 'prod/web/demo/ConfigMap-web.yaml': 'x: 1\n', 'README.md': 'rendered\n' }, 'a'.repeat(40));
+    const first = remote.commit({ 'dev/web/demo/ConfigMap-web.yaml': DEV_WEB, 'dev.manifest.json': '{}\n', 'prod/web/demo/ConfigMap-web.yaml': 'x: 1\n', 'README.md': 'rendered\n' }, 'a'.repeat(40));
     const source = openSource({ url: remote.path, branch: 'rendered', cacheDir: join(tempDir(), 'cache') });
 
     expect(await source.update()).toEqual({ commit: first, fetched: true });

@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { DEFAULT_BOUNDS, type Bounds } from '../../agent/bounds.ts';
 import type { K8sObject } from '../../agent/types.ts';
 import { cleanUp, renderedRemote, tempDir } from '../agent-source/fixtures.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
-import { configMap, reconcilerFor, revisionOf, uniqueName } from './harness.ts';
+import { configMap, reconcilerFor, renderedYaml, revisionOf, uniqueName } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'bounds' });
 afterAll(cleanUp);
@@ -66,8 +65,8 @@ describe('gitops agent --once', () => {
     const binding = uniqueName('pwned');
     const remote = renderedRemote();
     remote.commit({
-      [`${env}/app/${ns.name}/configmap-settings.yaml`]: stringify(configMap(ns.name, 'settings')),
-      [`${env}/app/_cluster/clusterrolebinding-${binding}.yaml`]: stringify(clusterAdminFor(binding)),
+      [`${env}/app/${ns.name}/configmap-settings.yaml`]: renderedYaml(env, 'app', configMap(ns.name, 'settings')),
+      [`${env}/app/_cluster/clusterrolebinding-${binding}.yaml`]: renderedYaml(env, 'app', clusterAdminFor(binding)),
     });
     const common = ['--kubeconfig', ns.kubeconfigPath, '--namespace', ns.name, '--env', env];
     const failed = await gitops('agent', '--repo', remote.path, '--cache-dir', tempDir(), '--once', ...common).catch((e: { code: number }) => e);

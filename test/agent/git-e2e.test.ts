@@ -4,7 +4,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { stringify } from 'yaml';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { loadInventory } from '../../agent/inventory.ts';
 import { KubeClient } from '../../agent/kube.ts';
@@ -14,7 +13,7 @@ import { cleanUp, renderedRemote, startDaemon, tempDir } from '../agent-source/f
 import { REPO_ROOT } from '../helpers/project.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
 import { waitFor } from '../setup/wait-for.ts';
-import { configMap, quietLog, reconcilerFor, uniqueName } from './harness.ts';
+import { configMap, quietLog, reconcilerFor, renderedYaml, uniqueName } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'e2e' });
 afterAll(() => cleanUp());
@@ -28,7 +27,7 @@ const until = (what: string, check: () => boolean | Promise<boolean>, timeoutMs 
 function files(env: string, values: Record<string, string | null>): Record<string, string | null> {
   return Object.fromEntries(Object.entries(values).map(([name, value]) => [
     `${env}/app/${ns.name}/configmap-${name}.yaml`,
-    value === null ? null : stringify(configMap(ns.name, name, { value })),
+    value === null ? null : renderedYaml(env, 'app', configMap(ns.name, name, { value })),
   ]));
 }
 

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { K8sObject, Revision } from '../../agent/types.ts';
 import { createReconciler, type Reconciler } from '../../agent/reconcile.ts';
+import { ownerLabels } from '../../compiler/owner-labels.ts';
 import { sharedCluster } from '../setup/cluster.ts';
 
 export const quietLog = { info() {}, warn() {}, error() {} };
@@ -12,13 +13,18 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(3).toString('hex')}`;
 }
 
-/** A revision whose files are the given objects, laid out as the compiler renders them. */
+/** A revision whose files are the given objects, laid out and labelled as the compiler renders them. */
 export function revisionOf(env: string, apps: Record<string, K8sObject[]>, commit = randomBytes(20).toString('hex')): Revision {
   const files = new Map<string, string>();
   for (const [app, objects] of Object.entries(apps)) {
-    for (const o of objects) files.set(`${app}/${o.metadata.namespace ?? '_cluster'}/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`, stringify(o, { version: '1.1' }));
+    for (const o of objects) files.set(`${app}/${o.metadata.namespace ?? '_cluster'}/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`, renderedYaml(env, app, o));
   }
   return { commit, env, files };
+}
+
+/** The YAML of an object as the compiler renders it for `app` in `env`: with its owner labels, which the agent checks. */
+export function renderedYaml(env: string, app: string, o: K8sObject): string {
+  return stringify({ ...o, metadata: { ...o.metadata, labels: { ...o.metadata.labels, ...ownerLabels(app, env) } } }, { version: '1.1' });
 }
 
 export function reconcilerFor(env: string, namespace: string, overrides: Partial<Parameters<typeof createReconciler>[0]> = {}): Reconciler {

@@ -18,7 +18,7 @@ import { cleanUp, renderedRemote, tempDir } from '../agent-source/fixtures.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
 import { serviceAccountToken } from '../setup/service-accounts.ts';
-import { configMap, namespaceObject, reconcilerFor, revisionOf, uniqueName } from './harness.ts';
+import { configMap, namespaceObject, reconcilerFor, renderedYaml, revisionOf, uniqueName } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'imp' });
 afterAll(() => cleanUp());
@@ -179,8 +179,8 @@ describe('gitops agent --service-account', () => {
     const binding = uniqueName('pwned');
     const remote = renderedRemote();
     remote.commit({
-      [`${env}/app/${team}/configmap-settings.yaml`]: stringify(configMap(team, 'settings')),
-      [`${env}/app/_cluster/clusterrolebinding-${binding}.yaml`]: stringify(clusterAdminFor(binding)),
+      [`${env}/app/${team}/configmap-settings.yaml`]: renderedYaml(env, 'app', configMap(team, 'settings')),
+      [`${env}/app/_cluster/clusterrolebinding-${binding}.yaml`]: renderedYaml(env, 'app', clusterAdminFor(binding)),
     });
     const args = ['agent', '--repo', remote.path, '--cache-dir', tempDir(), '--once', '--kubeconfig', ns.kubeconfigPath, '--namespace', ns.name, '--env', env];
     // The bounds let the binding through (by default they refuse it), so RBAC is what stops it here.

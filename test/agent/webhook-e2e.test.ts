@@ -8,13 +8,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { cleanUp, renderedRemote, tempDir } from '../agent-source/fixtures.ts';
 import { freePort } from '../controlplane/ports.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
 import { waitFor } from '../setup/wait-for.ts';
-import { configMap, uniqueName } from './harness.ts';
+import { configMap, renderedYaml, uniqueName } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'webhook' });
 let agent: ChildProcess | undefined;
@@ -30,7 +29,7 @@ describe('forge webhook end to end', () => {
     const env = uniqueName('env');
     const remote = renderedRemote();
     const file = `${env}/app/${ns.name}/configmap-hooked.yaml`;
-    const first = remote.commit({ [file]: stringify(configMap(ns.name, 'hooked', { value: 'v1' })) });
+    const first = remote.commit({ [file]: renderedYaml(env, 'app', configMap(ns.name, 'hooked', { value: 'v1' })) });
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     agent = spawn(process.execPath, [join(REPO_ROOT, 'bin/gitops.js'), 'agent', '--repo', remote.path, '--env', env,
@@ -49,7 +48,7 @@ describe('forge webhook end to end', () => {
       .catch((e: Error) => { throw new Error(`${e.message}\nagent log:\n${log.join('').slice(-3000)}`); });
     expect(await value()).toBe('v1');
 
-    const next = remote.commit({ [file]: stringify(configMap(ns.name, 'hooked', { value: 'v2' })) });
+    const next = remote.commit({ [file]: renderedYaml(env, 'app', configMap(ns.name, 'hooked', { value: 'v2' })) });
     // The payload names a commit; the agent never trusts it and looks at the branch head itself.
     const body = JSON.stringify({ ref: 'refs/heads/rendered', after: '0'.repeat(40), repository: { full_name: 'team/rendered' } });
     expect((await hook(sign('a guess', body), body)).status).toBe(401);

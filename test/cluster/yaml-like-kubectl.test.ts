@@ -14,13 +14,15 @@ const ns = useTestNamespace({ prefix: 'yaml11' });
 
 // Fields whose type shows how each form was read: 0x2 -> 2, yes/no/on -> booleans, 0644/0o600 -> 420/384,
 // 1_200 -> 1200; unquoted timestamps and 1:20 stay strings; a merge key (<<) merges; `on:` as a key is "true".
-const FORMS = (namespace: string) => `apiVersion: v1
+const FORMS = (namespace: string, env: string) => `apiVersion: v1
 kind: ConfigMap
 metadata:
   name: forms
   namespace: ${namespace}
   labels:
     tier: web
+    typed-gitops.dev/app: forms
+    typed-gitops.dev/env: ${env}
 data:
   <<: {merged: "from a merge key"}
   on: key read as true
@@ -31,14 +33,14 @@ kind: Deployment
 metadata:
   name: forms
   namespace: ${namespace}
-  labels: &labels {app: forms}
+  labels: {app: forms, typed-gitops.dev/app: forms, typed-gitops.dev/env: ${env}}
 spec:
   replicas: 0x2
   paused: yes
   revisionHistoryLimit: 0o3
   progressDeadlineSeconds: 1_200
   selector:
-    matchLabels: *labels
+    matchLabels: &labels {app: forms}
   template:
     metadata:
       labels: *labels
@@ -85,9 +87,9 @@ const withoutOwnerLabels = (labels: Record<string, string> = {}) => Object.fromE
 describe('YAML read like kubectl', () => {
   it('gives the same live objects as kubectl apply --server-side for YAML 1.1 forms written by hand', async () => {
     const agentNamespace = await otherNamespace(ns.kubeConfig);
-    await kubectlApply(ns.kubeconfigPath, FORMS(ns.name));
     const env = uniqueName('env');
-    const result = await reconcilerFor(env, ns.name).reconcile(revision(env, { [`forms/${agentNamespace}/forms.yaml`]: FORMS(agentNamespace) }));
+    await kubectlApply(ns.kubeconfigPath, FORMS(ns.name, env));
+    const result = await reconcilerFor(env, ns.name).reconcile(revision(env, { [`forms/${agentNamespace}/forms.yaml`]: FORMS(agentNamespace, env) }));
     expect(result.errors).toEqual([]);
 
     const core = ns.kubeConfig.makeApiClient(CoreV1Api), apps = ns.kubeConfig.makeApiClient(AppsV1Api);

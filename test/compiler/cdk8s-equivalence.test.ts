@@ -8,6 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { bundleEntries } from '../../compiler/bundle.ts';
 import { compile } from '../../compiler/compile.ts';
 import { discoverApps } from '../../compiler/discover.ts';
+import { ownerLabels } from '../../compiler/owner-labels.ts';
 import { loadAppDefinition, renderedKinds } from '../../compiler/synth.ts';
 import { makeProject } from '../helpers/project.ts';
 
@@ -36,7 +37,9 @@ describe('equivalence with cdk8s synth', () => {
         app.synth();
         for (const file of readdirSync(outdir)) {
           for (const doc of parseAllDocuments(readFileSync(join(outdir, file), 'utf8'))) {
+            // cdk8s plus what we add on purpose: the owner labels in each object's metadata (not in pod templates)
             const o = doc.toJS();
+            o.metadata.labels = { ...o.metadata.labels, ...ownerLabels(entry.name, env.name) };
             theirs.set(`${env.name}:${key(o)}`, o);
           }
         }

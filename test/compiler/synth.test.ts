@@ -33,7 +33,7 @@ describe('synth of the example apps', () => {
     // dev runs fixed replicas without an HPA; prod autoscales
     expect(files.has('dev/web/shop/horizontalpodautoscaler-storefront.yaml')).toBe(false);
 
-    const manifest = JSON.parse(files.get('prod/manifest.json')!);
+    const manifest = JSON.parse(files.get('prod.manifest.json')!);
     const objectFiles = [...files.keys()].filter((f) => f.startsWith('prod/') && f.endsWith('.yaml'));
     expect(manifest.objects).toHaveLength(objectFiles.length);
     for (const entry of manifest.objects) {
@@ -42,6 +42,13 @@ describe('synth of the example apps', () => {
       expect(entry.sourceFile).toBe(`apps/${entry.app}.ts`);
       expect(entry.constructPath).toMatch(/\//);
     }
+    // dist/prod holds only objects (kubectl -R -f dist/prod reads each one), each with its owner labels
+    for (const [path, text] of [...files].filter(([f]) => f.startsWith('prod/'))) {
+      expect(path).toMatch(/\.yaml$/);
+      expect(parse(text).metadata.labels).toMatchObject({ 'typed-gitops.dev/app': path.split('/')[1], 'typed-gitops.dev/env': 'prod' });
+    }
+    // pod templates keep their own labels: ours there would restart pods and change selectors
+    expect(parse(files.get('prod/web/shop/deployment-storefront.yaml')!).spec.template.metadata.labels).not.toHaveProperty('typed-gitops.dev/env');
   });
 
   it('writes keys sorted with apiVersion, kind and metadata first', async () => {
@@ -75,7 +82,7 @@ describe('filters', () => {
     const p = project({ 'apps/web.ts': webApp('web') });
     const outcome = await compile({ root: p.root, envs: ['prod'], typecheck: false });
     expect(messages(outcome)).toBe('');
-    expect([...p.snapshot().keys()].every((f) => f.startsWith('prod/'))).toBe(true);
+    expect([...p.snapshot().keys()].every((f) => f.startsWith('prod/') || f === 'prod.manifest.json')).toBe(true);
   });
 
   it('--app rewrites only that app and keeps the rest of the manifest', async () => {
@@ -89,7 +96,7 @@ describe('filters', () => {
     const after = p.snapshot();
     expect(after.get('dev/web/shop/deployment-web.yaml')).toContain('web:1.1.0');
     expect(after.get('dev/api/shop/deployment-api.yaml')).toBe(before.get('dev/api/shop/deployment-api.yaml'));
-    const apps = new Set(JSON.parse(after.get('dev/manifest.json')!).objects.map((o: { app: string }) => o.app));
+    const apps = new Set(JSON.parse(after.get('dev.manifest.json')!).objects.map((o: { app: string }) => o.app));
     expect(apps).toEqual(new Set(['web', 'api']));
   });
 

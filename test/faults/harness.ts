@@ -6,7 +6,6 @@ import { appendFileSync, createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { destination } from 'pino';
-import { stringify } from 'yaml';
 import { expect } from 'vitest';
 import { refKey, refOf } from '../../compiler/kinds.ts';
 import { loadInventory } from '../../agent/inventory.ts';
@@ -25,7 +24,7 @@ import type { GitDaemon } from '../helpers/git-daemon.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
 import type { Cluster } from '../setup/cluster.ts';
 import { waitFor } from '../setup/wait-for.ts';
-import { uniqueName } from '../agent/harness.ts';
+import { renderedYaml, uniqueName } from '../agent/harness.ts';
 
 export const BRANCH = 'rendered';
 const GITOPS = join(REPO_ROOT, 'bin', 'gitops.js');
@@ -61,7 +60,7 @@ export async function scene(cluster: Cluster, prefix: string): Promise<Scene> {
       for (const name of published) if (!(name in values)) files[file(name)] = null;
       for (const [name, value] of Object.entries(values)) {
         const annotations = extra.annotations?.[name];
-        files[file(name)] = stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, ...(annotations ? { annotations } : {}) }, data: { value } });
+        files[file(name)] = renderedYaml(env, 'app', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, ...(annotations ? { annotations } : {}) }, data: { value } });
       }
       published = new Set(Object.keys(values));
       return remote.commit(files, uniqueName('source'));

@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import type { ReconcileResult } from '../../agent/types.ts';
 import { agentNodeFlags, memoryOf } from '../../bench/agent-process.ts';
 import { cleanUp, renderedRemote, stageGitlink, stageLargeBlob, tempDir } from '../agent-source/fixtures.ts';
-import { configMap, uniqueName } from '../agent/harness.ts';
+import { configMap, renderedYaml, uniqueName } from '../agent/harness.ts';
 import { freePort } from '../controlplane/ports.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
@@ -32,7 +31,7 @@ describe('hostile revisions', () => {
     const env = uniqueName('env');
     const remote = renderedRemote();
     const file = (name: string) => `${env}/app/${ns.name}/configmap-${name}.yaml`;
-    const cm = (name: string, value = name) => stringify(configMap(ns.name, name, { value }));
+    const cm = (name: string, value = name) => renderedYaml(env, 'app', configMap(ns.name, name, { value }));
     const good = remote.commit({ [file('good-1')]: cm('good-1') });
 
     const port = await freePort();

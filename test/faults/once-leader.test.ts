@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { KubeClient } from '../../agent/kube.ts';
 import { readStatus } from '../../agent/status-command.ts';
 import { cleanUp, renderedRemote, tempDir } from '../agent-source/fixtures.ts';
-import { configMap, uniqueName } from '../agent/harness.ts';
+import { configMap, renderedYaml, uniqueName } from '../agent/harness.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
 import { waitFor } from '../setup/wait-for.ts';
@@ -38,7 +38,7 @@ describe('--once and a running agent for the same environment', () => {
     const lease = `typed-gitops-${env}`;
     const kube = new KubeClient(ns.connection);
     const common = ['--env', env, '--kubeconfig', ns.kubeconfigPath, '--namespace', ns.name];
-    const rendered = (value: string) => ({ [`${env}/app/${ns.name}/configmap-shared.yaml`]: stringify(configMap(ns.name, 'shared', { value })) });
+    const rendered = (value: string) => ({ [`${env}/app/${ns.name}/configmap-shared.yaml`]: renderedYaml(env, 'app', configMap(ns.name, 'shared', { value })) });
     const shared = () => kube.read('v1', 'ConfigMap', ns.name, 'shared');
     const holder = async () => ((await kube.read('coordination.k8s.io/v1', 'Lease', ns.name, lease))?.spec as { holderIdentity?: string } | undefined)?.holderIdentity;
     // The running leader may record its status again (its second reconcile after taking the Lease); what --once
@@ -89,7 +89,7 @@ describe('--once and a running agent for the same environment', () => {
 
   it('exits with the cluster code at once, naming the Lease, when the API server cannot be reached', async () => {
     const remote = renderedRemote();
-    remote.commit({ 'dev/app/demo/configmap-a.yaml': stringify(configMap('demo', 'a')) });
+    remote.commit({ 'dev/app/demo/configmap-a.yaml': renderedYaml('dev', 'app', configMap('demo', 'a')) });
     const kubeconfig = join(tempDir(), 'kubeconfig');
     writeFileSync(kubeconfig, stringify({
       apiVersion: 'v1', kind: 'Config', 'current-context': 'x',

@@ -24,8 +24,8 @@ describe('publish', () => {
     expect(result.outcome).toBe('published');
     expect(git(remote, 'rev-parse', 'rendered')).toBe(result.head);
     expect(remoteFiles(remote)).toEqual([
-      'dev/alpha/demo/configmap-alpha.yaml', 'dev/beta/demo/configmap-beta.yaml', 'dev/manifest.json',
-      'prod/alpha/demo/configmap-alpha.yaml', 'prod/beta/demo/configmap-beta.yaml', 'prod/manifest.json',
+      'dev.manifest.json', 'dev/alpha/demo/configmap-alpha.yaml', 'dev/beta/demo/configmap-beta.yaml',
+      'prod.manifest.json', 'prod/alpha/demo/configmap-alpha.yaml', 'prod/beta/demo/configmap-beta.yaml',
     ]);
     expect(git(remote, 'rev-list', '--count', 'rendered')).toBe('1');
   });
@@ -67,6 +67,6 @@ describe('publish', () => {
     expect(result.outcome).toBe('published');
     expect(result.changes.get('dev/beta')).toEqual({ added: 0, changed: 0, removed: 1 });
     expect(remoteFiles(remote).filter((f) => f.includes('beta'))).toEqual([]);
-    expect(git(remote, 'show', 'rendered:dev/manifest.json')).not.toContain('beta');
+    expect(git(remote, 'show', 'rendered:dev.manifest.json')).not.toContain('beta');
   });
 });
