@@ -1,0 +1,44 @@
+// Crossplane: managed resources (any kind of a *.upbound.io or *.crossplane.io provider group)
+// report Synced (the last reconcile reached the external API) and Ready (the external resource is
+// usable); packages (Provider, Configuration, Function) report Installed and Healthy.
+// Where we differ from Argo CD on purpose: Ready=False while Creating or Deleting is Progressing,
+// and the crossplane.io/paused annotation is Suspended.
+import type { K8sObject } from '../types.ts';
+import { conditionOf, explain, health, isFalse, isRecord, isTrue } from './read.ts';
+import type { Health, HealthCheck } from './types.ts';
+
+// Crossplane's own API groups, which hold no managed resources.
+const CORE_GROUPS = new Set(['pkg.crossplane.io', 'apiextensions.crossplane.io', 'protection.crossplane.io', 'ops.crossplane.io']);
+
+/** True for the groups of Crossplane providers, whose kinds are managed resources. */
+export function isCrossplaneManaged(group: string): boolean {
+  return (group.endsWith('.upbound.io') || group.endsWith('.crossplane.io')) && !CORE_GROUPS.has(group);
+}
+
+function paused(object: K8sObject): boolean {
+  return isRecord(object.metadata.annotations) && object.metadata.annotations['crossplane.io/paused'] === 'true';
+}
+
+export function crossplaneManagedHealth(object: K8sObject): Health {
+  if (paused(object)) return health(object, 'Suspended', 'reconciliation paused');
+  const synced = conditionOf(object, 'Synced');
+  if (isFalse(synced)) return health(object, 'Degraded', `not synced: ${explain(synced!)}`);
+  const ready = conditionOf(object, 'Ready');
+  if (isTrue(ready) && isTrue(synced)) return health(object, 'Healthy', 'synced and ready');
+  if (isFalse(ready) && !['Creating', 'Deleting'].includes(ready!.reason ?? '')) return health(object, 'Degraded', `not ready: ${explain(ready!)}`);
+  return health(object, 'Progressing', ready ? `not ready: ${explain(ready)}` : synced ? 'waiting for Ready' : 'waiting for the provider to sync it');
+}
+
+function packageHealth(object: K8sObject): Health {
+  if (paused(object)) return health(object, 'Suspended', 'reconciliation paused');
+  const installed = conditionOf(object, 'Installed');
+  const healthy = conditionOf(object, 'Healthy');
+  if (isFalse(healthy)) return health(object, 'Degraded', `unhealthy: ${explain(healthy!)}`);
+  if (isTrue(installed) && isTrue(healthy)) return health(object, 'Healthy', 'installed and healthy');
+  if (isFalse(installed) && !/Unpack|Install|Activ/.test(installed!.reason ?? '')) return health(object, 'Degraded', `not installed: ${explain(installed!)}`);
+  return health(object, 'Progressing', installed ? `installing: ${explain(installed)}` : 'waiting for the package manager');
+}
+
+export const crossplaneChecks: Readonly<Record<string, HealthCheck>> = Object.fromEntries(
+  ['Provider', 'Configuration', 'Function'].map((kind) => [`pkg.crossplane.io/${kind}`, packageHealth]),
+);

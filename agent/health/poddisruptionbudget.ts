@@ -1,0 +1,23 @@
+// Health of a PodDisruptionBudget: its controller writes a status for every budget, so none yet is
+// Progressing; SyncFailed=True (a selector or a scale it cannot resolve) is Degraded; fewer
+// healthy pods than the budget wants is Progressing (the pods are still coming up).
+import type { K8sObject } from '../types.ts';
+import { awaitingStatus } from './generic.ts';
+import { conditionOf, explain, health, isTrue, statusOf, unobservedSpec } from './read.ts';
+import type { Health } from './types.ts';
+
+interface PdbStatus { observedGeneration: unknown; currentHealthy: number; desiredHealthy: number; disruptionsAllowed: number }
+
+export function podDisruptionBudgetHealth(object: K8sObject): Health {
+  const waiting = awaitingStatus(object, 'the disruption controller');
+  if (waiting) return waiting;
+  const failed = conditionOf(object, 'SyncFailed');
+  if (isTrue(failed)) return health(object, 'Degraded', `cannot compute the budget: ${explain(failed!)}`);
+  const status = statusOf<PdbStatus>(object);
+  const unobserved = unobservedSpec(object, status.observedGeneration);
+  if (unobserved) return health(object, 'Progressing', unobserved);
+  const current = Number(status.currentHealthy ?? 0);
+  const desired = Number(status.desiredHealthy ?? 0);
+  if (current < desired) return health(object, 'Progressing', `${current} of ${desired} healthy pods the budget wants`);
+  return health(object, 'Healthy', `${current} healthy pods, ${Number(status.disruptionsAllowed ?? 0)} disruptions allowed`);
+}

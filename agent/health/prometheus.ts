@@ -1,0 +1,26 @@
+// Prometheus operator: Prometheus, PrometheusAgent, Alertmanager and ThanosRuler report Available
+// (True, False, or Degraded when only some replicas are up) and Reconciled.
+// Where we differ from Argo CD on purpose: Available=Degraded (some replicas up) is Progressing
+// while Reconciled is True: it is what a rolling update looks like; spec.paused is Suspended.
+import type { K8sObject } from '../types.ts';
+import { awaitingStatus, staleCondition } from './generic.ts';
+import { conditionOf, explain, health, isFalse, isTrue, specOf } from './read.ts';
+import type { Health, HealthCheck } from './types.ts';
+
+function monitoringHealth(object: K8sObject): Health {
+  if (specOf<{ paused: boolean }>(object).paused === true) return health(object, 'Suspended', 'reconciliation paused');
+  const waiting = awaitingStatus(object, 'the Prometheus operator');
+  if (waiting) return waiting;
+  const reconciled = conditionOf(object, 'Reconciled');
+  if (isFalse(reconciled)) return health(object, 'Degraded', `not reconciled: ${explain(reconciled!)}`);
+  const available = conditionOf(object, 'Available');
+  const stale = staleCondition(object, available) ?? staleCondition(object, reconciled);
+  if (stale) return health(object, 'Progressing', stale);
+  if (isTrue(available)) return health(object, 'Healthy', 'available');
+  if (isFalse(available)) return health(object, 'Degraded', `not available: ${explain(available!)}`);
+  return health(object, 'Progressing', available ? `partly available: ${explain(available)}` : 'waiting for the Available condition');
+}
+
+export const prometheusChecks: Readonly<Record<string, HealthCheck>> = Object.fromEntries(
+  ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler'].map((kind) => [`monitoring.coreos.com/${kind}`, monitoringHealth]),
+);
