@@ -13,8 +13,8 @@ export interface FamilyCase {
   readonly family: string;
   readonly case: string;
   readonly want: HealthStatus;
-  /** What Argo CD's resource customization says for the same shape. */
-  readonly reference: HealthStatus;
+  /** What Argo CD's resource customization says for the same shape (none for the generic check). */
+  readonly reference?: HealthStatus;
   readonly says?: string;
   readonly object: K8sObject;
 }

@@ -47,6 +47,11 @@ const CHECKS: ReadonlyMap<string, HealthCheck> = new Map<string, HealthCheck>([
   ['policy/PodDisruptionBudget', podDisruptionBudgetHealth],
 ]);
 
+/** Every 'group/Kind' with a check of its own (Crossplane managed resources are matched by group instead). */
+export function coveredKinds(): string[] {
+  return [...CHECKS.keys()].sort();
+}
+
 export interface AssessOptions {
   /** @default Date.now() */
   readonly now?: number;

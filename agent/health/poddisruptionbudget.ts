@@ -1,9 +1,10 @@
 // Health of a PodDisruptionBudget: its controller writes a status for every budget, so none yet is
-// Progressing; SyncFailed=True (a selector or a scale it cannot resolve) is Degraded; fewer
+// Progressing; DisruptionAllowed=False for reason SyncFailed (pods whose controller or scale it
+// cannot resolve) is Degraded, since it then blocks every eviction; fewer
 // healthy pods than the budget wants is Progressing (the pods are still coming up).
 import type { K8sObject } from '../types.ts';
 import { awaitingStatus } from './generic.ts';
-import { conditionOf, explain, health, isTrue, statusOf, unobservedSpec } from './read.ts';
+import { conditionOf, explain, health, isFalse, statusOf, unobservedSpec } from './read.ts';
 import type { Health } from './types.ts';
 
 interface PdbStatus { observedGeneration: unknown; currentHealthy: number; desiredHealthy: number; disruptionsAllowed: number }
@@ -11,8 +12,8 @@ interface PdbStatus { observedGeneration: unknown; currentHealthy: number; desir
 export function podDisruptionBudgetHealth(object: K8sObject): Health {
   const waiting = awaitingStatus(object, 'the disruption controller');
   if (waiting) return waiting;
-  const failed = conditionOf(object, 'SyncFailed');
-  if (isTrue(failed)) return health(object, 'Degraded', `cannot compute the budget: ${explain(failed!)}`);
+  const allowed = conditionOf(object, 'DisruptionAllowed');
+  if (isFalse(allowed) && allowed!.reason === 'SyncFailed') return health(object, 'Degraded', `cannot compute the budget: ${explain(allowed!)}`);
   const status = statusOf<PdbStatus>(object);
   const unobserved = unobservedSpec(object, status.observedGeneration);
   if (unobserved) return health(object, 'Progressing', unobserved);
