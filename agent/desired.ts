@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { UserInputError } from '../compiler/errors.ts';
 import { crdScopes, formatRef, refKey, refOf } from '../compiler/kinds.ts';
 import { sortKeys } from '../compiler/render.ts';
+import { HEALTH_RULES_FILE } from './health/rules.ts';
 import { OWNER_APP, OWNER_ENV } from './labels.ts';
 import { DEFAULT_LIMITS, type RevisionLimits } from './limits.ts';
 import { readDocuments } from './parse-yaml.ts';
@@ -56,9 +57,9 @@ export function desiredSet(revision: Revision, cache?: ParseCache, limits: Revis
   return { revision, objects };
 }
 
-// Object files are YAML or JSON (JSON is YAML); the compiler's `<env>/manifest.json` is not one.
+// Object files are YAML or JSON (JSON is YAML); the compiler's `<env>/manifest.json` and the health rules are not.
 function isObjectFile(path: string): boolean {
-  return /\.(ya?ml|json)$/.test(path) && path !== 'manifest.json';
+  return /\.(ya?ml|json)$/.test(path) && path !== 'manifest.json' && path !== HEALTH_RULES_FILE;
 }
 
 /** The DesiredObjects of the parsed objects; a bad ref or a second definition of a ref goes to `problems`. */

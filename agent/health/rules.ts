@@ -7,6 +7,9 @@ import type { K8sObject } from '../types.ts';
 import { health, isRecord } from './read.ts';
 import type { Health, HealthCheck, HealthStatus } from './types.ts';
 
+/** Where the rules sit in each environment's folder of the rendered branch. */
+export const HEALTH_RULES_FILE = 'health-rules.json';
+
 /** One rule as written in gitops.config.ts and stored in the rendered branch. */
 export interface HealthRule {
   /** API group, '' for the core group, e.g. 'example.com'. */
@@ -29,6 +32,7 @@ export type HealthRules = ReadonlyMap<string, HealthCheck>;
 // true is Progressing: the object is not yet what `healthy` asks for.
 const VERDICTS = [['suspended', 'Suspended'], ['progressing', 'Progressing'], ['degraded', 'Degraded'], ['healthy', 'Healthy']] as const;
 const MAX_EXPRESSION = 2_000;
+const MAX_RULES = 500;
 const KEYS = new Set(['group', 'kind', ...VERDICTS.map(([key]) => key)]);
 
 // Every rule sees the same three variables; small structural limits keep one evaluation cheap.
@@ -37,18 +41,25 @@ const env = new Environment({ limits: { maxAstNodes: 500, maxDepth: 32 } })
 
 type Compiled = (context: Record<string, unknown>) => unknown;
 
-/** Compiles the rules; each problem names the rule (`where(i)`), the field and what is wrong. */
+/**
+ * Compiles the rules; each problem names the rule (`where(i)`), the field and what is wrong. A rule
+ * with a bad expression still gets a check for its kind, which says Unknown and why, so that a
+ * broken rule never falls back silently to another verdict.
+ */
 export function compileHealthRules(raw: unknown, where: (index: number, field?: string) => string): { rules: HealthRules; problems: string[] } {
   const problems: string[] = [];
   const rules = new Map<string, HealthCheck>();
   if (raw === undefined) return { rules, problems };
   if (!Array.isArray(raw)) return { rules, problems: [`${where(-1)}: must be a list of { group, kind, healthy, ... }`] };
+  if (raw.length > MAX_RULES) return { rules, problems: [`${where(-1)}: ${raw.length} rules; at most ${MAX_RULES}`] };
   raw.forEach((rule, i) => {
-    const check = compileRule(rule, (field, what) => problems.push(`${where(i, field)}: ${what}`));
-    if (!check) return;
-    const key = `${(rule as HealthRule).group}/${(rule as HealthRule).kind}`;
+    const own: string[] = [];
+    const check = compileRule(rule, (field, what) => own.push(`${where(i, field)}: ${what}`));
+    problems.push(...own);
+    if (!isRecord(rule) || typeof rule.group !== 'string' || typeof rule.kind !== 'string') return;
+    const key = `${rule.group}/${rule.kind}`;
     if (rules.has(key)) problems.push(`${where(i)}: a second rule for ${key}; keep one`);
-    rules.set(key, check);
+    rules.set(key, check ?? ((object) => health(object, 'Unknown', `cannot assess: ${own[0] ?? 'invalid health rule'}`)));
   });
   return { rules, problems };
 }
@@ -106,4 +117,20 @@ function ruleCheck(compiled: readonly [HealthStatus, string, Compiled][]): Healt
     }
     return health(object, 'Progressing', `no health rule is true yet${errors.length > 0 ? ` (${errors[0]})` : ''}`);
   };
+}
+
+/**
+ * The rules of an environment from its rules file in the rendered branch (untrusted: parsed as
+ * data, never run). A file that is not the JSON the compiler writes gives no rules and the problem.
+ */
+export function loadHealthRules(text: string | undefined): { rules: HealthRules; problems: string[] } {
+  if (text === undefined) return { rules: new Map(), problems: [] };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { rules: new Map(), problems: [`${HEALTH_RULES_FILE}: not JSON: ${firstLine(error)}`] };
+  }
+  const rules = isRecord(data) ? data.rules : undefined;
+  return compileHealthRules(rules, (i, field) => `${HEALTH_RULES_FILE}: ${i < 0 ? 'rules' : `rules[${i}]${field ? `.${field}` : ''}`}`);
 }
