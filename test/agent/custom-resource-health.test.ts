@@ -9,6 +9,7 @@ import { KubeClient } from '../../agent/kube.ts';
 import type { K8sObject } from '../../agent/types.ts';
 import { useFreshControlPlane, useTestNamespace } from '../setup/cluster.ts';
 import { waitFor } from '../setup/wait-for.ts';
+import { reconcilerFor, revisionOf, uniqueName } from './harness.ts';
 
 /** A namespaced CRD with a status subresource and a schema that keeps any spec and status. */
 function statusCrd(group: string, kind: string): K8sObject {
@@ -71,5 +72,21 @@ describe('health of custom resources', () => {
     const waiting = waitForHealth(kube, targets, { timeoutMs: 20_000, pollMs: 100 });
     await writeStatus({ conditions: [condition('Ready', 'True', 'Ready', 'Certificate is up to date and has not expired')] });
     expect((await waiting).objects[0]).toMatchObject({ status: 'Healthy', message: 'Certificate one: issued: Ready: Certificate is up to date and has not expired' });
+  });
+
+  it('applies the health rules rendered into the revision to the objects it reconciles', async () => {
+    const { object, writeStatus } = await setUp('gadgets.typed-gitops.dev', 'Gadget', { size: 2 });
+    const env = uniqueName('rules');
+    const revision = revisionOf(env, { shop: [object] });
+    const files = new Map(revision.files).set('health-rules.json', JSON.stringify({
+      rules: [{ group: 'gadgets.typed-gitops.dev', kind: 'Gadget', healthy: 'status.phase == "Ready"', degraded: 'status.phase == "Broken"' }],
+    }));
+    const agent = reconcilerFor(env, ns.name, { connection: ns.connection, healthTimeoutMs: 300 });
+    const first = await agent.reconcile({ ...revision, files });
+    expect(first.health?.objects).toEqual([expect.objectContaining({ status: 'Progressing', message: expect.stringMatching(/^Gadget one: no health rule is true yet \(status\.phase == "Broken": No such key: phase\)$/) })]);
+
+    await writeStatus({ phase: 'Broken' });
+    const second = await agent.reconcile({ ...revision, files });
+    expect(second.health?.objects).toEqual([expect.objectContaining({ status: 'Degraded', message: 'Gadget one: rule degraded: status.phase == "Broken"' })]);
   });
 });
