@@ -3,7 +3,7 @@
 // Where we differ from Argo CD on purpose: a Ready condition written for an older generation is
 // Progressing (the new spec is not issued yet), where Argo CD reads it as it stands.
 import type { K8sObject } from '../types.ts';
-import { awaitingStatus, staleCondition } from './generic.ts';
+import { awaitingStatus, decisiveCondition, staleCondition } from './generic.ts';
 import { conditionOf, explain, health, isFalse, isTrue } from './read.ts';
 import type { Health, HealthCheck } from './types.ts';
 
@@ -37,18 +37,9 @@ function certificateRequestHealth(object: K8sObject): Health {
   return health(object, 'Progressing', ready ? `pending: ${explain(ready)}` : 'pending');
 }
 
-function issuerHealth(object: K8sObject): Health {
-  const waiting = awaitingStatus(object, CONTROLLER);
-  if (waiting) return waiting;
-  const ready = conditionOf(object, 'Ready');
-  if (isTrue(ready)) return health(object, 'Healthy', `ready: ${explain(ready!)}`);
-  if (isFalse(ready)) return health(object, 'Degraded', `not ready: ${explain(ready!)}`);
-  return health(object, 'Progressing', ready ? `reconciling: ${explain(ready)}` : 'waiting for cert-manager to register it');
-}
-
 export const certManagerChecks: Readonly<Record<string, HealthCheck>> = {
   'cert-manager.io/Certificate': certificateHealth,
   'cert-manager.io/CertificateRequest': certificateRequestHealth,
-  'cert-manager.io/Issuer': issuerHealth,
-  'cert-manager.io/ClusterIssuer': issuerHealth,
+  'cert-manager.io/Issuer': (o) => decisiveCondition(o, CONTROLLER),
+  'cert-manager.io/ClusterIssuer': (o) => decisiveCondition(o, CONTROLLER),
 };

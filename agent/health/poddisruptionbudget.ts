@@ -2,6 +2,8 @@
 // Progressing; DisruptionAllowed=False for reason SyncFailed (pods whose controller or scale it
 // cannot resolve) is Degraded, since it then blocks every eviction; fewer
 // healthy pods than the budget wants is Progressing (the pods are still coming up).
+// Where we differ from Argo CD on purpose: too few healthy pods is Progressing, not Degraded: the
+// budget only reflects its pods, whose own checks say whether they are broken.
 import type { K8sObject } from '../types.ts';
 import { awaitingStatus } from './generic.ts';
 import { conditionOf, explain, health, isFalse, statusOf, unobservedSpec } from './read.ts';

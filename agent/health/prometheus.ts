@@ -1,7 +1,8 @@
 // Prometheus operator: Prometheus, PrometheusAgent, Alertmanager and ThanosRuler report Available
 // (True, False, or Degraded when only some replicas are up) and Reconciled.
 // Where we differ from Argo CD on purpose: Available=Degraded (some replicas up) is Progressing
-// while Reconciled is True: it is what a rolling update looks like; spec.paused is Suspended.
+// while Reconciled is True: it is what a rolling update looks like; spec.paused is Suspended;
+// conditions written for an older generation are Progressing.
 import type { K8sObject } from '../types.ts';
 import { awaitingStatus, staleCondition } from './generic.ts';
 import { conditionOf, explain, health, isFalse, isTrue, specOf } from './read.ts';

@@ -1,7 +1,8 @@
 // Sealed Secrets: the controller sets Synced=False when it cannot unseal (no key could decrypt,
 // a name or namespace that does not match the sealing scope), Synced=True once the Secret is written.
 // Where we differ from Argo CD on purpose: no status is a grace period, then Healthy (controllers
-// before v0.15 wrote no status), where Argo CD is Healthy at once.
+// before v0.15 wrote no status), where Argo CD is Healthy at once; a status for an older
+// generation (resealed, not yet unsealed again) is Progressing.
 import type { K8sObject } from '../types.ts';
 import { decisiveCondition, noStatusHealth } from './generic.ts';
 import { statusOf } from './read.ts';
