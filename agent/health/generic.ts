@@ -10,7 +10,7 @@ import type { Health, HealthContext } from './types.ts';
  * How long a custom resource may have no status before we believe its controller writes none.
  * Short on purpose: a kind whose controller never writes a status then delays the wait this long.
  */
-export const NO_STATUS_GRACE_MS = 15_000;
+const NO_STATUS_GRACE_MS = 15_000;
 
 export function genericHealth(object: K8sObject, context: HealthContext): Health {
   const status = statusOf<{ phase: unknown }>(object);
@@ -56,7 +56,7 @@ export function conditionHealth(object: K8sObject): Health | undefined {
 }
 
 /** Ready True is Healthy, Unknown is Progressing, False Degraded when its reason names a failure, else Progressing. */
-export function readyHealth(object: K8sObject, ready: Condition | undefined, type = 'Ready'): Health | undefined {
+function readyHealth(object: K8sObject, ready: Condition | undefined, type = 'Ready'): Health | undefined {
   if (!ready) return undefined;
   if (isTrue(ready)) return health(object, 'Healthy', type === 'Ready' ? 'ready' : type);
   if (ready.status === 'False' && FAILURE_REASON.test(ready.reason ?? '')) return health(object, 'Degraded', `not ${type.toLowerCase()}: ${explain(ready)}`);

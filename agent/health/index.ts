@@ -60,7 +60,7 @@ export interface AssessOptions {
 }
 
 /** The check for a kind: the user's rule, the kind's or its family's own, else the generic one. */
-export function checkFor(apiVersion: string, kind: string, rules?: HealthRules): HealthCheck {
+function checkFor(apiVersion: string, kind: string, rules?: HealthRules): HealthCheck {
   const group = groupOf(apiVersion);
   const key = `${group}/${kind}`;
   return rules?.get(key) ?? CHECKS.get(key) ?? (isCrossplaneManaged(group) ? crossplaneManagedHealth : genericHealth);

@@ -18,7 +18,7 @@ export function health(object: K8sObject, status: HealthStatus, text: string): H
 }
 
 /** "Kind name", from whatever the object holds (a malformed one may lack either). */
-export function nameOf(object: K8sObject): string {
+function nameOf(object: K8sObject): string {
   const kind = typeof object?.kind === 'string' ? object.kind : 'object';
   const name = isRecord(object?.metadata) && typeof object.metadata.name === 'string' ? object.metadata.name : '';
   return `${kind} ${name}`;
