@@ -25,6 +25,7 @@ export function genericHealth(object: K8sObject, context: HealthContext): Health
  */
 export function noStatusHealth(object: K8sObject, context: HealthContext): Health {
   if (typeof object.apiVersion !== 'string' || isBuiltInGroup(groupOf(object.apiVersion))) return health(object, 'Healthy', 'no status to assess');
+  if (context.statusless?.has(`${groupOf(object.apiVersion)}/${object.kind}`)) return health(object, 'Healthy', 'no status (its CRD declares none)');
   const created = Date.parse(String(object.metadata.creationTimestamp ?? ''));
   const age = Number.isNaN(created) ? 0 : context.now - created;
   if (age < NO_STATUS_GRACE_MS) return health(object, 'Progressing', 'waiting for its controller to write a status');

@@ -57,6 +57,8 @@ export interface AssessOptions {
   readonly now?: number;
   /** The user's declarative rules by 'group/Kind'; they come before the built-in checks. @default none */
   readonly rules?: HealthRules;
+  /** Custom kinds whose CRD declares no status. @default none */
+  readonly statusless?: ReadonlySet<string>;
 }
 
 /** The check for a kind: the user's rule, the kind's or its family's own, else the generic one. */
@@ -68,7 +70,7 @@ function checkFor(apiVersion: string, kind: string, rules?: HealthRules): Health
 
 /** The health of one live object; never throws, whatever the object holds (Unknown at worst). */
 export function assessHealth(object: K8sObject, options: AssessOptions = {}): Health {
-  const context = { now: options.now ?? Date.now() };
+  const context = { now: options.now ?? Date.now(), ...(options.statusless ? { statusless: options.statusless } : {}) };
   try {
     if (!isRecord(object) || !isRecord(object.metadata)) return health(object, 'Unknown', 'cannot assess: not an object with metadata');
     const check = checkFor(String(object.apiVersion), String(object.kind), options.rules);

@@ -10,9 +10,11 @@ export interface Health {
   readonly message: string;
 }
 
-/** What a check may know besides the object: the time now (ms since the epoch), for grace periods. */
+/** What a check may know besides the object: the time now (ms since the epoch), for grace periods, and more. */
 export interface HealthContext {
   readonly now: number;
+  /** 'group/Kind' of custom kinds whose CRD declares no status (see statusless.ts). @default none */
+  readonly statusless?: ReadonlySet<string>;
 }
 
 /** A check for one kind: a pure function of the live object. */
