@@ -35,7 +35,7 @@ function packageHealth(object: K8sObject): Health {
   const healthy = conditionOf(object, 'Healthy');
   if (isFalse(healthy)) return health(object, 'Degraded', `unhealthy: ${explain(healthy!)}`);
   if (isTrue(installed) && isTrue(healthy)) return health(object, 'Healthy', 'installed and healthy');
-  if (isFalse(installed) && !/Unpack|Install|Activ/.test(installed!.reason ?? '')) return health(object, 'Degraded', `not installed: ${explain(installed!)}`);
+  if (isFalse(installed) && !/Unpack|Install|Activ|Inactive/.test(installed!.reason ?? '')) return health(object, 'Degraded', `not installed: ${explain(installed!)}`);
   return health(object, 'Progressing', installed ? `installing: ${explain(installed)}` : 'waiting for the package manager');
 }
 
