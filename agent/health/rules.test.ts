@@ -33,6 +33,18 @@ describe('compileHealthRules', () => {
     ]);
   });
 
+  it('refuses expressions whose cost could grow beyond linear: nested list macros, regular expressions', () => {
+    const { problems } = compileHealthRules([
+      { group: 'example.com', kind: 'A', healthy: 'status.conditions.all(a, status.conditions.exists(b, b.type == a.type))' },
+      { group: 'example.com', kind: 'B', healthy: 'status.message.matches("(a+)+$")' },
+      { group: 'example.com', kind: 'C', healthy: 'status.conditions.exists(c, c.type == "Ready") && status.conditions.all(c, c.status != "Unknown")' },
+    ], where);
+    expect(problems).toEqual([
+      'rules[0].healthy: exists() inside another list macro is not allowed (its cost grows with the square of the list)',
+      'rules[1].healthy: matches() is not allowed (a regular expression can take unbounded time); use contains, startsWith or endsWith',
+    ]);
+  });
+
   it('refuses a second rule for the same kind, and a list that is not one', () => {
     expect(compileHealthRules([rule, rule], where).problems).toEqual(['rules[1]: a second rule for example.com/Widget; keep one']);
     expect(compileHealthRules({ rules: [] }, where).problems).toEqual(['rules[-1]: must be a list of { group, kind, healthy, ... }']);

@@ -90,10 +90,26 @@ function compileExpression(text: unknown): Compiled | string {
     const checked = env.check(text);
     if (!checked.valid) return `invalid CEL: ${firstLine(checked.error)}`;
     if (checked.type !== 'bool' && checked.type !== 'dyn') return `must be true or false, but its type is ${checked.type}`;
-    return env.parse(text) as Compiled;
+    const parsed = env.parse(text);
+    return costProblem(parsed.ast) ?? (parsed as Compiled);
   } catch (error) {
     return `invalid CEL: ${firstLine(error)}`;
   }
+}
+
+// The time one evaluation takes must stay linear in the object's size, whatever the branch holds:
+// a list macro inside another is quadratic, and a regular expression can backtrack for ever.
+const LIST_MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
+
+/** What makes an expression's cost unbounded, if anything; `node` is the library's AST ({ op, args }). */
+function costProblem(node: unknown, insideMacro = false): string | undefined {
+  if (Array.isArray(node)) return node.map((n) => costProblem(n, insideMacro)).find(Boolean);
+  if (!isRecord(node) || typeof node.op !== 'string') return undefined;
+  const name = (node.op === 'call' || node.op === 'rcall') && Array.isArray(node.args) ? node.args[0] : undefined;
+  if (name === 'matches') return 'matches() is not allowed (a regular expression can take unbounded time); use contains, startsWith or endsWith';
+  const macro = typeof name === 'string' && LIST_MACROS.has(name);
+  if (macro && insideMacro) return `${name}() inside another list macro is not allowed (its cost grows with the square of the list)`;
+  return costProblem(node.args, insideMacro || macro);
 }
 
 function firstLine(error: unknown): string {
