@@ -1,9 +1,8 @@
-// Gateway API: GatewayClass and Gateway (Accepted, Programmed) and the routes (HTTPRoute,
-// GRPCRoute, TLSRoute, TCPRoute, UDPRoute: Accepted and ResolvedRefs per parent), from the
-// conditions the Gateway API spec defines.
-// Where we differ from Argo CD on purpose: a route is judged per parent, and one parent that
-// refuses it is Degraded even when another accepts it (traffic through that parent is lost);
-// a condition written for an older generation is Progressing.
+// Gateway API: GatewayClass and Gateway (Accepted, Programmed; and per listener Accepted,
+// ResolvedRefs, Programmed) and the routes (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute:
+// Accepted and ResolvedRefs per parent), from the conditions the Gateway API spec defines.
+// Where we differ from Argo CD on purpose: a Gateway condition written for an older generation is
+// Progressing (the new listeners are not programmed yet).
 import type { K8sObject } from '../types.ts';
 import { staleCondition } from './generic.ts';
 import { conditionsIn, explain, health, isRecord, statusOf, type Condition } from './read.ts';
@@ -27,7 +26,12 @@ function allTrue(object: K8sObject, conditions: Condition[], types: string[], wh
 }
 
 function gatewayHealth(object: K8sObject): Health {
-  return allTrue(object, conditionsIn(object.status), ['Accepted', 'Programmed']) ?? health(object, 'Healthy', 'accepted and programmed');
+  const own = allTrue(object, conditionsIn(object.status), ['Accepted', 'Programmed']);
+  if (own) return own;
+  const listeners = statusOf<{ listeners: unknown[] }>(object).listeners;
+  const verdicts = (Array.isArray(listeners) ? listeners.filter(isRecord) : [])
+    .map((l) => allTrue(object, conditionsIn(l), ['Accepted', 'ResolvedRefs', 'Programmed'], `listener ${parentName(l)}: `));
+  return verdicts.find((v) => v?.status === 'Degraded') ?? verdicts.find((v) => v !== undefined) ?? health(object, 'Healthy', 'accepted and programmed');
 }
 
 function gatewayClassHealth(object: K8sObject): Health {

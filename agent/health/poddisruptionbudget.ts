@@ -1,9 +1,8 @@
 // Health of a PodDisruptionBudget: its controller writes a status for every budget, so none yet is
 // Progressing; DisruptionAllowed=False for reason SyncFailed (pods whose controller or scale it
-// cannot resolve) is Degraded, since it then blocks every eviction; fewer
-// healthy pods than the budget wants is Progressing (the pods are still coming up).
-// Where we differ from Argo CD on purpose: too few healthy pods is Progressing, not Degraded: the
-// budget only reflects its pods, whose own checks say whether they are broken.
+// cannot resolve) is Degraded, since it then blocks every eviction. Fewer healthy pods than the
+// budget wants is Healthy, with a message: a budget larger than its workload is a valid choice (it
+// blocks voluntary evictions on purpose), and the pods' own checks say whether they are broken.
 import type { K8sObject } from '../types.ts';
 import { awaitingStatus } from './generic.ts';
 import { conditionOf, explain, health, isFalse, statusOf, unobservedSpec } from './read.ts';
@@ -21,6 +20,6 @@ export function podDisruptionBudgetHealth(object: K8sObject): Health {
   if (unobserved) return health(object, 'Progressing', unobserved);
   const current = Number(status.currentHealthy ?? 0);
   const desired = Number(status.desiredHealthy ?? 0);
-  if (current < desired) return health(object, 'Progressing', `${current} of ${desired} healthy pods the budget wants`);
+  if (current < desired) return health(object, 'Healthy', `${current} of ${desired} healthy pods the budget wants: evictions are blocked`);
   return health(object, 'Healthy', `${current} healthy pods, ${Number(status.disruptionsAllowed ?? 0)} disruptions allowed`);
 }

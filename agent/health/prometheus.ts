@@ -1,8 +1,9 @@
 // Prometheus operator: Prometheus, PrometheusAgent, Alertmanager and ThanosRuler report Available
-// (True, False, or Degraded when only some replicas are up) and Reconciled.
-// Where we differ from Argo CD on purpose: Available=Degraded (some replicas up) is Progressing
-// while Reconciled is True: it is what a rolling update looks like; spec.paused is Suspended;
-// conditions written for an older generation are Progressing.
+// (True, False, or Degraded when only some replicas are up) and Reconciled. Some pods not ready
+// (reason SomePodsNotReady) is what a rolling update looks like: Progressing.
+// Where we differ from Argo CD on purpose: Reconciled=False (the operator refused the spec, e.g. a
+// config it cannot generate) is Degraded even while the old pods still serve; spec.paused is
+// Suspended; conditions written for an older generation are Progressing.
 import type { K8sObject } from '../types.ts';
 import { awaitingStatus, staleCondition } from './generic.ts';
 import { conditionOf, explain, health, isFalse, isTrue, specOf } from './read.ts';
@@ -18,8 +19,9 @@ function monitoringHealth(object: K8sObject): Health {
   const stale = staleCondition(object, available) ?? staleCondition(object, reconciled);
   if (stale) return health(object, 'Progressing', stale);
   if (isTrue(available)) return health(object, 'Healthy', 'available');
-  if (isFalse(available)) return health(object, 'Degraded', `not available: ${explain(available!)}`);
-  return health(object, 'Progressing', available ? `partly available: ${explain(available)}` : 'waiting for the Available condition');
+  if (!available) return health(object, 'Progressing', 'waiting for the Available condition');
+  if (available.reason === 'SomePodsNotReady') return health(object, 'Progressing', `partly available: ${explain(available)}`);
+  return health(object, 'Degraded', `not available: ${explain(available)}`);
 }
 
 export const prometheusChecks: Readonly<Record<string, HealthCheck>> = Object.fromEntries(
