@@ -1,10 +1,11 @@
 // Crossplane: managed resources (any kind of a *.upbound.io or *.crossplane.io provider group)
-// report Synced (the last reconcile reached the external API) and Ready (the external resource is
-// usable); packages (Provider, Configuration, Function) report Installed and Healthy.
-// Where we differ from Argo CD on purpose: Ready=False while Creating or Deleting is Progressing,
-// and the crossplane.io/paused annotation is Suspended.
+// report Synced (the last reconcile reached the external API), LastAsyncOperation (the provider's
+// last create or update call) and Ready (the external resource is usable: False while it is
+// created, changed or deleted); a provider's config kinds (ProviderConfig, ...) carry no
+// conditions. Packages (Provider, Configuration, Function) report Installed and Healthy.
+// Where we differ from Argo CD on purpose: the crossplane.io/paused annotation is Suspended.
 import type { K8sObject } from '../types.ts';
-import { conditionOf, explain, health, isFalse, isRecord, isTrue } from './read.ts';
+import { conditionOf, conditionsIn, explain, health, isFalse, isRecord, isTrue } from './read.ts';
 import type { Health, HealthCheck } from './types.ts';
 
 // Crossplane's own API groups, which hold no managed resources.
@@ -19,14 +20,19 @@ function paused(object: K8sObject): boolean {
   return isRecord(object.metadata.annotations) && object.metadata.annotations['crossplane.io/paused'] === 'true';
 }
 
+// A provider's own configuration kinds: no conditions to wait for.
+const CONFIG_KINDS = new Set(['ProviderConfig', 'ClusterProviderConfig', 'ProviderConfigUsage', 'ClusterProviderConfigUsage', 'StoreConfig']);
+
 export function crossplaneManagedHealth(object: K8sObject): Health {
   if (paused(object)) return health(object, 'Suspended', 'reconciliation paused');
-  const synced = conditionOf(object, 'Synced');
-  if (isFalse(synced)) return health(object, 'Degraded', `not synced: ${explain(synced!)}`);
+  for (const type of ['Synced', 'LastAsyncOperation']) {
+    const failed = conditionOf(object, type);
+    if (isFalse(failed)) return health(object, 'Degraded', `${type === 'Synced' ? 'not synced' : 'last operation failed'}: ${explain(failed!)}`);
+  }
+  if (CONFIG_KINDS.has(object.kind) && conditionsIn(object.status).length === 0) return health(object, 'Healthy', 'provider configuration');
   const ready = conditionOf(object, 'Ready');
-  if (isTrue(ready) && isTrue(synced)) return health(object, 'Healthy', 'synced and ready');
-  if (isFalse(ready) && !['Creating', 'Deleting'].includes(ready!.reason ?? '')) return health(object, 'Degraded', `not ready: ${explain(ready!)}`);
-  return health(object, 'Progressing', ready ? `not ready: ${explain(ready)}` : synced ? 'waiting for Ready' : 'waiting for the provider to sync it');
+  if (isTrue(ready)) return health(object, 'Healthy', 'ready');
+  return health(object, 'Progressing', ready ? `not ready: ${explain(ready)}` : 'waiting for the provider to make it ready');
 }
 
 function packageHealth(object: K8sObject): Health {
