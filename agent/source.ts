@@ -9,6 +9,7 @@ import { GitError, UserInputError } from '../compiler/errors.ts';
 import { isAncestor, listTree, readBlobs, regularFilesOnly, runGitText, type TreeEntry } from '../compiler/git-read.ts';
 import { redactCredentials, TRAILERS } from '../compiler/rendered-branch.ts';
 import { explainAuthFailure, remoteWithoutCredentials } from '../compiler/git-credentials.ts';
+import { healthRulesPath } from '../compiler/tree-paths.ts';
 import { checkListing, DEFAULT_LIMITS, type RevisionLimits } from './limits.ts';
 import type { Logger } from './log.ts';
 import type { Revision } from './types.ts';
@@ -131,32 +132,38 @@ export function openSource(options: SourceOptions): GitSource {
       const subject = { env, commit, hint: 'Fetch the branch again (the local clone may have been removed), or check that the commit is on it.' };
       const trailer = await runGit(dir, ['log', '-1', `--format=%(trailers:key=${TRAILERS.sourceCommit},valueonly)`, commit, '--'], timeout);
       if (trailer.code !== 0) throw new GitError(`commit ${commit} is not in the local clone of '${remote}' (branch '${branch}')`, subject);
-      let files: Map<string, string>;
+      let files: EnvFiles;
       try {
-        files = await readObjectFiles(dir, commit, env, limits, timeout);
+        files = await readEnvFiles(dir, commit, env, limits, timeout);
       } catch (error) {
         if (error instanceof UserInputError) throw new UserInputError(error.message, { env, ...error.subject });
         throw new GitError(`reading ${env}/ of commit ${commit} from the clone of '${remote}': ${(error as Error).message.trim()}`, subject);
       }
       const sourceCommit = trailer.stdout.trim().split('\n')[0] || undefined;
-      return { commit, env, files, ...(sourceCommit ? { sourceCommit } : {}) };
+      return { commit, env, ...files, ...(sourceCommit ? { sourceCommit } : {}) };
     },
   };
 }
 
+interface EnvFiles { readonly files: Map<string, string>; readonly healthRules?: string }
+
 /**
- * The object files of `<env>/` (paths relative to it), checked from the listing before a byte is read: regular
- * files only, each .yaml, .yml or .json, within the limits. The compiler's manifest lies beside `<env>/`
- * (`<env>.manifest.json`): it is untrusted and not needed, so it is never listed nor read.
+ * The object files of `<env>/` (paths relative to it) and the health rules beside it, checked from the listing
+ * before a byte is read: regular files only, each .yaml, .yml or .json, within the limits. The compiler's
+ * manifest lies beside `<env>/` too (`<env>.manifest.json`): it is untrusted and not needed, so it is never read.
  */
-async function readObjectFiles(dir: string, commit: string, env: string, limits: RevisionLimits, timeoutMs: number): Promise<Map<string, string>> {
+async function readEnvFiles(dir: string, commit: string, env: string, limits: RevisionLimits, timeoutMs: number): Promise<EnvFiles> {
   const prefix = `${env}/`;
   // One entry more than the limit allows is enough to refuse; the rest is never listed.
   const listed = regularFilesOnly(await listTree(dir, commit, { prefix, maxEntries: limits.objects + 1, timeoutMs }), commit);
   const files = listed.map((entry) => objectFile(entry, commit));
-  checkListing(files.map((f) => ({ path: f.path, size: f.size! })), limits, { commit, env });
-  const texts = await readBlobs(dir, commit, files, { timeoutMs });
-  return new Map(files.map((f, i) => [f.path.slice(prefix.length), texts[i]!]));
+  const rules = regularFilesOnly(await listTree(dir, commit, { prefix: healthRulesPath(env), maxEntries: 1, timeoutMs }), commit);
+  checkListing([...files, ...rules].map((f) => ({ path: f.path, size: f.size! })), limits, { commit, env });
+  const texts = await readBlobs(dir, commit, [...files, ...rules], { timeoutMs });
+  return {
+    files: new Map(files.map((f, i) => [f.path.slice(prefix.length), texts[i]!])),
+    ...(rules.length > 0 ? { healthRules: texts[files.length] } : {}),
+  };
 }
 
 /** The entry, when its name is one of an object file; anything else under `<env>/` was not written by the compiler. */

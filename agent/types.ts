@@ -11,6 +11,8 @@ export interface Revision {
   readonly sourceCommit?: string; // from the commit's Source-Commit trailer
   readonly env: string;
   readonly files: ReadonlyMap<string, string>;
+  /** The environment's health rules (`<env>.health-rules.json` beside its folder), when the branch has them. */
+  readonly healthRules?: string;
   /** What the source noticed about this revision that the status should say (e.g. the branch moved backwards). */
   readonly notices?: readonly string[];
 }

@@ -13,6 +13,7 @@ import { render } from './render.ts';
 import { loadAppDefinition, renderedKinds, synthApp } from './synth.ts';
 import { typecheck } from './typecheck.ts';
 import type { AppEntry, Diagnostic, RenderScope, RenderedTree, SynthObject, SynthResult, ValidationReport } from './types.ts';
+import { withHealthRules } from './health-rules.ts';
 import { validate } from './validate/index.ts';
 import { writeTree, type WriteSummary } from './write.ts';
 
@@ -124,7 +125,7 @@ export class Compiler {
 
     const scope: RenderScope[] = envs.map((e) => (this.options.apps ? { env: e.name, apps: [...selected] } : { env: e.name }));
     onProgress(`rendering ${objects.length} objects`);
-    const tree = render(objects, scope);
+    const tree = withHealthRules(render(objects, scope), config.health.rules);
     let written: WriteSummary | undefined;
     if (this.options.write) {
       onProgress(`writing ${tree.files.size} files`);

@@ -3,6 +3,7 @@
 import { DEFAULT_BOUNDS, type Bounds } from '../agent/bounds.ts';
 import { DEFAULT_LIMITS, parseSize, type RevisionLimits } from '../agent/limits.ts';
 import { UserInputError } from './errors.ts';
+import { resolveHealthConfig, type HealthConfig, type HealthRule } from './health-rules.ts';
 
 export type PolicyLevel = 'off' | 'warn' | 'error';
 
@@ -126,6 +127,8 @@ export interface GitopsConfig<V = unknown> {
   readonly policies?: Readonly<Partial<Record<PolicyRule, PolicyLevel>>>;
   /** @default {} (see AgentConfig) */
   readonly agent?: AgentConfig;
+  /** Declarative health rules for custom kinds (see docs/health.md). @default {} */
+  readonly health?: HealthConfig;
 }
 
 /** Types the config: a wrong key or value is a TypeScript error in gitops.config.ts. */
@@ -150,17 +153,18 @@ export interface ResolvedConfig {
   readonly outDir: string;
   readonly external: Required<{ [K in keyof ExternalObjects]: readonly string[] }>;
   readonly agent: Required<Omit<AgentConfig, 'limits' | 'verify'>> & { readonly limits: RevisionLimits; readonly verify: ResolvedVerify };
+  readonly health: { readonly rules: readonly HealthRule[] };
 }
 
-const TOP_KEYS = ['environments', 'branches', 'appsDir', 'outDir', 'external', 'policies', 'agent'];
+const TOP_KEYS = ['environments', 'branches', 'appsDir', 'outDir', 'external', 'policies', 'agent', 'health'];
 const ENV_KEYS = ['values', 'allowSecretData', 'policies', 'bounds'];
 const EXTERNAL_KEYS = ['namespaces', 'secrets', 'configMaps', 'serviceAccounts', 'persistentVolumeClaims'] as const;
 const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty', 'limits', 'serviceAccount', 'allowRewind', 'verify', 'settings'];
 const LIMIT_KEYS = ['fileSize', 'revisionSize', 'objects', 'yamlDepth', 'yamlAliases'];
 const LEVELS: readonly string[] = ['off', 'warn', 'error'];
 
-/** Checks a config loaded at run time and fills in the defaults; every problem names its key. */
-export function resolveConfig(raw: unknown, file: string): ResolvedConfig {
+/** Checks a config loaded at run time and fills in the defaults; every problem names its key (and its line in `source`, where known). */
+export function resolveConfig(raw: unknown, file: string, source?: string): ResolvedConfig {
   const problems: string[] = [];
   const fail = (key: string, what: string) => problems.push(`${key}: ${what}`);
   const c = isRecord(raw) ? raw : (fail('(root)', 'the default export must be defineConfig({...})'), {});
@@ -218,6 +222,8 @@ export function resolveConfig(raw: unknown, file: string): ResolvedConfig {
   })) as unknown as ResolvedConfig['external'];
   const agent = isRecord(c.agent) ? c.agent : {};
   if (c.agent !== undefined) unknownKeys(agent, AGENT_KEYS, 'agent.', fail);
+  const health = resolveHealthConfig(c.health, file, source);
+  problems.push(...health.problems);
 
   const resolved: ResolvedConfig = {
     file,
@@ -238,6 +244,7 @@ export function resolveConfig(raw: unknown, file: string): ResolvedConfig {
       serviceAccount: str('agent.serviceAccount', agent.serviceAccount, ''),
       settings: str('agent.settings', agent.settings, ''),
     },
+    health: { rules: health.rules },
   };
   if (problems.length > 0) {
     throw new UserInputError(`${file} is not a valid config:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {

@@ -1,5 +1,5 @@
 // Loads gitops.config.ts: bundles it like an app, imports it, and checks it (resolveConfig).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleEntries } from './bundle.ts';
@@ -19,5 +19,5 @@ export async function loadConfig(root: string): Promise<ResolvedConfig> {
   } catch (error) {
     throw new UserInputError(`loading the config threw: ${(error as Error).message}`, { file: CONFIG_FILE, hint: 'Fix the error in gitops.config.ts.' });
   }
-  return resolveConfig(mod.default, CONFIG_FILE);
+  return resolveConfig(mod.default, CONFIG_FILE, readFileSync(join(root, CONFIG_FILE), 'utf8'));
 }

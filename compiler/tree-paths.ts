@@ -27,3 +27,8 @@ export function treePathProblem(path: string): string | undefined {
 export function manifestPath(env: string): string {
   return `${env}.manifest.json`;
 }
+
+/** Where an environment's health rules live (written only when the project has rules): beside its folder, like its manifest. */
+export function healthRulesPath(env: string): string {
+  return `${env}.health-rules.json`;
+}

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { InternalError } from './errors.ts';
 import { readManifest } from './read-dist.ts';
 import { sha256 } from './render.ts';
-import { manifestPath, treePathProblem } from './tree-paths.ts';
+import { healthRulesPath, manifestPath, treePathProblem } from './tree-paths.ts';
 import type { RenderedTree } from './types.ts';
 
 export interface WriteSummary {
@@ -23,8 +23,9 @@ export function writeTree(outDir: string, tree: RenderedTree, previous?: Readonl
   }
   const scopeDirs = tree.scope.flatMap((s) => (s.apps ? s.apps.map((a) => `${s.env}/${a}`) : [s.env]));
   const prefixes = scopeDirs.map((d) => `${d}/`);
-  const manifests = new Set(tree.scope.map((s) => manifestPath(s.env)));
-  const inScope = (path: string) => prefixes.some((p) => path.startsWith(p)) || manifests.has(path);
+  // Beside each environment's folder: its manifest, and its health rules when the whole environment is rendered.
+  const besides = new Set(tree.scope.flatMap((s) => (s.apps ? [manifestPath(s.env)] : [manifestPath(s.env), healthRulesPath(s.env)])));
+  const inScope = (path: string) => prefixes.some((p) => path.startsWith(p)) || besides.has(path);
 
   const madeDirs = new Set<string>(); // one mkdir per folder, not per file
   const onDisk = previous ? (path: string, text: string) => previous.get(path) === text : sameOnDisk(outDir, tree.scope.map((s) => s.env));
@@ -37,7 +38,7 @@ export function writeTree(outDir: string, tree: RenderedTree, previous?: Readonl
     writeFileSync(file, text);
     written++;
   }
-  const stale = previous ? [...previous.keys()].filter(inScope) : scopeDirs.flatMap((dir) => listFiles(outDir, dir));
+  const stale = previous ? [...previous.keys()].filter(inScope) : [...scopeDirs.flatMap((dir) => listFiles(outDir, dir)), ...besides];
   for (const path of stale) {
     if (!tree.files.has(path) && existsSync(join(outDir, path))) { rmSync(join(outDir, path)); deleted++; }
   }

@@ -1,7 +1,7 @@
 // Health of a HorizontalPodAutoscaler: its AbleToScale and ScalingActive conditions (in the status
 // for autoscaling/v2, in an annotation for autoscaling/v1).
 import type { K8sObject } from '../types.ts';
-import { explain, health, isFalse, statusOf, unobservedSpec, type Condition } from './read.ts';
+import { conditionsIn, explain, health, isFalse, isRecord, statusOf, unobservedSpec, type Condition } from './read.ts';
 import type { Health } from './types.ts';
 
 interface HpaStatus { observedGeneration: number; conditions: Condition[]; currentReplicas: number; desiredReplicas: number }
@@ -12,7 +12,7 @@ export function horizontalPodAutoscalerHealth(object: K8sObject): Health {
   const status = statusOf<HpaStatus>(object);
   const unobserved = unobservedSpec(object, status.observedGeneration);
   if (unobserved) return health(object, 'Progressing', unobserved);
-  const conditions = status.conditions ?? v1Conditions(object);
+  const conditions = status.conditions === undefined ? v1Conditions(object) : conditionsIn(status);
   if (conditions.length === 0) return health(object, 'Progressing', 'waiting for the autoscaler to assess it');
   const find = (type: string) => conditions.find((c) => c.type === type);
 
@@ -26,10 +26,10 @@ export function horizontalPodAutoscalerHealth(object: K8sObject): Health {
 }
 
 function v1Conditions(object: K8sObject): Condition[] {
-  const annotation = object.metadata.annotations?.[V1_CONDITIONS];
-  if (!annotation) return [];
+  const annotation = isRecord(object.metadata.annotations) ? object.metadata.annotations[V1_CONDITIONS] : undefined;
+  if (typeof annotation !== 'string') return [];
   try {
-    return JSON.parse(annotation) as Condition[];
+    return conditionsIn({ conditions: JSON.parse(annotation) });
   } catch {
     return [];
   }

@@ -19,6 +19,7 @@ const cases: [fixture: string, status: HealthStatus, message: string][] = [
   ['cronjob-healthy', 'Healthy', "CronJob nightly: last run scheduled at 2026-11-26T07:21:00Z succeeded"],
   ['cronjob-suspended', 'Suspended', "CronJob paused: suspended"],
   ['customresourcedefinition-degraded', 'Degraded', "CustomResourceDefinition gadgets.example.com: names not accepted: KindConflict: \"Widget\" is already in use"],
+  ['customresourcedefinition-degraded-nonstructural', 'Degraded', "CustomResourceDefinition legacies.example.com: schema not structural: Violations: spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields"],
   ['customresourcedefinition-healthy', 'Healthy', "CustomResourceDefinition widgets.example.com: established"],
   ['customresourcedefinition-progressing', 'Progressing', "CustomResourceDefinition widgets.example.com: not established yet"],
   ['daemonset-healthy-on-delete', 'Healthy', "DaemonSet agent: 3 of 3 pods available"],
@@ -34,7 +35,7 @@ const cases: [fixture: string, status: HealthStatus, message: string][] = [
   ['deployment-progressing-unavailable', 'Progressing', "Deployment stuck: 0 of 2 replicas available"],
   ['deployment-progressing-unobserved', 'Progressing', "Deployment web: spec change (generation 5) not yet observed by its controller (observed 4)"],
   ['deployment-suspended', 'Suspended', "Deployment web: rollout paused"],
-  ['generic-degraded-not-ready', 'Degraded', "Certificate web-tls: not ready: Failed: The certificate request has failed to complete and will be retried: Failed to wait for order resource \"web-tls-1-3721\" to become ready: order is in \"errored\" state"],
+  ['generic-degraded-not-ready', 'Degraded', "Certificate web-tls: not issued: Failed: The certificate request has failed to complete and will be retried: Failed to wait for order resource \"web-tls-1-3721\" to become ready: order is in \"errored\" state"],
   ['generic-degraded-stalled', 'Degraded', "HelmRelease redis: stalled: RetriesExceeded: Failed to install after 1 attempt(s)"],
   ['generic-healthy-no-status', 'Healthy', "ConfigMap settings: no status to assess"],
   ['generic-healthy-ready', 'Healthy', "Kustomization infra: ready"],
@@ -60,6 +61,8 @@ const cases: [fixture: string, status: HealthStatus, message: string][] = [
   ['persistentvolumeclaim-healthy', 'Healthy', "PersistentVolumeClaim bound: bound to volume pv-data"],
   ['persistentvolumeclaim-progressing', 'Progressing', "PersistentVolumeClaim data: waiting for a volume (Pending)"],
   ['pod-degraded-crashloop', 'Degraded', "Pod db-0: container app: CrashLoopBackOff: back-off 2m40s restarting failed container=app pod=db-0_h(5b0c6f3e)"],
+  ['pod-degraded-exited', 'Degraded', "Pod db-0: container app: Error (exit code 1), restarted 5 times"],
+  ['pod-degraded-restarted', 'Degraded', "Pod db-0: container app: Error (exit code 1), restarted 5 times"],
   ['pod-degraded-failed', 'Degraded', "Pod db-0: failed: container app: OOMKilled (exit code 137)"],
   ['pod-healthy-succeeded', 'Healthy', "Pod migrate-hxvz9: completed"],
   ['pod-healthy', 'Healthy', "Pod db-0: running and ready"],
@@ -71,6 +74,7 @@ const cases: [fixture: string, status: HealthStatus, message: string][] = [
   ['replicaset-healthy', 'Healthy', "ReplicaSet probe-6f8cbd49cf: 1 of 1 replica available"],
   ['replicaset-progressing', 'Progressing', "ReplicaSet stuck-b9688f8c: 0 of 2 replicas available"],
   ['service-healthy-load-balancer', 'Healthy', "Service lb: load balancer at 203.0.113.10"],
+  ['service-healthy-load-balancer-no-address', 'Healthy', "Service lb: load balancer provisioned (no address published)"],
   ['service-healthy', 'Healthy', "Service web: ClusterIP"],
   ['service-progressing-load-balancer', 'Progressing', "Service lb: waiting for a load balancer address"],
   ['statefulset-healthy-partition', 'Healthy', "StatefulSet db: 2 of 2 replicas ready"],
@@ -86,7 +90,7 @@ describe('assessHealth on fixtures', () => {
   });
 
   it('has a row for every fixture', () => {
-    const files = readdirSync(testdata).map((f) => f.replace(/\.yaml$/, '')).sort();
+    const files = readdirSync(testdata).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
     expect(cases.map(([name]) => name).sort()).toEqual(files);
   });
 });

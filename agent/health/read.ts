@@ -14,21 +14,37 @@ export interface Condition {
 
 /** Health whose message starts with "Kind name: ". */
 export function health(object: K8sObject, status: HealthStatus, text: string): Health {
-  return { status, message: `${object.kind} ${object.metadata.name ?? ''}: ${text}` };
+  return { status, message: `${nameOf(object)}: ${text}` };
+}
+
+/** "Kind name", from whatever the object holds (a malformed one may lack either). */
+function nameOf(object: K8sObject): string {
+  const kind = typeof object?.kind === 'string' ? object.kind : 'object';
+  const name = isRecord(object?.metadata) && typeof object.metadata.name === 'string' ? object.metadata.name : '';
+  return `${kind} ${name}`;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `object.spec` and `object.status` as the shape the caller expects; {} when absent. */
 export function specOf<T>(object: K8sObject): Partial<T> {
-  return (object.spec ?? {}) as Partial<T>;
+  return (isRecord(object.spec) ? object.spec : {}) as Partial<T>;
 }
 
 export function statusOf<T>(object: K8sObject): Partial<T> {
-  return (object.status ?? {}) as Partial<T>;
+  return (isRecord(object.status) ? object.status : {}) as Partial<T>;
+}
+
+/** The well-formed conditions of a status (or of one of its parts, e.g. a Gateway route's parent). */
+export function conditionsIn(holder: unknown): Condition[] {
+  const conditions = isRecord(holder) ? holder.conditions : undefined;
+  return Array.isArray(conditions) ? conditions.filter((c): c is Condition => isRecord(c) && typeof c.type === 'string') : [];
 }
 
 export function conditionOf(object: K8sObject, type: string): Condition | undefined {
-  const conditions = statusOf<{ conditions: Condition[] }>(object).conditions;
-  return Array.isArray(conditions) ? conditions.find((c) => c.type === type) : undefined;
+  return conditionsIn(object.status).find((c) => c.type === type);
 }
 
 export function isTrue(condition: Condition | undefined): boolean {
@@ -48,10 +64,20 @@ export function explain(condition: Condition): string {
  * Says so when the controller has not yet seen the latest spec (metadata.generation ahead of
  * the observed generation): until it has, the status describes an older spec and proves nothing.
  */
-export function unobservedSpec(object: K8sObject, observedGeneration: number | undefined): string | undefined {
-  const generation = object.metadata.generation;
-  if (typeof generation !== 'number' || observedGeneration === undefined || observedGeneration >= generation) return undefined;
-  return `spec change (generation ${generation}) not yet observed by its controller (observed ${observedGeneration})`;
+export function unobservedSpec(object: K8sObject, observedGeneration: unknown): string | undefined {
+  const generation = generationOf(object.metadata.generation);
+  const observed = generationOf(observedGeneration);
+  if (generation === undefined || observed === undefined || observed >= generation) return undefined;
+  return `spec change (generation ${generation}) not yet observed by its controller (observed ${observed})`;
+}
+
+/**
+ * A generation as a number: a number, or a string of digits. Anything else (older Argo Rollouts
+ * write a pod-template hash in status.observedGeneration) is not a generation and proves nothing.
+ */
+export function generationOf(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
 }
 
 /** "1 replica" / "3 replicas". */

@@ -10,8 +10,15 @@ export interface Health {
   readonly message: string;
 }
 
+/** What a check may know besides the object: the time now (ms since the epoch), for grace periods, and more. */
+export interface HealthContext {
+  readonly now: number;
+  /** 'group/Kind' of custom kinds whose CRD declares no status (see statusless.ts). @default none */
+  readonly statusless?: ReadonlySet<string>;
+}
+
 /** A check for one kind: a pure function of the live object. */
-export type HealthCheck = (object: K8sObject) => Health;
+export type HealthCheck = (object: K8sObject, context: HealthContext) => Health;
 
 /** An object to assess: its ref, and the live object, absent when it is not in the cluster. */
 export interface Observed {

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { refKey } from '../../compiler/kinds.ts';
 import type { KubeClient } from '../kube.ts';
 import type { K8sObject, ObjectRef } from '../types.ts';
-import { healthReport } from './index.ts';
+import { healthReport, type AssessOptions } from './index.ts';
 import { isSettled } from './rank.ts';
 import type { HealthReport, Observed } from './types.ts';
 
@@ -23,6 +23,8 @@ export interface WaitOptions {
   readonly pollMs?: number;
   /** Where live objects come from, e.g. the agent's watch cache. @default requests through `kube` */
   readonly observe?: (targets: readonly WaitTarget[]) => Promise<Observed[]>;
+  /** The user's declarative rules and what else the checks may know. @default none */
+  readonly assess?: AssessOptions;
 }
 
 const DEFAULTS = { timeoutMs: 60_000, pollMs: 1_000 };
@@ -34,7 +36,7 @@ export async function waitForHealth(kube: KubeClient, refs: readonly WaitTarget[
   const appOf = (ref: ObjectRef) => apps.get(refKey(ref));
   const started = Date.now();
   for (;;) {
-    const report = healthReport(await read(refs), appOf);
+    const report = healthReport(await read(refs), appOf, options.assess);
     if (report.objects.every((o) => isSettled(o.status))) return report;
     const waited = Date.now() - started;
     if (waited + pollMs > timeoutMs) return { ...report, message: `not settled after ${(waited / 1000).toFixed(1)}s: ${report.message}` };

@@ -47,6 +47,15 @@ describe('reading a revision', () => {
     expect(Object.fromEntries((revision as { files: Map<string, string> }).files)).toEqual({ 'a/default/ConfigMap-a.yaml': GOOD, 'b.yml': 'b: 1\n', 'c/o.json': '{}\n', 'manifest.json': '{"objects":[]}\n', 'x.yaml': 'seen\n', 'x.yaml\tx.yaml': 'hidden\n' });
   });
 
+  it('reads the health rules beside <env>/ (<env>.health-rules.json), not another environment\'s, and counts them in the limits', async () => {
+    const rules = '{"rules":[]}\n';
+    const { revision } = await read({ 'dev/a.yaml': GOOD, 'dev.health-rules.json': rules, 'prod.health-rules.json': '{"x":1}\n' });
+    expect((revision as { healthRules?: string }).healthRules).toBe(rules);
+    expect((await read({ 'dev/a.yaml': GOOD, 'prod.health-rules.json': rules })).revision).not.toHaveProperty('healthRules');
+    const over = await read({ 'dev/a.yaml': GOOD, 'dev.health-rules.json': 'x'.repeat(2048) }, { limits: { fileBytes: 1024 } });
+    expect(refusal(over.revision).message).toMatch(/^"dev\.health-rules\.json" is 2 KiB, over the limit/);
+  });
+
   it('refuses a submodule entry and a file that is not an object file, naming the path and commit', async () => {
     const gitlink = await read({ 'dev/a.yaml': GOOD }, { stage: (git) => stageGitlink(git, 'dev/app/sub') });
     expect(refusal(gitlink.revision).message).toMatch(/^"dev\/app\/sub": a submodule \(gitlink\)/);
