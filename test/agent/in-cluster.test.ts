@@ -7,12 +7,11 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { KubeClient, refusalOf } from '../../agent/kube.ts';
 import { cleanUp, renderedRemote, tempDir } from '../agent-source/fixtures.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
-import { configMap, service, uniqueName } from './harness.ts';
+import { configMap, renderedYaml, service, uniqueName } from './harness.ts';
 import { BOOKKEEPING_RULES, grantRole, namespaces, requestToken, withToken } from './role-only-agent.ts';
 import { until } from './watching-agent.ts';
 
@@ -58,7 +57,7 @@ async function recorded(env: string): Promise<{ ok: boolean; revision?: string; 
 }
 
 const rendered = (env: string, objects: ReturnType<typeof configMap>[]) =>
-  Object.fromEntries(objects.map((o) => [`${env}/app/${o.metadata.namespace}/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`, stringify(o)]));
+  Object.fromEntries(objects.map((o) => [`${env}/app/${o.metadata.namespace}/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`, renderedYaml(env, 'app', o)]));
 
 describe('in-cluster configuration', () => {
   it('reconciles with the pod service account and Roles only; an object outside its rights fails naming the permission', async () => {

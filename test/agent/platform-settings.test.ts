@@ -4,7 +4,7 @@
 // agent's own objects (its settings ConfigMap, its inventory) refused whole.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { renderedYaml } from './harness.ts';
 import { loadInventory } from '../../agent/inventory.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import { readStatus, type StoredResult } from '../../agent/status-command.ts';
@@ -104,7 +104,7 @@ describe('bounds from a settings ConfigMap (--settings)', () => {
       await expectConsistent(s, head, values);
 
       // A push that would widen its own bounds, or forge its inventory, is refused whole.
-      const own = (name: string, data: Record<string, string>) => stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: s.namespace }, data });
+      const own = (name: string, data: Record<string, string>) => renderedYaml(s.env, 'app', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: s.namespace }, data });
       const forged = [`${s.env}/app/${s.namespace}/configmap-agent-settings.yaml`, `${s.env}/app/${s.namespace}/configmap-typed-gitops-inventory-${s.env}.yaml`];
       const widening = s.publish(configMaps(2, 'widened'), { files: {
         [forged[0]!]: own('agent-settings', { namespaces: '*', clusterKinds: '*' }),
@@ -136,7 +136,7 @@ describe("the agent's own objects", () => {
       await convergedAt(s, first);
       const inventory = `typed-gitops-inventory-${s.env}`;
       const forged = s.publish(configMaps(2, 'forged'), { files: {
-        [`${s.env}/app/${s.namespace}/configmap-${inventory}.yaml`]: stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: inventory, namespace: s.namespace }, data: { 'inventory.json': '{"entries":[]}' } }),
+        [`${s.env}/app/${s.namespace}/configmap-${inventory}.yaml`]: renderedYaml(s.env, 'app', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: inventory, namespace: s.namespace }, data: { 'inventory.json': '{"entries":[]}' } }),
       } });
       await failedWith(s, forged, `ConfigMap ${s.namespace}/${inventory} is the agent's own inventory or status [reserved]`);
       expect(await s.live()).toEqual(values);
