@@ -2,9 +2,11 @@
 // (the reconciler: field manager typed-gitops, the environment's inventory, its bounds), so the running
 // agent owns those objects afterwards and manages itself from the rendered branch. Also creates the
 // platform's settings ConfigMap and checks the Secrets the agent's Deployment references.
+import { isDeepStrictEqual } from 'node:util';
 import { compile } from '../compiler/compile.ts';
 import { ClusterError, UserInputError } from '../compiler/errors.ts';
 import { formatDiagnostic } from '../compiler/format.ts';
+import { objectPath } from '../compiler/render.ts';
 import { remoteWithoutCredentials } from '../compiler/git-credentials.ts';
 import { formatRef, refKey } from '../compiler/kinds.ts';
 import type { ResolvedConfig } from '../compiler/config.ts';
@@ -66,7 +68,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapOut
   await createAgentNamespace(kube, desired, refs.namespace);
   const settings = refs.settings && await ensureSettings(kube, refs.settings, env, bounds);
   if (settings) print(`${settings} ConfigMap ${refs.settings!.namespace}/${refs.settings!.name} (the agent's settings, from environments.${env}.bounds)`);
-  print(`applying ${desired.objects.length} objects of app ${agent.app} as the agent would (field manager typed-gitops, inventory of ${env} in ${refs.namespace})`);
+  print(`applying ${desired.objects.length} objects (app ${agent.app}, and the Namespaces its Roles are in) as the agent would: field manager typed-gitops, inventory of ${env} in ${refs.namespace}`);
   const result = await applyAsAgent(connection, refs.namespace, revision, { ...guard, limits: config.agent.limits }, print);
   const outcome = reportChanges(result, desired, agent, print, settings);
   if (missing.length) throw missingSecretsError(missing, refs, agent, options);
@@ -75,7 +77,10 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapOut
   return outcome;
 }
 
-/** The environment synthesized in memory (dist/ is left alone), its agent app, and that app's rendered files. */
+/**
+ * The environment synthesized in memory (dist/ is left alone), its agent app, and the rendered files bootstrap
+ * applies: the agent app's, and the Namespaces its Roles land in, which other apps render (applied as theirs).
+ */
 async function synthesizeAgent(root: string, env: string): Promise<{ config: ResolvedConfig; agent: AgentApp; files: Map<string, string> }> {
   const outcome = await compile({ root, envs: [env], typecheck: false, write: false });
   if (outcome.report.errors.length > 0 || !outcome.tree) {
@@ -84,8 +89,11 @@ async function synthesizeAgent(root: string, env: string): Promise<{ config: Res
     });
   }
   const agent = findAgentApp(outcome.results, env);
-  const prefix = `${env}/${agent.app}/`;
-  const files = new Map([...outcome.tree.files].filter(([path]) => path.startsWith(prefix)).map(([path, text]) => [path.slice(env.length + 1), text]));
+  const objects = outcome.results.filter((r) => r.env === env).flatMap((r) => r.objects);
+  const paths = new Set(objects.filter((o) => o.app === agent.app).map(objectPath));
+  const namespaces = new Set(objects.filter((o) => o.app === agent.app).map((o) => o.ref.namespace));
+  for (const o of objects) if (o.ref.kind === 'Namespace' && o.ref.group === '' && namespaces.has(o.ref.name)) paths.add(objectPath(o));
+  const files = new Map([...paths].map((path) => [path, outcome.tree!.files.get(`${env}/${path}`)!]));
   return { config: outcome.config, agent, files };
 }
 
@@ -121,7 +129,7 @@ async function createAgentNamespace(kube: KubeClient, desired: DesiredSet, names
 async function ensureSettings(kube: KubeClient, at: NamedObject, env: string, bounds: Bounds): Promise<'created' | 'configured' | 'unchanged'> {
   const data = settingsData(bounds);
   const live = await kube.read('v1', 'ConfigMap', at.namespace, at.name);
-  if (live && JSON.stringify(live.data ?? {}) === JSON.stringify(data) && live.metadata.labels?.[SETTINGS_OF] === env) return 'unchanged';
+  if (live && isDeepStrictEqual(live.data ?? {}, data) && live.metadata.labels?.[SETTINGS_OF] === env) return 'unchanged';
   const labels = { 'app.kubernetes.io/managed-by': 'typed-gitops', [SETTINGS_OF]: env };
   await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: at.name, namespace: at.namespace, labels }, data }, { force: true });
   return live ? 'configured' : 'created';
@@ -152,7 +160,7 @@ function reportChanges(result: ReconcileResult, desired: DesiredSet, agent: Agen
   const changed = changes.filter((c) => c.action !== 'unchanged');
   for (const c of changed) print(`  ${c.action} ${formatRef(c.ref)}`);
   const unchanged = changes.length - changed.length;
-  if (changed.length === 0 && (settings ?? 'unchanged') === 'unchanged') print(`nothing to change: all ${unchanged} objects of ${agent.app} are as rendered`);
+  if (changed.length === 0 && (settings ?? 'unchanged') === 'unchanged') print(`nothing to change: all ${unchanged} objects are as rendered`);
   return { app: agent.app, changes: changed, unchanged, ...(settings ? { settings: settings as BootstrapOutcome['settings'] } : {}) };
 }
 
@@ -173,7 +181,7 @@ async function waitUntilAvailable(kube: KubeClient, deployment: K8sObject, timeo
   for (;;) {
     const live = await kube.read('apps/v1', 'Deployment', namespace, name);
     const health = live ? deploymentHealth(live) : { status: 'Missing', message: 'it is not in the cluster' };
-    if (health.status === 'Healthy') { print(`Deployment ${namespace}/${name} is available: ${health.message}`); return; }
+    if (health.status === 'Healthy') { print(`the agent is available: ${health.message}`); return; }
     if (Date.now() >= deadline) {
       throw new ClusterError(`Deployment ${namespace}/${name} is not available after ${Math.round(timeoutMs / 1000)} s: ${health.message}`, {
         object: `Deployment ${namespace}/${name}`, hint: `See kubectl -n ${namespace} describe deployment ${name} and kubectl -n ${namespace} logs deploy/${name}; run gitops bootstrap again to wait once more (--timeout).`,

@@ -82,7 +82,7 @@ async function removeEntries(kube: KubeClient, env: string, entries: readonly In
   const desired: DesiredSet = { revision: { commit: '', env, files: new Map() }, objects: [] };
   const live = await observe(kube, desired, inventory);
   const steps = plan(desired, inventory, live.objects, { prune: true, allowEmpty: true });
-  const skipped = steps.skip.map((s): Change => ({ ref: s.ref, action: 'skipped', reason: live.objects.has(refKey(s.ref)) ? s.reason : 'already gone' }));
+  const skipped = steps.skip.map((s): Change => ({ ref: s.ref, action: 'skipped', reason: live.objects.has(refKey(s.ref)) ? s.reason : `not in the cluster with our owner labels for ${env}; not deleted` }));
   for (const s of steps.skip) ledger.forget(s.ref);
   return [...skipped, ...await prune(kube, steps.prune, ledger, { failed: 0, propagationPolicy })];
 }
