@@ -15,10 +15,13 @@ import { agentReferences, createSecretCommand, findAgentApp, missingKeys, settin
 import { DEFAULT_BOUNDS, type Bounds } from './bounds.ts';
 import { desiredSet } from './desired.ts';
 import { deploymentHealth } from './health/deployment.ts';
-import { inventoryRevision } from './inventory.ts';
+import { inventoryRevision, loadInventory } from './inventory.ts';
 import { KubeClient } from './kube.ts';
 import { loadConnection, type KubeConnection } from './kubeconfig.ts';
 import { onceAsLeader } from './leadership.ts';
+import type { RevisionLimits } from './limits.ts';
+import { observe } from './observe.ts';
+import { plan } from './plan.ts';
 import { createReconciler, type ReconcileLogger } from './reconcile.ts';
 import { guardRefusal, type RevisionGuard } from './revision-guard.ts';
 import type { NamedObject } from './settings.ts';
@@ -42,8 +45,10 @@ export interface BootstrapOutcome {
   /** The agent's objects created or changed (empty: a run that changed nothing). */
   readonly changes: readonly Change[];
   readonly unchanged: number;
-  readonly settings?: 'created' | 'configured' | 'unchanged';
+  readonly settings?: SettingsAction;
 }
+
+type SettingsAction = 'created' | 'configured' | 'unchanged';
 
 export async function bootstrap(options: BootstrapOptions): Promise<BootstrapOutcome> {
   const { env, print } = options;
@@ -68,9 +73,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapOut
   await createAgentNamespace(kube, desired, refs.namespace);
   const settings = refs.settings && await ensureSettings(kube, refs.settings, env, bounds);
   if (settings) print(`${settings} ConfigMap ${refs.settings!.namespace}/${refs.settings!.name} (the agent's settings, from environments.${env}.bounds)`);
-  print(`applying ${desired.objects.length} objects (app ${agent.app}, and the Namespaces its Roles are in) as the agent would: field manager typed-gitops, inventory of ${env} in ${refs.namespace}`);
-  const result = await applyAsAgent(connection, refs.namespace, revision, { ...guard, limits: config.agent.limits }, print);
-  const outcome = reportChanges(result, desired, agent, print, settings);
+  const outcome = await applyAgentApp({ connection, kube, namespace: refs.namespace, desired, agent, guard: { ...guard, limits: config.agent.limits }, print }, settings);
   if (missing.length) throw missingSecretsError(missing, refs, agent, options);
   await waitUntilAvailable(kube, agent.deployment, options.timeoutMs, print);
   printNextSteps(outcome, env, agent, print);
@@ -126,7 +129,7 @@ async function createAgentNamespace(kube: KubeClient, desired: DesiredSet, names
 }
 
 /** The settings ConfigMap with the environment's bounds; written only when it differs. */
-async function ensureSettings(kube: KubeClient, at: NamedObject, env: string, bounds: Bounds): Promise<'created' | 'configured' | 'unchanged'> {
+async function ensureSettings(kube: KubeClient, at: NamedObject, env: string, bounds: Bounds): Promise<SettingsAction> {
   const data = settingsData(bounds);
   const live = await kube.read('v1', 'ConfigMap', at.namespace, at.name);
   if (live && isDeepStrictEqual(live.data ?? {}, data) && live.metadata.labels?.[SETTINGS_OF] === env) return 'unchanged';
@@ -135,21 +138,55 @@ async function ensureSettings(kube: KubeClient, at: NamedObject, env: string, bo
   return live ? 'configured' : 'created';
 }
 
+interface ApplyContext {
+  readonly connection: KubeConnection;
+  readonly kube: KubeClient;
+  readonly namespace: string;
+  readonly desired: DesiredSet;
+  readonly agent: AgentApp;
+  readonly guard: RevisionGuard & { readonly limits: RevisionLimits };
+  readonly print: (line: string) => void;
+}
+
+/** Applies what differs; when nothing does, writes nothing at all (not even the Lease or the status), so it runs beside a live agent. */
+async function applyAgentApp(context: ApplyContext, settings?: SettingsAction): Promise<BootstrapOutcome> {
+  const { desired, agent, print } = context;
+  const base = { app: agent.app, ...(settings ? { settings } : {}) };
+  if (await upToDate(context)) {
+    if ((settings ?? 'unchanged') === 'unchanged') print(`nothing to change: all ${desired.objects.length} objects are as rendered`);
+    return { ...base, changes: [], unchanged: desired.objects.length };
+  }
+  print(`applying ${desired.objects.length} objects (app ${agent.app}, and the Namespaces its Roles are in) as the agent would: field manager typed-gitops, inventory of ${desired.revision.env} in ${context.namespace}`);
+  const result = await applyAsAgent(context);
+  const changes = ownChanges(result, desired, agent);
+  for (const c of changes) print(`  ${c.action} ${formatRef(c.ref)}`);
+  return { ...base, changes, unchanged: desired.objects.length - changes.length };
+}
+
+/** The agent's planner says there is nothing to apply: every object is as last applied and recorded. */
+async function upToDate({ kube, namespace, desired }: ApplyContext): Promise<boolean> {
+  const inventory = await loadInventory(kube, namespace, desired.revision.env);
+  const live = await observe(kube, desired, inventory);
+  const steps = plan(desired, inventory, live.objects, { prune: false, allowEmpty: false });
+  const ours = new Set(desired.objects.map((d) => refKey(d.ref)));
+  return steps.apply.length === 0 && !steps.skip.some((s) => ours.has(refKey(s.ref)));
+}
+
 /** One reconcile of the agent's app by the agent's reconciler, as the Lease holder; nothing else of the inventory is touched. */
-async function applyAsAgent(connection: KubeConnection, namespace: string, revision: Revision, guard: RevisionGuard & { limits: ResolvedConfig['agent']['limits'] }, print: (line: string) => void): Promise<ReconcileResult> {
+async function applyAsAgent({ connection, namespace, desired, guard, print }: ApplyContext): Promise<ReconcileResult> {
   const log: ReconcileLogger = { info: (o, m) => { if ('holder' in o) print(m ?? ''); }, warn: (_o, m) => print(`warning: ${m}`), error() {} };
-  const env = revision.env;
+  const env = desired.revision.env;
   // prune off: the inventory's other objects (the rest of the environment) are not this run's business.
   const reconciler = createReconciler({ connection, env, namespace, prune: false, allowEmpty: false, force: true, healthTimeoutMs: 0, log, ...guard });
   try {
-    return await onceAsLeader({ connection, namespace, env, reconciler, log }).reconcile(revision);
+    return await onceAsLeader({ connection, namespace, env, reconciler, log }).reconcile(desired.revision);
   } finally {
     reconciler.stop();
   }
 }
 
-/** Prints each change to the agent's objects; throws when the reconcile failed. */
-function reportChanges(result: ReconcileResult, desired: DesiredSet, agent: AgentApp, print: (line: string) => void, settings?: string): BootstrapOutcome {
+/** The changes to the objects bootstrap applies (the reconcile also reports the rest of the inventory, untouched); throws when one failed. */
+function ownChanges(result: ReconcileResult, desired: DesiredSet, agent: AgentApp): Change[] {
   const ours = new Set(desired.objects.map((d) => refKey(d.ref)));
   const changes = result.changes.filter((c) => ours.has(refKey(c.ref)));
   const failed = changes.filter((c) => c.action === 'failed' || c.action === 'skipped');
@@ -157,11 +194,7 @@ function reportChanges(result: ReconcileResult, desired: DesiredSet, agent: Agen
     const lines = [...result.errors, ...failed.map((c) => `${c.action} ${formatRef(c.ref)}: ${c.reason ?? ''}`)];
     throw new ClusterError(`the agent's app could not be applied:\n  ${lines.join('\n  ')}`, { app: agent.app, file: agent.sourceFile, hint: 'Fix what is named above, then run gitops bootstrap again (it applies only what differs).' });
   }
-  const changed = changes.filter((c) => c.action !== 'unchanged');
-  for (const c of changed) print(`  ${c.action} ${formatRef(c.ref)}`);
-  const unchanged = changes.length - changed.length;
-  if (changed.length === 0 && (settings ?? 'unchanged') === 'unchanged') print(`nothing to change: all ${unchanged} objects are as rendered`);
-  return { app: agent.app, changes: changed, unchanged, ...(settings ? { settings: settings as BootstrapOutcome['settings'] } : {}) };
+  return changes.filter((c) => c.action !== 'unchanged');
 }
 
 function missingSecretsError(missing: readonly MissingSecret[], refs: AgentReferences, agent: AgentApp, options: BootstrapOptions): UserInputError {

@@ -75,8 +75,15 @@ describe('gitops bootstrap and uninstall', () => {
   });
 
   it('changes nothing on a second run and says so', async () => {
-    const versions = () => kubectl('get', 'deployment,serviceaccount,service,role,rolebinding,configmap', '-n', NS, '-o', 'jsonpath={range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion} {end}')
-      .then((text) => text.split(' ').filter((v) => !v.startsWith('ConfigMap/typed-gitops-status-')).join(' '));
+    // Nothing at all is written: not the agent's objects, its inventory, settings, status nor Lease.
+    const rv = 'jsonpath={range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion} {end}';
+    const versions = async () => [
+      await kubectl('get', 'deployment,serviceaccount,service,role,rolebinding,configmap,lease', '-n', NS, '-o', rv),
+      await kubectl('get', 'clusterrole,clusterrolebinding,namespace', '-l', 'app.kubernetes.io/managed-by=typed-gitops', '-o', rv),
+    ].join('\n');
+    // A running agent holds the Lease: a run with nothing to do needs it not.
+    const hold = (holder: string, renewTime: string) => kubectl('patch', 'lease', 'typed-gitops-dev', '-n', NS, '--type=merge', '-p', JSON.stringify({ spec: { holderIdentity: holder, leaseDurationSeconds: 3600, renewTime } }));
+    await hold('the-running-agent', new Date().toISOString().replace('Z', '000Z'));
     const before = await versions();
     lines.length = 0;
     const outcome: BootstrapOutcome = await install();
@@ -85,6 +92,7 @@ describe('gitops bootstrap and uninstall', () => {
     expect(lines).toContain('nothing to change: all 17 objects are as rendered');
     expect(lines).toContain('the agent of dev was already installed; nothing changed');
     expect(await versions()).toBe(before);
+    await hold('the-running-agent', '2000-01-01T00:00:00.000000Z'); // long expired: the next test's agent takes it
   });
 
   it('is owned by the agent afterwards: run as its pod would, it prunes none of it and meets no conflict', async () => {
