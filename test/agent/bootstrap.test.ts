@@ -31,7 +31,7 @@ describe('gitops bootstrap and uninstall', () => {
   let remote: RenderedRemote;
   const lines: string[] = [];
   const install = () => bootstrap({ root: project.root, env: 'dev', repo: REPO, kubeconfig: cluster().kubeconfigPath, timeoutMs: 60_000, print: (l) => lines.push(l) });
-  const remove = (pruneAll: boolean) => uninstall({ env: 'dev', namespace: NS, kubeconfig: cluster().kubeconfigPath, pruneAll, timeoutMs: 60_000, print: (l) => lines.push(l) });
+  const gitops = (...args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin/gitops.js'), ...args], { cwd: tempDir('bootstrap-cwd-') });
   const exists = async (...args: string[]) => (await kubectl('get', ...args, '--ignore-not-found', '-o', 'name')).trim() !== '';
 
   beforeAll(async () => {
@@ -44,10 +44,11 @@ describe('gitops bootstrap and uninstall', () => {
   });
   afterAll(() => { project?.cleanup(); cleanUp(); });
 
-  it('names each missing Secret with its kubectl line and applies nothing that needs it', async () => {
-    const error = await install().then(() => undefined, (e: Error) => e);
-    expect(error?.message).toContain("kubectl create secret generic git-credentials -n gitops-system --from-literal=url='https://<user>:<token>@git.example.com/shop.git'");
-    expect(error?.message).toContain('kubectl create secret generic gitops-webhook -n gitops-system --from-literal=secret=');
+  it('names each missing Secret with its kubectl line, exits non-zero and applies nothing that needs it', async () => {
+    const failed = await gitops('bootstrap', '--env', 'dev', '--repo', REPO, '--kubeconfig', cluster().kubeconfigPath, '--root', project.root).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toContain("kubectl create secret generic git-credentials -n gitops-system --from-literal=url='https://<user>:<token>@git.example.com/shop.git'");
+    expect(failed?.stderr).toContain('kubectl create secret generic gitops-webhook -n gitops-system --from-literal=secret=');
     expect(await exists('deployment', AGENT, '-n', NS)).toBe(false);
     expect(await exists('serviceaccount', AGENT, '-n', NS)).toBe(true);
     expect(await exists('clusterrole', AGENT)).toBe(true);
@@ -108,12 +109,10 @@ describe('gitops bootstrap and uninstall', () => {
   });
 
   it('uninstall removes the agent and its state, and leaves what it applied', async () => {
-    lines.length = 0;
-    const outcome = await remove(false);
-    expect(lines[0]).toBe('stopping the agent:');
-    expect(lines[1]).toBe(`  deleted Deployment ${NS}/${AGENT}`);
-    expect(lines).toContain(`  kept Namespace ${NS}: it holds Secrets git-credentials, gitops-webhook; kubectl delete namespace ${NS} deletes it with them`);
-    expect(outcome.left).toBeGreaterThan(10);
+    const out = (await gitops('uninstall', '--env', 'dev', '--kubeconfig', cluster().kubeconfigPath, '--root', project.root)).stdout.split('\n');
+    expect(out.slice(0, 2)).toEqual(['stopping the agent:', `  deleted Deployment ${NS}/${AGENT}`]);
+    expect(out).toContain(`  kept Namespace ${NS}: it holds Secrets git-credentials, gitops-webhook; kubectl delete namespace ${NS} deletes it with them`);
+    expect(out).toContainEqual(expect.stringMatching(/^left the 1\d object\(s\) it applied; gitops uninstall --env dev --prune-all would have deleted them$/));
     for (const kind of ['deployment', 'serviceaccount', 'service', 'role', 'rolebinding']) expect(await exists(kind, AGENT, '-n', NS)).toBe(false);
     expect(await exists('clusterrole', AGENT)).toBe(false);
     for (const name of ['typed-gitops-inventory-dev', 'typed-gitops-status-dev', 'agent-settings']) expect(await exists('configmap', name, '-n', NS)).toBe(false);
@@ -128,7 +127,7 @@ describe('gitops bootstrap and uninstall', () => {
     await kubectl('label', 'namespace', 'ops', 'typed-gitops.dev/env-', 'typed-gitops.dev/app-');
     await kubectl('create', 'configmap', 'hand-made', '-n', 'ops', '--from-literal=a=b');
     lines.length = 0;
-    const outcome = await remove(true);
+    const outcome = await uninstall({ env: 'dev', namespace: NS, kubeconfig: cluster().kubeconfigPath, pruneAll: true, timeoutMs: 60_000, print: (l) => lines.push(l) });
     const deleted = outcome.changes.filter((c) => c.action === 'pruned').map((c) => `${c.ref.kind} ${c.ref.name}`);
     expect(deleted).toEqual(expect.arrayContaining(['CronJob nightly-sales', 'Deployment storefront', 'Namespace shop', `Deployment ${AGENT}`]));
     expect(deleted).not.toContain('Namespace ops');
