@@ -12,13 +12,13 @@ describe('bootstrap checks --repo first', () => {
   const run = (repo: string) => bootstrap({ root: project.root, env: 'dev', repo, kubeconfig: '/nonexistent/kubeconfig', timeoutMs: 1000, print: () => {} });
 
   it('refuses a URL with a token, without showing the token', async () => {
-    const error = await run('https://bot:ghp_s3cret@git.example.com/shop.git').catch((e: Error) => e);
+    const error = await run('https://bot:ghp_s3cret@git.example.com/shop.git').then(() => undefined, (e: Error) => e);
     expect(error?.message).toBe('--repo https://git.example.com/shop.git: give the URL without credentials');
     expect(JSON.stringify(error)).not.toContain('ghp_s3cret');
   });
 
   it('refuses another repo than the one the GitOpsAgent follows, naming the app', async () => {
-    const error = await run('https://git.example.com/other.git').catch((e: Error & { subject?: object }) => e);
+    const error = await run('https://git.example.com/other.git').then(() => undefined, (e: Error & { subject?: object }) => e);
     expect(error?.message).toBe('--repo https://git.example.com/other.git is not the repo the agent follows: its GitOpsAgent renders https://git.example.com/shop.git; nothing was applied');
     expect(error?.subject).toMatchObject({ app: 'gitops-agent', file: 'apps/gitops-agent.ts' });
   });
