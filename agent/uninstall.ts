@@ -40,12 +40,7 @@ export async function uninstall(options: UninstallOptions): Promise<UninstallOut
   const kube = new KubeClient(loadConnection(options.kubeconfig));
   const inventory = await loadInventory(kube, namespace, env);
   const agentName = `typed-gitops-agent-${env}`;
-  const app = inventory.entries.find((e) => e.ref.name === agentName)?.app;
-  if (!app) {
-    throw new UserInputError(`no agent of ${env} is recorded in the inventory ConfigMap ${namespace}/${inventoryName(env)}; nothing was deleted`, {
-      env, hint: `Check --env and --namespace (the agent's namespace); an agent installed with gitops bootstrap records its objects there.`,
-    });
-  }
+  const app = agentAppOf(inventory, agentName, namespace);
   const isDeployment = (e: InventoryEntry) => e.ref.group === 'apps' && e.ref.kind === 'Deployment' && e.ref.name === agentName;
   const ledger = new InventoryLedger(inventory);
   const deployment = await kube.read('apps/v1', 'Deployment', namespace, agentName);
@@ -69,11 +64,20 @@ export async function uninstall(options: UninstallOptions): Promise<UninstallOut
       env, hint: 'Fix what is named above, then run gitops uninstall again.',
     });
   }
-  await removeState(kube, namespace, env, settings);
-  print(`deleted the inventory, status and Lease of ${env}${settings ? ` (and its settings ConfigMap ${settings.namespace}/${settings.name}, if bootstrap made it)` : ''}`);
+  const settingsDeleted = await removeState(kube, namespace, env, settings);
+  print(`deleted the inventory, status and Lease of ${env}${settingsDeleted ? ` and the settings ConfigMap ${settings!.namespace}/${settings!.name}` : ''}`);
   const left = options.pruneAll ? 0 : others.length;
   if (left) print(`left the ${left} object(s) it applied; gitops uninstall --env ${env} --prune-all would have deleted them`);
   return { changes, left };
+}
+
+/** The app the agent's own objects (all named typed-gitops-agent-<env>) were applied as. */
+function agentAppOf(inventory: Inventory, agentName: string, namespace: string): string {
+  const app = inventory.entries.find((e) => e.ref.name === agentName)?.app;
+  if (app) return app;
+  throw new UserInputError(`no agent of ${inventory.env} is recorded in the inventory ConfigMap ${namespace}/${inventoryName(inventory.env)}; nothing was deleted`, {
+    env: inventory.env, hint: "Check --env and --namespace (the agent's namespace); an agent installed with gitops bootstrap records its objects there.",
+  });
 }
 
 /** Deletes inventory entries as a prune of a revision without them would: owned, not annotated to stay, in reverse apply order. */
@@ -115,11 +119,14 @@ async function keptNamespace(kube: KubeClient, namespace: string, staying: reado
   return `it holds ${held.join(' and ')}; kubectl delete namespace ${namespace} deletes it with them`;
 }
 
-async function removeState(kube: KubeClient, namespace: string, env: string, settings: NamedObject | undefined): Promise<void> {
+/** Deletes the agent's state; true when it deleted the settings ConfigMap too (only one bootstrap made for this environment). */
+async function removeState(kube: KubeClient, namespace: string, env: string, settings: NamedObject | undefined): Promise<boolean> {
   await deleteInventory(kube, namespace, env);
   const configMap = (ns: string, name: string) => ({ apiVersion: 'v1', group: '', kind: 'ConfigMap', namespace: ns, name });
   await kube.delete(configMap(namespace, statusName(env)), 'Background');
   await kube.delete({ apiVersion: 'coordination.k8s.io/v1', group: 'coordination.k8s.io', kind: 'Lease', namespace, name: leaseName(env) }, 'Background');
   const live = settings && await kube.read('v1', 'ConfigMap', settings.namespace, settings.name);
-  if (live && live.metadata.labels?.[SETTINGS_OF] === env) await kube.delete(configMap(settings.namespace, settings.name), 'Background');
+  if (!live || live.metadata.labels?.[SETTINGS_OF] !== env) return false;
+  await kube.delete(configMap(settings.namespace, settings.name), 'Background');
+  return true;
 }

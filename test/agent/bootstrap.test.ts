@@ -112,6 +112,7 @@ describe('gitops bootstrap and uninstall', () => {
     const out = (await gitops('uninstall', '--env', 'dev', '--kubeconfig', cluster().kubeconfigPath, '--root', project.root)).stdout.split('\n');
     expect(out.slice(0, 2)).toEqual(['stopping the agent:', `  deleted Deployment ${NS}/${AGENT}`]);
     expect(out).toContain(`  kept Namespace ${NS}: it holds Secrets git-credentials, gitops-webhook; kubectl delete namespace ${NS} deletes it with them`);
+    expect(out).toContain(`deleted the inventory, status and Lease of dev and the settings ConfigMap ${NS}/agent-settings`);
     expect(out).toContainEqual(expect.stringMatching(/^left the 1\d object\(s\) it applied; gitops uninstall --env dev --prune-all would have deleted them$/));
     for (const kind of ['deployment', 'serviceaccount', 'service', 'role', 'rolebinding']) expect(await exists(kind, AGENT, '-n', NS)).toBe(false);
     expect(await exists('clusterrole', AGENT)).toBe(false);
