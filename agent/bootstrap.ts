@@ -58,6 +58,10 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapOut
   const refs = agentReferences(agent.deployment);
   checkRepo(refs, agent, options.repo);
 
+  const bounds = config.environments.find((e) => e.name === env)?.bounds ?? DEFAULT_BOUNDS;
+  const guard = { bounds: refs.settings ? bounds : DEFAULT_BOUNDS, reserved: reservedObjects(refs.namespace, refs.settings, refs.secrets.find((s) => s.keys.length === 0)), limits: config.agent.limits };
+  await refuseWhatTheAgentWould(files, env, guard, agent, refs);
+
   const connection = loadConnection(options.kubeconfig);
   const kube = new KubeClient(connection);
   const missing = await missingSecrets(kube, refs.secrets);
@@ -65,15 +69,11 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapOut
   if (missing.length) files.delete(agent.deploymentFile);
   const revision: Revision = { commit: await inventoryRevision(kube, refs.namespace, env) ?? '', env, files };
   const desired = desiredSet(revision, undefined, config.agent.limits);
-  const bounds = config.environments.find((e) => e.name === env)?.bounds ?? DEFAULT_BOUNDS;
-  const guard: RevisionGuard = { bounds, reserved: reservedObjects(refs.namespace, refs.settings, refs.secrets.find((s) => s.keys.length === 0)) };
-  const refusal = await guardRefusal(desired.objects, guard);
-  if (refusal) throw new UserInputError(`the agent would refuse its own app: ${refusal}`, { env, app: agent.app, file: agent.sourceFile, hint: `Widen environments.${env}.bounds in gitops.config.ts, or change the app.` });
 
   await createAgentNamespace(kube, desired, refs.namespace);
   const settings = refs.settings && await ensureSettings(kube, refs.settings, env, bounds);
   if (settings) print(`${settings} ConfigMap ${refs.settings!.namespace}/${refs.settings!.name} (the agent's settings, from environments.${env}.bounds)`);
-  const outcome = await applyAgentApp({ connection, kube, namespace: refs.namespace, desired, agent, guard: { ...guard, limits: config.agent.limits }, print }, settings);
+  const outcome = await applyAgentApp({ connection, kube, namespace: refs.namespace, desired, agent, guard, print }, settings);
   if (missing.length) throw missingSecretsError(missing, refs, agent, options);
   await waitUntilAvailable(kube, agent.deployment, options.timeoutMs, print);
   printNextSteps(outcome, env, agent, print);
@@ -112,6 +112,20 @@ function checkRepo(refs: AgentReferences, agent: AgentApp, repo: string): void {
   if (refs.repo === undefined || refs.repo === repo) return;
   throw new UserInputError(`--repo ${repo} is not the repo the agent follows: its GitOpsAgent renders ${refs.repo}; nothing was applied`, {
     app: agent.app, file: agent.sourceFile, hint: 'Pass that URL, or change the GitOpsAgent\'s repo in the app (and publish it) first.',
+  });
+}
+
+/**
+ * Refuses, before anything is written, an agent app the agent in its pod would refuse: its bounds come from the settings
+ * ConfigMap bootstrap writes (environments.<env>.bounds), or, without one, are the defaults (the pod reads no project).
+ */
+async function refuseWhatTheAgentWould(files: ReadonlyMap<string, string>, env: string, guard: RevisionGuard & { readonly limits: RevisionLimits }, agent: AgentApp, refs: AgentReferences): Promise<void> {
+  const refusal = await guardRefusal(desiredSet({ commit: '', env, files }, undefined, guard.limits).objects, guard);
+  if (!refusal) return;
+  throw new UserInputError(`the agent would refuse its own app; nothing was applied: ${refusal}`, {
+    env, app: agent.app, file: agent.sourceFile,
+    hint: refs.settings ? `Widen environments.${env}.bounds in gitops.config.ts (bootstrap writes them into ${refs.settings.namespace}/${refs.settings.name}), or change the app.`
+      : `In its pod the agent reads no project, so its bounds are the defaults: give the GitOpsAgent settingsConfigMap: 'agent-settings', and bootstrap writes environments.${env}.bounds into it.`,
   });
 }
 

@@ -36,8 +36,8 @@ describe('gitops bootstrap and uninstall', () => {
 
   beforeAll(async () => {
     project = makeProject({}, { copyExample: true });
-    // Today's agent lists across namespaces (readScope 'cluster'); its bounds come from a settings ConfigMap.
-    project.write('apps/gitops-agent.ts', project.read('apps/gitops-agent.ts').replace('environment: env.name,', "environment: env.name, readScope: 'cluster', settingsConfigMap: 'agent-settings',"));
+    // Today's agent lists across namespaces (readScope 'cluster').
+    project.write('apps/gitops-agent.ts', project.read('apps/gitops-agent.ts').replace('environment: env.name,', "environment: env.name, readScope: 'cluster',"));
     const outcome = await compile({ root: project.root, envs: ['dev'], typecheck: false, write: false });
     remote = renderedRemote();
     remote.commit(Object.fromEntries(outcome.tree!.files));
