@@ -82,7 +82,7 @@ export function agentReferences(deployment: K8sObject): AgentReferences {
     if (ref) need({ namespace: deployment.metadata.namespace ?? namespace, name: ref.name }, ref.key, PURPOSES[variable.name] ?? variable.name);
     else if (variable.name === 'GITOPS_REPO') repo = variable.value;
   }
-  if (keysName) need(parseServiceAccount(keysName, namespace, '--verify-keys-secret', 'Secret'), undefined, 'the keys rendered commits must be signed with (--verify-keys-secret)');
+  if (keysName) need(parseServiceAccount(keysName, namespace, '--verify-keys-secret', 'Secret'), undefined, 'the keys rendered commits must be signed with, for --verify-keys-secret');
   return {
     namespace,
     ...(settingsName ? { settings: parseServiceAccount(settingsName, namespace, '--settings', 'ConfigMap') } : {}),
@@ -113,8 +113,8 @@ export function createSecretCommand(need: SecretNeed, repo: string): string {
 }
 
 const PURPOSES: Readonly<Record<string, string>> = {
-  GITOPS_REPO: 'the repo URL with its token (GITOPS_REPO)',
-  GITOPS_WEBHOOK_SECRET: 'the secret webhook calls must carry (GITOPS_WEBHOOK_SECRET)',
+  GITOPS_REPO: 'the repo URL with its token, as GITOPS_REPO',
+  GITOPS_WEBHOOK_SECRET: 'the secret webhook calls must carry, as GITOPS_WEBHOOK_SECRET',
 };
 
 function placeholder(key: string, repo: string): string {

@@ -70,7 +70,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapOut
   const revision: Revision = { commit: await inventoryRevision(kube, refs.namespace, env) ?? '', env, files };
   const desired = desiredSet(revision, undefined, config.agent.limits);
 
-  await createAgentNamespace(kube, desired, refs.namespace);
+  if (await createAgentNamespace(kube, desired, refs.namespace)) print(`created Namespace ${refs.namespace}`);
   const settings = refs.settings && await ensureSettings(kube, refs.settings, env, bounds);
   if (settings) print(`${settings} ConfigMap ${refs.settings!.namespace}/${refs.settings!.name} (the agent's settings, from environments.${env}.bounds)`);
   const outcome = await applyAgentApp({ connection, kube, namespace: refs.namespace, desired, agent, guard, print }, settings);
@@ -137,9 +137,11 @@ async function missingSecrets(kube: KubeClient, needs: readonly SecretNeed[]): P
 }
 
 /** The agent's Namespace as the agent applies it (owner labels and all), before the reconciler would make a bare one. */
-async function createAgentNamespace(kube: KubeClient, desired: DesiredSet, namespace: string): Promise<void> {
+async function createAgentNamespace(kube: KubeClient, desired: DesiredSet, namespace: string): Promise<boolean> {
   const own = desired.objects.find((d) => d.ref.kind === 'Namespace' && d.ref.group === '' && d.ref.name === namespace);
-  if (own && !(await kube.read('v1', 'Namespace', '', namespace))) await kube.apply(own.object);
+  if (!own || await kube.read('v1', 'Namespace', '', namespace)) return false;
+  await kube.apply(own.object);
+  return true;
 }
 
 /** The settings ConfigMap with the environment's bounds; written only when it differs. */

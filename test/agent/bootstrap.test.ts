@@ -45,8 +45,9 @@ describe('gitops bootstrap and uninstall', () => {
   afterAll(() => { project?.cleanup(); cleanUp(); });
 
   it('names each missing Secret with its kubectl line, exits non-zero and applies nothing that needs it', async () => {
-    const failed = await gitops('bootstrap', '--env', 'dev', '--repo', REPO, '--kubeconfig', cluster().kubeconfigPath, '--root', project.root).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const failed = await gitops('bootstrap', '--env', 'dev', '--repo', REPO, '--kubeconfig', cluster().kubeconfigPath, '--root', project.root).then(() => undefined, (e: { code: number; stdout: string; stderr: string }) => e);
     expect(failed?.code).toBe(1);
+    expect(failed?.stdout).toContain(`created Namespace ${NS}\ncreated ConfigMap ${NS}/agent-settings`);
     expect(failed?.stderr).toContain("kubectl create secret generic git-credentials -n gitops-system --from-literal=url='https://<user>:<token>@git.example.com/shop.git'");
     expect(failed?.stderr).toContain('kubectl create secret generic gitops-webhook -n gitops-system --from-literal=secret=');
     expect(await exists('deployment', AGENT, '-n', NS)).toBe(false);
