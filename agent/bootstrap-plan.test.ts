@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GitOpsAgent } from '../lib/gitops-agent.ts';
 import { synthConstruct } from '../lib/testing.ts';
 import type { K8sObject, SynthResult } from '../compiler/types.ts';
-import { agentReferences, createSecretCommand, findAgentApp, missingKeys, settingsData } from './bootstrap-plan.ts';
+import { agentReferences, createSecretCommand, findAgentApp, missingKeys, otherRemote, settingsData } from './bootstrap-plan.ts';
 
 const REPO = 'https://git.example.com/shop.git';
 
@@ -53,6 +53,15 @@ describe('what bootstrap reads from the agent app', () => {
     expect(missingKeys(git, secret({ url: 'eA==' }))).toEqual([]);
     expect(missingKeys(keys, secret({ 'ci.asc': 'eA==' }))).toEqual([]);
     expect(missingKeys(keys, secret({ other: 'eA==' }))).toEqual(['allowed_signers']);
+  });
+
+  it('sees the remote a repo Secret points at, without its credentials', () => {
+    const [git, hook] = agentReferences(deploymentOf(agentObjects('dev', { gitCredentials: { name: 'git' }, webhookSecret: { name: 'hook' } }))).secrets;
+    const secret = (url: string): K8sObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git' }, data: { url: Buffer.from(url).toString('base64'), secret: 'eA==' } });
+    expect(otherRemote(git, secret('https://bot:tok3n@git.example.com/shop.git'), REPO)).toBeUndefined();
+    expect(otherRemote(git, secret('https://bot:tok3n@git.example.com/other.git\n'), REPO)).toBe('https://git.example.com/other.git');
+    expect(otherRemote(hook, secret('https://elsewhere/x.git'), REPO)).toBeUndefined();
+    expect(otherRemote(git, undefined, REPO)).toBeUndefined();
   });
 
   it('writes the bounds as the comma lists the agent reads', () => {

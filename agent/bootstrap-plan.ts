@@ -2,6 +2,7 @@
 // the GitOpsAgent of an environment, what its Deployment references (its namespace, settings ConfigMap,
 // Secrets, repo URL), the settings ConfigMap's data, and the kubectl line that creates a missing Secret.
 import { UserInputError } from '../compiler/errors.ts';
+import { remoteWithoutCredentials } from '../compiler/git-credentials.ts';
 import { objectPath } from '../compiler/render.ts';
 import type { K8sObject, SynthResult } from '../compiler/types.ts';
 import type { Bounds } from './bounds.ts';
@@ -22,6 +23,8 @@ export interface SecretNeed extends NamedObject {
   /** Keys the Secret must hold; empty: any key `allowed_signers` or ending `.asc` (verification keys). */
   readonly keys: readonly string[];
   readonly purpose: string;
+  /** The key holding the repo URL (GITOPS_REPO), when this Secret has it. */
+  readonly repoKey?: string;
 }
 
 export interface AgentReferences {
@@ -68,18 +71,18 @@ export function agentReferences(deployment: K8sObject): AgentReferences {
   const namespace = flag('--namespace') ?? deployment.metadata.namespace ?? 'gitops-system';
   const settingsName = flag('--settings');
   const keysName = flag('--verify-keys-secret');
-  const secrets = new Map<string, { namespace: string; name: string; keys: string[]; purposes: string[] }>();
-  const need = (at: NamedObject, key: string | undefined, purpose: string) => {
+  const secrets = new Map<string, { namespace: string; name: string; keys: string[]; purposes: string[]; repoKey?: string }>();
+  const need = (at: NamedObject, key: string | undefined, purpose: string, repoKey?: string) => {
     const id = `${at.namespace}/${at.name}`;
     const entry = secrets.get(id) ?? { ...at, keys: [], purposes: [] };
     if (key && !entry.keys.includes(key)) entry.keys.push(key);
     entry.purposes.push(purpose);
-    secrets.set(id, entry);
+    secrets.set(id, repoKey ? { ...entry, repoKey } : entry);
   };
   let repo: string | undefined;
   for (const variable of container.env ?? []) {
     const ref = variable.valueFrom?.secretKeyRef;
-    if (ref) need({ namespace: deployment.metadata.namespace ?? namespace, name: ref.name }, ref.key, PURPOSES[variable.name] ?? variable.name);
+    if (ref) need({ namespace: deployment.metadata.namespace ?? namespace, name: ref.name }, ref.key, PURPOSES[variable.name] ?? variable.name, variable.name === 'GITOPS_REPO' ? ref.key : undefined);
     else if (variable.name === 'GITOPS_REPO') repo = variable.value;
   }
   if (keysName) need(parseServiceAccount(keysName, namespace, '--verify-keys-secret', 'Secret'), undefined, 'the keys rendered commits must be signed with, for --verify-keys-secret');
@@ -102,6 +105,14 @@ export function missingKeys(need: SecretNeed, secret: K8sObject | undefined): re
   const held = Object.keys({ ...(secret.data as object | undefined), ...(secret.stringData as object | undefined) });
   if (need.keys.length === 0) return held.some((k) => k === 'allowed_signers' || k.endsWith('.asc')) ? [] : ['allowed_signers'];
   return need.keys.filter((k) => !held.includes(k));
+}
+
+/** The remote the Secret points the agent at (its repo key's URL without credentials), when it is not `repo`: worth a warning. */
+export function otherRemote(need: SecretNeed, secret: K8sObject | undefined, repo: string): string | undefined {
+  const data = need.repoKey && (secret?.data as Record<string, string> | undefined)?.[need.repoKey];
+  if (!data) return undefined;
+  const remote = remoteWithoutCredentials(Buffer.from(data, 'base64').toString('utf8').trim()).url;
+  return remote === repo ? undefined : remote;
 }
 
 /** The kubectl line that creates the Secret, with placeholders: never a real value. */

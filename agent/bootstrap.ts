@@ -11,7 +11,7 @@ import { remoteWithoutCredentials } from '../compiler/git-credentials.ts';
 import { formatRef, refKey } from '../compiler/kinds.ts';
 import type { ResolvedConfig } from '../compiler/config.ts';
 import { reservedObjects } from './agent-command.ts';
-import { agentReferences, createSecretCommand, findAgentApp, missingKeys, settingsData, SETTINGS_OF, type AgentApp, type AgentReferences, type SecretNeed } from './bootstrap-plan.ts';
+import { agentReferences, createSecretCommand, findAgentApp, missingKeys, otherRemote, settingsData, SETTINGS_OF, type AgentApp, type AgentReferences, type SecretNeed } from './bootstrap-plan.ts';
 import { DEFAULT_BOUNDS, type Bounds } from './bounds.ts';
 import { desiredSet } from './desired.ts';
 import { deploymentHealth } from './health/deployment.ts';
@@ -64,7 +64,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapOut
 
   const connection = loadConnection(options.kubeconfig);
   const kube = new KubeClient(connection);
-  const missing = await missingSecrets(kube, refs.secrets);
+  const missing = await checkSecrets(kube, refs.secrets, options.repo, print);
   // Nothing that needs a missing Secret is applied: the Deployment waits for the next run.
   if (missing.length) files.delete(agent.deploymentFile);
   const revision: Revision = { commit: await inventoryRevision(kube, refs.namespace, env) ?? '', env, files };
@@ -131,8 +131,14 @@ async function refuseWhatTheAgentWould(files: ReadonlyMap<string, string>, env: 
 
 interface MissingSecret { readonly need: SecretNeed; readonly keys?: readonly string[] }
 
-async function missingSecrets(kube: KubeClient, needs: readonly SecretNeed[]): Promise<MissingSecret[]> {
-  const found = await Promise.all(needs.map(async (need) => ({ need, keys: missingKeys(need, await kube.read('v1', 'Secret', need.namespace, need.name)) })));
+/** The Secrets missing or lacking a key; warns when the repo URL Secret points elsewhere than --repo (its credentials never shown). */
+async function checkSecrets(kube: KubeClient, needs: readonly SecretNeed[], repo: string, print: (line: string) => void): Promise<MissingSecret[]> {
+  const found = await Promise.all(needs.map(async (need) => {
+    const secret = await kube.read('v1', 'Secret', need.namespace, need.name);
+    const other = otherRemote(need, secret, repo);
+    if (other) print(`warning: Secret ${need.namespace}/${need.name} points the agent at ${other}, not at --repo ${repo}`);
+    return { need, keys: missingKeys(need, secret) };
+  }));
   return found.filter((m) => m.keys === undefined || m.keys.length > 0);
 }
 

@@ -64,6 +64,8 @@ describe('gitops bootstrap and uninstall', () => {
     lines.length = 0;
     const outcome = await install();
     expect(outcome.changes.map((c) => `${c.action} ${c.ref.kind}`)).toContain('created Deployment');
+    // The test's agent follows a local remote: bootstrap says so, as it would for a Secret with another URL.
+    expect(lines).toContain(`warning: Secret ${NS}/git-credentials points the agent at ${remote.path}, not at --repo ${REPO}`);
     expect(lines).toContainEqual('the agent is available: Deployment typed-gitops-agent-dev: 1 of 1 replica available');
     expect(lines).toContainEqual('  gitops status --env dev        what the agent last applied, once it has reconciled the rendered branch');
     expect(await kubectl('get', 'deployment', AGENT, '-n', NS, '-o', 'jsonpath={.status.availableReplicas}')).toBe('1');
