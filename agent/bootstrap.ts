@@ -195,16 +195,25 @@ async function upToDate({ kube, namespace, desired }: ApplyContext): Promise<boo
 }
 
 /** One reconcile of the agent's app by the agent's reconciler, as the Lease holder; nothing else of the inventory is touched. */
-async function applyAsAgent({ connection, namespace, desired, guard, print }: ApplyContext): Promise<ReconcileResult> {
+async function applyAsAgent({ connection, namespace, desired, agent, guard, print }: ApplyContext): Promise<ReconcileResult> {
   const log: ReconcileLogger = { info: (o, m) => { if ('holder' in o) print(m ?? ''); }, warn: (_o, m) => print(`warning: ${m}`), error() {} };
   const env = desired.revision.env;
   // prune off: the inventory's other objects (the rest of the environment) are not this run's business.
   const reconciler = createReconciler({ connection, env, namespace, prune: false, allowEmpty: false, force: true, healthTimeoutMs: 0, log, ...guard });
   try {
     return await onceAsLeader({ connection, namespace, env, reconciler, log }).reconcile(desired.revision);
+  } catch (error) {
+    throw leaseHeld(error, namespace, desired.objects.find((d) => d.ref.kind === 'Deployment' && d.app === agent.app)?.ref.name);
   } finally {
     reconciler.stop();
   }
+}
+
+/** A running agent holds the Lease: say how to stop it for the one run (its flag --no-leader-elect is not ours). */
+function leaseHeld(error: unknown, namespace: string, deployment: string | undefined): unknown {
+  if (!(error instanceof ClusterError) || !error.subject.object?.startsWith('Lease ')) return error;
+  const stop = deployment ? `kubectl -n ${namespace} scale deployment ${deployment} --replicas 0, then run gitops bootstrap again (it applies the Deployment as rendered, replicas included)` : 'stop the agent that holds it, then run gitops bootstrap again';
+  return new ClusterError(error.message, { ...error.subject, hint: `The running agent holds it while bootstrap has something to apply: ${stop}.` });
 }
 
 /** The changes to the objects bootstrap applies (the reconcile also reports the rest of the inventory, untouched); throws when one failed. */

@@ -78,7 +78,7 @@ describe('gitops bootstrap and uninstall', () => {
     expect(inventory.entries.filter((e) => e.app === 'namespaces').map((e) => e.ref.name).sort()).toEqual(['data', 'ops', 'shop']);
   });
 
-  it('changes nothing on a second run and says so', async () => {
+  it('changes nothing on a second run and says so, beside a running agent', async () => {
     // Nothing at all is written: not the agent's objects, its inventory, settings, status nor Lease.
     const rv = 'jsonpath={range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion} {end}';
     const versions = async () => [
@@ -95,6 +95,14 @@ describe('gitops bootstrap and uninstall', () => {
     expect(outcome.settings).toBe('unchanged');
     expect(lines).toContain('nothing to change: all 17 objects are as rendered');
     expect(lines).toContain('the agent of dev was already installed; nothing changed');
+    expect(await versions()).toBe(before);
+
+    // With something to apply it needs the Lease: it waits, then says how to stop the agent, having written nothing.
+    const agentApp = project.read('apps/gitops-agent.ts');
+    project.write('apps/gitops-agent.ts', agentApp.replace("readScope: 'cluster',", "readScope: 'cluster', image: 'ghcr.io/typed-gitops/agent:0.2.0',"));
+    const held = await install().then(() => undefined, (e: Error & { subject: { hint?: string } }) => e).finally(() => project.write('apps/gitops-agent.ts', agentApp));
+    expect(held?.message).toMatch(/another agent \(the-running-agent\) holds the Lease typed-gitops-dev in gitops-system/);
+    expect(held?.subject.hint).toBe(`The running agent holds it while bootstrap has something to apply: kubectl -n ${NS} scale deployment ${AGENT} --replicas 0, then run gitops bootstrap again (it applies the Deployment as rendered, replicas included).`);
     expect(await versions()).toBe(before);
     await hold('the-running-agent', '2000-01-01T00:00:00.000000Z'); // long expired: the next test's agent takes it
   });
