@@ -2,15 +2,15 @@
 // override gitops.config.ts, whose defaults apply when it is absent too.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resolveConfig, type ResolvedConfig, type ResolvedVerify } from '../compiler/config.ts';
-import { UserInputError } from '../compiler/errors.ts';
-import { CONFIG_FILE, loadConfig } from '../compiler/load-config.ts';
+import { resolveConfig, type ResolvedConfig, type ResolvedVerify } from '../core/config.ts';
+import { UserInputError } from '../core/errors.ts';
+import { CONFIG_FILE, loadConfig } from '../core/load-config.ts';
 import { parseDuration } from './duration.ts';
 import { parseServiceAccount } from './impersonation.ts';
 import { loadConnection } from './kubeconfig.ts';
 import { createLogger } from './log.ts';
 import { inventoryRevision } from './inventory.ts';
-import { boundsList, DEFAULT_BOUNDS, type Bounds } from './bounds.ts';
+import { boundsList, DEFAULT_BOUNDS, type Bounds } from '../core/bounds.ts';
 import type { KubeClient } from './kube.ts';
 import { createReconciler } from './reconcile.ts';
 import type { ReservedObjects } from './reserved.ts';
@@ -19,7 +19,7 @@ import { layeredBounds, readSettings, type NamedObject } from './settings.ts';
 import { gatedReconciler, revisionGate } from './revision-gate.ts';
 import { openVerifier, type CommitVerifier } from './verify.ts';
 import { leaderOnly, onceAsLeader } from './leadership.ts';
-import { withLimitFlags, type LimitFlags } from './limits.ts';
+import { withLimitFlags, type LimitFlags } from '../core/limits.ts';
 import { reconcileOnce, startAgent, type Agent } from './run.ts';
 import { openSource } from './source.ts';
 import { formatStatus, readStatus } from './status-command.ts';

@@ -4,7 +4,7 @@
 // then switches the head to them in one write, then deletes the old shards: an agent killed at any
 // point leaves a head whose every shard exists, so a reader always sees one complete generation.
 import { randomBytes } from 'node:crypto';
-import { ClusterError } from '../compiler/errors.ts';
+import { ClusterError } from '../core/errors.ts';
 import type { KubeClient } from './kube.ts';
 import { fromColumns, gunzipJson, gzipJson, INLINE_BYTES, packChunks, sha256, toColumns, unpackChunk, type Chunk, type Head, type ShardRef } from './inventory-codec.ts';
 import type { Inventory, InventoryEntry, K8sObject } from './types.ts';

@@ -2,7 +2,7 @@
 // its cluster once (from then on it manages itself from git), or remove it. Only the flags live here;
 // bootstrap.ts and uninstall.ts load when one of them runs. Not in the agent's bundle (agent/main.ts).
 import type { Command } from 'commander';
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../agent/duration.ts';
 
 interface BootstrapFlags { env: string; repo: string; kubeconfig?: string; root: string; timeout: string }
 interface UninstallFlags { env: string; kubeconfig?: string; namespace?: string; root?: string; pruneAll?: boolean; timeout: string }
@@ -28,7 +28,7 @@ export function registerInstallCommands(cli: Command): void {
     .option('--timeout <duration>', 'how long to wait for the Deployment to be gone', '2m')
     .option('--root <dir>', 'project folder whose gitops.config.ts gives the defaults')
     .action(async (flags: UninstallFlags) => {
-      const [{ uninstall }, { agentNamespace }] = await Promise.all([import('./uninstall.ts'), import('./agent-command.ts')]);
+      const [{ uninstall }, { agentNamespace }] = await Promise.all([import('./uninstall.ts'), import('../agent/agent-command.ts')]);
       const namespace = flags.namespace ?? await agentNamespace(flags.root, flags.env);
       await uninstall({ ...flags, namespace, pruneAll: flags.pruneAll === true, timeoutMs: parseDuration(flags.timeout, '--timeout'), print: (line) => console.log(line) });
     });

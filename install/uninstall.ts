@@ -2,20 +2,20 @@
 // other objects, its inventory, status, Lease and settings ConfigMap — and, only with --prune-all, what
 // it applied. Deletions go through the agent's own planner and prune (agent/plan.ts, agent/prune.ts): only
 // objects of the inventory that carry our owner labels for the environment, never one annotated to stay.
-import { ClusterError, UserInputError } from '../compiler/errors.ts';
-import { formatRef, refKey } from '../compiler/kinds.ts';
+import { ClusterError, UserInputError } from '../core/errors.ts';
+import { formatRef, refKey } from '../core/kinds.ts';
 import { agentReferences, SETTINGS_OF } from './bootstrap-plan.ts';
-import { deleteInventory, inventoryName, loadInventory, saveInventory } from './inventory.ts';
-import { KubeClient } from './kube.ts';
-import { loadConnection } from './kubeconfig.ts';
-import { InventoryLedger } from './ledger.ts';
-import { leaseName } from './leadership.ts';
-import { observe } from './observe.ts';
-import { plan } from './plan.ts';
-import { prune } from './prune.ts';
-import { statusName } from './status.ts';
-import type { NamedObject } from './settings.ts';
-import type { Change, DesiredSet, Inventory, InventoryEntry } from './types.ts';
+import { deleteInventory, inventoryName, loadInventory, saveInventory } from '../agent/inventory.ts';
+import { KubeClient } from '../agent/kube.ts';
+import { loadConnection } from '../agent/kubeconfig.ts';
+import { InventoryLedger } from '../agent/ledger.ts';
+import { leaseName } from '../agent/leadership.ts';
+import { observe } from '../agent/observe.ts';
+import { plan } from '../agent/plan.ts';
+import { prune } from '../agent/prune.ts';
+import { statusName } from '../agent/status.ts';
+import type { NamedObject } from '../agent/settings.ts';
+import type { Change, DesiredSet, Inventory, InventoryEntry } from '../agent/types.ts';
 
 export interface UninstallOptions {
   readonly env: string;

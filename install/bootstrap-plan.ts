@@ -1,13 +1,13 @@
 // What `gitops bootstrap` reads from the synthesized agent app, decided without I/O: which app renders
 // the GitOpsAgent of an environment, what its Deployment references (its namespace, settings ConfigMap,
 // Secrets, repo URL), the settings ConfigMap's data, and the kubectl line that creates a missing Secret.
-import { UserInputError } from '../compiler/errors.ts';
-import { remoteWithoutCredentials } from '../compiler/git-credentials.ts';
+import { UserInputError } from '../core/errors.ts';
+import { remoteWithoutCredentials } from '../core/git-credentials.ts';
 import { objectPath } from '../compiler/render.ts';
-import type { K8sObject, SynthResult } from '../compiler/types.ts';
-import type { Bounds } from './bounds.ts';
-import { parseServiceAccount } from './impersonation.ts';
-import type { NamedObject } from './settings.ts';
+import type { K8sObject, SynthResult } from '../core/types.ts';
+import type { Bounds } from '../core/bounds.ts';
+import { parseServiceAccount } from '../agent/impersonation.ts';
+import type { NamedObject } from '../agent/settings.ts';
 
 /** The app that renders the agent of one environment, and the agent's Deployment. */
 export interface AgentApp {

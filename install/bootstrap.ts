@@ -4,28 +4,28 @@
 // platform's settings ConfigMap and checks the Secrets the agent's Deployment references.
 import { isDeepStrictEqual } from 'node:util';
 import { compile } from '../compiler/compile.ts';
-import { ClusterError, UserInputError } from '../compiler/errors.ts';
+import { ClusterError, UserInputError } from '../core/errors.ts';
 import { formatDiagnostic } from '../compiler/format.ts';
 import { objectPath } from '../compiler/render.ts';
-import { remoteWithoutCredentials } from '../compiler/git-credentials.ts';
-import { formatRef, refKey } from '../compiler/kinds.ts';
-import type { ResolvedConfig } from '../compiler/config.ts';
-import { reservedObjects } from './agent-command.ts';
+import { remoteWithoutCredentials } from '../core/git-credentials.ts';
+import { formatRef, refKey } from '../core/kinds.ts';
+import type { ResolvedConfig } from '../core/config.ts';
+import { reservedObjects } from '../agent/agent-command.ts';
 import { agentReferences, createSecretCommand, findAgentApp, missingKeys, otherRemote, settingsData, SETTINGS_OF, type AgentApp, type AgentReferences, type SecretNeed } from './bootstrap-plan.ts';
-import { DEFAULT_BOUNDS, type Bounds } from './bounds.ts';
-import { desiredSet } from './desired.ts';
-import { deploymentHealth } from './health/deployment.ts';
-import { inventoryRevision, loadInventory } from './inventory.ts';
-import { KubeClient } from './kube.ts';
-import { loadConnection, type KubeConnection } from './kubeconfig.ts';
-import { onceAsLeader } from './leadership.ts';
-import type { RevisionLimits } from './limits.ts';
-import { observe } from './observe.ts';
-import { plan } from './plan.ts';
-import { createReconciler, type ReconcileLogger } from './reconcile.ts';
-import { guardRefusal, type RevisionGuard } from './revision-guard.ts';
-import type { NamedObject } from './settings.ts';
-import type { Change, DesiredSet, K8sObject, ReconcileResult, Revision } from './types.ts';
+import { DEFAULT_BOUNDS, type Bounds } from '../core/bounds.ts';
+import { desiredSet } from '../agent/desired.ts';
+import { deploymentHealth } from '../agent/health/deployment.ts';
+import { inventoryRevision, loadInventory } from '../agent/inventory.ts';
+import { KubeClient } from '../agent/kube.ts';
+import { loadConnection, type KubeConnection } from '../agent/kubeconfig.ts';
+import { onceAsLeader } from '../agent/leadership.ts';
+import type { RevisionLimits } from '../core/limits.ts';
+import { observe } from '../agent/observe.ts';
+import { plan } from '../agent/plan.ts';
+import { createReconciler, type ReconcileLogger } from '../agent/reconcile.ts';
+import { guardRefusal, type RevisionGuard } from '../agent/revision-guard.ts';
+import type { NamedObject } from '../agent/settings.ts';
+import type { Change, DesiredSet, K8sObject, ReconcileResult, Revision } from '../agent/types.ts';
 
 export interface BootstrapOptions {
   /** Project folder holding gitops.config.ts. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GitOpsAgent } from '../lib/gitops-agent.ts';
 import { synthConstruct } from '../lib/testing.ts';
-import type { K8sObject, SynthResult } from '../compiler/types.ts';
+import type { K8sObject, SynthResult } from '../core/types.ts';
 import { agentReferences, createSecretCommand, findAgentApp, missingKeys, otherRemote, settingsData } from './bootstrap-plan.ts';
 
 const REPO = 'https://git.example.com/shop.git';
