@@ -2,15 +2,15 @@
 // override gitops.config.ts, whose defaults apply when it is absent too.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resolveConfig, type ResolvedConfig, type ResolvedVerify } from '../compiler/config.ts';
-import { UserInputError } from '../compiler/errors.ts';
-import { CONFIG_FILE, loadConfig } from '../compiler/load-config.ts';
+import { resolveConfig, type ResolvedConfig, type ResolvedVerify } from '../core/config.ts';
+import { UserInputError } from '../core/errors.ts';
+import { CONFIG_FILE, loadConfig } from '../core/load-config.ts';
 import { parseDuration } from './duration.ts';
 import { parseServiceAccount } from './impersonation.ts';
 import { loadConnection } from './kubeconfig.ts';
 import { createLogger } from './log.ts';
 import { inventoryRevision } from './inventory.ts';
-import { boundsList, DEFAULT_BOUNDS, type Bounds } from './bounds.ts';
+import { boundsList, DEFAULT_BOUNDS, type Bounds } from '../core/bounds.ts';
 import type { KubeClient } from './kube.ts';
 import { createReconciler } from './reconcile.ts';
 import type { ReservedObjects } from './reserved.ts';
@@ -19,7 +19,7 @@ import { layeredBounds, readSettings, type NamedObject } from './settings.ts';
 import { gatedReconciler, revisionGate } from './revision-gate.ts';
 import { openVerifier, type CommitVerifier } from './verify.ts';
 import { leaderOnly, onceAsLeader } from './leadership.ts';
-import { withLimitFlags, type LimitFlags } from './limits.ts';
+import { withLimitFlags, type LimitFlags } from '../core/limits.ts';
 import { reconcileOnce, startAgent, type Agent } from './run.ts';
 import { openSource } from './source.ts';
 import { formatStatus, readStatus } from './status-command.ts';
@@ -110,6 +110,11 @@ export async function runStatusCommand(flags: StatusFlags): Promise<void> {
   if (!result.ok) process.exitCode = 1;
 }
 
+/** agent.namespace of the project's config (for `gitops uninstall`). */
+export async function agentNamespace(root: string | undefined, env: string): Promise<string> {
+  return (await projectConfig(root, env)).agent.namespace;
+}
+
 /** gitops.config.ts of --root (required there) or of the current folder (if present); else the defaults. */
 async function projectConfig(root: string | undefined, env: string): Promise<ResolvedConfig> {
   const dir = resolve(root ?? process.cwd());
@@ -145,7 +150,7 @@ function boundsSettings(flags: AgentFlags, config: ResolvedConfig, settings?: ()
 }
 
 /** The agent's own objects, which no revision may hold. */
-function reservedObjects(namespace: string, settings?: NamedObject, keysSecret?: NamedObject): ReservedObjects {
+export function reservedObjects(namespace: string, settings?: NamedObject, keysSecret?: NamedObject): ReservedObjects {
   return {
     namespace,
     named: [

@@ -2,7 +2,7 @@
 // group waited for until Established before the next group, and an object whose immutable field
 // changed deleted and re-created when it is annotated to allow that.
 import type { LimitFunction } from 'p-limit';
-import { formatRef, refKey } from '../compiler/kinds.ts';
+import { formatRef, refKey } from '../core/kinds.ts';
 import { KubeClient, refusalOf } from './kube.ts';
 import { FIELD_MANAGER, RECREATE } from './labels.ts';
 import type { InventoryLedger } from './ledger.ts';

@@ -1,9 +1,9 @@
 // Health of the desired objects after a reconcile. After a change, the objects this reconcile wrote
 // are waited for (up to a timeout) and, if they do not settle, the report says which one holds them
 // up; the others are read once. With the watch cache, this costs no requests.
-import { refKey, refOf } from '../compiler/kinds.ts';
+import { refKey, refOf } from '../core/kinds.ts';
 import { healthReport, isSettled } from './health/index.ts';
-import { healthRulesPath } from '../compiler/tree-paths.ts';
+import { healthRulesPath } from '../core/tree-paths.ts';
 import { loadHealthRules, type HealthRules } from './health/rules.ts';
 import { statuslessKinds } from './health/statusless.ts';
 import type { HealthReport, Observed } from './health/types.ts';

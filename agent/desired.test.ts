@@ -1,8 +1,8 @@
 // Parsing a rendered revision into the desired set: what a file means, and what refuses the revision.
 import { describe, expect, it } from 'vitest';
-import { UserInputError } from '../compiler/errors.ts';
+import { UserInputError } from '../core/errors.ts';
 import { desiredSet, type ParseCache } from './desired.ts';
-import { DEFAULT_LIMITS } from './limits.ts';
+import { DEFAULT_LIMITS } from '../core/limits.ts';
 
 const rev = (files: Record<string, string>) => ({ commit: 'abcdef0123456789', env: 'prod', files: new Map(Object.entries(files)) });
 /** A ConfigMap of app `app` in prod, owner labels and all, as the compiler renders it. */

@@ -2,11 +2,11 @@
 // owner labels; the agent checks them (never adds them), so what reviewers saw is what is applied.
 // A revision with any bad file is refused whole, naming file and line.
 import { createHash } from 'node:crypto';
-import { UserInputError } from '../compiler/errors.ts';
-import { crdScopes, formatRef, refKey, refOf } from '../compiler/kinds.ts';
-import { sortKeys } from '../compiler/render.ts';
-import { ownerLabels } from '../compiler/owner-labels.ts';
-import { DEFAULT_LIMITS, type RevisionLimits } from './limits.ts';
+import { UserInputError } from '../core/errors.ts';
+import { crdScopes, formatRef, refKey, refOf } from '../core/kinds.ts';
+import { sortKeys } from '../core/sort-keys.ts';
+import { ownerLabels } from '../core/owner-labels.ts';
+import { DEFAULT_LIMITS, type RevisionLimits } from '../core/limits.ts';
 import { readDocuments } from './parse-yaml.ts';
 import { refProblem } from './ref-names.ts';
 import type { DesiredObject, DesiredSet, K8sObject, Revision } from './types.ts';

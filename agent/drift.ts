@@ -1,6 +1,6 @@
 // Drift and fight bookkeeping: which watch events mean an object no longer matches what we applied,
 // and when a correction keeps being undone by another writer (a fight, reported instead of looping).
-import { refKey, refOf } from '../compiler/kinds.ts';
+import { refKey, refOf } from '../core/kinds.ts';
 import type { ApplyStep } from './plan.ts';
 import type { Inventory, InventoryEntry, ObjectRef } from './types.ts';
 import type { CachedObject, WatchEvent } from './watch-cache.ts';

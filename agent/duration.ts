@@ -1,5 +1,5 @@
 // Durations as people write them in config and flags ('500ms', '10s', '1m30s', '2h') to milliseconds.
-import { UserInputError } from '../compiler/errors.ts';
+import { UserInputError } from '../core/errors.ts';
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 

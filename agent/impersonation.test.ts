@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { resolveConfig } from '../compiler/config.ts';
+import { resolveConfig } from '../core/config.ts';
 import { actingAs, escapeExtraKey, impersonationHeaders, parseServiceAccount, serviceAccountIdentity } from './impersonation.ts';
 import { KubeClient } from './kube.ts';
 import { KubeHttp } from './kube-http.ts';

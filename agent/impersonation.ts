@@ -1,7 +1,7 @@
 // Whom the agent's requests act as: a kubeconfig user's `as`, `as-groups`, `as-uid` and `as-user-extra`
 // (kubectl's --as, --as-group, --as-uid), or the environment's ServiceAccount (agent.serviceAccount,
 // Flux's serviceAccountName), sent as Kubernetes' Impersonate-* headers so that RBAC judges every request.
-import { UserInputError } from '../compiler/errors.ts';
+import { UserInputError } from '../core/errors.ts';
 import type { KubeConnection } from './kubeconfig.ts';
 
 export interface Impersonation {

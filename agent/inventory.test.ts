@@ -2,7 +2,7 @@
 // (the same protocol against the real control plane: test/agent/inventory-scale.test.ts).
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ClusterError } from '../compiler/errors.ts';
+import { ClusterError } from '../core/errors.ts';
 import { benchLikeEntries, worstCaseEntries } from '../test/agent/inventory-entries.ts';
 import { packChunks, SHARD_BYTES, unpackChunk } from './inventory-codec.ts';
 import { inventoryName, loadInventory, saveInventory, writeShards } from './inventory.ts';

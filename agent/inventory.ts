@@ -4,7 +4,7 @@
 // then switches the head to them in one write, then deletes the old shards: an agent killed at any
 // point leaves a head whose every shard exists, so a reader always sees one complete generation.
 import { randomBytes } from 'node:crypto';
-import { ClusterError } from '../compiler/errors.ts';
+import { ClusterError } from '../core/errors.ts';
 import type { KubeClient } from './kube.ts';
 import { fromColumns, gunzipJson, gzipJson, INLINE_BYTES, packChunks, sha256, toColumns, unpackChunk, type Chunk, type Head, type ShardRef } from './inventory-codec.ts';
 import type { Inventory, InventoryEntry, K8sObject } from './types.ts';
@@ -69,6 +69,12 @@ export async function writeShards(kube: KubeClient, namespace: string, env: stri
     shards.push({ name, count, sha256: sha256(bytes) });
   }
   return shards;
+}
+
+/** Deletes the inventory of an environment, its head and then every shard (`gitops uninstall`). */
+export async function deleteInventory(kube: KubeClient, namespace: string, env: string): Promise<void> {
+  await kube.delete({ apiVersion: 'v1', group: '', kind: 'ConfigMap', namespace, name: inventoryName(env) }, 'Background');
+  await deleteShards(kube, namespace, await orphanShards(kube, namespace, env, undefined));
 }
 
 /** Makes sure the agent's own namespace exists (for the inventory and status objects). */

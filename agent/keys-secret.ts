@@ -1,8 +1,8 @@
 // The allowed keys from a Kubernetes Secret (--verify-keys-secret, agent.verify.secret), read with the
 // agent's own identity: key `allowed_signers` holds SSH allowed_signers entries, every key ending `.asc`
 // an armored OpenPGP public key. Missing, unreadable or without a usable key: fail closed, naming it.
-import { formatError } from '../compiler/errors.ts';
-import type { KeyText, TrustedKeys } from '../compiler/trusted-keys.ts';
+import { formatError } from '../core/errors.ts';
+import type { KeyText, TrustedKeys } from '../core/trusted-keys.ts';
 import type { KubeClient } from './kube.ts';
 import { settingsError, type NamedObject } from './settings.ts';
 

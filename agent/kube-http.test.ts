@@ -2,7 +2,7 @@
 // name that would address another object (checked against a local HTTP server that records paths).
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatError } from '../compiler/errors.ts';
+import { formatError } from '../core/errors.ts';
 import { KubeClient } from './kube.ts';
 import { apiPath, KubeHttp, pathSegmentProblem, UnsafePathError } from './kube-http.ts';
 import type { KubeConnection } from './kubeconfig.ts';

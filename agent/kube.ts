@@ -2,8 +2,8 @@
 // of any kind (paths found by discovery), list and watch in a namespace or everywhere, with every
 // request counted and every error made a ClusterError that names the object and carries the server's
 // reason (for a 403, the permission it lacks: permission.ts).
-import { ClusterError } from '../compiler/errors.ts';
-import { formatRef, groupOf, refOf, versionOf } from '../compiler/kinds.ts';
+import { ClusterError } from '../core/errors.ts';
+import { formatRef, groupOf, refOf, versionOf } from '../core/kinds.ts';
 import { apiPath, KubeHttp, RefusedError, UnsafePathError, type PathSegment, type ServerRefusal, type WatchEvent } from './kube-http.ts';
 import type { KubeConnection } from './kubeconfig.ts';
 import { FIELD_MANAGER } from './labels.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { formatError } from '../compiler/errors.ts';
+import { formatError } from '../core/errors.ts';
 import { loadConnection, type KubeConnection } from './kubeconfig.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'kubeconfig-'));

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { newClusters, newContexts, newUsers, type Cluster, type Context, type User } from '@kubernetes/client-node/dist/config_types.js';
 import { parse } from 'yaml';
-import { UserInputError } from '../compiler/errors.ts';
+import { UserInputError } from '../core/errors.ts';
 import { execCredentials, type ExecCredential } from './exec-credential.ts';
 import { impersonationOf, type Impersonation } from './impersonation.ts';
 import { tokenFile } from './projected-token.ts';

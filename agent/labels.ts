@@ -1,8 +1,8 @@
 // The labels and annotations through which the agent marks and reads the objects it manages.
 
-import { OWNER_ENV } from '../compiler/owner-labels.ts';
+import { OWNER_ENV } from '../core/owner-labels.ts';
 
-export { OWNER_APP, OWNER_ENV } from '../compiler/owner-labels.ts';
+export { OWNER_APP, OWNER_ENV } from '../core/owner-labels.ts';
 
 /** `typed-gitops.dev/prune: disabled` keeps an object in the cluster when it leaves git. */
 export const PRUNE = 'typed-gitops.dev/prune';

@@ -3,7 +3,7 @@
 // cannot renew in time stops writing at once (isLeader() turns false by the clock, not by a callback).
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { formatError } from '../compiler/errors.ts';
+import { formatError } from '../core/errors.ts';
 import { ensureNamespace } from './inventory.ts';
 import { KubeClient, refusalOf } from './kube.ts';
 import type { K8sObject } from './types.ts';

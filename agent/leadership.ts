@@ -1,7 +1,7 @@
 // Puts a reconciler behind leader election: only the Lease holder reconciles and writes; a standby
 // keeps following git but does nothing, and a new leader starts from what is in the cluster.
 // `--once` takes part too: it takes the Lease (waiting, bounded, for a held one to expire), runs, and releases it.
-import { ClusterError, formatError } from '../compiler/errors.ts';
+import { ClusterError, formatError } from '../core/errors.ts';
 import type { KubeClient } from './kube.ts';
 import { startLeaderElection, type LeaderElector } from './leader.ts';
 import type { Reconciler, ReconcileLogger } from './reconcile.ts';
@@ -111,7 +111,7 @@ function refusal(message: string, name: string, namespace: string): ClusterError
   return new ClusterError(`${message}; nothing was applied`, { object: `Lease ${namespace}/${name}` });
 }
 
-function leaseName(env: string): string {
+export function leaseName(env: string): string {
   return `typed-gitops-${env}`;
 }
 

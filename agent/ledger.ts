@@ -1,7 +1,7 @@
 // The inventory as it changes during one reconcile: the last saved one, plus the intent recorded
 // before any write, the result of each apply, and what prune or untracking removed. The reconciler
 // saves it only when it differs from what was saved.
-import { refKey } from '../compiler/kinds.ts';
+import { refKey } from '../core/kinds.ts';
 import type { DesiredObject, Inventory, InventoryEntry, ObjectRef } from './types.ts';
 
 export class InventoryLedger {

@@ -1,7 +1,7 @@
 // Reads the live state the planner needs, with one list per kind and scope (watch-scope.ts) rather than
 // one request per object: our own objects by owner label, plus, for desired objects we do not own yet, whether someone
 // else's object already stands in their place.
-import { refKey, refOf } from '../compiler/kinds.ts';
+import { refKey, refOf } from '../core/kinds.ts';
 import type { KubeClient } from './kube.ts';
 import { refusalOf } from './kube.ts';
 import { FIELD_MANAGER, OWNER_ENV, PRUNE, ownerSelector } from './labels.ts';

@@ -3,8 +3,8 @@
 // returned with its line, nothing the yaml library throws escapes, and a caller that stops early stops
 // the work too (documents are parsed only as they are asked for).
 import { Composer, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type Alias, type CST, type Document, type Node, type YAMLMap } from 'yaml';
-import { KUBECTL_SCHEMA } from '../compiler/kubectl-scalars.ts';
-import type { RevisionLimits } from './limits.ts';
+import { KUBECTL_SCHEMA } from '../core/kubectl-scalars.ts';
+import type { RevisionLimits } from '../core/limits.ts';
 
 export type YamlLimits = Pick<RevisionLimits, 'yamlDepth' | 'yamlAliases' | 'fileBytes'>;
 

@@ -1,7 +1,7 @@
 // The planner's rules, without a cluster.
 import { describe, expect, it } from 'vitest';
-import { refKey } from '../compiler/kinds.ts';
-import { ownerLabels } from '../compiler/owner-labels.ts';
+import { refKey } from '../core/kinds.ts';
+import { ownerLabels } from '../core/owner-labels.ts';
 import { desiredSet } from './desired.ts';
 import { plan } from './plan.ts';
 import type { Inventory, InventoryEntry, LiveObject, ObjectRef } from './types.ts';

@@ -1,6 +1,6 @@
 // Decides what a reconcile does, from the desired set, the inventory of what we applied last time
 // and the live state of those objects. Pure: no I/O, so every rule is tested without a cluster.
-import { formatRef, refKey } from '../compiler/kinds.ts';
+import { formatRef, refKey } from '../core/kinds.ts';
 import { SELF_HEAL } from './labels.ts';
 import { compareForApply, stageOf } from './order.ts';
 import type { DesiredSet, Inventory, LiveObject, Plan, PlanStep } from './types.ts';

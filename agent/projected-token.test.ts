@@ -2,7 +2,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatError } from '../compiler/errors.ts';
+import { formatError } from '../core/errors.ts';
 import { tokenFile } from './projected-token.ts';
 
 /** Replaces the file in one step, as the kubelet does (a new file renamed over the old one). */

@@ -2,7 +2,7 @@
 // well before it expires): read again as soon as the file changes, at least every minute (as client-go
 // does), and at once when the server refused the one we sent (a revoked token).
 import { readFileSync, statSync } from 'node:fs';
-import { UserInputError } from '../compiler/errors.ts';
+import { UserInputError } from '../core/errors.ts';
 
 export interface TokenFile {
   /** The token as the file holds it now. */

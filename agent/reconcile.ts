@@ -2,8 +2,8 @@
 // ReconcileResult, with the inventory saved and the status published. The decisions are in plan.ts;
 // each operation has its module (dry-run, apply, prune, drift, assess, reporter); this one runs them in order.
 import pLimit from 'p-limit';
-import { formatError } from '../compiler/errors.ts';
-import { refKey, refOf } from '../compiler/kinds.ts';
+import { formatError } from '../core/errors.ts';
+import { refKey, refOf } from '../core/kinds.ts';
 import { Applier } from './apply.ts';
 import { assessHealth } from './assess.ts';
 import { desiredSet, type ParseCache } from './desired.ts';
@@ -12,7 +12,7 @@ import { dryRun, judge } from './dry-run.ts';
 import { actingAs, serviceAccountIdentity } from './impersonation.ts';
 import { ensureNamespace, loadInventory, saveInventory } from './inventory.ts';
 import { KubeClient } from './kube.ts';
-import type { RevisionLimits } from './limits.ts';
+import type { RevisionLimits } from '../core/limits.ts';
 import type { KubeConnection } from './kubeconfig.ts';
 import { InventoryLedger } from './ledger.ts';
 import { observe, type LiveState } from './observe.ts';

@@ -1,6 +1,6 @@
 // Text from a credential plugin (its stderr) or a server, made fit for logs, status and Events:
 // secrets it may echo are replaced by `***` and it is cut to a bounded length.
-import { redactCredentials } from '../compiler/rendered-branch.ts';
+import { redactCredentials } from '../core/git-credentials.ts';
 
 const SECRET_KEYS = String.raw`(?:refresh_token|access_token|id_token|client_secret|token|password|passwd|secret|api[_-]?key)`;
 const REPLACEMENTS: readonly (readonly [RegExp, string])[] = [

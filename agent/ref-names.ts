@@ -1,8 +1,8 @@
 // Checks the parts of an ObjectRef that become URL path segments before any request is made:
 // the API group and version, the namespace and the name, by the API server's rule for each kind
-// (compiler/validate/names.ts). A name like '..' must never reach a URL, where it would name another object.
-import { isDns1035Label, isSubdomain, nameProblem } from '../compiler/validate/names.ts';
-import { versionOf } from '../compiler/kinds.ts';
+// (core/names.ts). A name like '..' must never reach a URL, where it would name another object.
+import { isDns1035Label, isSubdomain, nameProblem } from '../core/names.ts';
+import { versionOf } from '../core/kinds.ts';
 import type { ObjectRef } from './types.ts';
 
 const CONTROL = /[\u0000-\u001f\u007f]/;

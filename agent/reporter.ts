@@ -1,6 +1,6 @@
 // Tells each ReconcileResult: a log line every time, the status object and an Event only when the
 // result says something new, so steady state costs no writes.
-import { formatError } from '../compiler/errors.ts';
+import { formatError } from '../core/errors.ts';
 import type { KubeClient } from './kube.ts';
 import { compact, publishStatus, summarize } from './status.ts';
 import type { ReconcileResult } from './types.ts';

@@ -1,9 +1,9 @@
 // Objects no revision may hold: the agent's own settings ConfigMap and keys Secret, and in its namespace
 // the ConfigMaps and Leases it keeps (inventory, status, leader election; named typed-gitops-*). A push
 // that wrote them could widen its own limits or forge what was applied, so such a revision is refused whole.
-import { formatRef } from '../compiler/kinds.ts';
-import type { ObjectRef } from '../compiler/types.ts';
-import { shownLines, type BoundedObject } from './bounds.ts';
+import { formatRef } from '../core/kinds.ts';
+import type { ObjectRef } from '../core/types.ts';
+import { shownLines, type BoundedObject } from '../core/bounds.ts';
 
 export interface ReservedObjects {
   /** The agent's namespace: its ConfigMaps and Leases named typed-gitops-* are its own. */

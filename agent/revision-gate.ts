@@ -1,7 +1,7 @@
 // What a new head must pass before it is parsed and applied: a good signature from an allowed key
 // (when verification is on) and a place after the last applied commit (never backwards, unless
 // allowed). A head that fails is refused with a UserInputError naming the commit and why.
-import { UserInputError } from '../compiler/errors.ts';
+import { UserInputError } from '../core/errors.ts';
 import type { Logger } from './log.ts';
 import type { LoopReconciler } from './run.ts';
 import type { Revision } from './types.ts';

@@ -1,7 +1,7 @@
 // The platform's limits on a parsed revision, checked before anything is read or written: none of the
 // agent's own objects (reserved.ts), nothing outside the environment's bounds (bounds.ts, read now when
 // they come from the settings ConfigMap). Returns the refusal, or undefined when the revision may be applied.
-import { boundsRefusal, boundsViolations, type BoundedObject, type Bounds } from './bounds.ts';
+import { boundsRefusal, boundsViolations, type BoundedObject, type Bounds } from '../core/bounds.ts';
 import { reservedRefusal, type ReservedObjects } from './reserved.ts';
 
 export interface RevisionGuard {

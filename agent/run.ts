@@ -1,7 +1,7 @@
 // The agent's loop for one environment: every interval, or at once on a webhook trigger, look for a
 // new head, fetch it, and reconcile; one reconcile at a time, back off while git is unreachable,
 // remember a refused head instead of reading it again, and stop cleanly. Also the single reconcile of `--once`.
-import { formatError, UserInputError } from '../compiler/errors.ts';
+import { formatError, UserInputError } from '../core/errors.ts';
 import type { Logger } from './log.ts';
 import type { Reconciler } from './reconcile.ts';
 import { withNotices, type RevisionGate } from './revision-gate.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { refOf } from '../compiler/kinds.ts';
-import type { K8sObject } from '../compiler/types.ts';
-import { DEFAULT_BOUNDS } from './bounds.ts';
+import { refOf } from '../core/kinds.ts';
+import type { K8sObject } from '../core/types.ts';
+import { DEFAULT_BOUNDS } from '../core/bounds.ts';
 import { reservedRefusal, type ReservedObjects } from './reserved.ts';
 import { layeredBounds, settingsBounds } from './settings.ts';
 

@@ -2,8 +2,8 @@
 // (--settings, agent.settings), read with the agent's own identity at each reconcile, never from the
 // rendered branch it guards. Its data holds the bounds as comma lists: `namespaces`, `clusterKinds`,
 // `deniedKinds`. Missing, unreadable or invalid: the reconcile fails closed, naming the ConfigMap and key.
-import { ClusterError, formatError } from '../compiler/errors.ts';
-import { boundsList, type Bounds } from './bounds.ts';
+import { ClusterError, formatError } from '../core/errors.ts';
+import { boundsList, type Bounds } from '../core/bounds.ts';
 import type { KubeClient } from './kube.ts';
 
 export interface NamedObject { readonly namespace: string; readonly name: string }

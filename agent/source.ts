@@ -5,12 +5,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { GitError, UserInputError } from '../compiler/errors.ts';
-import { isAncestor, listTree, readBlobs, regularFilesOnly, runGitText, type TreeEntry } from '../compiler/git-read.ts';
-import { redactCredentials, TRAILERS } from '../compiler/rendered-branch.ts';
-import { explainAuthFailure, remoteWithoutCredentials } from '../compiler/git-credentials.ts';
-import { healthRulesPath } from '../compiler/tree-paths.ts';
-import { checkListing, DEFAULT_LIMITS, type RevisionLimits } from './limits.ts';
+import { GitError, UserInputError } from '../core/errors.ts';
+import { isAncestor, listTree, readBlobs, regularFilesOnly, runGitText, type TreeEntry } from '../core/git-read.ts';
+import { TRAILERS } from '../core/trailers.ts';
+import { explainAuthFailure, redactCredentials, remoteWithoutCredentials } from '../core/git-credentials.ts';
+import { healthRulesPath } from '../core/tree-paths.ts';
+import { checkListing, DEFAULT_LIMITS, type RevisionLimits } from '../core/limits.ts';
 import type { Logger } from './log.ts';
 import type { Revision } from './types.ts';
 

@@ -1,8 +1,8 @@
 // `gitops status`: reads an environment's status object from the cluster and prints it for people
 // (or as JSON): revision, when, ok or failed, counts per action, what failed or was skipped and why.
 import type { KubeConnection } from './kubeconfig.ts';
-import { UserInputError } from '../compiler/errors.ts';
-import { formatRef } from '../compiler/kinds.ts';
+import { UserInputError } from '../core/errors.ts';
+import { formatRef } from '../core/kinds.ts';
 import { KubeClient } from './kube.ts';
 import { countActions, statusName, type StoredResult } from './status.ts';
 import type { Action } from './types.ts';

@@ -2,7 +2,7 @@
 // the agent's namespace (read by `gitops status`) and a Kubernetes Event about it. Whatever a result
 // holds (25,000 created objects, 25,000 unhealthy ones, long server messages), what is stored, logged
 // and sent stays small: the first objects of each kind of change are listed, the rest counted.
-import { formatRef } from '../compiler/kinds.ts';
+import { formatRef } from '../core/kinds.ts';
 import type { Health, ObjectHealth } from './health/types.ts';
 import type { KubeClient } from './kube.ts';
 import type { Action, Change, K8sObject, ReconcileResult } from './types.ts';

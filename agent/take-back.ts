@@ -4,7 +4,7 @@
 // validation on every apply). One JSON patch of metadata.managedFields per object, guarded by its
 // resourceVersion; the stale last-applied annotation of a client-side apply goes with it.
 import type { LimitFunction } from 'p-limit';
-import { refKey } from '../compiler/kinds.ts';
+import { refKey } from '../core/kinds.ts';
 import { refusalOf, type KubeClient } from './kube.ts';
 import { FIELD_MANAGER } from './labels.ts';
 import { takeBack } from './managed-fields.ts';

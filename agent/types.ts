@@ -1,6 +1,6 @@
 // The plain-data types that flow through the agent:
 // Revision -> DesiredSet -> Plan -> ChangeSet -> ReconcileResult, with the Inventory saved between runs.
-import type { K8sObject, ObjectRef } from '../compiler/types.ts';
+import type { K8sObject, ObjectRef } from '../core/types.ts';
 import type { HealthReport } from './health/types.ts';
 
 export type { K8sObject, ObjectRef };

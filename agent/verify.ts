@@ -2,8 +2,8 @@
 // allowed keys only (an allowed_signers file and OpenPGP keys in a keyring of its own), and anything but
 // a good signature by an allowed key refuses the commit, naming it and why. Keys come from files (read at
 // start) and/or a Secret, read again for each commit verified, so a rotation takes effect without a restart.
-import { UserInputError } from '../compiler/errors.ts';
-import { openKeyringOf, readKeyFiles, signatureProblem, signatureStates, type Keyring, type TrustedKeyFiles, type TrustedKeys } from '../compiler/trusted-keys.ts';
+import { UserInputError } from '../core/errors.ts';
+import { openKeyringOf, readKeyFiles, signatureProblem, signatureStates, type Keyring, type TrustedKeyFiles, type TrustedKeys } from '../core/trusted-keys.ts';
 import { readKeysSecret, secretLabel } from './keys-secret.ts';
 import type { KubeClient } from './kube.ts';
 import { settingsError, type NamedObject } from './settings.ts';

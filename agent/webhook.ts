@@ -3,7 +3,7 @@
 // alive, `GET /status` shows the last result (in full only to who presents the secret).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { UserInputError } from '../compiler/errors.ts';
+import { UserInputError } from '../core/errors.ts';
 import type { Logger } from './log.ts';
 import { refusalCount } from './refusal-count.ts';
 import { triggerGate, type TriggerAnswer } from './trigger-gate.ts';

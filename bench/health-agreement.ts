@@ -2,7 +2,7 @@
 // fixtures, how often our verdict matches Argo CD's resource customizations, for the whole health
 // lookup and for the generic (kstatus) check alone; then the kinds covered and fixtures per kind.
 import { join } from 'node:path';
-import { groupOf } from '../compiler/kinds.ts';
+import { groupOf } from '../core/kinds.ts';
 import { assessHealth, coveredKinds } from '../agent/health/index.ts';
 import { genericHealth } from '../agent/health/generic.ts';
 import { FIXTURE_NOW, familyCases } from '../agent/health/testdata/cases.ts';

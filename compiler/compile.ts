@@ -2,17 +2,17 @@
 // A Compiler keeps its results between runs, so watch mode redoes only the apps whose inputs changed.
 import { resolve } from 'node:path';
 import type { RenderedKind } from '../lib/define-app.ts';
-import { bundleEntries, findPackageRoot, type Bundle } from './bundle.ts';
+import { bundleEntries, findPackageRoot, type Bundle } from '../core/bundle.ts';
 import { SynthCache } from './synth-cache.ts';
-import type { ResolvedConfig, ResolvedEnvironment } from './config.ts';
-import { UserInputError } from './errors.ts';
+import type { ResolvedConfig, ResolvedEnvironment } from '../core/config.ts';
+import { UserInputError } from '../core/errors.ts';
 import { discoverApps } from './discover.ts';
-import { loadConfig } from './load-config.ts';
+import { loadConfig } from '../core/load-config.ts';
 import { readRenderedObjects } from './read-dist.ts';
 import { render } from './render.ts';
 import { loadAppDefinition, renderedKinds, synthApp } from './synth.ts';
 import { typecheck } from './typecheck.ts';
-import type { AppEntry, Diagnostic, RenderScope, RenderedTree, SynthObject, SynthResult, ValidationReport } from './types.ts';
+import type { AppEntry, Diagnostic, RenderScope, RenderedTree, SynthObject, SynthResult, ValidationReport } from '../core/types.ts';
 import { withHealthRules } from './health-rules.ts';
 import { validate } from './validate/index.ts';
 import { writeTree, type WriteSummary } from './write.ts';

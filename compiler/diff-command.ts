@@ -2,8 +2,8 @@
 // as a coloured terminal diff or as Markdown for a pull-request comment.
 import { resolve } from 'node:path';
 import { countChanges, diffTrees, type ObjectChange } from './diff.ts';
-import { readTree, resolveRef } from './git-read.ts';
-import { loadConfig } from './load-config.ts';
+import { readTree, resolveRef } from '../core/git-read.ts';
+import { loadConfig } from '../core/load-config.ts';
 import { listFiles } from './write.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,8 +1,8 @@
 // Finds the app files under the apps folder: apps/<name>.ts or apps/<name>/index.ts.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppEntry } from './types.ts';
-import { UserInputError } from './errors.ts';
+import type { AppEntry } from '../core/types.ts';
+import { UserInputError } from '../core/errors.ts';
 
 export function discoverApps(root: string, appsDir: string): AppEntry[] {
   const dir = join(root, appsDir);

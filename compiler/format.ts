@@ -1,6 +1,6 @@
 // Human-readable CLI output for diagnostics and synth summaries.
 import type { CompileOutcome } from './compile.ts';
-import type { Diagnostic } from './types.ts';
+import type { Diagnostic } from '../core/types.ts';
 
 export function formatDiagnostic(d: Diagnostic): string {
   const where = [d.env && `env ${d.env}`, d.app && `app ${d.app}`, d.sourceFile, d.constructPath && `[${d.constructPath}]`, d.object]

@@ -1,11 +1,12 @@
 // `gitops history`: the rendered commits with the source commits they came from, newest first,
 // so what runs in a cluster can be traced back to the TypeScript change that caused it.
 import { resolve } from 'node:path';
-import { UserInputError } from './errors.ts';
-import { loadConfig } from './load-config.ts';
-import { fetchBranch, readRenderLog, redactCredentials, remoteBranchHead, type RenderLogEntry } from './rendered-branch.ts';
-import { manifestPath } from './tree-paths.ts';
-import { openKeyring, signatureStates, type SignatureState, type TrustedKeyFiles } from './trusted-keys.ts';
+import { UserInputError } from '../core/errors.ts';
+import { loadConfig } from '../core/load-config.ts';
+import { redactCredentials } from '../core/git-credentials.ts';
+import { fetchBranch, readRenderLog, remoteBranchHead, type RenderLogEntry } from './rendered-branch.ts';
+import { manifestPath } from '../core/tree-paths.ts';
+import { openKeyring, signatureStates, type SignatureState, type TrustedKeyFiles } from '../core/trusted-keys.ts';
 
 export interface HistoryOptions extends TrustedKeyFiles {
   readonly root: string;

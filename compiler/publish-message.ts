@@ -1,7 +1,7 @@
 // What a rendered commit says: `render <short sha>: <subject>`, a per-app count of changed objects,
 // and trailers that trace it back to the source commit and the run that published it. Pure.
 import type { SourceCommit } from './rendered-branch.ts';
-import { TRAILERS } from './rendered-branch.ts';
+import { TRAILERS } from '../core/trailers.ts';
 
 export interface ChangeCount { added: number; changed: number; removed: number }
 

@@ -1,6 +1,6 @@
 // Decides, without I/O, what one publish attempt does with the remote's rendered head:
 // build on it, refuse to move the branch backwards, or build anyway because --force said so.
-import { GitError } from './errors.ts';
+import { GitError } from '../core/errors.ts';
 
 /** The remote's rendered head as read before building. */
 export interface RenderedHead {

@@ -4,21 +4,22 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findPackageRoot } from './bundle.ts';
+import { findPackageRoot } from '../core/bundle.ts';
 import { compile } from './compile.ts';
-import type { ResolvedConfig } from './config.ts';
-import { GitError, UserInputError } from './errors.ts';
-import { isAncestor } from './git-read.ts';
+import type { ResolvedConfig } from '../core/config.ts';
+import { GitError, UserInputError } from '../core/errors.ts';
+import { isAncestor } from '../core/git-read.ts';
 import { formatDiagnostic } from './format.ts';
-import { loadConfig } from './load-config.ts';
+import { loadConfig } from '../core/load-config.ts';
 import { ciRunUrl, commitMessage, countChanges, sameTree, type ChangeCount } from './publish-message.ts';
 import { planPublish, type RenderedHead } from './publish-plan.ts';
 import { openSigner, signingKeyText, type SignatureFormat, type Signer } from './signing.ts';
 import {
   blobHasher, currentBranch, dirtyPaths, fetchBranch, isShallow, listTree, pushCommit, readHead,
-  readRenderLog, redactCredentials, remoteBranchHead, writeCommit, type Identity, type SourceCommit,
+  readRenderLog, remoteBranchHead, writeCommit, type Identity, type SourceCommit,
 } from './rendered-branch.ts';
-import type { RenderCommit } from './types.ts';
+import { redactCredentials } from '../core/git-credentials.ts';
+import type { RenderCommit } from '../core/types.ts';
 
 export interface PublishOptions {
   /** Project folder holding gitops.config.ts, inside the source checkout. */

@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { manifestPath } from './tree-paths.ts';
-import type { K8sObject, ManifestEntry, SynthObject } from './types.ts';
+import { manifestPath } from '../core/tree-paths.ts';
+import type { K8sObject, ManifestEntry, SynthObject } from '../core/types.ts';
 
 export function readManifest(outDir: string, env: string): ManifestEntry[] {
   const file = join(outDir, manifestPath(env));

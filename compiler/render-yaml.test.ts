@@ -4,9 +4,10 @@ import { Duration } from 'cdk8s';
 import { stringify } from 'yaml';
 import { ScheduledJob, WebService, Worker, synthConstruct } from '../lib/index.ts';
 import { readDocuments } from '../agent/parse-yaml.ts';
-import { DEFAULT_LIMITS } from '../agent/limits.ts';
-import { sortKeys, toYaml } from './render.ts';
-import { KUBECTL_WRITE } from './kubectl-scalars.ts';
+import { DEFAULT_LIMITS } from '../core/limits.ts';
+import { sortKeys } from '../core/sort-keys.ts';
+import { toYaml } from './render.ts';
+import { KUBECTL_WRITE } from '../core/kubectl-scalars.ts';
 import { yamlEmitter } from './render-yaml.ts';
 
 const OPTIONS = { ...KUBECTL_WRITE, lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as const;

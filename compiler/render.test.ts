@@ -1,9 +1,9 @@
 // render: one YAML file per object with its owner labels, and <env>.manifest.json in the bytes of JSON.stringify(…, null, 2).
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { UserInputError } from './errors.ts';
+import { UserInputError } from '../core/errors.ts';
 import { render } from './render.ts';
-import type { SynthObject } from './types.ts';
+import type { SynthObject } from '../core/types.ts';
 
 const object = (kind: string, name: string, namespace = ''): SynthObject => ({
   ref: { group: kind === 'Deployment' ? 'apps' : '', kind, namespace, name },

@@ -3,15 +3,15 @@
 // <env>.manifest.json beside the environment's folder (so `kubectl -R -f dist/<env>` reads only objects). Pure.
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
-import type { K8sObject, ManifestEntry, RenderScope, RenderedTree, SynthObject } from './types.ts';
-import { InternalError, UserInputError } from './errors.ts';
-import { formatRef } from './kinds.ts';
-import { ownerLabels } from './owner-labels.ts';
-import { manifestPath, treeEntryProblem } from './tree-paths.ts';
-import { KUBECTL_WRITE } from './kubectl-scalars.ts';
+import type { K8sObject, ManifestEntry, RenderScope, RenderedTree, SynthObject } from '../core/types.ts';
+import { InternalError, UserInputError } from '../core/errors.ts';
+import { formatRef } from '../core/kinds.ts';
+import { ownerLabels } from '../core/owner-labels.ts';
+import { manifestPath, treeEntryProblem } from '../core/tree-paths.ts';
+import { KUBECTL_WRITE } from '../core/kubectl-scalars.ts';
 import { yamlEmitter } from './render-yaml.ts';
+import { sortKeys } from '../core/sort-keys.ts';
 
-const FIRST_KEYS = ['apiVersion', 'kind', 'metadata'];
 
 /** Fixed YAML options: YAML 1.1 quoting as kubectl reads it, so strings like 'yes', 'on' or '0o644' stay strings. */
 const YAML_OPTIONS = { ...KUBECTL_WRITE, lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as const;
@@ -66,25 +66,6 @@ function withOwnerLabels(o: SynthObject): K8sObject {
 export function toYaml(object: object): string {
   const sorted = sortKeys(object, true) as Record<string, unknown>;
   return fastYaml(sorted) ?? stringify(sorted, YAML_OPTIONS);
-}
-
-/** Keys sorted, with apiVersion, kind and metadata first at the top; arrays keep their order. */
-export function sortKeys(value: unknown, top = false): unknown {
-  if (Array.isArray(value)) return value.map((v) => sortKeys(v));
-  if (value === null || typeof value !== 'object') return value;
-  const keys = Object.keys(value).sort((a, b) => {
-    if (top) {
-      const ia = FIRST_KEYS.indexOf(a), ib = FIRST_KEYS.indexOf(b);
-      if (ia !== -1 || ib !== -1) return (ia === -1 ? 99 : ia) - (ib === -1 ? 99 : ib);
-    }
-    return a < b ? -1 : a > b ? 1 : 0;
-  });
-  const out: Record<string, unknown> = {};
-  for (const k of keys) {
-    const v = (value as Record<string, unknown>)[k];
-    if (v !== undefined) out[k] = sortKeys(v);
-  }
-  return out;
 }
 
 export function objectPath(o: SynthObject): string {

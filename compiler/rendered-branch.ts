@@ -4,13 +4,13 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { GitError, UserInputError } from './errors.ts';
-import { remoteWithoutCredentials } from './git-credentials.ts';
+import { GitError, UserInputError } from '../core/errors.ts';
+import { redactCredentials, remoteWithoutCredentials } from '../core/git-credentials.ts';
 import type { Signer } from './signing.ts';
-import { treePathProblem } from './tree-paths.ts';
-import type { RenderCommit } from './types.ts';
+import { treePathProblem } from '../core/tree-paths.ts';
+import type { RenderCommit } from '../core/types.ts';
+import { TRAILERS } from '../core/trailers.ts';
 
-export const TRAILERS = { sourceCommit: 'Source-Commit', sourceBranch: 'Source-Branch' } as const;
 
 export interface Identity {
   readonly name: string;
@@ -29,10 +29,6 @@ export interface RenderLogEntry extends RenderCommit {
   readonly subject: string;
 }
 
-/** Credentials in URLs (`https://user:token@host`) replaced by `***`, for anything we print. */
-export function redactCredentials(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s'"]+@/gi, '$1***@');
-}
 
 /** simple-git for local reads. It drops GIT_* variables from the environment, so talking to remotes goes through `network`. */
 function git(dir: string): SimpleGit {

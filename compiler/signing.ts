@@ -4,8 +4,8 @@
 // owner-only folder (OpenPGP: imported into a GNUPGHOME of its own) for `git commit-tree -S`, and removed
 // by close(); the key never reaches a command line, a log or an error message.
 import { readFileSync } from 'node:fs';
-import { UserInputError } from './errors.ts';
-import { fingerprints, openKeyFolder } from './key-folder.ts';
+import { UserInputError } from '../core/errors.ts';
+import { fingerprints, openKeyFolder } from '../core/key-folder.ts';
 
 export type SignatureFormat = 'ssh' | 'openpgp';
 

@@ -5,9 +5,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResolvedEnvironment } from './config.ts';
-import { primeRendered, renderedText, sortKeys } from './render.ts';
-import type { AppEntry, Diagnostic, K8sObject, ObjectRef, SynthObject, SynthResult } from './types.ts';
+import type { ResolvedEnvironment } from '../core/config.ts';
+import { sortKeys } from '../core/sort-keys.ts';
+import { primeRendered, renderedText } from './render.ts';
+import type { AppEntry, Diagnostic, K8sObject, ObjectRef, SynthObject, SynthResult } from '../core/types.ts';
 import { objectFindings, objectRulesKey, primeObjectFindings } from './validate/object-rules.ts';
 
 /** Bump when what synth or render produce changes for the same input. */

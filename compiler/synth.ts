@@ -5,10 +5,10 @@ import { ApiObject, App } from 'cdk8s';
 import { relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isAppDefinition, type AppDefinition, type RenderedKind } from '../lib/define-app.ts';
-import type { ResolvedEnvironment } from './config.ts';
-import type { Bundle } from './bundle.ts';
-import type { AppEntry, Diagnostic, K8sObject, SynthObject, SynthResult } from './types.ts';
-import { refOf, versionOf } from './kinds.ts';
+import type { ResolvedEnvironment } from '../core/config.ts';
+import type { Bundle } from '../core/bundle.ts';
+import type { AppEntry, Diagnostic, K8sObject, SynthObject, SynthResult } from '../core/types.ts';
+import { refOf, versionOf } from '../core/kinds.ts';
 
 // Stack traces of app code then point at the TS source, via the bundles' inline source maps.
 process.setSourceMapsEnabled(true);

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic } from './types.ts';
+import type { Diagnostic } from '../core/types.ts';
 
 /** The project's tsconfig for user code: tsconfig.apps.json where present, else tsconfig.json. */
 export function tsconfigFor(root: string): string | undefined {

@@ -4,10 +4,10 @@
 import { watch as watchFiles } from 'node:fs';
 import { resolve } from 'node:path';
 import { Compiler, type CompileOptions, type CompileOutcome } from './compile.ts';
-import { findPackageRoot } from './bundle.ts';
-import { formatError } from './errors.ts';
+import { findPackageRoot } from '../core/bundle.ts';
+import { formatError } from '../core/errors.ts';
 import { formatDiagnostic } from './format.ts';
-import { CONFIG_FILE } from './load-config.ts';
+import { CONFIG_FILE } from '../core/load-config.ts';
 import { typecheck } from './typecheck.ts';
 
 const IGNORED = /(^|[\\/])(node_modules|\.git|\.gitops-cache|dist)([\\/]|$)/;

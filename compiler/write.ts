@@ -2,11 +2,11 @@
 // files of objects that left the scope are removed, and nothing outside the scope is touched.
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InternalError } from './errors.ts';
+import { InternalError } from '../core/errors.ts';
 import { readManifest } from './read-dist.ts';
 import { sha256 } from './render.ts';
-import { healthRulesPath, manifestPath, treePathProblem } from './tree-paths.ts';
-import type { RenderedTree } from './types.ts';
+import { healthRulesPath, manifestPath, treePathProblem } from '../core/tree-paths.ts';
+import type { RenderedTree } from '../core/types.ts';
 
 export interface WriteSummary {
   readonly written: number;

@@ -3,7 +3,7 @@
 // a Role per namespace and a ClusterRole only for cluster-scoped kinds, plus its own Lease, inventory,
 // status and Events and read-only discovery. Cluster-scoped objects (and the agent's own) are written
 // only by name. Pure: objects in, rules out.
-import { isBuiltInGroup } from '../compiler/kinds.ts';
+import { isBuiltInGroup } from '../core/kinds.ts';
 import type { RenderedKind } from './define-app.ts';
 
 export interface PolicyRule {

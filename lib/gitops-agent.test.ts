@@ -1,7 +1,7 @@
 // GitOpsAgent through the synthConstruct helper: what it renders, its defaults, Secrets by reference.
 import { describe, expect, it } from 'vitest';
 import { Testing, Chart } from 'cdk8s';
-import { formatRef, refOf } from '../compiler/kinds.ts';
+import { formatRef, refOf } from '../core/kinds.ts';
 import { GitOpsAgent, synthConstruct, type GitOpsAgentProps } from './index.ts';
 
 const shop = [{ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop' }];

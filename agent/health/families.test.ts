@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { groupOf } from '../../compiler/kinds.ts';
+import { groupOf } from '../../core/kinds.ts';
 import type { K8sObject } from '../types.ts';
 import { assessHealth, coveredKinds } from './index.ts';
 import { FIXTURE_NOW, familyCases } from './testdata/cases.ts';

@@ -1,7 +1,7 @@
 // Health of any other kind, after kstatus (sigs.k8s.io/cli-utils' status standard, which Flux
 // uses), with a few additions; docs/health.md has the rules as one table. The pieces are exported
 // for the family rules that build on them.
-import { groupOf, isBuiltInGroup } from '../../compiler/kinds.ts';
+import { groupOf, isBuiltInGroup } from '../../core/kinds.ts';
 import type { K8sObject } from '../types.ts';
 import { conditionsIn, explain, generationOf, health, isRecord, isTrue, statusOf, unobservedSpec, type Condition } from './read.ts';
 import type { Health, HealthContext } from './types.ts';

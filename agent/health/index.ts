@@ -1,6 +1,6 @@
 // Health assessment: the check for an object's kind (by group and kind), and the report that sums
 // objects up into apps and the environment, the worst status winning (see rank.ts).
-import { groupOf } from '../../compiler/kinds.ts';
+import { groupOf } from '../../core/kinds.ts';
 import type { K8sObject, ObjectRef } from '../types.ts';
 import { apiServiceHealth } from './apiservice.ts';
 import { cronJobHealth } from './cronjob.ts';

@@ -1,122 +1,30 @@
-// Declarative health rules: per group and kind, CEL expressions over the live object's metadata,
-// spec and status that say when it is suspended, progressing, degraded or healthy (the shape of
-// Flux's healthCheckExprs). They reach the agent as data and are evaluated with a CEL library:
-// no code from the rendered branch ever runs. Pure: compile once, evaluate per object.
-import { Environment } from '@marcbachmann/cel-js';
+// The agent's side of declarative health rules (the language is core/health-rules.ts): each rule of the
+// rendered branch becomes the health check of its kind. Pure: compile once, evaluate per object.
+import { checkHealthRules, firstLine, type Compiled, type Verdict } from '../../core/health-rules.ts';
 import type { K8sObject } from '../types.ts';
 import { health, isRecord } from './read.ts';
-import type { Health, HealthCheck, HealthStatus } from './types.ts';
+import type { Health, HealthCheck } from './types.ts';
 
-/** Where the rules sit in each environment's folder of the rendered branch. */
-
-/** One rule as written in gitops.config.ts and stored in the rendered branch. */
-export interface HealthRule {
-  /** API group, '' for the core group, e.g. 'example.com'. */
-  readonly group: string;
-  readonly kind: string;
-  /** CEL, true when the object is settled and fine, e.g. 'status.phase == "Ready"'. */
-  readonly healthy: string;
-  /** CEL, true while it is on its way. @default none */
-  readonly progressing?: string;
-  /** CEL, true when it failed and will not fix itself. @default none */
-  readonly degraded?: string;
-  /** CEL, true when paused on purpose. @default none */
-  readonly suspended?: string;
-}
+export type { HealthRule } from '../../core/health-rules.ts';
 
 /** Compiled rules by 'group/Kind'. */
 export type HealthRules = ReadonlyMap<string, HealthCheck>;
 
-// Evaluated in this order, the first true one wins (Flux's order, with suspended first); none
-// true is Progressing: the object is not yet what `healthy` asks for.
-const VERDICTS = [['suspended', 'Suspended'], ['progressing', 'Progressing'], ['degraded', 'Degraded'], ['healthy', 'Healthy']] as const;
-const MAX_EXPRESSION = 2_000;
-const MAX_RULES = 500;
-const KEYS = new Set(['group', 'kind', ...VERDICTS.map(([key]) => key)]);
-
-// Every rule sees the same three variables; small structural limits keep one evaluation cheap.
-const env = new Environment({ limits: { maxAstNodes: 500, maxDepth: 32 } })
-  .registerVariable('metadata', 'map').registerVariable('spec', 'map').registerVariable('status', 'map');
-
-type Compiled = (context: Record<string, unknown>) => unknown;
-
 /**
- * Compiles the rules; each problem names the rule (`where(i)`), the field and what is wrong. A rule
- * with a bad expression still gets a check for its kind, which says Unknown and why, so that a
- * broken rule never falls back silently to another verdict.
+ * The checks of the rules, and their problems (see checkHealthRules). A rule with a problem still
+ * gets a check for its kind, which says Unknown and why.
  */
 export function compileHealthRules(raw: unknown, where: (index: number, field?: string) => string): { rules: HealthRules; problems: string[] } {
-  const problems: string[] = [];
+  const checked = checkHealthRules(raw, where);
   const rules = new Map<string, HealthCheck>();
-  if (raw === undefined) return { rules, problems };
-  if (!Array.isArray(raw)) return { rules, problems: [`${where(-1)}: must be a list of { group, kind, healthy, ... }`] };
-  if (raw.length > MAX_RULES) return { rules, problems: [`${where(-1)}: ${raw.length} rules; at most ${MAX_RULES}`] };
-  raw.forEach((rule, i) => {
-    const own: string[] = [];
-    const check = compileRule(rule, (field, what) => own.push(`${where(i, field)}: ${what}`));
-    problems.push(...own);
-    if (!isRecord(rule) || typeof rule.group !== 'string' || typeof rule.kind !== 'string') return;
-    const key = `${rule.group}/${rule.kind}`;
-    if (rules.has(key)) problems.push(`${where(i)}: a second rule for ${key}; keep one`);
-    rules.set(key, check ?? ((object) => health(object, 'Unknown', `cannot assess: ${own[0] ?? 'invalid health rule'}`)));
-  });
-  return { rules, problems };
-}
-
-function compileRule(rule: unknown, fail: (field: string | undefined, what: string) => void): HealthCheck | undefined {
-  if (!isRecord(rule)) return fail(undefined, 'must be an object { group, kind, healthy, ... }'), undefined;
-  for (const key of Object.keys(rule)) if (!KEYS.has(key)) fail(key, `unknown key; use ${[...KEYS].join(', ')}`);
-  if (typeof rule.group !== 'string') fail('group', "must be the API group, '' for the core group");
-  if (typeof rule.kind !== 'string' || rule.kind === '') fail('kind', 'must be the kind, e.g. "Widget"');
-  if (rule.healthy === undefined) fail('healthy', 'is required: a CEL expression that is true when the object is healthy');
-  const compiled: [HealthStatus, string, Compiled][] = [];
-  for (const [key, status] of VERDICTS) {
-    const text = rule[key];
-    if (text === undefined) continue;
-    const expression = compileExpression(text);
-    if (typeof expression === 'string') fail(key, expression);
-    else compiled.push([status, text as string, expression]);
+  for (const rule of checked.rules) {
+    rules.set(rule.key, rule.expressions ? ruleCheck(rule.expressions) : (object) => health(object, 'Unknown', `cannot assess: ${rule.problem}`));
   }
-  const ok = typeof rule.group === 'string' && typeof rule.kind === 'string' && rule.kind !== '' && compiled.some(([s]) => s === 'Healthy');
-  return ok && compiled.length === VERDICTS.filter(([key]) => rule[key] !== undefined).length ? ruleCheck(compiled) : undefined;
-}
-
-/** The compiled expression, or what is wrong with it. */
-function compileExpression(text: unknown): Compiled | string {
-  if (typeof text !== 'string' || text.trim() === '') return 'must be a CEL expression (a non-empty string)';
-  if (text.length > MAX_EXPRESSION) return `is ${text.length} characters long; at most ${MAX_EXPRESSION}`;
-  try {
-    const checked = env.check(text);
-    if (!checked.valid) return `invalid CEL: ${firstLine(checked.error)}`;
-    if (checked.type !== 'bool' && checked.type !== 'dyn') return `must be true or false, but its type is ${checked.type}`;
-    const parsed = env.parse(text);
-    return costProblem(parsed.ast) ?? (parsed as Compiled);
-  } catch (error) {
-    return `invalid CEL: ${firstLine(error)}`;
-  }
-}
-
-// The time one evaluation takes must stay linear in the object's size, whatever the branch holds:
-// a list macro inside another is quadratic, and a regular expression can backtrack for ever.
-const LIST_MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
-
-/** What makes an expression's cost unbounded, if anything; `node` is the library's AST ({ op, args }). */
-function costProblem(node: unknown, insideMacro = false): string | undefined {
-  if (Array.isArray(node)) return node.map((n) => costProblem(n, insideMacro)).find(Boolean);
-  if (!isRecord(node) || typeof node.op !== 'string') return undefined;
-  const name = (node.op === 'call' || node.op === 'rcall') && Array.isArray(node.args) ? node.args[0] : undefined;
-  if (name === 'matches') return 'matches() is not allowed (a regular expression can take unbounded time); use contains, startsWith or endsWith';
-  const macro = typeof name === 'string' && LIST_MACROS.has(name);
-  if (macro && insideMacro) return `${name}() inside another list macro is not allowed (its cost grows with the square of the list)`;
-  return costProblem(node.args, insideMacro || macro);
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+  return { rules, problems: checked.problems };
 }
 
 /** The check that evaluates a rule's expressions in order; one that cannot be evaluated counts as false, and says why. */
-function ruleCheck(compiled: readonly [HealthStatus, string, Compiled][]): HealthCheck {
+function ruleCheck(compiled: readonly (readonly [Verdict, string, Compiled])[]): HealthCheck {
   return (object: K8sObject): Health => {
     const context = { metadata: object.metadata, spec: isRecord(object.spec) ? object.spec : {}, status: isRecord(object.status) ? object.status : {} };
     const errors: string[] = [];

@@ -1,7 +1,7 @@
 // waitForHealth against a fake client: what it requests per poll, when it stops, and what it reports.
 import { describe, expect, it } from 'vitest';
 import type { KubeClient } from '../kube.ts';
-import { refOf } from '../../compiler/kinds.ts';
+import { refOf } from '../../core/kinds.ts';
 import type { K8sObject } from '../types.ts';
 import { waitForHealth, type WaitTarget } from './wait.ts';
 

@@ -2,7 +2,7 @@
 // passes, then reports what holds them up. Each poll costs one request per kind and namespace
 // (a list), or a read where only one object of that kind and namespace is wanted.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { refKey } from '../../compiler/kinds.ts';
+import { refKey } from '../../core/kinds.ts';
 import type { KubeClient } from '../kube.ts';
 import type { K8sObject, ObjectRef } from '../types.ts';
 import { healthReport, type AssessOptions } from './index.ts';

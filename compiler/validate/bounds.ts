@@ -1,7 +1,7 @@
-// Rule 'bounds': the compiler's mirror of the agent's bounds (agent/bounds.ts), so a pull request shows an
+// Rule 'bounds': the compiler's mirror of the agent's bounds (core/bounds.ts), so a pull request shows an
 // object the environment may not hold before it is published. Checked only where gitops.config.ts declares them.
-import { boundsViolations } from '../../agent/bounds.ts';
-import type { Diagnostic } from '../types.ts';
+import { boundsViolations } from '../../core/bounds.ts';
+import type { Diagnostic } from '../../core/types.ts';
 import type { EnvContext } from './context.ts';
 import { diagnose } from './diagnostic.ts';
 

@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { groupOf, versionOf } from '../kinds.ts';
+import { groupOf, versionOf } from '../../core/kinds.ts';
 import type { SchemaError } from './schema-errors.ts';
 
 const require = createRequire(import.meta.url);

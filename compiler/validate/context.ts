@@ -1,8 +1,8 @@
 // The view of one environment that every rule reads: its config, its objects and the indexes
 // built once for all rules.
-import type { ResolvedConfig, ResolvedEnvironment } from '../config.ts';
-import { crdScopes, refKey, type CrdScopes } from '../kinds.ts';
-import type { Diagnostic, ObjectRef, SynthObject } from '../types.ts';
+import type { ResolvedConfig, ResolvedEnvironment } from '../../core/config.ts';
+import { crdScopes, refKey, type CrdScopes } from '../../core/kinds.ts';
+import type { Diagnostic, ObjectRef, SynthObject } from '../../core/types.ts';
 import { podTemplateOf, type PodTemplate } from './pod-templates.ts';
 
 /** An object that runs pods, with its pod template. */

@@ -2,8 +2,8 @@
 // CustomResourceDefinitions in a set, compiled with ajv on first use (ajv loads only then).
 import { createRequire } from 'node:module';
 import type { Ajv as AjvInstance, Options } from 'ajv';
-import { groupOf } from '../kinds.ts';
-import type { SynthObject } from '../types.ts';
+import { groupOf } from '../../core/kinds.ts';
+import type { SynthObject } from '../../core/types.ts';
 import type { SchemaCheck } from './builtin-schemas.ts';
 import { list, record, str, type JsonRecord } from './json.ts';
 

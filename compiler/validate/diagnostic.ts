@@ -1,6 +1,6 @@
 // Diagnostics about one synthesized object: every one names env, app, file, construct path and object.
-import { formatRef } from '../kinds.ts';
-import type { Diagnostic, Severity, SynthObject } from '../types.ts';
+import { formatRef } from '../../core/kinds.ts';
+import type { Diagnostic, Severity, SynthObject } from '../../core/types.ts';
 
 export interface Finding {
   readonly rule: string;

@@ -1,6 +1,6 @@
 // Rule 'duplicate-object': one identity (group/kind/namespace/name) rendered twice in one
 // environment, which the cluster would keep only once.
-import type { Diagnostic, SynthObject } from '../types.ts';
+import type { Diagnostic, SynthObject } from '../../core/types.ts';
 import type { EnvContext } from './context.ts';
 import { diagnose } from './diagnostic.ts';
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { groupOf, versionOf } from '../kinds.ts';
+import { groupOf, versionOf } from '../../core/kinds.ts';
 import { fieldPath, record } from './json.ts';
 
 const require = createRequire(import.meta.url);

@@ -1,9 +1,9 @@
 // The validation stage: SynthObject[] (every environment) -> ValidationReport. Per-object rules
 // run on each object (memoized), set rules per environment; every finding is collected, none
 // thrown, in a stable order.
-import type { PolicyLevel, PolicyRule, ResolvedConfig, ResolvedEnvironment } from '../config.ts';
-import { POLICY_RULES } from '../config.ts';
-import type { Diagnostic, SynthObject, ValidationReport } from '../types.ts';
+import type { PolicyLevel, PolicyRule, ResolvedConfig, ResolvedEnvironment } from '../../core/config.ts';
+import { POLICY_RULES } from '../../core/config.ts';
+import type { Diagnostic, SynthObject, ValidationReport } from '../../core/types.ts';
 import { checkBounds } from './bounds.ts';
 import { envContext, type Rule } from './context.ts';
 import { checkDuplicates } from './duplicates.ts';

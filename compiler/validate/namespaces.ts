@@ -1,7 +1,7 @@
 // Rule 'missing-namespace': namespaced objects must land in a namespace that this environment
 // creates (a Namespace object) or that gitops.config.ts declares external.
-import { scopeOf } from '../kinds.ts';
-import type { Diagnostic } from '../types.ts';
+import { scopeOf } from '../../core/kinds.ts';
+import type { Diagnostic } from '../../core/types.ts';
 import type { EnvContext } from './context.ts';
 import { diagnose } from './diagnostic.ts';
 

@@ -1,8 +1,8 @@
 // The rules that need one object and its environment's settings alone (schema of built-in kinds,
 // names and labels, secret data, policies), memoized per SynthObject: watch mode hands the
 // unchanged apps' objects back, and a synth cache can hand in findings from an earlier run.
-import type { ResolvedEnvironment } from '../config.ts';
-import type { Diagnostic, SynthObject } from '../types.ts';
+import type { ResolvedEnvironment } from '../../core/config.ts';
+import type { Diagnostic, SynthObject } from '../../core/types.ts';
 import { checkNames } from './names.ts';
 import { podTemplateOf } from './pod-templates.ts';
 import { checkPolicies } from './policies.ts';

@@ -1,6 +1,6 @@
 // The objects a pod template uses by name: ConfigMaps and Secrets (volumes, projected volumes,
 // env valueFrom, envFrom, image pull secrets), PVCs and the ServiceAccount, with field paths.
-import type { K8sObject } from '../types.ts';
+import type { K8sObject } from '../../core/types.ts';
 import { list, record, str, type JsonRecord } from './json.ts';
 import { containersOf, type PodTemplate } from './pod-templates.ts';
 

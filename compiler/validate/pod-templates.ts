@@ -1,6 +1,6 @@
 // Where workloads keep their pods: the pod template of each workload kind and its containers,
 // with the field paths that diagnostics name.
-import type { K8sObject } from '../types.ts';
+import type { K8sObject } from '../../core/types.ts';
 import { list, record, stringMap, type JsonRecord } from './json.ts';
 
 export interface PodTemplate {

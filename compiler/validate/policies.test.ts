@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PolicyLevel } from '../config.ts';
-import type { K8sObject } from '../types.ts';
+import type { PolicyLevel } from '../../core/config.ts';
+import type { K8sObject } from '../../core/types.ts';
 import { validate } from './index.ts';
 import { deployment, namespace, podSpec, synthObject, testConfig } from './testing.ts';
 

@@ -1,7 +1,7 @@
 // The policy rules of gitops.config.ts ('policy/resources-required', 'policy/no-latest-image',
 // 'policy/readiness-probe'), each at the level the environment sets: off, warn or error.
-import type { PolicyRule, ResolvedEnvironment } from '../config.ts';
-import type { Diagnostic, SynthObject } from '../types.ts';
+import type { PolicyRule, ResolvedEnvironment } from '../../core/config.ts';
+import type { Diagnostic, SynthObject } from '../../core/types.ts';
 import { diagnose } from './diagnostic.ts';
 import { record, str } from './json.ts';
 import { containerLabel, containersOf, type ContainerAt, type PodTemplate } from './pod-templates.ts';

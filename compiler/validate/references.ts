@@ -1,7 +1,7 @@
 // Rules 'service-selects-nothing' and 'missing-reference': Services that select no pods,
 // Ingresses to a missing Service or port, and pod templates that use a ConfigMap, Secret, PVC
 // or ServiceAccount that neither this environment nor the config's external list provides.
-import type { Diagnostic, SynthObject } from '../types.ts';
+import type { Diagnostic, SynthObject } from '../../core/types.ts';
 import { find, type EnvContext, type Workload } from './context.ts';
 import { diagnose } from './diagnostic.ts';
 import { fieldPath, list, record, str, stringMap, type JsonRecord } from './json.ts';

@@ -1,8 +1,8 @@
 // Rule 'schema': every object against the Kubernetes schema of its apiVersion and kind
 // (known kind, required fields, types, unknown fields), which needs the object alone; custom
 // resources against the openAPIV3Schema of their CRD in the same environment, else a warning.
-import { groupOf, isBuiltInGroup, versionOf } from '../kinds.ts';
-import type { Diagnostic, SynthObject } from '../types.ts';
+import { groupOf, isBuiltInGroup, versionOf } from '../../core/kinds.ts';
+import type { Diagnostic, SynthObject } from '../../core/types.ts';
 import type { EnvContext } from './context.ts';
 import { builtinSchema, knownVersions, type SchemaCheck } from './builtin-schemas.ts';
 import { crdSchemaCheck, customKinds, type CustomKind } from './crd-schemas.ts';

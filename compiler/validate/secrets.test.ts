@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { K8sObject } from '../types.ts';
+import type { K8sObject } from '../../core/types.ts';
 import { validate } from './index.ts';
 import { namespace, synthObject, testConfig } from './testing.ts';
 

@@ -1,6 +1,6 @@
 // Rule 'secret-data': Secrets whose values would sit in plain text on the rendered branch.
-import type { ResolvedEnvironment } from '../config.ts';
-import type { Diagnostic, SynthObject } from '../types.ts';
+import type { ResolvedEnvironment } from '../../core/config.ts';
+import type { Diagnostic, SynthObject } from '../../core/types.ts';
 import { diagnose } from './diagnostic.ts';
 import { record } from './json.ts';
 

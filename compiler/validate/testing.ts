@@ -1,8 +1,8 @@
 // Test helpers: SynthObjects from plain manifests, a resolved config from a raw one, and a few
 // valid manifests to start from, so each rule's test states only what it is about.
-import { resolveConfig, type GitopsConfig, type ResolvedConfig } from '../config.ts';
-import { refOf } from '../kinds.ts';
-import type { K8sObject, SynthObject } from '../types.ts';
+import { resolveConfig, type GitopsConfig, type ResolvedConfig } from '../../core/config.ts';
+import { refOf } from '../../core/kinds.ts';
+import type { K8sObject, SynthObject } from '../../core/types.ts';
 
 export interface Origin {
   readonly app?: string;

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserInputError } from '../../compiler/errors.ts';
+import { UserInputError } from '../../core/errors.ts';
 import { parseDuration } from '../../agent/duration.ts';
 import { formatStatus, type StoredResult } from '../../agent/status-command.ts';
 import { cleanUp, renderedRemote, tempDir } from './fixtures.ts';

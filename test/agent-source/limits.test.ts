@@ -1,9 +1,9 @@
 // The limits of a revision: sizes as users write them, gitops.config.ts `agent.limits` and the agent's flags on
 // top, each wrong value an error naming its key or flag; and the pure listing check.
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../compiler/config.ts';
-import { UserInputError } from '../../compiler/errors.ts';
-import { checkListing, DEFAULT_LIMITS, formatSize, parseSize, withLimitFlags } from '../../agent/limits.ts';
+import { resolveConfig } from '../../core/config.ts';
+import { UserInputError } from '../../core/errors.ts';
+import { checkListing, DEFAULT_LIMITS, formatSize, parseSize, withLimitFlags } from '../../core/limits.ts';
 
 const config = (limits: unknown) => resolveConfig({ environments: { dev: { values: {} } }, agent: { limits } }, 'gitops.config.ts');
 

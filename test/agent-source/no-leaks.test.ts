@@ -2,7 +2,7 @@
 // sampled while the agent's source talks to a real git http server that wants the token.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GitError } from '../../compiler/errors.ts';
+import { GitError } from '../../core/errors.ts';
 import { openSource } from '../../agent/source.ts';
 import { addCommandLines } from '../helpers/command-lines.ts';
 import { cleanUp as cleanUpHttp, startHttpGit } from '../publish/fixtures.ts';

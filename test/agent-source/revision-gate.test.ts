@@ -2,7 +2,7 @@
 // commit unless allowed (then with a notice and a warning), and verification first when it is on.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserInputError } from '../../compiler/errors.ts';
+import { UserInputError } from '../../core/errors.ts';
 import { revisionGate } from '../../agent/revision-gate.ts';
 import { openSource } from '../../agent/source.ts';
 import { cleanUp, git, memoryLogger, renderedRemote, tempDir } from './fixtures.ts';

@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GitError, UserInputError } from '../../compiler/errors.ts';
-import { DEFAULT_LIMITS, type RevisionLimits } from '../../agent/limits.ts';
+import { GitError, UserInputError } from '../../core/errors.ts';
+import { DEFAULT_LIMITS, type RevisionLimits } from '../../core/limits.ts';
 import { openSource } from '../../agent/source.ts';
 import { cleanUp, renderedRemote, stageGitlink, stageLargeBlob, tempDir } from './fixtures.ts';
 

@@ -2,7 +2,7 @@
 // backoff while the source fails and recovery to the newest head, and a stop that waits.
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { GitError, UserInputError } from '../../compiler/errors.ts';
+import { GitError, UserInputError } from '../../core/errors.ts';
 import { gatedReconciler } from '../../agent/revision-gate.ts';
 import { reconcileOnce, startAgent, type Agent, type LoopReconciler } from '../../agent/run.ts';
 import { openSource, type Source } from '../../agent/source.ts';

@@ -2,7 +2,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { GitError } from '../../compiler/errors.ts';
+import { GitError } from '../../core/errors.ts';
 import { openSource } from '../../agent/source.ts';
 import { cleanUp as cleanUpHttp, startHttpGit } from '../publish/fixtures.ts';
 import { cleanUp, git, renderedRemote, startDaemon, tempDir } from './fixtures.ts';

@@ -1,7 +1,7 @@
 // agent.verify and agent.allowRewind in gitops.config.ts: defaults, the mode implied by keys, and each
 // wrong value an error naming its key.
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../compiler/config.ts';
+import { resolveConfig } from '../../core/config.ts';
 
 const agent = (settings: unknown) => resolveConfig({ environments: { dev: { values: {} } }, agent: settings }, 'gitops.config.ts').agent;
 

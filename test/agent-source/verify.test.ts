@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserInputError } from '../../compiler/errors.ts';
+import { UserInputError } from '../../core/errors.ts';
 import { openSource } from '../../agent/source.ts';
 import { openVerifier } from '../../agent/verify.ts';
 import { openpgpKey, removeKeys, signCommitsIn, sshKey, type TestKey } from '../helpers/keys.ts';

@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserInputError } from '../../compiler/errors.ts';
+import { UserInputError } from '../../core/errors.ts';
 import type { TriggerAnswer } from '../../agent/trigger-gate.ts';
 import type { ReconcileResult } from '../../agent/types.ts';
 import { parseListen, startWebhook, type WebhookOptions, type WebhookServer } from '../../agent/webhook.ts';

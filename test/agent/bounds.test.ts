@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_BOUNDS, type Bounds } from '../../agent/bounds.ts';
+import { DEFAULT_BOUNDS, type Bounds } from '../../core/bounds.ts';
 import type { K8sObject } from '../../agent/types.ts';
 import { cleanUp, renderedRemote, tempDir } from '../agent-source/fixtures.ts';
 import { REPO_ROOT } from '../helpers/project.ts';

@@ -4,7 +4,7 @@
 // an unavailable aggregated API disturbs discovery for everyone on the plane).
 import { CoreV1Api } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { refOf } from '../../compiler/kinds.ts';
+import { refOf } from '../../core/kinds.ts';
 import { waitForHealth } from '../../agent/health/wait.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import type { K8sObject } from '../../agent/types.ts';

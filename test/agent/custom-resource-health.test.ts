@@ -3,7 +3,7 @@
 // and waitForHealth observes it. A fresh plane, since CRDs are cluster-scoped.
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { refOf } from '../../compiler/kinds.ts';
+import { refOf } from '../../core/kinds.ts';
 import { waitForHealth, type WaitTarget } from '../../agent/health/wait.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import type { K8sObject } from '../../agent/types.ts';

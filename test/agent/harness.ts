@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { K8sObject, Revision } from '../../agent/types.ts';
 import { createReconciler, type Reconciler } from '../../agent/reconcile.ts';
-import { ownerLabels } from '../../compiler/owner-labels.ts';
+import { ownerLabels } from '../../core/owner-labels.ts';
 import { sharedCluster } from '../setup/cluster.ts';
 
 export const quietLog = { info() {}, warn() {}, error() {} };

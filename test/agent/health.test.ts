@@ -2,7 +2,7 @@
 // Healthy, a Deployment whose pods cannot be scheduled go Progressing and then Degraded past its
 // progress deadline, and a Job complete.
 import { describe, expect, it } from 'vitest';
-import { refOf } from '../../compiler/kinds.ts';
+import { refOf } from '../../core/kinds.ts';
 import { waitForHealth, type WaitTarget } from '../../agent/health/wait.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import type { K8sObject } from '../../agent/types.ts';

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { CoreV1Api, RbacAuthorizationV1Api, type V1PolicyRule } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { formatRef } from '../../compiler/kinds.ts';
+import { formatRef } from '../../core/kinds.ts';
 import { loadInventory } from '../../agent/inventory.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import { actingAs, serviceAccountIdentity } from '../../agent/impersonation.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { formatError } from '../../compiler/errors.ts';
+import { formatError } from '../../core/errors.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import { loadConnection } from '../../agent/kubeconfig.ts';
 import { OWNER_ENV } from '../../agent/labels.ts';

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { startLeaderElection, type LeaderElector } from '../../agent/leader.ts';
 import { onceAsLeader } from '../../agent/leadership.ts';
-import { formatError } from '../../compiler/errors.ts';
+import { formatError } from '../../core/errors.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
 import { useTestNamespace } from '../setup/cluster.ts';

@@ -3,7 +3,7 @@
 // between revisions, and names a missing permission in `kubectl auth can-i` terms with the rule to add.
 import { CoreV1Api } from '@kubernetes/client-node';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { formatRef } from '../../compiler/kinds.ts';
+import { formatRef } from '../../core/kinds.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
 import { serviceAccountToken } from '../setup/service-accounts.ts';
 import { configMap, reconcilerFor, revisionOf, uniqueName } from './harness.ts';

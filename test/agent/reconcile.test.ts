@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { formatRef } from '../../compiler/kinds.ts';
+import { formatRef } from '../../core/kinds.ts';
 import { loadInventory } from '../../agent/inventory.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import type { ReconcileResult } from '../../agent/types.ts';

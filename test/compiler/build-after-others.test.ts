@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { compile } from '../../compiler/compile.ts';
 import { formatDiagnostic } from '../../compiler/format.ts';
-import { crdScopes, refOf } from '../../compiler/kinds.ts';
+import { crdScopes, refOf } from '../../core/kinds.ts';
 import { renderedKinds } from '../../compiler/synth.ts';
-import type { K8sObject } from '../../compiler/types.ts';
+import type { K8sObject } from '../../core/types.ts';
 import { makeProject, webApp, BASIC_CONFIG, type TestProject } from '../helpers/project.ts';
 
 const AGENT_APP = `import { Chart } from 'cdk8s';

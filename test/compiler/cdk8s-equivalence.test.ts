@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { bundleEntries } from '../../compiler/bundle.ts';
+import { bundleEntries } from '../../core/bundle.ts';
 import { compile } from '../../compiler/compile.ts';
 import { discoverApps } from '../../compiler/discover.ts';
-import { ownerLabels } from '../../compiler/owner-labels.ts';
+import { ownerLabels } from '../../core/owner-labels.ts';
 import { loadAppDefinition, renderedKinds } from '../../compiler/synth.ts';
 import { makeProject } from '../helpers/project.ts';
 

@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserInputError } from '../../compiler/errors.ts';
-import { listTree, readBlobs, readTree, resolveRef } from '../../compiler/git-read.ts';
+import { UserInputError } from '../../core/errors.ts';
+import { listTree, readBlobs, readTree, resolveRef } from '../../core/git-read.ts';
 
 function repoWith(files: Record<string, string | Uint8Array>, stage?: (git: (...args: string[]) => string) => void): { dir: string; head: string } {
   const dir = mkdtempSync(join(tmpdir(), 'git-read-'));
@@ -27,7 +27,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 /** readTree in a child process with a time limit, so that a reader that spins shows as a failure, not a stuck run. */
 function readTreeInChild(dir: string, ref: string, prefix: string): { result?: Record<string, string>; error?: string; hung?: boolean } {
   const script = `const { runTs } = await import(${JSON.stringify(join(ROOT, 'bin/run-ts.js'))});
-const { readTree } = await runTs('compiler/git-read.ts');
+const { readTree } = await runTs('core/git-read.ts');
 try { console.log(JSON.stringify({ result: Object.fromEntries(await readTree(${JSON.stringify(dir)}, ${JSON.stringify(ref)}, ${JSON.stringify(prefix)})) })); }
 catch (e) { console.log(JSON.stringify({ error: e.name + ': ' + e.message })); }`;
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL' });

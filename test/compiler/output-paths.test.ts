@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/compile.ts';
-import { formatError } from '../../compiler/errors.ts';
+import { formatError } from '../../core/errors.ts';
 import { writeTree } from '../../compiler/write.ts';
 import { makeProject, webApp, type TestProject } from '../helpers/project.ts';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { destination } from 'pino';
 import { expect } from 'vitest';
-import { refKey, refOf } from '../../compiler/kinds.ts';
+import { refKey, refOf } from '../../core/kinds.ts';
 import { loadInventory } from '../../agent/inventory.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import { loadConnection, type KubeConnection } from '../../agent/kubeconfig.ts';

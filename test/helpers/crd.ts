@@ -1,5 +1,5 @@
 // A namespaced CustomResourceDefinition with one served version, v1, for tests that need a kind of their own.
-import type { K8sObject } from '../../compiler/types.ts';
+import type { K8sObject } from '../../core/types.ts';
 
 /** `specSchema` is the openAPIV3Schema of the custom resource's `spec`; the plural is the kind in lower case plus 's'. */
 export function customResourceDefinition(group: string, kind: string, specSchema: Record<string, unknown>): K8sObject {

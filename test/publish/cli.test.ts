@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT_CODES } from '../../compiler/errors.ts';
+import { EXIT_CODES } from '../../core/errors.ts';
 import { cleanUp, configMapApp, createBareRemote, createProject, git } from './fixtures.ts';
 
 afterAll(cleanUp);

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GitError, UserInputError } from '../../compiler/errors.ts';
+import { GitError, UserInputError } from '../../core/errors.ts';
 import { publish } from '../../compiler/publish.ts';
 import { brokenApp, cleanUp, cloneProject, configMapApp, createBareRemote, createProject, git } from './fixtures.ts';
 

@@ -5,10 +5,10 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { GitError } from '../../compiler/errors.ts';
+import { GitError } from '../../core/errors.ts';
 import { history } from '../../compiler/publish-history.ts';
 import { publish } from '../../compiler/publish.ts';
-import { redactCredentials } from '../../compiler/rendered-branch.ts';
+import { redactCredentials } from '../../core/git-credentials.ts';
 import { addCommandLines } from '../helpers/command-lines.ts';
 import { cleanUp, configMapApp, createBareRemote, createProject, git, startHttpGit } from './fixtures.ts';
 

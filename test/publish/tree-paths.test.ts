@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatError } from '../../compiler/errors.ts';
+import { formatError } from '../../core/errors.ts';
 import { writeCommit } from '../../compiler/rendered-branch.ts';
 import { git } from './fixtures.ts';
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from '../../compiler/compile.ts';
-import type { Diagnostic } from '../../compiler/types.ts';
+import type { Diagnostic } from '../../core/types.ts';
 import { makeProject, REPO_ROOT, type TestProject } from '../helpers/project.ts';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'validation');

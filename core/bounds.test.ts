@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { refOf, crdScopes } from '../compiler/kinds.ts';
-import type { K8sObject } from '../compiler/types.ts';
+import { refOf, crdScopes } from './kinds.ts';
+import type { K8sObject } from './types.ts';
 import { boundsRefusal, boundsViolations, DEFAULT_BOUNDS, globMatches, type Bounds } from './bounds.ts';
 
 const obj = (apiVersion: string, kind: string, name: string, namespace?: string, spec?: unknown): K8sObject =>

@@ -1,7 +1,7 @@
 // What one revision of the rendered branch may hold. The branch is untrusted input: a revision over
 // any limit is refused whole before it is parsed (sizes come from git before the bytes do), so the
 // agent's memory and time stay bounded whatever a commit holds. Defaults live here and nowhere else.
-import { UserInputError } from '../compiler/errors.ts';
+import { UserInputError } from './errors.ts';
 
 export interface RevisionLimits {
   /** Bytes of one file. @default 3 MiB, the API server's request limit: a larger object could never be applied. */

@@ -37,3 +37,8 @@ export function explainAuthFailure(stderr: string, remote: GitRemote): string {
   const refused = Object.keys(remote.env).length > 0 && /could not read (Username|Password)|Authentication failed|\b401\b/.test(stderr);
   return refused ? `the server refused the credentials in the URL (Authentication failed); git said: ${stderr}` : stderr;
 }
+
+/** Credentials in URLs (`https://user:token@host`) replaced by `***`, for anything we print. */
+export function redactCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s'"]+@/gi, '$1***@');
+}

@@ -89,7 +89,7 @@ function selfReference(packageRoot: string): Plugin {
     name: 'typed-gitops-self-reference',
     setup(b) {
       b.onResolve({ filter: /^typed-gitops\/(lib|config)$/ }, (args) => ({
-        path: join(packageRoot, args.path.endsWith('/lib') ? 'lib/index.ts' : 'compiler/config.ts'),
+        path: join(packageRoot, args.path.endsWith('/lib') ? 'lib/index.ts' : 'core/config.ts'),
       }));
     },
   };

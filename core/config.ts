@@ -1,9 +1,10 @@
 // The typed project config (gitops.config.ts): defineConfig for users, and
 // resolveConfig, which checks a loaded config at run time and fills every default in one place.
-import { DEFAULT_BOUNDS, type Bounds } from '../agent/bounds.ts';
-import { DEFAULT_LIMITS, parseSize, type RevisionLimits } from '../agent/limits.ts';
+import { DEFAULT_BOUNDS, type Bounds } from './bounds.ts';
+import { DEFAULT_LIMITS, parseSize, type RevisionLimits } from './limits.ts';
 import { UserInputError } from './errors.ts';
-import { resolveHealthConfig, type HealthConfig, type HealthRule } from './health-rules.ts';
+import { resolveHealthConfig, type HealthConfig } from './health-config.ts';
+import type { HealthRule } from './health-rules.ts';
 
 export type PolicyLevel = 'off' | 'warn' | 'error';
 

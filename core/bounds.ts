@@ -1,8 +1,8 @@
 // What an environment may hold (Argo CD's AppProject destinations and cluster resource whitelist):
 // allowed target namespaces, allowed cluster-scoped kinds, denied kinds. Set by the platform in the
 // agent's own settings, never by the rendered branch; a revision with any object outside is refused whole.
-import { crdScopes, formatRef, isBuiltInGroup, scopeOf } from '../compiler/kinds.ts';
-import type { K8sObject, ObjectRef } from '../compiler/types.ts';
+import { crdScopes, formatRef, isBuiltInGroup, scopeOf } from './kinds.ts';
+import type { K8sObject, ObjectRef } from './types.ts';
 
 export interface Bounds {
   /** Globs of namespaces objects may land in; a Namespace object's own name must match one too. */

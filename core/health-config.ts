@@ -1,0 +1,34 @@
+// The `health` section of gitops.config.ts: declarative health rules, checked and compiled when the
+// config is read, so that a bad CEL expression is a synth error with its config line.
+import { checkHealthRules, type HealthRule } from './health-rules.ts';
+
+export interface HealthConfig {
+  /** Health rules per group and kind, CEL over `metadata`, `spec` and `status`; they come before the built-in checks. @default [] */
+  readonly rules?: readonly HealthRule[];
+}
+
+/** The rules of `health` in the config, and the problems with them, each naming the key and its line in `source`. */
+export function resolveHealthConfig(raw: unknown, file: string, source = ''): { rules: readonly HealthRule[]; problems: string[] } {
+  if (raw === undefined) return { rules: [], problems: [] };
+  const config = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw as Record<string, unknown> : undefined;
+  if (!config) return { rules: [], problems: ['health: must be an object, e.g. { rules: [...] }'] };
+  const unknown = Object.keys(config).filter((k) => k !== 'rules').map((k) => `health.${k}: unknown key; use rules`);
+  const list = config.rules;
+  const where = (i: number, field?: string) => {
+    const key = i < 0 ? 'health.rules' : `health.rules[${i}]${field ? `.${field}` : ''}`;
+    const rule = Array.isArray(list) ? list[i] as Record<string, unknown> | undefined : undefined;
+    const text = field && typeof rule?.[field] === 'string' ? rule[field] as string : typeof rule?.kind === 'string' ? rule.kind : undefined;
+    const line = lineOf(source, text);
+    return line ? `${key} (${file}:${line})` : key;
+  };
+  const { problems } = checkHealthRules(list, where);
+  return { rules: problems.length === 0 && Array.isArray(list) ? list as HealthRule[] : [], problems: [...unknown, ...problems] };
+}
+
+/** The 1-based line where `text` is written in `source` (as it is, or with its quotes escaped), if found. */
+function lineOf(source: string, text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const spellings = [text, text.replace(/["']/g, (q) => `\\${q}`), JSON.stringify(text).slice(1, -1)];
+  const at = spellings.map((s) => source.indexOf(s)).find((i) => i >= 0);
+  return at === undefined ? undefined : source.slice(0, at).split('\n').length;
+}
