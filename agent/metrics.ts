@@ -33,7 +33,7 @@ export function createMetrics(env: string, now: () => number = Date.now): AgentM
     name: `${PREFIX}reconcile_duration_seconds`, help: 'Time a reconcile took, by result (success or failure); its _count counts reconciles.',
     labelNames: ['result'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300], registers,
   });
-  const objects = new Gauge({ name: `${PREFIX}last_reconcile_objects`, help: 'Objects of the last reconcile by action (created, configured, unchanged, pruned, skipped, failed).', labelNames: ['action'], registers });
+  const actions = new Counter({ name: `${PREFIX}object_actions_total`, help: 'What reconciles did to objects, by action (created, configured, pruned, skipped, failed; unchanged is not counted).', labelNames: ['action'], registers });
   const health = new Gauge({ name: `${PREFIX}objects`, help: 'Objects of the environment by health after the last reconcile.', labelNames: ['health'], registers });
   const corrections = new Counter({ name: `${PREFIX}drift_corrections_total`, help: 'Objects re-applied because they were changed or deleted in the cluster.', registers });
   const fights = new Counter({ name: `${PREFIX}drift_fights_total`, help: 'Drift corrections not made because another writer kept undoing them.', registers });
@@ -55,7 +55,7 @@ export function createMetrics(env: string, now: () => number = Date.now): AgentM
       if (result.standby) return; // a standby did nothing: the leader's metrics tell
       duration.observe({ result: result.ok ? 'success' : 'failure' }, result.durationMs / 1000);
       if (result.changes.length === 0 && !result.health) return; // the source failed: what is applied did not change
-      for (const [action, n] of Object.entries(countActions(result))) objects.set({ action }, n);
+      for (const [action, n] of Object.entries(countActions(result))) if (action !== 'unchanged') actions.inc({ action }, n);
       const byHealth = new Map(HEALTH.map((h) => [h, 0]));
       for (const o of result.health?.objects ?? []) byHealth.set(o.status, (byHealth.get(o.status) ?? 0) + 1);
       for (const [h, n] of byHealth) health.set({ health: h }, n);
