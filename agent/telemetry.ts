@@ -43,6 +43,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   const activity = new Activity();
   let headSeenAt: number | undefined;
   let commit: { id: string; info?: CommitInfo } | undefined; // read once per revision
+  let page: { key: string; view: PageView } | undefined; // made again only when something changed
 
   async function commitInfo(id: string | undefined): Promise<CommitInfo | undefined> {
     if (!id) return undefined;
@@ -65,7 +66,11 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       metricsContentType: metrics.contentType,
       metrics: () => metrics.text(),
       readiness: (last) => readiness({ now: Date.now(), last, headSeenAt, freshForMs: freshness(options.intervalMs) }),
-      page: async (last) => pageView({ env: options.env, remote: options.remote, last, activity, commit: await commitInfo(last?.revision) }),
+      async page(last) {
+        const key = JSON.stringify([activity.version, last?.startedAt, last?.revision, last?.ok, last?.errors.length]);
+        if (page?.key !== key) page = { key, view: pageView({ env: options.env, remote: options.remote, last, activity, commit: await commitInfo(last?.revision) }) };
+        return page.view;
+      },
     },
     close: () => metrics.close(),
   };

@@ -44,6 +44,8 @@ export class Activity {
   readonly reconciles: ReconcileEntry[] = [];
   readonly drift: DriftEntry[] = [];
   private rows = new Map<string, ObjectRow>();
+  /** Grows with each record, so that readers know when to look again. */
+  version = 0;
 
   objects(): readonly ObjectRow[] {
     return [...this.rows.values()];
@@ -52,6 +54,7 @@ export class Activity {
   /** Records one reconcile of this replica (a standby's, which did nothing, is not one). */
   record(result: ReconcileResult): void {
     if (result.standby) return;
+    this.version++;
     const at = result.startedAt;
     pushBounded(this.reconciles, {
       at, durationMs: result.durationMs, revision: result.revision, ok: result.ok, counts: countActions(result),

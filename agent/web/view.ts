@@ -42,8 +42,9 @@ export interface ViewInput {
   readonly commit?: CommitInfo;
 }
 
-/** Objects listed per app; the rest are counted. */
-export const OBJECTS_PER_APP = 200;
+/** Objects listed per app, and in all; the rest are counted (a poll of 3,500 objects stays small). */
+export const OBJECTS_PER_APP = 100;
+export const OBJECTS_LISTED = 1_000;
 const ERRORS = 10;
 
 export function pageView({ env, remote, last, activity, commit }: ViewInput): PageView {
@@ -78,9 +79,12 @@ function appViews(rows: readonly ObjectRow[], health: Readonly<Record<string, He
     const list = byApp.get(row.app);
     if (list) list.push(row); else byApp.set(row.app, [row]);
   }
+  let room = OBJECTS_LISTED;
   return [...byApp].sort(([a], [b]) => a.localeCompare(b)).map(([name, objects]) => {
     const sorted = [...objects].sort((a, b) => attention(b) - attention(a) || key(a).localeCompare(key(b)));
-    return { name, ...(health[name] ? { health: health[name] } : {}), objects: sorted.slice(0, OBJECTS_PER_APP), omitted: Math.max(0, sorted.length - OBJECTS_PER_APP) };
+    const listed = sorted.slice(0, Math.min(OBJECTS_PER_APP, room)).map((row) => (row.health === 'Healthy' ? { ...row, message: '' } : row));
+    room -= listed.length;
+    return { name, ...(health[name] ? { health: health[name] } : {}), objects: listed, omitted: sorted.length - listed.length };
   });
 }
 

@@ -78,6 +78,19 @@ describe('the web page', () => {
     await page.waitForFunction(() => document.getElementById('drift')?.textContent?.includes('corrected'), undefined, { timeout: 30_000 });
     expect(await text(page, '#drift')).toMatch(/web-settings[\s\S]*corrected[\s\S]*configured/);
 
+    // Weight and time to first render of a fresh load (the secret is kept for the tab): the document, then its first poll.
+    const loading = Date.now();
+    await page.reload();
+    await page.waitForFunction((e) => document.getElementById('env')?.textContent === e, env, { polling: 'raf' });
+    const renderedMs = Date.now() - loading;
+    const load = await page.evaluate(() => ({
+      document: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).encodedBodySize,
+      requests: performance.getEntriesByType('resource').map((r) => ({ url: r.name, bytes: (r as PerformanceResourceTiming).encodedBodySize })),
+      firstPaintMs: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+    }));
+    expect(load.requests.map((r) => new URL(r.url).pathname)).toEqual(['/api/state']); // no script, style, font or image besides
+    console.log(`web page: ${1 + load.requests.length} requests, ${load.document + load.requests[0].bytes} bytes (document ${load.document}, state ${load.requests[0].bytes}); first contentful paint ${load.firstPaintMs?.toFixed(0)} ms, rendered with the state ${renderedMs} ms after navigation`);
+
     const shots = mkdtempSync(join(tmpdir(), 'webpage-shots-')); // kept, to look at
     await page.screenshot({ path: join(shots, 'desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
