@@ -88,7 +88,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     return;
   }
   const led = flags.leaderElect ? leaderOnly({ connection, namespace, env: flags.env, reconciler, log, onStartedLeading: () => agent?.trigger() }) : undefined;
-  const telemetry = createTelemetry({ env: flags.env, remote: source.remote, cloneDir: source.dir, intervalMs: interval });
+  const telemetry = createTelemetry({ env: flags.env, remote: source.remote, cloneDir: source.dir, intervalMs: interval, kube: reconciler.kube });
   agent = await startAgent({
     source, env: flags.env, reconciler: led?.reconciler ?? reconciler, gate, interval, log,
     webhook: { listen: flags.listen, secret, views: telemetry.views }, observer: telemetry.observer,

@@ -122,7 +122,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       last = { env, revision: current.commit, sourceCommit: current.sourceCommit, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), changes: [], errors: [formatError(error)], ok: false };
       log.error({ err: formatError(error), attempt: failures, retryInMs: nextDelay(), revision: current.commit }, 'reconcile threw');
     }
-    options.observer?.reconciled(last);
+    options.observer?.reconciled(last, current);
   }
 
   function sourceFailure(error: unknown): ReconcileResult {

@@ -2,17 +2,19 @@
 // state. One object fed by the loop (AgentObserver) and read by the HTTP server (AgentViews).
 import { createMetrics, type AgentMetrics } from './metrics.ts';
 import { freshness, readiness, type Readiness } from './readiness.ts';
-import type { ReconcileResult } from './types.ts';
+import type { KubeClient } from './kube.ts';
+import type { ObjectRef, ReconcileResult, Revision } from './types.ts';
 import { Activity } from './web/activity.ts';
 import { readCommitInfo, type CommitInfo } from './web/commit-info.ts';
+import { compareObject, type ObjectComparison } from './web/compare.ts';
 import { pageView, type PageView } from './web/view.ts';
 
 /** What the loop (run.ts) reports as it goes. */
 export interface AgentObserver {
   /** A look at the branch head took `seconds`; `failed` when git did not answer. */
   sourceChecked(seconds: number, failed: boolean): void;
-  /** A reconcile finished (or threw, then as a failed result). */
-  reconciled(result: ReconcileResult): void;
+  /** A reconcile of `revision` finished (or threw, then as a failed result). */
+  reconciled(result: ReconcileResult, revision: Revision): void;
 }
 
 /** What the HTTP server shows besides /status; `last` is the loop's latest result. */
@@ -21,6 +23,8 @@ export interface AgentViews {
   metrics(): Promise<string>;
   readiness(last: ReconcileResult | undefined): Readiness;
   page(last: ReconcileResult | undefined): Promise<PageView>;
+  /** One object of the applied revision: our fields as git sets them against the live ones. */
+  compare(ref: ObjectRef): Promise<ObjectComparison>;
 }
 
 export interface TelemetryOptions {
@@ -30,6 +34,8 @@ export interface TelemetryOptions {
   /** The agent's clone, for commit subjects and authors. */
   readonly cloneDir: string;
   readonly intervalMs: number;
+  /** The agent's own client, to read the live object compared. */
+  readonly kube: Pick<KubeClient, 'read'>;
 }
 
 export interface Telemetry {
@@ -44,6 +50,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   let headSeenAt: number | undefined;
   let commit: { id: string; info?: CommitInfo } | undefined; // read once per revision
   let page: { key: string; view: PageView } | undefined; // made again only when something changed
+  let applied: Revision | undefined; // the loop holds it anyway: no copy
 
   async function commitInfo(id: string | undefined): Promise<CommitInfo | undefined> {
     if (!id) return undefined;
@@ -57,9 +64,10 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
         metrics.sourceChecked(seconds, failed);
         if (!failed) headSeenAt = Date.now();
       },
-      reconciled(result) {
+      reconciled(result, revision) {
         metrics.reconciled(result);
         activity.record(result);
+        if (!result.standby) applied = revision;
       },
     },
     views: {
@@ -71,6 +79,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
         if (page?.key !== key) page = { key, view: pageView({ env: options.env, remote: options.remote, last, activity, commit: await commitInfo(last?.revision) }) };
         return page.view;
       },
+      compare: (ref) => compareObject(options.kube, applied, ref),
     },
     close: () => metrics.close(),
   };

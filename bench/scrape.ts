@@ -28,9 +28,9 @@ async function time(what: string, body: () => Promise<string> | string): Promise
 
 const result = resultOf(objects);
 // As the agent makes it; the clone folder holds no commit, so the page has no subject to show.
-const telemetry = createTelemetry({ env: 'prod', remote: 'https://github.com/acme/shop.git', cloneDir: tmpdir(), intervalMs: 10_000 });
+const telemetry = createTelemetry({ env: 'prod', remote: 'https://github.com/acme/shop.git', cloneDir: tmpdir(), intervalMs: 10_000, kube: { read: async () => undefined } });
 const start = performance.now();
-telemetry.observer.reconciled(result);
+telemetry.observer.reconciled(result, { commit: result.revision!, env: 'prod', files: new Map() });
 console.log(`recording one reconcile of ${objects} objects: ${(performance.now() - start).toFixed(1)} ms`);
 await time('/metrics', () => telemetry.views.metrics());
 await time('/api/state (unchanged since the last poll)', async () => JSON.stringify(await telemetry.views.page(result)));

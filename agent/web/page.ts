@@ -14,6 +14,7 @@ h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:20px 0 6px}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:3px 6px;border-bottom:1px solid var(--line);vertical-align:top}
 td.msg{word-break:break-word}details{margin:6px 0}summary{cursor:pointer;font-weight:600}
 .scroll{overflow-x:auto}code{font-size:12px}#login{display:none}
+pre{overflow-x:auto;font-size:12px;background:rgba(127,127,127,.1);padding:6px}button.ref{all:unset;cursor:pointer;text-decoration:underline dotted;word-break:break-word}
 @media (max-width:640px){.wide{display:none}td,th{padding:3px 3px}}
 `;
 
@@ -28,6 +29,20 @@ const ref = (r) => r.kind + ' ' + (r.namespace ? r.namespace + '/' : '') + r.nam
 function link(text, href) { if (!href) return el('code', text); const a = el('a', text); a.href = href; a.rel = 'noreferrer'; return a; }
 function row(cells, wide) { const tr = el('tr'); cells.forEach((c, i) => { const td = el('td'); if (wide && wide.includes(i)) td.className = 'wide'; if (c instanceof Node) td.append(c); else td.textContent = c ?? ''; tr.append(td); }); return tr; }
 function table(head, rows, wide) { const t = el('table'); const h = el('tr'); head.forEach((x, i) => { const th = el('th', x); if (wide && wide.includes(i)) th.className = 'wide'; h.append(th); }); t.append(h, ...rows); const d = el('div'); d.className = 'scroll'; d.append(t); return d; }
+function pick(r) { const b = el('button', ref(r), 'ref'); b.addEventListener('click', () => show(r)); return b; }
+async function show(r) {
+  const token = sessionStorage.getItem('token');
+  const res = await fetch('api/object?' + new URLSearchParams(r), { headers: token ? { Authorization: 'Bearer ' + token } : {}, cache: 'no-store' });
+  const o = $('object'); o.replaceChildren();
+  if (res.status !== 200) { o.append(el('div', 'the agent answered ' + res.status, 'err')); return; }
+  const c = await res.json();
+  o.append(el('h2', c.object), el('div', c.file || '', 'mute'));
+  if (c.problem) o.append(el('div', c.problem, 'err'));
+  else if (c.live === undefined) o.append(el('div', 'not in the cluster: git sets', 'err'), el('pre', c.desired));
+  else if (!c.diff) o.append(el('div', 'live agrees with git on the fields we set:'), el('pre', c.desired));
+  else o.append(el('div', 'live differs from git on the fields we set:', 'err'), el('pre', c.diff));
+  o.scrollIntoView();
+}
 function counts(c) { return Object.entries(c).filter(([, n]) => n > 0).map(([a, n]) => n + ' ' + a).join(', ') || 'no objects'; }
 function render(v) {
   document.title = v.env + ' · typed-gitops';
@@ -45,7 +60,7 @@ function render(v) {
   $('apps').replaceChildren(...v.apps.map((a) => {
     const d = el('details'); d.open = v.apps.length <= 3 || (a.health && a.health.status !== 'Healthy');
     const s = el('summary', a.name + ' '); if (a.health) s.append(badge(a.health.status)); s.append(el('span', ' ' + a.objects.length + (a.omitted ? ' of ' + (a.objects.length + a.omitted) : '') + ' objects', 'mute'));
-    d.append(s, table(['object', 'last action', 'health', 'message'], a.objects.map((o) => row([ref(o.ref), badge(o.action), badge(o.health), el('span', o.health === 'Healthy' ? '' : o.message)], [3])), [3]));
+    d.append(s, table(['object', 'last action', 'health', 'message'], a.objects.map((o) => row([pick(o.ref), badge(o.action), badge(o.health), el('span', o.health === 'Healthy' ? '' : o.message)], [3])), [3]));
     if (a.omitted) d.append(el('div', '… and ' + a.omitted + ' more', 'mute'));
     return d;
   }));
@@ -73,7 +88,8 @@ const BODY = `<header><h1><span id="env">…</span> <span id="badges"></span></h
 <div id="errors"></div>
 <h2>Apps</h2><div id="apps"></div>
 <h2>Last reconciles</h2><div id="reconciles"></div>
-<h2>Drift corrections and fights</h2><div id="drift"></div>`;
+<h2>Drift corrections and fights</h2><div id="drift"></div>
+<div id="object"></div>`;
 
 const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 

@@ -78,6 +78,11 @@ describe('the web page', () => {
     await page.waitForFunction(() => document.getElementById('drift')?.textContent?.includes('corrected'), undefined, { timeout: 30_000 });
     expect(await text(page, '#drift')).toMatch(/web-settings[\s\S]*corrected[\s\S]*configured/);
 
+    // One object: our fields as git sets them against the live ones (the correction made them agree again).
+    await page.locator('#apps button', { hasText: 'web-settings' }).click();
+    await page.locator('#object pre').waitFor();
+    expect(await text(page, '#object')).toMatch(/web-settings[\s\S]*live agrees with git on the fields we set[\s\S]*value: "2"/);
+
     // Weight and time to first render of a fresh load (the secret is kept for the tab): the document, then its first poll.
     const loading = Date.now();
     await page.reload();
