@@ -22,6 +22,7 @@ import { leaderOnly, onceAsLeader } from './leadership.ts';
 import { withLimitFlags, type LimitFlags } from '../core/limits.ts';
 import { reconcileOnce, startAgent, type Agent } from './run.ts';
 import { openSource } from './source.ts';
+import { createTelemetry } from './telemetry.ts';
 import { formatStatus, readStatus } from './status-command.ts';
 
 export interface AgentFlags extends LimitFlags {
@@ -87,7 +88,11 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     return;
   }
   const led = flags.leaderElect ? leaderOnly({ connection, namespace, env: flags.env, reconciler, log, onStartedLeading: () => agent?.trigger() }) : undefined;
-  agent = await startAgent({ source, env: flags.env, reconciler: led?.reconciler ?? reconciler, gate, interval, log, webhook: { listen: flags.listen, secret } });
+  const telemetry = createTelemetry({ env: flags.env, remote: source.remote, cloneDir: source.dir, intervalMs: interval, kube: reconciler.kube });
+  agent = await startAgent({
+    source, env: flags.env, reconciler: led?.reconciler ?? reconciler, gate, interval, log,
+    webhook: { listen: flags.listen, secret, views: telemetry.views }, observer: telemetry.observer,
+  });
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) { log.warn({ signal }, 'second signal: exiting now'); process.exit(1); }
@@ -95,7 +100,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     log.info({ signal }, 'stopping');
     // Exit explicitly: the Kubernetes client may keep idle connections open.
     void agent!.stop()
-      .then(() => { reconciler.stop(); return Promise.all([led?.elector.stop(), verifier?.close()]); })
+      .then(() => { reconciler.stop(); telemetry.close(); return Promise.all([led?.elector.stop(), verifier?.close()]); })
       .then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGTERM', onSignal);

@@ -42,9 +42,10 @@ export class Applier {
     try {
       const saved = await this.kube.apply(desired.object, { force: this.options.force });
       ledger.applied(desired, ownedHash(saved, FIELD_MANAGER) ?? '');
-      if (!step.exists) return { ref: desired.ref, action: 'created' };
+      const drift = step.drift ? { drift: true } : {}; // a correction, counted apart from git's changes
+      if (!step.exists) return { ref: desired.ref, action: 'created', ...drift };
       const unchanged = live.resourceVersions.get(refKey(desired.ref)) === String(saved.metadata.resourceVersion);
-      return { ref: desired.ref, action: unchanged ? 'unchanged' : 'configured' };
+      return { ref: desired.ref, action: unchanged ? 'unchanged' : 'configured', ...drift };
     } catch (error) {
       const refusal = refusalOf(error);
       if (refusal?.status === 422 && /immutable/i.test(refusal.message)) return this.recreate(desired, refusal.message, ledger);

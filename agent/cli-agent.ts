@@ -17,7 +17,7 @@ export function registerAgentCommands(cli: Command): void {
     .option('--once', 'reconcile once and exit; non-zero when it failed. Takes the Lease like a running agent: waits up to 25 s for one another agent holds, then exits 3 naming it')
     .option('--namespace <name>', 'namespace of the inventory and status objects (default: agent.namespace)')
     .option('--service-account <[namespace/]name>', 'apply the environment\'s objects as this ServiceAccount (impersonated; name alone: in --namespace), so its RBAC bounds them (default: agent.serviceAccount)')
-    .option('--listen <host:port>', 'address of the webhook, /healthz and /status', '127.0.0.1:9090')
+    .option('--listen <host:port>', 'address of the webhook, /healthz, /readyz, /status, /metrics and the web page', '127.0.0.1:9090')
     .option('--webhook-secret-env <name>', 'environment variable holding the shared secret webhook calls must send or sign with (GitHub, GitLab, HMAC; see README); /status details need it too')
     .option('--no-prune', 'never delete objects that left git (default: agent.prune)')
     .option('--allow-empty', 'allow a revision with no objects to prune everything (default: agent.allowEmpty)')

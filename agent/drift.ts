@@ -2,12 +2,18 @@
 // and when a correction keeps being undone by another writer (a fight, reported instead of looping).
 import { refKey, refOf } from '../core/kinds.ts';
 import type { ApplyStep } from './plan.ts';
-import type { Inventory, InventoryEntry, ObjectRef } from './types.ts';
+import type { Change, Inventory, InventoryEntry, ObjectRef } from './types.ts';
 import type { CachedObject, WatchEvent } from './watch-cache.ts';
 
 /** Drift corrections of one object within FIGHT_WINDOW_MS above which we stop and report a fight. */
 const FIGHT_LIMIT = 3;
 const FIGHT_WINDOW_MS = 60_000;
+const FIGHT = 'fight:';
+
+/** A correction not made because another writer keeps undoing it (see fightingWith). */
+export function isFight(change: Change): boolean {
+  return change.action === 'skipped' && change.reason?.startsWith(FIGHT) === true;
+}
 
 export class DriftTracker {
   private applied = new Map<string, InventoryEntry>();
@@ -40,7 +46,7 @@ export class DriftTracker {
     const recent = (this.corrections.get(key) ?? []).filter((t) => now - t < FIGHT_WINDOW_MS);
     if (recent.length >= FIGHT_LIMIT) {
       const other = otherManager();
-      return `fight: changed back ${recent.length} times in ${FIGHT_WINDOW_MS / 1000} s${other ? ` by ${other}` : ''}; not re-applying until git changes it (stop the other writer, or stop setting the field in git)`;
+      return `${FIGHT} changed back ${recent.length} times in ${FIGHT_WINDOW_MS / 1000} s${other ? ` by ${other}` : ''}; not re-applying until git changes it (stop the other writer, or stop setting the field in git)`;
     }
     this.corrections.set(key, [...recent, now]);
     return undefined;

@@ -3,6 +3,7 @@
 // read one JSON event per line.
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { reportApiRequest } from './api-requests.ts';
 import { impersonationHeaders } from './impersonation.ts';
 import type { KubeConnection } from './kubeconfig.ts';
 
@@ -129,12 +130,16 @@ export class KubeHttp {
     };
     await this.connection.authenticate(request);
     Object.assign(request.headers, impersonationHeaders(this.connection.impersonate));
+    const verb = options.query?.watch === 'true' ? 'WATCH' : method;
     return new Promise((resolve, reject) => {
-      const req = (this.secure ? https : http).request(url, request, resolve);
+      const req = (this.secure ? https : http).request(url, request, (response) => { reportApiRequest(verb, String(response.statusCode)); resolve(response); });
       const idleMs = options.idleTimeoutMs ?? REQUEST_IDLE_MS;
       req.setTimeout(idleMs, () => req.destroy(new Error(`no answer for ${idleMs / 1000} s`)));
-      req.on('error', (error) => reject(options.signal?.aborted ? error
-        : new RefusedError({ status: 0, reason: 'Unreachable', message: `cannot reach ${this.connection.server}: ${error.message}` })));
+      req.on('error', (error) => {
+        if (options.signal?.aborted) return reject(error); // our own cancel, not an answer
+        reportApiRequest(verb, 'error');
+        reject(new RefusedError({ status: 0, reason: 'Unreachable', message: `cannot reach ${this.connection.server}: ${error.message}` }));
+      });
       req.end(body);
     });
   }

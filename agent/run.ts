@@ -8,6 +8,7 @@ import { withNotices, type RevisionGate } from './revision-gate.ts';
 import type { Source, SourceUpdate } from './source.ts';
 import type { ReconcileResult, Revision } from './types.ts';
 import { compact, countActions } from './status.ts';
+import type { AgentObserver } from './telemetry.ts';
 import type { TriggerAnswer } from './trigger-gate.ts';
 import { startWebhook, type WebhookOptions, type WebhookServer } from './webhook.ts';
 
@@ -22,7 +23,9 @@ export interface AgentOptions {
   readonly interval: number;
   readonly log: Logger;
   /** The HTTP server for triggers, health and status. @default none */
-  readonly webhook?: Pick<WebhookOptions, 'listen' | 'secret' | 'triggerIntervalMs'>;
+  readonly webhook?: Pick<WebhookOptions, 'listen' | 'secret' | 'triggerIntervalMs' | 'views'>;
+  /** Told of each look at the branch head and each reconcile (metrics, the web page). @default none */
+  readonly observer?: AgentObserver;
   /** What a new head must pass (signature, never backwards) before it is reconciled. @default none */
   readonly gate?: RevisionGate;
   /** Longest wait between retries while a cycle keeps failing, in ms. @default 300_000 */
@@ -85,8 +88,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   async function cycle() {
     let current: Revision;
     let update: SourceUpdate | undefined;
+    const checking = performance.now();
+    const checked = (failed: boolean) => options.observer?.sourceChecked((performance.now() - checking) / 1000, failed);
     try {
       update = await source.update();
+      checked(false);
       if (refused?.commit === update.commit) return await reportRefusal(refused.error, false);
       current = revision?.commit === update.commit ? revision : await readRevision(options, update.commit);
       revision = current;
@@ -98,6 +104,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         failures = 0;
         return reportRefusal(error, true);
       }
+      if (!update) checked(true);
       failures++;
       // /status tells the same as the status object: the last revision stays, the source is failing.
       last = sourceFailure(error);
@@ -115,6 +122,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       last = { env, revision: current.commit, sourceCommit: current.sourceCommit, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), changes: [], errors: [formatError(error)], ok: false };
       log.error({ err: formatError(error), attempt: failures, retryInMs: nextDelay(), revision: current.commit }, 'reconcile threw');
     }
+    options.observer?.reconciled(last, current);
   }
 
   function sourceFailure(error: unknown): ReconcileResult {

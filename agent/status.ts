@@ -148,6 +148,6 @@ function nonZero(omitted: Record<string, number>): Omitted | undefined {
   return kept.length > 0 ? Object.fromEntries(kept) : undefined;
 }
 
-function clip(text: string, max: number = TEXT_LIMIT): string {
+export function clip(text: string, max: number = TEXT_LIMIT): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

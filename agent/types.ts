@@ -78,6 +78,8 @@ export interface Change {
   readonly ref: ObjectRef;
   readonly action: Action;
   readonly reason?: string;
+  /** Set when the apply corrected drift (a change made in the cluster) rather than a change from git. */
+  readonly drift?: boolean;
 }
 
 export interface ReconcileResult {
