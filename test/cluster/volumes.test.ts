@@ -1,6 +1,7 @@
 // Volumes on the test control plane: a claim without a storage class gets the plane's default one,
 // is bound to a host-path PersistentVolume made for it, and a StatefulSet with a volume claim
-// template (as apps/redis.ts renders) becomes Healthy; deleting the claim removes volume and folder.
+// template (as apps/redis.ts renders) becomes Healthy; deleting the claim removes volume and folder,
+// and so does stopping the plane.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -8,8 +9,9 @@ import { waitForHealth } from '../../agent/health/wait.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import type { K8sObject } from '../../agent/types.ts';
 import { refOf } from '../../core/kinds.ts';
+import { startControlPlane } from '../controlplane/control-plane.ts';
 import { isGone, waitFor } from '../setup/wait-for.ts';
-import { useTestNamespace } from '../setup/cluster.ts';
+import { clusterFrom, useTestNamespace } from '../setup/cluster.ts';
 
 const ns = useTestNamespace({ prefix: 'volumes' });
 
@@ -64,5 +66,23 @@ describe('volumes on the test control plane', () => {
     await kube.apply(set);
     const report = await waitForHealth(kube, [{ apiVersion: set.apiVersion, ref: refOf(set), app: 'db' }], { timeoutMs: 30_000, pollMs: 250 });
     expect(report.objects.map((o) => `${o.status}: ${o.message}`)).toEqual(['Healthy: StatefulSet db: 2 of 2 replicas ready']);
+  });
+});
+
+describe('stopping the test control plane', () => {
+  it('removes the folders of the volumes it still held', async () => {
+    const plane = await startControlPlane();
+    try {
+      const core = clusterFrom(plane.kubeconfigPath).kubeConfig.makeApiClient(CoreV1Api);
+      await core.createNamespacedPersistentVolumeClaim({ namespace: 'default', body: claim('default', 'kept') as never });
+      const bound = await waitFor('the claim to be bound', () => core.readNamespacedPersistentVolumeClaim({ name: 'kept', namespace: 'default' }),
+        (c) => c.status?.phase === 'Bound', { timeoutMs: 20_000 });
+      const folder = (await core.readPersistentVolume({ name: bound.spec!.volumeName! })).spec!.hostPath!.path;
+      expect(existsSync(folder)).toBe(true);
+      await plane.stop();
+      expect(existsSync(folder)).toBe(false);
+    } finally {
+      await plane.stop().catch(() => undefined);
+    }
   });
 });

@@ -14,7 +14,7 @@ import { writeKubeconfig } from './kubeconfig.js';
 import { freePorts } from './ports.js';
 import { isRunning, killNow, signalProcess, startDetached, stopAll, type StartedProcess } from './processes.js';
 import { readiness } from './readiness.js';
-import { defaultStorageClassManifest, defaultStorageClassName } from './storage-class.js';
+import { defaultStorageClassManifest, defaultStorageClassName, volumeFolders } from './storage-class.js';
 import { checkoutRoot, forgetCluster, pointToLastCluster, readState, stateDirPrefix, writeState, type ClusterState } from './state.js';
 import { waitUntil } from './wait.js';
 import { startWatchdog } from './watchdog.js';
@@ -189,7 +189,10 @@ async function create(url: string, admin: ApiCredentials, manifest: object, what
 /** Stops every process recorded in the state folder and removes the folder. */
 export async function stopControlPlane(stateDir: string): Promise<void> {
   const state = readState(stateDir);
+  const pki = join(stateDir, 'pki');
+  const volumes = await volumeFolders(state.server, { ca: join(pki, 'ca.crt'), cert: join(pki, 'admin.crt'), key: join(pki, 'admin.key') });
   await stopAll(state.processes);
+  for (const folder of volumes) rmSync(folder, { recursive: true, force: true });
   rmSync(stateDir, { recursive: true, force: true });
   forgetCluster(stateDir, state.checkout);
 }
