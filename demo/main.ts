@@ -25,7 +25,8 @@ const cleanup = new Cleanup();
 async function demo(): Promise<void> {
   const begun = Date.now();
   out.step('Start the test control plane (built from Go modules on first use)');
-  const plane = await startControlPlane({ log: (l) => (/^(building|build|control plane ready)/i.test(l) ? out.info(l) : undefined) });
+  // Build progress (first use) and the time to ready; not each process it starts.
+  const plane = await startControlPlane({ log: (l) => (/^started |ready at /.test(l) ? undefined : out.info(l)) });
   cleanup.add('control plane', () => plane.stop());
   const kubectl = kubectlFor(plane.kubeconfigPath);
   out.ok(`etcd, kube-apiserver, controller-manager, scheduler and kwok on ${plane.server}`);
@@ -85,9 +86,13 @@ async function stop(code: number): Promise<never> {
   process.exit(failed.length > 0 && code === 0 ? 1 : code);
 }
 
+// Ctrl-C reaches us twice (from the terminal, and forwarded by npm): the first one stops, later ones wait for it.
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    out.info(`\n${signal}: stopping what the demo started…`);
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    out.info(`${signal}: stopping what the demo started…`);
     void stop(130);
   });
 }
