@@ -12,6 +12,8 @@ export interface DemoAgent {
   /** http://127.0.0.1:<port> (webhook, /status, /healthz) */
   readonly url: string;
   readonly logFile: string;
+  /** The agent's web page when it serves one, else its JSON /status. */
+  page(): Promise<{ readonly url: string; readonly html: boolean }>;
   /** The last reconcile result, undefined before the first one. */
   status(): Promise<ReconcileResult | undefined>;
   stop(): Promise<void>;
@@ -35,6 +37,11 @@ export async function startDemoAgent(o: AgentOptions): Promise<DemoAgent> {
   return {
     url,
     logFile,
+    page: async () => {
+      const res = await fetch(`${url}/`).catch(() => undefined);
+      const html = res?.ok === true && (res.headers.get('content-type') ?? '').includes('text/html');
+      return html ? { url: `${url}/`, html } : { url: `${url}/status`, html };
+    },
     status: async () => {
       const res = await fetch(`${url}/status`);
       return res.status === 200 ? ((await res.json()) as ReconcileResult) : undefined;

@@ -32,7 +32,7 @@ export function startCiLoop(repo: DemoRepo, hookUrl: () => string, onEvent: (e: 
       const out = await gitops(['publish', '--root', repo.ci, '--source-branch', 'main', '--no-typecheck']);
       // Before the agent listens (the first publish) nobody answers; it reads the branch when it starts.
       await fetch(`${hookUrl()}/hooks/git`, { method: 'POST', body: '{}' }).catch(() => undefined);
-      return { source, ok: true, detail: out.trim().split('\n').slice(-1).join('\n'), ms: Date.now() - started };
+      return { source, ok: true, detail: out.trim().split('\n').slice(-1).join('').trim(), ms: Date.now() - started };
     } catch (err) {
       return { source, ok: false, detail: (err as Error).message, ms: Date.now() - started };
     }

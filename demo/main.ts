@@ -5,14 +5,14 @@
 // on a failure. Either way it stops only what it started.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startControlPlane } from '../test/controlplane/control-plane.ts';
+import { startControlPlane, type ControlPlane } from '../test/controlplane/control-plane.ts';
 import { checkoutRoot as REPO_ROOT } from '../test/controlplane/paths.ts';
-import { startDemoAgent } from './agent-process.ts';
-import { startCiLoop } from './ci-loop.ts';
+import { startDemoAgent, type DemoAgent } from './agent-process.ts';
+import { startCiLoop, type CiEvent, type CiLoop } from './ci-loop.ts';
 import { Cleanup } from './cleanup.ts';
 import { git, gitops } from './commands.ts';
-import { createDemoRepo } from './demo-repo.ts';
-import { commitToApplied, kubectlFor, scaleReverted, storefront } from './loop-steps.ts';
+import { createDemoRepo, type DemoRepo } from './demo-repo.ts';
+import { commitToApplied, kubectlFor, scaleReverted, storefront, type Kubectl } from './loop-steps.ts';
 import { createOutput } from './output.ts';
 import { adoptAgentNamespace, untilSettled } from './settle.ts';
 import { seconds } from './wait.ts';
@@ -24,41 +24,13 @@ const cleanup = new Cleanup();
 
 async function demo(): Promise<void> {
   const begun = Date.now();
-  out.step('Start the test control plane (built from Go modules on first use)');
-  // Build progress (first use) and the time to ready; not each process it starts.
-  const plane = await startControlPlane({ log: (l) => (/^started |ready at /.test(l) ? undefined : out.info(l)) });
-  cleanup.add('control plane', () => plane.stop());
+  const plane = await startPlane();
   const kubectl = kubectlFor(plane.kubeconfigPath);
-  out.ok(`etcd, kube-apiserver, controller-manager, scheduler and kwok on ${plane.server}`);
-
-  out.step('Start a git server holding this project');
-  mkdirSync(join(REPO_ROOT, '.gitops-cache'), { recursive: true });
-  const dir = mkdtempSync(join(REPO_ROOT, '.gitops-cache', 'demo-'));
-  cleanup.add('demo folder', () => rmSync(dir, { recursive: true, force: true }));
-  const repo = await createDemoRepo(dir);
-  cleanup.add('git daemon', () => repo.daemon.stop());
-  out.ok(`${repo.url} (main = this checkout's HEAD, with its history)`);
-
-  out.step(`CI publishes main to the rendered branch`);
-  const agentUrl = { current: '' };
-  const loop = startCiLoop(repo, () => agentUrl.current, (e) => (e.ok ? out.ok(`CI: ${e.source.slice(0, 7)} published in ${seconds(e.ms)}: ${e.detail}`) : out.fail(`CI: publish of ${e.source.slice(0, 7)} failed:\n${e.detail}`)));
-  cleanup.add('CI loop', () => loop.stop());
-  const first = await loop.published((await git(repo.bare, 'rev-parse', 'main')).trim());
-  if (!first.ok) throw new Error(`the first publish failed:\n${first.detail}`);
-
-  out.step(`Start the agent for ${env} and wait until everything is Healthy`);
-  await adoptAgentNamespace(kubectl, repo, env, dir);
-  const agent = await startDemoAgent({ repoUrl: repo.url, env, kubeconfigPath: plane.kubeconfigPath, dir });
-  agentUrl.current = agent.url;
-  cleanup.add('agent', () => agent.stop());
-  const settled = await untilSettled(agent, repo, out);
-  out.ok(`every app settled in ${seconds(Date.now() - begun)} from the start (the ${settled.suspended.join(', ') || 'no'} CronJob suspended in ${env} on purpose)`);
-  out.block((await gitops(['status', '--env', env, '--kubeconfig', plane.kubeconfigPath], { cwd: REPO_ROOT })).trimEnd());
-  out.info(`web page and status: ${agent.url}/status`);
-  out.info(`agent log: ${agent.logFile}`);
-  out.info('look with kubectl:');
-  out.block(`export KUBECONFIG=${plane.kubeconfigPath}`);
-  out.info(`next: a commit to ${storefront.file} reaches the cluster, then a kubectl scale is undone`);
+  const { repo, dir } = await startGitServer();
+  const hook = { url: '' }; // the agent's, once it listens
+  const loop = await firstPublish(repo, () => hook.url);
+  const agent = await startAgent(plane, kubectl, repo, dir, begun);
+  hook.url = agent.url;
 
   out.step('A commit to main reaches the cluster');
   const applied = await commitToApplied(repo, loop, kubectl);
@@ -69,6 +41,58 @@ async function demo(): Promise<void> {
   out.ok(`kubectl scale to ${healed.to} replicas; the agent set ${healed.from} back in ${seconds(healed.ms)}`);
 
   if (ci) return out.ok(`demo passed in ${seconds(Date.now() - begun)}`);
+  await handOver(repo);
+}
+
+async function startPlane(): Promise<ControlPlane> {
+  out.step('Start the test control plane (built from Go modules on first use)');
+  // Build progress (first use) and the time to ready; not each process it starts.
+  const plane = await startControlPlane({ log: (l) => (/^started |ready at /.test(l) ? undefined : out.info(l)) });
+  cleanup.add('control plane', () => plane.stop());
+  out.ok(`etcd, kube-apiserver, controller-manager, scheduler and kwok on ${plane.server}`);
+  return plane;
+}
+
+async function startGitServer(): Promise<{ repo: DemoRepo; dir: string }> {
+  out.step('Start a git server holding this project');
+  // Inside the checkout, so the demo's own checkouts find this one's node_modules.
+  mkdirSync(join(REPO_ROOT, '.gitops-cache'), { recursive: true });
+  const dir = mkdtempSync(join(REPO_ROOT, '.gitops-cache', 'demo-'));
+  cleanup.add('demo folder', () => rmSync(dir, { recursive: true, force: true }));
+  const repo = await createDemoRepo(dir);
+  cleanup.add('git daemon', () => repo.daemon.stop());
+  out.ok(`${repo.url} (main = this checkout's HEAD, with its history)`);
+  return { repo, dir };
+}
+
+async function firstPublish(repo: DemoRepo, hookUrl: () => string): Promise<CiLoop> {
+  out.step('CI publishes main to the rendered branch');
+  const report = (e: CiEvent) => (e.ok ? out.ok(`CI: ${e.source.slice(0, 7)} published in ${seconds(e.ms)}: ${e.detail}`) : out.fail(`CI: publish of ${e.source.slice(0, 7)} failed:\n${e.detail}`));
+  const loop = startCiLoop(repo, hookUrl, report);
+  cleanup.add('CI loop', () => loop.stop());
+  const first = await loop.published((await git(repo.bare, 'rev-parse', 'main')).trim());
+  if (!first.ok) throw new Error(`the first publish failed:\n${first.detail}`);
+  return loop;
+}
+
+async function startAgent(plane: ControlPlane, kubectl: Kubectl, repo: DemoRepo, dir: string, begun: number): Promise<DemoAgent> {
+  out.step(`Start the agent for ${env} and wait until everything is Healthy`);
+  await adoptAgentNamespace(kubectl, repo, env, dir);
+  const agent = await startDemoAgent({ repoUrl: repo.url, env, kubeconfigPath: plane.kubeconfigPath, dir });
+  cleanup.add('agent', () => agent.stop());
+  const { suspended } = await untilSettled(agent, repo, out);
+  out.ok(`every app settled ${seconds(Date.now() - begun)} after the start${suspended.length ? ` (${suspended.join(', ')} suspended in ${env} on purpose)` : ''}`);
+  out.block((await gitops(['status', '--env', env, '--kubeconfig', plane.kubeconfigPath], { cwd: REPO_ROOT })).trimEnd());
+  const page = await agent.page();
+  out.info(`${page.html ? 'web page' : 'status (JSON)'}: ${page.url}`);
+  out.info(`agent log: ${agent.logFile}`);
+  out.info('look with kubectl:');
+  out.block(`export KUBECONFIG=${plane.kubeconfigPath}`);
+  out.info(`next: a commit to ${storefront.file} reaches the cluster, then a kubectl scale is undone`);
+  return agent;
+}
+
+async function handOver(repo: DemoRepo): Promise<never> {
   out.step('Your turn: everything keeps running until Ctrl-C');
   out.block([
     `cd ${repo.checkout}`,
@@ -77,7 +101,7 @@ async function demo(): Promise<void> {
     `kubectl get pods -A         # with the KUBECONFIG above`,
   ].join('\n'));
   out.info('Ctrl-C stops the agent, CI, the git server and the control plane and removes the demo folder (your commits there too); nothing else.');
-  await new Promise(() => {});
+  return new Promise<never>(() => {});
 }
 
 async function stop(code: number): Promise<never> {

@@ -29,7 +29,7 @@ export async function adoptAgentNamespace(kubectl: Kubectl, repo: DemoRepo, env:
 
 export async function untilSettled(agent: DemoAgent, repo: DemoRepo, out: Output): Promise<{ suspended: string[] }> {
   const head = (await git(repo.bare, 'rev-parse', 'refs/heads/rendered')).trim();
-  const result = await until(`the agent to apply ${head.slice(0, 7)} with every app Healthy`, agent.status, (r) => isDone(r, head), 90_000);
+  const result = await until(`the agent to apply ${head.slice(0, 7)} with every app Healthy`, agent.status, (r) => isDone(r, head), 90_000, summary);
   const apps = Object.entries(result!.health!.apps);
   for (const [app, h] of apps) out.ok(`${app.padEnd(14)} ${h.status}: ${h.message}`);
   return { suspended: apps.filter(([, h]) => h.status === 'Suspended').map(([app]) => app) };
@@ -38,4 +38,12 @@ export async function untilSettled(agent: DemoAgent, repo: DemoRepo, out: Output
 function isDone(r: ReconcileResult | undefined, head: string): boolean {
   const apps = Object.values(r?.health?.apps ?? {});
   return r?.ok === true && r.revision === head && apps.length > 0 && apps.every((h) => isSettled(h.status));
+}
+
+/** What a timeout shows of the last result: the revision, the errors and what holds health up. */
+function summary(r: ReconcileResult | undefined): string {
+  if (!r) return 'no reconcile finished yet';
+  const unsettled = Object.entries(r.health?.apps ?? {}).filter(([, h]) => !isSettled(h.status)).map(([app, h]) => `${app} ${h.status}: ${h.message}`);
+  return [`revision ${r.revision?.slice(0, 7) ?? 'none'}${r.ok ? '' : ' (failed)'}`, ...r.errors, ...unsettled].join('; ')
+    + ` (details: gitops status --env ${r.env})`;
 }

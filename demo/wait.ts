@@ -1,12 +1,12 @@
 // Polls until a check passes; on timeout the error names what was awaited and what was seen last.
-export async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+export async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, show: (value: T) => string = (v) => JSON.stringify(v)?.slice(0, 400) ?? 'undefined'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = 'nothing yet';
   for (;;) {
     try {
       const value = await read();
       if (done(value)) return value;
-      last = JSON.stringify(value)?.slice(0, 400) ?? 'undefined';
+      last = show(value);
     } catch (err) {
       last = (err as Error).message;
     }
