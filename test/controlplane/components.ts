@@ -86,6 +86,8 @@ export function kubeControllerManager(l: Layout): ComponentSpec {
       `--service-account-private-key-file=${l.pki.serviceAccountKey}`,
       `--root-ca-file=${l.pki.caCert}`,
       `--service-cluster-ip-range=${serviceClusterIpRange}`,
+      // Volumes for claims of the default StorageClass (storage-class.ts), as a laptop cluster has.
+      '--enable-hostpath-provisioner=true',
       '--profiling=false',
     ],
   };

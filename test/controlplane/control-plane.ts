@@ -14,6 +14,7 @@ import { writeKubeconfig } from './kubeconfig.js';
 import { freePorts } from './ports.js';
 import { isRunning, killNow, signalProcess, startDetached, stopAll, type StartedProcess } from './processes.js';
 import { readiness } from './readiness.js';
+import { defaultStorageClassManifest, defaultStorageClassName, volumeFolders } from './storage-class.js';
 import { checkoutRoot, forgetCluster, pointToLastCluster, readState, stateDirPrefix, writeState, type ClusterState } from './state.js';
 import { waitUntil } from './wait.js';
 import { startWatchdog } from './watchdog.js';
@@ -140,10 +141,8 @@ async function startOnce(options: StartOptions): Promise<ControlPlane> {
     log(`kube-apiserver ready at ${server}`);
 
     const later = (['kube-controller-manager', 'kube-scheduler', 'kwok'] as const).map((name) => [name, launch(name)] as const);
-    const created = await apiRequest(`${server}/api/v1/nodes`, admin, 'POST', fakeNodeManifest());
-    if (created.status !== 201) {
-      throw new ControlPlaneError('node', `creating Node ${fakeNodeName} returned ${created.status}: ${created.body}`, 'check the kube-apiserver log');
-    }
+    await create(`${server}/api/v1/nodes`, admin, fakeNodeManifest(), `Node ${fakeNodeName}`);
+    await create(`${server}/apis/storage.k8s.io/v1/storageclasses`, admin, defaultStorageClassManifest(), `StorageClass ${defaultStorageClassName}`);
     await Promise.all(later.map(([name, p]) => ready(name, p)));
   } catch (err) {
     // Leave nothing running; the folder stays so the logs can be read, unless we retry.
@@ -180,10 +179,20 @@ async function startOnce(options: StartOptions): Promise<ControlPlane> {
   };
 }
 
+async function create(url: string, admin: ApiCredentials, manifest: object, what: string): Promise<void> {
+  const created = await apiRequest(url, admin, 'POST', manifest);
+  if (created.status !== 201) {
+    throw new ControlPlaneError('kube-apiserver', `creating ${what} returned ${created.status}: ${created.body}`, 'check the kube-apiserver log');
+  }
+}
+
 /** Stops every process recorded in the state folder and removes the folder. */
 export async function stopControlPlane(stateDir: string): Promise<void> {
   const state = readState(stateDir);
+  const pki = join(stateDir, 'pki');
+  const volumes = await volumeFolders(state.server, { ca: join(pki, 'ca.crt'), cert: join(pki, 'admin.crt'), key: join(pki, 'admin.key') });
   await stopAll(state.processes);
+  for (const folder of volumes) rmSync(folder, { recursive: true, force: true });
   rmSync(stateDir, { recursive: true, force: true });
   forgetCluster(stateDir, state.checkout);
 }

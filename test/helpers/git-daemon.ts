@@ -26,7 +26,7 @@ export async function startGitDaemon(baseDir: string, options: { push?: boolean 
   const stop = async () => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null) return;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return; // gone already (also by a signal, e.g. Ctrl-C)
     await new Promise<void>((resolve) => { running.once('exit', () => resolve()); running.kill(); });
   };
   await start();
