@@ -1,0 +1,109 @@
+// `gitops diff --live`: what applying one environment's objects would change in the cluster, object by
+// object, found by a server-side dry run with the agent's field manager (forced, as the agent applies)
+// against the live objects. Objects in a namespace the cluster does not have yet, or of a kind a CRD of
+// the same set brings, cannot be dry-run: they are shown as added without asking the server.
+import pLimit from 'p-limit';
+import { desiredSet } from '../agent/desired.ts';
+import { loadInventory } from '../agent/inventory.ts';
+import { KubeClient } from '../agent/kube.ts';
+import { OWNER_APP, PRUNE, ownerSelector } from '../agent/labels.ts';
+import type { DesiredObject, K8sObject, ObjectRef, Revision } from '../agent/types.ts';
+import { kindTargets, scopesOf } from '../agent/watch-scope.ts';
+import { ClusterError } from '../core/errors.ts';
+import { refKey, refOf } from '../core/kinds.ts';
+import { objectChange, type ObjectChange } from './diff.ts';
+import { toYaml } from './render.ts';
+
+export interface LiveDiffOptions {
+  /** Where the agent keeps the environment's inventory (what it would prune). */
+  readonly agentNamespace: string;
+  /** Requests in flight at once. @default 8 */
+  readonly concurrency?: number;
+}
+
+/** The objects a reconcile of `revision` would add, change and prune, as `gitops diff` shows them. Writes nothing. */
+export async function liveChanges(kube: KubeClient, revision: Revision, options: LiveDiffOptions): Promise<ObjectChange[]> {
+  const desired = desiredSet(revision);
+  const inventory = await loadInventory(kube, options.agentNamespace, revision.env);
+  const owned = await ownedObjects(kube, revision.env, kindTargets(desired, inventory));
+  const cannotDryRun = await notYetCheckable(kube, desired.objects);
+  const limit = pLimit(options.concurrency ?? 8);
+  const rejections: string[] = [];
+  const applied = await Promise.all(desired.objects.map((d) => limit(async () => {
+    if (cannotDryRun(d)) return objectChange(revision.env, d.app, pathOf(revision.env, d.app, d.ref), undefined, toYaml(d.object));
+    try {
+      return await dryRunChange(kube, d, owned.get(refKey(d.ref)), revision.env);
+    } catch (error) {
+      rejections.push(`${d.file}: ${(error as Error).message}`);
+      return undefined;
+    }
+  })));
+  if (rejections.length > 0) {
+    throw new ClusterError(`the server's dry run refused ${rejections.length} object(s):\n  ${rejections.sort().join('\n  ')}`, {
+      object: `environment ${revision.env}`,
+      hint: 'the agent would refuse this revision the same way: fix these objects where their app defines them',
+    });
+  }
+  const wanted = new Set(desired.objects.map((d) => refKey(d.ref)));
+  const inInventory = new Set(inventory.entries.map((e) => refKey(e.ref)));
+  const pruned = [...owned.entries()]
+    .filter(([key, o]) => !wanted.has(key) && o.metadata.annotations?.[PRUNE] !== 'disabled' && (inInventory.size === 0 || inInventory.has(key)))
+    .map(([, o]) => prunedChange(o, revision.env));
+  return [...applied.filter((c): c is ObjectChange => c !== undefined), ...pruned].sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** Live objects carrying the environment's owner label, of the kinds it holds or held, by key. */
+async function ownedObjects(kube: KubeClient, env: string, targets: Parameters<typeof scopesOf>[1]): Promise<Map<string, K8sObject>> {
+  const owned = new Map<string, K8sObject>();
+  for (const { apiVersion, kind, namespace } of await scopesOf(kube, targets)) {
+    for (const o of await kube.list(apiVersion, kind, { namespace, labelSelector: ownerSelector(env) })) owned.set(refKey(refOf(o)), o);
+  }
+  return owned;
+}
+
+/** Which objects the server cannot dry-run yet: in a namespace that does not exist, or of a kind only a CRD of the set serves. */
+async function notYetCheckable(kube: KubeClient, objects: readonly DesiredObject[]): Promise<(d: DesiredObject) => boolean> {
+  const namespaces = [...new Set(objects.map((d) => d.ref.namespace).filter((n) => n !== ''))];
+  const missing = new Set((await Promise.all(namespaces.map(async (n) => ((await kube.read('v1', 'Namespace', '', n)) ? undefined : n)))).filter((n) => n !== undefined));
+  const newKinds = new Set(objects.filter((d) => d.ref.kind === 'CustomResourceDefinition').map((d) => {
+    const spec = d.object.spec as { group?: string; names?: { kind?: string } };
+    return `${spec.group}/${spec.names?.kind}`;
+  }));
+  const unserved = new Set<string>();
+  for (const d of objects) {
+    if (newKinds.has(`${d.ref.group}/${d.ref.kind}`) && !(await kube.resource(d.object.apiVersion, d.object.kind))) unserved.add(`${d.ref.group}/${d.ref.kind}`);
+  }
+  return (d) => missing.has(d.ref.namespace) || unserved.has(`${d.ref.group}/${d.ref.kind}`);
+}
+
+/** The dry run of one object against its live self; undefined when applying would change nothing. */
+async function dryRunChange(kube: KubeClient, d: DesiredObject, owned: K8sObject | undefined, env: string): Promise<ObjectChange | undefined> {
+  const live = owned ?? (await kube.read(d.object.apiVersion, d.object.kind, d.ref.namespace, d.ref.name));
+  const result = await kube.apply(d.object, { dryRun: true, force: true });
+  const path = pathOf(env, d.app, d.ref);
+  if (!live) return objectChange(env, d.app, path, undefined, toYaml(d.object));
+  const before = toYaml(withoutNoise(live));
+  const after = toYaml(withoutNoise(result));
+  return before === after ? undefined : objectChange(env, d.app, path, before, after);
+}
+
+function prunedChange(o: K8sObject, env: string): ObjectChange {
+  const ref = refOf(o);
+  const app = o.metadata.labels?.[OWNER_APP] ?? '_unknown';
+  return objectChange(env, app, pathOf(env, app, ref), toYaml(withoutNoise(o)), undefined);
+}
+
+/** Where the compiler renders an object (the paths `gitops diff` shows), whatever file of the revision held it. */
+function pathOf(env: string, app: string, ref: ObjectRef): string {
+  return `${env}/${app}/${ref.namespace || '_cluster'}/${ref.kind.toLowerCase()}-${ref.name}.yaml`;
+}
+
+/** What every write changes or the server keeps to itself: not part of what applying would change. */
+const NOISE = ['managedFields', 'resourceVersion', 'generation', 'creationTimestamp', 'uid', 'selfLink'];
+
+/** The object without bookkeeping and status (an apply never writes status), so a diff shows only what applying changes. */
+function withoutNoise(o: K8sObject): K8sObject {
+  const metadata = Object.fromEntries(Object.entries(o.metadata).filter(([k]) => !NOISE.includes(k))) as K8sObject['metadata'];
+  const { status: _status, ...rest } = o as K8sObject & { status?: unknown };
+  return { ...rest, metadata };
+}
