@@ -58,7 +58,7 @@ async function runLiveDiff(root: string, config: ResolvedConfig, options: DiffOp
   const connection = loadConnection(options.kubeconfig);
   const changes = await liveChanges(new KubeClient(connection), { commit: from, env, files }, { agentNamespace: options.namespace ?? config.agent.namespace });
   const against = `the live cluster (${connection.server})`;
-  return formatChanges(changes, { against, title: `Live changes: ${env} (${from})`, markdown: options.markdown, color });
+  return formatChanges(changes, { against, source: from, title: `Live changes: ${env} (${from})`, markdown: options.markdown, color });
 }
 
 /** The one environment a live diff is about: a cluster holds one environment's agent. */

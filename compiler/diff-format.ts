@@ -3,6 +3,8 @@
 import { countChanges, type ObjectChange } from './diff.ts';
 
 export interface FormatOptions {
+  /** What was compared. @default 'dist/' */
+  readonly source?: string;
   /** What dist/ was compared with, e.g. 'refs/heads/rendered (1a2b3c4)' or 'the live cluster'. */
   readonly against: string;
   /** @default 'Rendered changes' */
@@ -23,16 +25,16 @@ const PATCH_LIMIT = 10_000;
 const TABLE_LIMIT = 12_000;
 
 export function formatChanges(changes: readonly ObjectChange[], options: FormatOptions): string {
-  return options.markdown ? formatMarkdown(changes, options) : formatTerminal(changes, options.against, options.color ?? false);
+  return options.markdown ? formatMarkdown(changes, options) : formatTerminal(changes, options);
 }
 
 function summaryLines(changes: readonly ObjectChange[]): string[] {
   return [...countChanges(changes)].map(([key, n]) => `${key}: +${n.added} ~${n.changed} -${n.removed}`);
 }
 
-function formatTerminal(changes: readonly ObjectChange[], against: string, color: boolean): string {
-  const paint = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
-  const out = [`comparing dist/ with ${against}`];
+function formatTerminal(changes: readonly ObjectChange[], options: FormatOptions): string {
+  const paint = (code: number, s: string) => (options.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const out = [`comparing ${options.source ?? 'dist/'} with ${options.against}`];
   if (changes.length === 0) return `${out[0]}\nno changes\n`;
   for (const c of changes) {
     out.push(paint(1, `${c.kind} ${c.path}`));

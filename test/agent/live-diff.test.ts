@@ -1,7 +1,13 @@
 // `gitops diff --live` against the real control plane: after the agent applied one revision, the next one
 // shows what it would add, change and prune, objects in a namespace not there yet as added, and writes nothing.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { describe, expect, it } from 'vitest';
+import { simpleGit } from 'simple-git';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runDiff } from '../../compiler/diff-command.ts';
+import { makeProject, type TestProject } from '../helpers/project.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import { liveChanges } from '../../compiler/live-diff.ts';
 import { formatChanges } from '../../compiler/diff-format.ts';
@@ -9,6 +15,26 @@ import { sharedCluster, useTestNamespace } from '../setup/cluster.ts';
 import { configMap, deployment, namespaceObject, reconcilerFor, revisionOf, service, uniqueName } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'livediff' });
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+/** A project with one environment whose dist/ holds `files`, and a rendered branch 'rendered' holding `rendered`. */
+async function projectWith(env: string, files: ReadonlyMap<string, string>, rendered: ReadonlyMap<string, string>): Promise<TestProject> {
+  const config = `import { defineConfig } from 'typed-gitops/config';\nexport default defineConfig({ environments: { '${env}': { values: {} } } });\n`;
+  const p = makeProject({ ...Object.fromEntries([...files].map(([path, text]) => [`dist/${env}/${path}`, text])) }, { config });
+  const branch = mkdtempSync(join(tmpdir(), 'rendered-'));
+  cleanups.push(() => p.cleanup(), () => rmSync(branch, { recursive: true, force: true }));
+  for (const [path, text] of rendered) {
+    mkdirSync(dirname(join(branch, env, path)), { recursive: true });
+    writeFileSync(join(branch, env, path), text);
+  }
+  const git = simpleGit(branch);
+  await git.init().addConfig('user.email', 't@example.com').addConfig('user.name', 'T').checkoutLocalBranch('rendered');
+  await git.add('.').commit('render');
+  await simpleGit(p.root).init();
+  await simpleGit(p.root).fetch(branch, 'rendered:rendered');
+  return p;
+}
 
 describe('gitops diff --live', () => {
   it('shows added, changed and pruned objects from a server dry run, new namespaces as added, and writes nothing', async () => {
@@ -48,5 +74,27 @@ describe('gitops diff --live', () => {
     const bad = { ...service(ns.name, 'bad'), spec: { selector: { app: 'bad' }, ports: [{ port: 99999 }] } };
     await expect(liveChanges(new KubeClient(sharedCluster().connection), revisionOf(env, { web: [bad] }), { agentNamespace: ns.name }))
       .rejects.toThrow(new RegExp(`${env}/web/${ns.name}/service-bad.yaml:1: .*spec.ports\\[0\\].port: Invalid value: 99999`));
+  });
+
+  it('through the command: a hand edit shows as changed back to git, from dist/ or a rendered ref, as the rendered diff cannot', async () => {
+    const env = uniqueName('env');
+    const objects = [configMap(ns.name, 'drifted', { key: 'git' })];
+    expect((await reconcilerFor(env, ns.name).reconcile(revisionOf(env, { web: objects }))).errors).toEqual([]);
+    const dist = revisionOf(env, { web: objects }).files;
+    const p = await projectWith(env, dist, revisionOf(env, { web: [...objects, configMap(ns.name, 'from-ref')] }).files);
+    await new KubeClient(sharedCluster().connection, 'kubectl-edit').apply(configMap(ns.name, 'drifted', { key: 'hand' }), { force: true });
+
+    const options = { root: p.root, env: [env], live: true, kubeconfig: sharedCluster().kubeconfigPath, namespace: ns.name, color: 'never' };
+    const fromDist = await runDiff(options);
+    expect(fromDist).toContain(`comparing dist/${env} with the live cluster (https://127.0.0.1:`);
+    expect(fromDist).toContain(`changed ${env}/web/${ns.name}/configmap-drifted.yaml`);
+    expect(fromDist).toContain('-  key: hand');
+    expect(fromDist).toContain('+  key: git');
+    expect(fromDist).toMatch(new RegExp(`^${env}/web: \\+0 ~1 -0$`, 'm'));
+    const fromRef = await runDiff({ ...options, ref: 'rendered', markdown: true });
+    expect(fromRef).toContain(`### Live changes: ${env} (rendered `);
+    expect(fromRef).toContain(`<details><summary>added: <code>${env}/web/${ns.name}/configmap-from-ref.yaml</code></summary>`);
+    await expect(runDiff({ ...options, env: undefined })).resolves.toContain(`changed ${env}/web/`); // the only environment
+    await expect(runDiff({ ...options, env: ['nope'] })).rejects.toThrow(`--live compares one environment with its cluster; got nope`);
   });
 });
