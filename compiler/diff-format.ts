@@ -52,21 +52,37 @@ function formatTerminal(changes: readonly ObjectChange[], options: FormatOptions
 function formatMarkdown(changes: readonly ObjectChange[], options: FormatOptions): string {
   const head = [`### ${options.title ?? 'Rendered changes'}`, '', `Compared with ${options.against}.`, ''].join('\n');
   if (changes.length === 0) return `${head}\nNo changes.\n`;
-  let out = `${head}\n${countTable(changes)}\n`;
-  const budget = (options.maxChars ?? MARKDOWN_LIMIT) - 400; // room for the note on what was left out
-  let shown = 0;
-  for (const c of changes) {
-    const block = `${details(c)}\n`;
-    if (out.length + block.length > budget) break;
-    out += block;
-    shown++;
-  }
-  const left = changes.slice(shown);
-  if (left.length === 0) return out;
+  const out = `${head}\n${countTable(changes)}\n`;
+  const shown = fairShare(changes, (options.maxChars ?? MARKDOWN_LIMIT) - out.length - 400); // 400: the note on what was left out
+  const blocks = changes.filter((c) => shown.has(c)).map((c) => `${details(c)}\n`).join('');
+  const left = changes.filter((c) => !shown.has(c));
+  if (left.length === 0) return out + blocks;
   const n = { added: 0, changed: 0, removed: 0 };
   for (const c of left) n[c.kind]++;
-  return `${out}\n_The diffs of ${left.length} more object(s) (${n.added} added, ${n.changed} changed, ${n.removed} removed; counted in the table) ` +
+  return `${out}${blocks}\n_The diffs of ${left.length} more object(s) (${n.added} added, ${n.changed} changed, ${n.removed} removed; counted in the table) ` +
     'were left out to keep this comment under GitHub\'s 65,536-character limit: run `gitops diff` to see them all._\n';
+}
+
+/**
+ * The changes whose diffs fit in `budget` characters, taken in turns from each environment and app, so a
+ * big change in one app does not hide all the others; a diff too big for what is left is passed over.
+ */
+function fairShare(changes: readonly ObjectChange[], budget: number): Set<ObjectChange> {
+  const byApp = new Map<string, ObjectChange[]>();
+  for (const c of changes) {
+    const key = `${c.env}/${c.app}`;
+    (byApp.get(key) ?? byApp.set(key, []).get(key)!).push(c);
+  }
+  const groups = [...byApp.values()];
+  const shown = new Set<ObjectChange>();
+  let used = 0;
+  for (let turn = 0; groups.some((g) => g.length > turn) && used < budget - 200; turn++) {
+    for (const c of groups.map((g) => g[turn]).filter((c) => c !== undefined)) {
+      const length = details(c).length + 1;
+      if (used + length <= budget) { shown.add(c); used += length; }
+    }
+  }
+  return shown;
 }
 
 /** One row per environment and app, as many as fit in TABLE_LIMIT, then how many more. */
