@@ -7,6 +7,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { simpleGit } from 'simple-git';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDiff } from '../../compiler/diff-command.ts';
+import { fetchRenderedCopy } from '../helpers/rendered-branch.ts';
 import { makeProject, type TestProject } from '../helpers/project.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import { liveChanges } from '../../compiler/live-diff.ts';
@@ -22,17 +23,15 @@ afterEach(() => cleanups.splice(0).forEach((c) => c()));
 async function projectWith(env: string, files: ReadonlyMap<string, string>, rendered: ReadonlyMap<string, string>): Promise<TestProject> {
   const config = `import { defineConfig } from 'typed-gitops/config';\nexport default defineConfig({ environments: { '${env}': { values: {} } } });\n`;
   const p = makeProject({ ...Object.fromEntries([...files].map(([path, text]) => [`dist/${env}/${path}`, text])) }, { config });
-  const branch = mkdtempSync(join(tmpdir(), 'rendered-'));
+  const branch = mkdtempSync(join(tmpdir(), 'branch-'));
   cleanups.push(() => p.cleanup(), () => rmSync(branch, { recursive: true, force: true }));
   for (const [path, text] of rendered) {
     mkdirSync(dirname(join(branch, env, path)), { recursive: true });
     writeFileSync(join(branch, env, path), text);
   }
-  const git = simpleGit(branch);
-  await git.init().addConfig('user.email', 't@example.com').addConfig('user.name', 'T').checkoutLocalBranch('rendered');
-  await git.add('.').commit('render');
   await simpleGit(p.root).init();
-  await simpleGit(p.root).fetch(branch, 'rendered:rendered');
+  const copy = await fetchRenderedCopy(branch, p.root);
+  cleanups.push(() => rmSync(copy, { recursive: true, force: true }));
   return p;
 }
 

@@ -2,13 +2,13 @@
 // objects added, changed and removed across environments and apps, each diff collapsed, and a change too
 // big for one GitHub comment cut to fit, saying what was left out.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, cpSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { compile } from '../../compiler/compile.ts';
 import { runDiff } from '../../compiler/diff-command.ts';
 import { MARKDOWN_LIMIT } from '../../compiler/diff-format.ts';
+import { fetchRenderedCopy } from '../helpers/rendered-branch.ts';
 import { makeProject, webApp, type TestProject } from '../helpers/project.ts';
 
 let p: TestProject | undefined;
@@ -37,13 +37,7 @@ export default defineApp({
 
 /** Publishes the project's current dist/ as the rendered branch and fetches it as origin's. */
 async function publishRendered(root: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'rendered-'));
-  temps.push(dir);
-  cpSync(join(root, 'dist'), dir, { recursive: true });
-  const git = simpleGit(dir);
-  await git.init().addConfig('user.email', 't@example.com').addConfig('user.name', 'T').checkoutLocalBranch('rendered');
-  await git.add('.').commit('render');
-  await simpleGit(root).fetch(dir, 'rendered:refs/remotes/origin/rendered');
+  temps.push(await fetchRenderedCopy(join(root, 'dist'), root, 'refs/remotes/origin/rendered'));
 }
 
 describe('gitops diff --markdown (the pull-request preview)', () => {
