@@ -6,7 +6,7 @@ import pLimit from 'p-limit';
 import { desiredSet } from '../agent/desired.ts';
 import { loadInventory } from '../agent/inventory.ts';
 import { KubeClient } from '../agent/kube.ts';
-import { OWNER_APP, PRUNE, ownerSelector } from '../agent/labels.ts';
+import { OWNER_APP, OWNER_ENV, PRUNE, ownerSelector } from '../agent/labels.ts';
 import type { DesiredObject, K8sObject, ObjectRef, Revision } from '../agent/types.ts';
 import { kindTargets, scopesOf } from '../agent/watch-scope.ts';
 import { ClusterError } from '../core/errors.ts';
@@ -44,10 +44,11 @@ export async function liveChanges(kube: KubeClient, revision: Revision, options:
       hint: 'the agent would refuse this revision the same way: fix these objects where their app defines them',
     });
   }
+  // As the agent prunes: only what it applied (its inventory) that still carries the owner labels.
   const wanted = new Set(desired.objects.map((d) => refKey(d.ref)));
   const inInventory = new Set(inventory.entries.map((e) => refKey(e.ref)));
   const pruned = [...owned.entries()]
-    .filter(([key, o]) => !wanted.has(key) && o.metadata.annotations?.[PRUNE] !== 'disabled' && (inInventory.size === 0 || inInventory.has(key)))
+    .filter(([key, o]) => !wanted.has(key) && inInventory.has(key) && o.metadata.annotations?.[PRUNE] !== 'disabled')
     .map(([, o]) => prunedChange(o, revision.env));
   return [...applied.filter((c): c is ObjectChange => c !== undefined), ...pruned].sort((a, b) => (a.path < b.path ? -1 : 1));
 }
@@ -79,6 +80,9 @@ async function notYetCheckable(kube: KubeClient, objects: readonly DesiredObject
 /** The dry run of one object against its live self; undefined when applying would change nothing. */
 async function dryRunChange(kube: KubeClient, d: DesiredObject, owned: K8sObject | undefined, env: string): Promise<ObjectChange | undefined> {
   const live = owned ?? (await kube.read(d.object.apiVersion, d.object.kind, d.ref.namespace, d.ref.name));
+  if (live && !owned) {
+    throw new Error(`already exists and is not managed by typed-gitops for ${env}: the agent would not apply over it (delete it, or label it ${OWNER_ENV}=${env} to adopt it)`);
+  }
   const result = await kube.apply(d.object, { dryRun: true, force: true });
   const path = pathOf(env, d.app, d.ref);
   if (!live) return objectChange(env, d.app, path, undefined, toYaml(d.object));

@@ -68,11 +68,13 @@ describe('gitops diff --live', () => {
     await expect(core.readNamespace({ name: fresh })).rejects.toMatchObject({ code: 404 });
   });
 
-  it('refuses what the server would refuse, naming the file and the reason', async () => {
+  it('refuses what the server or the agent would refuse, naming the file and the reason', async () => {
     const env = uniqueName('env');
     const bad = { ...service(ns.name, 'bad'), spec: { selector: { app: 'bad' }, ports: [{ port: 99999 }] } };
-    await expect(liveChanges(new KubeClient(sharedCluster().connection), revisionOf(env, { web: [bad] }), { agentNamespace: ns.name }))
-      .rejects.toThrow(new RegExp(`${env}/web/${ns.name}/service-bad.yaml:1: .*spec.ports\\[0\\].port: Invalid value: 99999`));
+    await ns.kubeConfig.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: ns.name, body: configMap(ns.name, 'theirs') as never });
+    const refusal = liveChanges(new KubeClient(sharedCluster().connection), revisionOf(env, { web: [bad, configMap(ns.name, 'theirs')] }), { agentNamespace: ns.name });
+    await expect(refusal).rejects.toThrow(new RegExp(`${env}/web/${ns.name}/service-bad.yaml:1: .*spec.ports\\[0\\].port: Invalid value: 99999`));
+    await expect(refusal).rejects.toThrow(`${env}/web/${ns.name}/configmap-theirs.yaml:1: already exists and is not managed by typed-gitops for ${env}`);
   });
 
   it('through the command: a hand edit shows as changed back to git, from dist/ or a rendered ref, as the rendered diff cannot', async () => {
