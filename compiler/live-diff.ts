@@ -39,7 +39,7 @@ export async function liveChanges(kube: KubeClient, revision: Revision, options:
     }
   })));
   if (rejections.length > 0) {
-    throw new ClusterError(`the server's dry run refused ${rejections.length} object(s):\n  ${rejections.sort().join('\n  ')}`, {
+    throw new ClusterError(`${rejections.length} object(s) would be refused:\n  ${rejections.sort().join('\n  ')}`, {
       object: `environment ${revision.env}`,
       hint: 'the agent would refuse this revision the same way: fix these objects where their app defines them',
     });

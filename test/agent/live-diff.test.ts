@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { simpleGit } from 'simple-git';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDiff } from '../../compiler/diff-command.ts';
@@ -13,6 +13,7 @@ import { KubeClient } from '../../agent/kube.ts';
 import { liveChanges } from '../../compiler/live-diff.ts';
 import { formatChanges } from '../../compiler/diff-format.ts';
 import { sharedCluster, useTestNamespace } from '../setup/cluster.ts';
+import { customResourceDefinition } from '../helpers/crd.ts';
 import { configMap, deployment, namespaceObject, reconcilerFor, revisionOf, service, uniqueName } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'livediff' });
@@ -36,9 +37,10 @@ async function projectWith(env: string, files: ReadonlyMap<string, string>, rend
 }
 
 describe('gitops diff --live', () => {
-  it('shows added, changed and pruned objects from a server dry run, new namespaces as added, and writes nothing', async () => {
+  it('shows added, changed and pruned objects from a server dry run, objects of new namespaces and kinds as added, and writes nothing', async () => {
     const env = uniqueName('env');
     const fresh = uniqueName('fresh');
+    const group = `${uniqueName('g')}.example.com`;
     const base = [deployment(ns.name, 'steady'), configMap(ns.name, 'changeme', { key: 'v1' })];
     const applied = await reconcilerFor(env, ns.name).reconcile(revisionOf(env, { web: base, old: [configMap(ns.name, 'gone')] }));
     expect(applied.errors).toEqual([]);
@@ -46,6 +48,7 @@ describe('gitops diff --live', () => {
     const next = revisionOf(env, {
       web: [deployment(ns.name, 'steady'), configMap(ns.name, 'changeme', { key: 'v2' }), configMap(ns.name, 'new')],
       team: [namespaceObject(fresh), configMap(fresh, 'inside')],
+      kinds: [customResourceDefinition(group, 'Widget', { type: 'object' }), { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w', namespace: ns.name }, spec: {} }],
     });
     const changes = await liveChanges(new KubeClient(sharedCluster().connection), next, { agentNamespace: ns.name });
 
@@ -55,6 +58,8 @@ describe('gitops diff --live', () => {
       `added ${env}/team/_cluster/namespace-${fresh}.yaml`,
       `changed ${env}/web/${ns.name}/configmap-changeme.yaml`,
       `added ${env}/web/${ns.name}/configmap-new.yaml`,
+      `added ${env}/kinds/_cluster/customresourcedefinition-widgets.${group}.yaml`,
+      `added ${env}/kinds/${ns.name}/widget-w.yaml`,
     ].sort((a, b) => (a.split(' ')[1]! < b.split(' ')[1]! ? -1 : 1)));
     const changed = changes.find((c) => c.kind === 'changed')!;
     expect(changed.patch).toContain('-  key: v1');
@@ -66,6 +71,7 @@ describe('gitops diff --live', () => {
     expect((await core.readNamespacedConfigMap({ name: 'changeme', namespace: ns.name })).data).toEqual({ key: 'v1' });
     await expect(core.readNamespacedConfigMap({ name: 'new', namespace: ns.name })).rejects.toMatchObject({ code: 404 });
     await expect(core.readNamespace({ name: fresh })).rejects.toMatchObject({ code: 404 });
+    await expect(ns.kubeConfig.makeApiClient(ApiextensionsV1Api).readCustomResourceDefinition({ name: `widgets.${group}` })).rejects.toMatchObject({ code: 404 });
   });
 
   it('refuses what the server or the agent would refuse, naming the file and the reason', async () => {
