@@ -21,6 +21,9 @@ export interface LiveDiffOptions {
   readonly concurrency?: number;
 }
 
+/** The most refused objects named in the error; the rest are counted. */
+const MAX_NAMED = 100;
+
 /** The objects a reconcile of `revision` would add, change and prune, as `gitops diff` shows them. Writes nothing. */
 export async function liveChanges(kube: KubeClient, revision: Revision, options: LiveDiffOptions): Promise<ObjectChange[]> {
   const desired = desiredSet(revision);
@@ -39,9 +42,11 @@ export async function liveChanges(kube: KubeClient, revision: Revision, options:
     }
   })));
   if (rejections.length > 0) {
-    throw new ClusterError(`${rejections.length} object(s) would be refused:\n  ${rejections.sort().join('\n  ')}`, {
+    const named = rejections.sort().slice(0, MAX_NAMED);
+    const more = rejections.length > MAX_NAMED ? `\n  … and ${rejections.length - MAX_NAMED} more` : '';
+    throw new ClusterError(`${rejections.length} object(s) would be refused:\n  ${named.join('\n  ')}${more}`, {
       object: `environment ${revision.env}`,
-      hint: 'the agent would refuse this revision the same way: fix these objects where their app defines them',
+      hint: 'fix each object as its line says, where its app defines it: the agent would not apply it either',
     });
   }
   // As the agent prunes: only what it applied (its inventory) that still carries the owner labels.
