@@ -4,6 +4,7 @@
 // the same set brings, cannot be dry-run: they are shown as added without asking the server.
 import pLimit from 'p-limit';
 import { desiredSet } from '../agent/desired.ts';
+import { kindsDefinedBy } from '../agent/dry-run.ts';
 import { loadInventory } from '../agent/inventory.ts';
 import { KubeClient } from '../agent/kube.ts';
 import { OWNER_APP, OWNER_ENV, PRUNE, ownerSelector } from '../agent/labels.ts';
@@ -33,8 +34,8 @@ export async function liveChanges(kube: KubeClient, revision: Revision, options:
   const limit = pLimit(options.concurrency ?? 8);
   const rejections: string[] = [];
   const applied = await Promise.all(desired.objects.map((d) => limit(async () => {
-    if (cannotDryRun(d)) return objectChange(revision.env, d.app, pathOf(revision.env, d.app, d.ref), undefined, toYaml(d.object));
     try {
+      if (cannotDryRun(d)) return objectChange(revision.env, d.app, pathOf(revision.env, d.app, d.ref), undefined, toYaml(d.object));
       return await dryRunChange(kube, d, owned.get(refKey(d.ref)), revision.env);
     } catch (error) {
       rejections.push(`${d.file}: ${(error as Error).message}`);
@@ -67,19 +68,26 @@ async function ownedObjects(kube: KubeClient, env: string, targets: Parameters<t
   return owned;
 }
 
-/** Which objects the server cannot dry-run yet: in a namespace that does not exist, or of a kind only a CRD of the set serves. */
+/**
+ * Which objects the server cannot dry-run yet: in a namespace the set creates, or of a kind only a CRD of the
+ * set serves. One in a missing namespace the set does not create is refused, as the agent's dry run would.
+ */
 async function notYetCheckable(kube: KubeClient, objects: readonly DesiredObject[]): Promise<(d: DesiredObject) => boolean> {
   const namespaces = [...new Set(objects.map((d) => d.ref.namespace).filter((n) => n !== ''))];
   const missing = new Set((await Promise.all(namespaces.map(async (n) => ((await kube.read('v1', 'Namespace', '', n)) ? undefined : n)))).filter((n) => n !== undefined));
-  const newKinds = new Set(objects.filter((d) => d.ref.kind === 'CustomResourceDefinition').map((d) => {
-    const spec = d.object.spec as { group?: string; names?: { kind?: string } };
-    return `${spec.group}/${spec.names?.kind}`;
-  }));
+  const created = new Set(objects.filter((d) => d.ref.kind === 'Namespace').map((d) => d.ref.name));
+  const newKinds = kindsDefinedBy(objects);
   const unserved = new Set<string>();
-  for (const d of objects) {
-    if (newKinds.has(`${d.ref.group}/${d.ref.kind}`) && !(await kube.resource(d.object.apiVersion, d.object.kind))) unserved.add(`${d.ref.group}/${d.ref.kind}`);
+  for (const kind of newKinds) {
+    const d = objects.find((o) => `${o.ref.group}/${o.ref.kind}` === kind);
+    if (d && !(await kube.resource(d.object.apiVersion, d.object.kind))) unserved.add(kind);
   }
-  return (d) => missing.has(d.ref.namespace) || unserved.has(`${d.ref.group}/${d.ref.kind}`);
+  return (d) => {
+    if (missing.has(d.ref.namespace) && !created.has(d.ref.namespace)) {
+      throw new Error(`namespace ${d.ref.namespace} does not exist and this revision does not create it`);
+    }
+    return missing.has(d.ref.namespace) || unserved.has(`${d.ref.group}/${d.ref.kind}`);
+  };
 }
 
 /** The dry run of one object against its live self; undefined when applying would change nothing. */
