@@ -2,14 +2,14 @@
 // object, found by a server-side dry run with the agent's field manager (forced, as the agent applies)
 // against the live objects. Objects in a namespace the cluster does not have yet, or of a kind a CRD of
 // the same set brings, cannot be dry-run: they are shown as added without asking the server.
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { desiredSet } from '../agent/desired.ts';
 import { kindsDefinedBy } from '../agent/dry-run.ts';
 import { loadInventory } from '../agent/inventory.ts';
 import { KubeClient } from '../agent/kube.ts';
 import { OWNER_APP, OWNER_ENV, PRUNE, ownerSelector } from '../agent/labels.ts';
 import type { DesiredObject, K8sObject, ObjectRef, Revision } from '../agent/types.ts';
-import { kindTargets, scopesOf } from '../agent/watch-scope.ts';
+import { kindTargets, scopesOf, type KindTarget } from '../agent/watch-scope.ts';
 import { ClusterError } from '../core/errors.ts';
 import { refKey, refOf } from '../core/kinds.ts';
 import { objectChange, type ObjectChange } from './diff.ts';
@@ -30,8 +30,8 @@ export async function liveChanges(kube: KubeClient, revision: Revision, options:
   const desired = desiredSet(revision);
   const inventory = await loadInventory(kube, options.agentNamespace, revision.env);
   const owned = await ownedObjects(kube, revision.env, kindTargets(desired, inventory));
-  const cannotDryRun = await notYetCheckable(kube, desired.objects);
   const limit = pLimit(options.concurrency ?? 8);
+  const cannotDryRun = await notYetCheckable(kube, desired.objects, limit);
   const rejections: string[] = [];
   const applied = await Promise.all(desired.objects.map((d) => limit(async () => {
     try {
@@ -60,7 +60,7 @@ export async function liveChanges(kube: KubeClient, revision: Revision, options:
 }
 
 /** Live objects carrying the environment's owner label, of the kinds it holds or held, by key. */
-async function ownedObjects(kube: KubeClient, env: string, targets: Parameters<typeof scopesOf>[1]): Promise<Map<string, K8sObject>> {
+async function ownedObjects(kube: KubeClient, env: string, targets: readonly KindTarget[]): Promise<Map<string, K8sObject>> {
   const owned = new Map<string, K8sObject>();
   for (const { apiVersion, kind, namespace } of await scopesOf(kube, targets)) {
     for (const o of await kube.list(apiVersion, kind, { namespace, labelSelector: ownerSelector(env) })) owned.set(refKey(refOf(o)), o);
@@ -72,9 +72,9 @@ async function ownedObjects(kube: KubeClient, env: string, targets: Parameters<t
  * Which objects the server cannot dry-run yet: in a namespace the set creates, or of a kind only a CRD of the
  * set serves. One in a missing namespace the set does not create is refused, as the agent's dry run would.
  */
-async function notYetCheckable(kube: KubeClient, objects: readonly DesiredObject[]): Promise<(d: DesiredObject) => boolean> {
+async function notYetCheckable(kube: KubeClient, objects: readonly DesiredObject[], limit: LimitFunction): Promise<(d: DesiredObject) => boolean> {
   const namespaces = [...new Set(objects.map((d) => d.ref.namespace).filter((n) => n !== ''))];
-  const missing = new Set((await Promise.all(namespaces.map(async (n) => ((await kube.read('v1', 'Namespace', '', n)) ? undefined : n)))).filter((n) => n !== undefined));
+  const missing = new Set((await Promise.all(namespaces.map((n) => limit(async () => ((await kube.read('v1', 'Namespace', '', n)) ? undefined : n))))).filter((n) => n !== undefined));
   const created = new Set(objects.filter((d) => d.ref.kind === 'Namespace').map((d) => d.ref.name));
   const newKinds = kindsDefinedBy(objects);
   const unserved = new Set<string>();
