@@ -4,7 +4,7 @@
 import type { LimitFunction } from 'p-limit';
 import { KubeClient, refusalOf } from './kube.ts';
 import type { ApplyStep } from './plan.ts';
-import type { Change, DesiredSet } from './types.ts';
+import type { Change, DesiredObject, DesiredSet } from './types.ts';
 
 export interface Rejection {
   readonly step: ApplyStep;
@@ -47,14 +47,19 @@ export function judge(rejections: readonly Rejection[]): { readonly stop: boolea
 /** Whether a dry-run failure only says that the object's namespace or kind is created in this revision. */
 function deferredCheck(desired: DesiredSet, steps: readonly ApplyStep[]): (step: ApplyStep, error: unknown) => boolean {
   const newNamespaces = new Set(steps.filter((s) => s.desired.ref.kind === 'Namespace').map((s) => s.desired.ref.name));
-  const newKinds = new Set(desired.objects.filter((d) => d.ref.kind === 'CustomResourceDefinition').map((d) => {
-    const spec = d.object.spec as { group?: string; names?: { kind?: string } };
-    return `${spec.group}/${spec.names?.kind}`;
-  }));
+  const newKinds = kindsDefinedBy(desired.objects);
   return (step, error) => {
     const refusal = refusalOf(error);
     const { ref } = step.desired;
     return (refusal?.status === 404 && newNamespaces.has(ref.namespace)) ||
       (newKinds.has(`${ref.group}/${ref.kind}`) && (refusal === undefined || refusal.status === 404 || refusal.reason === 'Unreachable'));
   };
+}
+
+/** The kinds ('group/Kind') that the CRDs among `objects` define. */
+export function kindsDefinedBy(objects: readonly DesiredObject[]): Set<string> {
+  return new Set(objects.filter((d) => d.ref.kind === 'CustomResourceDefinition').map((d) => {
+    const spec = d.object.spec as { group?: string; names?: { kind?: string } };
+    return `${spec.group}/${spec.names?.kind}`;
+  }));
 }

@@ -24,13 +24,16 @@ function program(): Command {
       if (!report(await (await import('./compile.ts')).compile(options))) process.exitCode = 1;
     });
   cli.command('diff')
-    .description('compare dist/ with the rendered branch: objects added, changed and removed')
+    .description('compare dist/ with the rendered branch (or, with --live, the cluster): objects added, changed and removed')
     .option('--root <dir>', 'project folder', process.cwd())
     .option('--ref <ref>', 'rendered ref to compare with (default: the remote rendered branch, else the local one)')
     .option('--env <names...>', 'only these environments')
     .option('--markdown', 'print Markdown for a pull-request comment')
+    .option('--live', 'what applying dist/ (or --ref) would change in the cluster, by a server dry run')
+    .option('--kubeconfig <file>', 'with --live: the cluster (default: KUBECONFIG, else ~/.kube/config)')
+    .option('--namespace <name>', "with --live: the agent's namespace, where its inventory is (default: agent.namespace)")
     .addOption(new Option('--color <when>', 'colour the diff').choices(['auto', 'always', 'never']).default('auto'))
-    .action(async (opts: { root: string; ref?: string; env?: string[]; markdown?: boolean; color: string }) => {
+    .action(async (opts: { root: string; ref?: string; env?: string[]; markdown?: boolean; color: string; live?: boolean; kubeconfig?: string; namespace?: string }) => {
       process.stdout.write(await (await import('./diff-command.ts')).runDiff(opts));
     });
   cli.command('publish')

@@ -26,11 +26,16 @@ export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMa
     if (envs && !envs.includes(env)) continue;
     const old = before.get(path), now = after.get(path);
     if (old === now) continue;
-    const kind: ChangeKind = old === undefined ? 'added' : now === undefined ? 'removed' : 'changed';
-    const patch = createTwoFilesPatch(old === undefined ? '/dev/null' : `a/${path}`, now === undefined ? '/dev/null' : `b/${path}`, old ?? '', now ?? '', undefined, undefined, { context: 3 });
-    changes.push({ kind, env, app, path, patch: patch.split('\n').slice(1).join('\n') }); // drop the '====' line
+    changes.push(objectChange(env, app, path, old, now));
   }
   return changes;
+}
+
+/** One object's change from its text before and after (undefined: not there), with a unified diff. */
+export function objectChange(env: string, app: string, path: string, old: string | undefined, now: string | undefined): ObjectChange {
+  const kind: ChangeKind = old === undefined ? 'added' : now === undefined ? 'removed' : 'changed';
+  const patch = createTwoFilesPatch(old === undefined ? '/dev/null' : `a/${path}`, now === undefined ? '/dev/null' : `b/${path}`, old ?? '', now ?? '', undefined, undefined, { context: 3 });
+  return { kind, env, app, path, patch: patch.split('\n').slice(1).join('\n') }; // drop the '====' line
 }
 
 export interface ChangeCounts { added: number; changed: number; removed: number }

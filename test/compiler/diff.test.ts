@@ -1,11 +1,11 @@
 // `gitops diff` against a real git repository: added, changed and removed objects per env and app.
 import { afterEach, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { compile } from '../../compiler/compile.ts';
 import { runDiff } from '../../compiler/diff-command.ts';
+import { fetchRenderedCopy } from '../helpers/rendered-branch.ts';
 import { makeProject, webApp, type TestProject } from '../helpers/project.ts';
 
 let p: TestProject | undefined;
@@ -17,13 +17,7 @@ afterEach(() => {
 
 /** Commits the project's current dist/ as the rendered branch, the way publish lays it out. */
 async function commitRenderedBranch(root: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'rendered-'));
-  temps.push(dir);
-  cpSync(join(root, 'dist'), dir, { recursive: true });
-  const git = simpleGit(dir);
-  await git.init().addConfig('user.email', 't@example.com').addConfig('user.name', 'T').checkoutLocalBranch('rendered');
-  await git.add('.').commit('render');
-  await simpleGit(root).fetch(dir, 'rendered:rendered');
+  temps.push(await fetchRenderedCopy(join(root, 'dist'), root));
 }
 
 describe('gitops diff', () => {
