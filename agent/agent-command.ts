@@ -110,6 +110,11 @@ export async function runStatusCommand(flags: StatusFlags): Promise<void> {
   if (!result.ok) process.exitCode = 1;
 }
 
+/** agent.namespace of the project's config (for `gitops uninstall`). */
+export async function agentNamespace(root: string | undefined, env: string): Promise<string> {
+  return (await projectConfig(root, env)).agent.namespace;
+}
+
 /** gitops.config.ts of --root (required there) or of the current folder (if present); else the defaults. */
 async function projectConfig(root: string | undefined, env: string): Promise<ResolvedConfig> {
   const dir = resolve(root ?? process.cwd());
@@ -145,7 +150,7 @@ function boundsSettings(flags: AgentFlags, config: ResolvedConfig, settings?: ()
 }
 
 /** The agent's own objects, which no revision may hold. */
-function reservedObjects(namespace: string, settings?: NamedObject, keysSecret?: NamedObject): ReservedObjects {
+export function reservedObjects(namespace: string, settings?: NamedObject, keysSecret?: NamedObject): ReservedObjects {
   return {
     namespace,
     named: [

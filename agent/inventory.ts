@@ -71,6 +71,12 @@ export async function writeShards(kube: KubeClient, namespace: string, env: stri
   return shards;
 }
 
+/** Deletes the inventory of an environment, its head and then every shard (`gitops uninstall`). */
+export async function deleteInventory(kube: KubeClient, namespace: string, env: string): Promise<void> {
+  await kube.delete({ apiVersion: 'v1', group: '', kind: 'ConfigMap', namespace, name: inventoryName(env) }, 'Background');
+  await deleteShards(kube, namespace, await orphanShards(kube, namespace, env, undefined));
+}
+
 /** Makes sure the agent's own namespace exists (for the inventory and status objects). */
 export async function ensureNamespace(kube: KubeClient, namespace: string): Promise<void> {
   if (!(await kube.read('v1', 'Namespace', '', namespace))) {

@@ -111,7 +111,7 @@ function refusal(message: string, name: string, namespace: string): ClusterError
   return new ClusterError(`${message}; nothing was applied`, { object: `Lease ${namespace}/${name}` });
 }
 
-function leaseName(env: string): string {
+export function leaseName(env: string): string {
   return `typed-gitops-${env}`;
 }
 

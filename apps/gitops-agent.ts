@@ -15,6 +15,8 @@ export default defineApp<Values>({
       repo: 'https://git.example.com/shop.git',
       gitCredentials: { name: 'git-credentials' },
       webhookSecret: { name: 'gitops-webhook' },
+      // Its bounds in its pod: environments.<env>.bounds, written into this ConfigMap by gitops bootstrap.
+      settingsConfigMap: 'agent-settings',
       replicas: env.name === 'prod' ? 2 : 1,
     });
   },

@@ -6,6 +6,7 @@ import type { CompileOutcome } from './compile.ts';
 import { runProgram } from './errors.ts';
 import { formatDiagnostic, formatSummary } from './format.ts';
 import { registerAgentCommands } from '../agent/cli-agent.ts';
+import { registerInstallCommands } from '../agent/cli-install.ts';
 
 function program(): Command {
   const cli = new Command('gitops').description('Typed GitOps for Kubernetes').showHelpAfterError();
@@ -63,6 +64,7 @@ function program(): Command {
       process.stdout.write(formatHistory(await history({ ...opts, openpgpKeys: opts.openpgpKeys ? [opts.openpgpKeys] : undefined })));
     });
   registerAgentCommands(cli);
+  registerInstallCommands(cli);
   return cli;
 }
 

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { GitOpsAgent } from '../lib/gitops-agent.ts';
+import { synthConstruct } from '../lib/testing.ts';
+import type { K8sObject, SynthResult } from '../compiler/types.ts';
+import { agentReferences, createSecretCommand, findAgentApp, missingKeys, otherRemote, settingsData } from './bootstrap-plan.ts';
+
+const REPO = 'https://git.example.com/shop.git';
+
+function agentObjects(env: string, props: Partial<ConstructorParameters<typeof GitOpsAgent>[2]> = {}): K8sObject[] {
+  return synthConstruct((scope) => new GitOpsAgent(scope, 'agent', { environment: env, kinds: [], repo: REPO, ...props })) as K8sObject[];
+}
+
+function resultOf(app: string, env: string, objects: K8sObject[]): SynthResult {
+  const synth = objects.map((object) => ({
+    object, app, env, sourceFile: `apps/${app}.ts`, constructPath: '',
+    ref: { group: object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '', kind: object.kind, namespace: object.metadata.namespace ?? '', name: object.metadata.name ?? '' },
+  }));
+  return { app, env, sourceFile: `apps/${app}.ts`, objects: synth, errors: [] };
+}
+
+const deploymentOf = (objects: K8sObject[]) => objects.find((o) => o.kind === 'Deployment')!;
+
+describe('what bootstrap reads from the agent app', () => {
+  it('finds the one app rendering the GitOpsAgent of the environment, by the labels the construct sets', () => {
+    const results = [resultOf('web', 'dev', []), resultOf('platform', 'dev', agentObjects('dev')), resultOf('platform', 'prod', agentObjects('prod'))];
+    const agent = findAgentApp(results, 'dev');
+    expect([agent.app, agent.deployment.metadata.name, agent.deploymentFile]).toEqual(['platform', 'typed-gitops-agent-dev', 'platform/gitops-system/deployment-typed-gitops-agent-dev.yaml']);
+    expect(() => findAgentApp([resultOf('web', 'dev', [])], 'dev')).toThrow(/no app renders a GitOpsAgent for environment 'dev'/);
+    expect(() => findAgentApp([resultOf('a', 'dev', agentObjects('dev')), resultOf('b', 'dev', agentObjects('dev'))], 'dev')).toThrow(/2 apps render a GitOpsAgent .* a \(apps\/a.ts\), b \(apps\/b.ts\)/);
+  });
+
+  it('reads the namespace, settings, Secrets and repo the Deployment references', () => {
+    const literal = agentReferences(deploymentOf(agentObjects('dev', { namespace: 'gitops', settingsConfigMap: 'limits' })));
+    expect(literal).toEqual({ namespace: 'gitops', settings: { namespace: 'gitops', name: 'limits' }, secrets: [], repo: REPO });
+    const secrets = agentReferences(deploymentOf(agentObjects('dev', { gitCredentials: { name: 'git' }, webhookSecret: { name: 'hook', key: 'token' }, verificationKeys: 'keys' })));
+    expect(secrets.repo).toBeUndefined();
+    expect(secrets.secrets.map((s) => [s.namespace, s.name, s.keys])).toEqual([['gitops-system', 'git', ['url']], ['gitops-system', 'hook', ['token']], ['gitops-system', 'keys', []]]);
+  });
+
+  it('prints kubectl lines with placeholders only', () => {
+    const [git, hook, keys] = agentReferences(deploymentOf(agentObjects('dev', { gitCredentials: { name: 'git' }, webhookSecret: { name: 'hook' }, verificationKeys: 'keys' }))).secrets;
+    expect(createSecretCommand(git, REPO)).toBe("kubectl create secret generic git -n gitops-system --from-literal=url='https://<user>:<token>@git.example.com/shop.git'");
+    expect(createSecretCommand(hook, REPO)).toBe("kubectl create secret generic hook -n gitops-system --from-literal=secret='<a long random secret, e.g. from openssl rand -hex 32>'");
+    expect(createSecretCommand(keys, REPO)).toBe('kubectl create secret generic keys -n gitops-system --from-file=allowed_signers=<path/to/allowed_signers>');
+    expect(createSecretCommand(git, 'git@host:shop.git')).toContain("--from-literal=url='<repo URL with its credentials>'");
+  });
+
+  it('tells a missing Secret from one that lacks a key', () => {
+    const [git, , keys] = agentReferences(deploymentOf(agentObjects('dev', { gitCredentials: { name: 'git' }, webhookSecret: { name: 'hook' }, verificationKeys: 'keys' }))).secrets;
+    const secret = (data: Record<string, string>): K8sObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, data });
+    expect(missingKeys(git, undefined)).toBeUndefined();
+    expect(missingKeys(git, secret({ token: 'eA==' }))).toEqual(['url']);
+    expect(missingKeys(git, secret({ url: 'eA==' }))).toEqual([]);
+    expect(missingKeys(keys, secret({ 'ci.asc': 'eA==' }))).toEqual([]);
+    expect(missingKeys(keys, secret({ other: 'eA==' }))).toEqual(['allowed_signers']);
+  });
+
+  it('sees the remote a repo Secret points at, without its credentials', () => {
+    const [git, hook] = agentReferences(deploymentOf(agentObjects('dev', { gitCredentials: { name: 'git' }, webhookSecret: { name: 'hook' } }))).secrets;
+    const secret = (url: string): K8sObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git' }, data: { url: Buffer.from(url).toString('base64'), secret: 'eA==' } });
+    expect(otherRemote(git, secret('https://bot:tok3n@git.example.com/shop.git'), REPO)).toBeUndefined();
+    expect(otherRemote(git, secret('https://bot:tok3n@git.example.com/other.git\n'), REPO)).toBe('https://git.example.com/other.git');
+    expect(otherRemote(hook, secret('https://elsewhere/x.git'), REPO)).toBeUndefined();
+    expect(otherRemote(git, undefined, REPO)).toBeUndefined();
+  });
+
+  it('writes the bounds as the comma lists the agent reads', () => {
+    expect(settingsData({ namespaces: ['shop', 'team-*'], clusterKinds: ['Namespace'], deniedKinds: [] })).toEqual({ namespaces: 'shop,team-*', clusterKinds: 'Namespace', deniedKinds: '' });
+  });
+});
