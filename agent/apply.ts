@@ -3,7 +3,8 @@
 // changed deleted and re-created when it is annotated to allow that.
 import type { LimitFunction } from 'p-limit';
 import { formatRef, refKey } from '../compiler/kinds.ts';
-import { KubeClient, refusalOf } from './kube.ts';
+import type { WriterOf } from './dry-run.ts';
+import { refusalOf } from './kube.ts';
 import { FIELD_MANAGER, RECREATE } from './labels.ts';
 import type { InventoryLedger } from './ledger.ts';
 import { ownedHash } from './managed-fields.ts';
@@ -19,10 +20,12 @@ export interface ApplierOptions {
   readonly waitMs: number;
   /** Why a drift correction must not be made (a fight), or undefined; see drift.ts. */
   readonly fightingWith: (step: ApplyStep) => string | undefined;
+  /** One of the agent's own objects (own-objects.ts): never deleted to be re-created. */
+  readonly isOwn: (ref: DesiredObject['ref']) => boolean;
 }
 
 export class Applier {
-  constructor(private readonly kube: KubeClient, private readonly options: ApplierOptions) {}
+  constructor(private readonly writerOf: WriterOf, private readonly options: ApplierOptions) {}
 
   /** Applies the steps in order, recording each result in the ledger; returns one change per step. */
   async applyInStages(steps: readonly ApplyStep[], live: LiveState, ledger: InventoryLedger): Promise<Change[]> {
@@ -30,7 +33,7 @@ export class Applier {
     for (const group of applyGroups(steps)) {
       changes.push(...await Promise.all(group.map((s) => this.options.limit(() => this.applyOne(s, live, ledger)))));
       const crds = group.filter((s) => s.desired.ref.kind === 'CustomResourceDefinition');
-      if (crds.length > 0) await Promise.all(crds.map((s) => this.waitForEstablished(s.desired)));
+      if (crds.length > 0) await Promise.all(crds.map((s) => this.waitForEstablished(s)));
     }
     return changes;
   }
@@ -40,42 +43,49 @@ export class Applier {
     const fight = this.options.fightingWith(step);
     if (fight) return { ref: desired.ref, action: 'skipped', reason: fight };
     try {
-      const saved = await this.kube.apply(desired.object, { force: this.options.force });
+      const saved = await this.writerOf(step).apply(desired.object, { force: this.options.force });
       ledger.applied(desired, ownedHash(saved, FIELD_MANAGER) ?? '');
       if (!step.exists) return { ref: desired.ref, action: 'created' };
       const unchanged = live.resourceVersions.get(refKey(desired.ref)) === String(saved.metadata.resourceVersion);
       return { ref: desired.ref, action: unchanged ? 'unchanged' : 'configured' };
     } catch (error) {
       const refusal = refusalOf(error);
-      if (refusal?.status === 422 && /immutable/i.test(refusal.message)) return this.recreate(desired, refusal.message, ledger);
+      if (refusal?.status === 422 && /immutable/i.test(refusal.message)) return this.recreate(step, refusal.message, ledger);
       if (!step.exists) ledger.notCreated(desired.ref);
       return { ref: desired.ref, action: 'failed', reason: `${desired.file}: ${refusal?.message ?? (error as Error).message}` };
     }
   }
 
-  private async recreate(desired: DesiredObject, message: string, ledger: InventoryLedger): Promise<Change> {
+  private async recreate(step: ApplyStep, message: string, ledger: InventoryLedger): Promise<Change> {
+    const { desired } = step;
+    if (this.options.isOwn(desired.ref)) {
+      return { ref: desired.ref, action: 'failed', reason: `${desired.file}: an immutable field of the agent's own ${formatRef(desired.ref)} changed (${message}); the agent never deletes itself to re-create it: gitops uninstall, then gitops bootstrap, replaces it` };
+    }
     if (desired.object.metadata.annotations?.[RECREATE] !== 'true') {
       return { ref: desired.ref, action: 'failed', reason: `${desired.file}: an immutable field changed (${message}); annotate the object ${RECREATE}: "true" to let the agent delete and re-create it` };
     }
     const { apiVersion } = desired.object;
-    await this.kube.delete({ ...desired.ref, apiVersion }, 'Foreground');
-    await this.waitFor(async () => !(await this.kube.read(apiVersion, desired.ref.kind, desired.ref.namespace, desired.ref.name)), `${formatRef(desired.ref)} to be deleted`);
-    const saved = await this.kube.apply(desired.object, { force: this.options.force });
+    const kube = this.writerOf(step);
+    await kube.delete({ ...desired.ref, apiVersion }, 'Foreground');
+    await this.waitFor(async () => !(await kube.read(apiVersion, desired.ref.kind, desired.ref.namespace, desired.ref.name)), `${formatRef(desired.ref)} to be deleted`);
+    const saved = await kube.apply(desired.object, { force: this.options.force });
     ledger.applied(desired, ownedHash(saved, FIELD_MANAGER) ?? '');
     return { ref: desired.ref, action: 'configured', reason: 'deleted and re-created: an immutable field changed' };
   }
 
   /** Waits until the CRD is Established and its kind shows in discovery, so its objects can be applied next. */
-  private async waitForEstablished(crd: DesiredObject): Promise<void> {
+  private async waitForEstablished(step: ApplyStep): Promise<void> {
+    const { desired: crd } = step;
+    const kube = this.writerOf(step);
     const name = crd.ref.name;
     const spec = crd.object.spec as { group: string; names: { kind: string }; versions?: { name: string; served?: boolean }[] };
     const version = spec.versions?.find((v) => v.served !== false)?.name;
     await this.waitFor(async () => {
-      const live = await this.kube.read('apiextensions.k8s.io/v1', 'CustomResourceDefinition', '', name);
+      const live = await kube.read('apiextensions.k8s.io/v1', 'CustomResourceDefinition', '', name);
       const conditions = ((live?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions) ?? [];
       if (!conditions.some((c) => c.type === 'Established' && c.status === 'True')) return false;
-      this.kube.refreshDiscovery();
-      return !version || (await this.kube.collectionPath(`${spec.group}/${version}`, spec.names.kind)) !== undefined;
+      kube.refreshDiscovery();
+      return !version || (await kube.collectionPath(`${spec.group}/${version}`, spec.names.kind)) !== undefined;
     }, `CustomResourceDefinition ${name} to be Established`);
   }
 

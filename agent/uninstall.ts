@@ -1,7 +1,8 @@
 // `gitops uninstall`: removes the agent of one environment — its Deployment first, so it stops, then its
 // other objects, its inventory, status, Lease and settings ConfigMap — and, only with --prune-all, what
 // it applied. Deletions go through the agent's own planner and prune (agent/plan.ts, agent/prune.ts): only
-// objects of the inventory that carry our owner labels for the environment, never one annotated to stay.
+// objects of the inventory that carry our owner labels for the environment, never one annotated to stay. It plans
+// without the agent's own objects (no `own`), which the agent never deletes itself: here they go on purpose.
 import { ClusterError, UserInputError } from '../compiler/errors.ts';
 import { formatRef, refKey } from '../compiler/kinds.ts';
 import { agentReferences, SETTINGS_OF } from './bootstrap-plan.ts';
@@ -11,6 +12,7 @@ import { loadConnection } from './kubeconfig.ts';
 import { InventoryLedger } from './ledger.ts';
 import { leaseName } from './leadership.ts';
 import { observe } from './observe.ts';
+import { agentAppInInventory, agentName as agentNameOf } from './own-objects.ts';
 import { plan } from './plan.ts';
 import { prune } from './prune.ts';
 import { statusName } from './status.ts';
@@ -39,8 +41,8 @@ export async function uninstall(options: UninstallOptions): Promise<UninstallOut
   const { env, namespace, print } = options;
   const kube = new KubeClient(loadConnection(options.kubeconfig));
   const inventory = await loadInventory(kube, namespace, env);
-  const agentName = `typed-gitops-agent-${env}`;
-  const app = agentAppOf(inventory, agentName, namespace);
+  const agentName = agentNameOf(env);
+  const app = agentAppOf(inventory, namespace);
   const isDeployment = (e: InventoryEntry) => e.ref.group === 'apps' && e.ref.kind === 'Deployment' && e.ref.name === agentName;
   const ledger = new InventoryLedger(inventory);
   const deployment = await kube.read('apps/v1', 'Deployment', namespace, agentName);
@@ -71,9 +73,9 @@ export async function uninstall(options: UninstallOptions): Promise<UninstallOut
   return { changes, left };
 }
 
-/** The app the agent's own objects (all named typed-gitops-agent-<env>) were applied as. */
-function agentAppOf(inventory: Inventory, agentName: string, namespace: string): string {
-  const app = inventory.entries.find((e) => e.ref.name === agentName)?.app;
+/** The app the agent's own objects were applied as (the app of its Deployment). */
+function agentAppOf(inventory: Inventory, namespace: string): string {
+  const app = agentAppInInventory(inventory);
   if (app) return app;
   throw new UserInputError(`no agent of ${inventory.env} is recorded in the inventory ConfigMap ${namespace}/${inventoryName(inventory.env)}; nothing was deleted`, {
     env: inventory.env, hint: "Check --env and --namespace (the agent's namespace); an agent installed with gitops bootstrap records its objects there.",
