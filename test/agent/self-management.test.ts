@@ -1,0 +1,117 @@
+// The agent managing itself, against the real API server: it never prunes or drops its own objects (the app
+// of its GitOpsAgent), refuses another app claiming one, applies its own RBAC before what needs it, and with
+// --service-account writes its own objects with its own identity only for a commit the platform approved;
+// `gitops uninstall` still deletes them on purpose.
+import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api, type V1PolicyRule } from '@kubernetes/client-node';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { formatRef } from '../../compiler/kinds.ts';
+import { uninstall } from '../../agent/uninstall.ts';
+import type { K8sObject } from '../../agent/types.ts';
+import { useTestNamespace } from '../setup/cluster.ts';
+import { serviceAccountToken } from '../setup/service-accounts.ts';
+import { configMap, deployment, reconcilerFor, revisionOf, uniqueName } from './harness.ts';
+import { BOOKKEEPING_RULES, grantRole, namespaces, withToken } from './role-only-agent.ts';
+
+const ns = useTestNamespace({ prefix: 'self' });
+const RBAC = 'rbac.authorization.k8s.io';
+
+/** The agent app of `env` as GitOpsAgent renders it, in the test namespace, with its Role in `team` granting `rules`. */
+function agentApp(env: string, team: string, rules: V1PolicyRule[], image = 'registry.local/agent:1'): K8sObject[] {
+  const name = `typed-gitops-agent-${env}`;
+  const labels = { 'app.kubernetes.io/name': 'gitops-agent', 'app.kubernetes.io/component': env };
+  const agent = deployment(ns.name, name, image);
+  const subjects = [{ kind: 'ServiceAccount', name, namespace: ns.name }];
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns.name, labels } },
+    { apiVersion: `${RBAC}/v1`, kind: 'Role', metadata: { name, namespace: team, labels }, rules },
+    { apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: { name, namespace: team, labels }, roleRef: { apiGroup: RBAC, kind: 'Role', name }, subjects },
+    { ...agent, metadata: { ...agent.metadata, labels } },
+  ];
+}
+const CONFIGMAPS: V1PolicyRule[] = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] }];
+
+describe('the agent never removes itself', () => {
+  it('refuses a revision dropping one of its objects or handing one to another app, prunes nothing then; uninstall deletes them', async () => {
+    const [team] = await namespaces(ns.kubeConfig, 1);
+    const env = uniqueName('env');
+    const agent = reconcilerFor(env, ns.name);
+    const own = agentApp(env, team, CONFIGMAPS);
+    const first = await agent.reconcile(revisionOf(env, { 'gitops-agent': own, web: [configMap(team, 'web')] }));
+    expect(first.errors).toEqual([]);
+
+    const dropped = await agent.reconcile(revisionOf(env, { 'gitops-agent': own.filter((o) => o.kind !== 'Role') }));
+    expect(dropped.ok).toBe(false);
+    expect(dropped.errors).toEqual([expect.stringContaining(`Role ${team}/typed-gitops-agent-${env} (app gitops-agent) would be removed`)]);
+    expect(dropped.errors[0]).toContain(`To remove the agent, run gitops uninstall --env ${env} (with --prune-all it also deletes what it applied)`);
+    expect(dropped.changes).toEqual([]);
+    const rbac = ns.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+    const core = ns.kubeConfig.makeApiClient(CoreV1Api);
+    expect((await rbac.readNamespacedRole({ namespace: team, name: `typed-gitops-agent-${env}` })).metadata?.name).toBeDefined();
+    expect((await core.readNamespacedConfigMap({ namespace: team, name: 'web' })).metadata?.name).toBe('web'); // nothing pruned
+
+    const gone = await agent.reconcile(revisionOf(env, { web: [configMap(team, 'web')] }));
+    expect(gone.errors).toEqual([expect.stringContaining(`would remove or take over 4 of the agent's own object(s)`)]);
+    const claimed = await agent.reconcile(revisionOf(env, { 'gitops-agent': own.filter((o) => o.kind !== 'ServiceAccount'), web: [configMap(team, 'web'), own[0]] }));
+    expect(claimed.errors).toEqual([expect.stringContaining(`ServiceAccount ${ns.name}/typed-gitops-agent-${env} is the agent's own (app gitops-agent), not app web's`)]);
+    expect((await core.readNamespacedServiceAccount({ namespace: ns.name, name: `typed-gitops-agent-${env}` })).metadata?.labels?.['typed-gitops.dev/app']).toBe('gitops-agent');
+
+    // gitops uninstall goes through the same planner and prune, on purpose: the agent's objects go, the app's stay.
+    const lines: string[] = [];
+    await uninstall({ env, namespace: ns.name, kubeconfig: ns.kubeconfigPath, pruneAll: false, timeoutMs: 30_000, print: (l) => lines.push(l) });
+    await expect(rbac.readNamespacedRole({ namespace: team, name: `typed-gitops-agent-${env}` })).rejects.toMatchObject({ code: 404 });
+    await expect(ns.kubeConfig.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace: ns.name, name: `typed-gitops-agent-${env}` })).rejects.toMatchObject({ code: 404 });
+    expect((await core.readNamespacedConfigMap({ namespace: team, name: 'web' })).metadata?.name).toBe('web');
+  });
+});
+
+describe('the agent applies its own RBAC first', () => {
+  it('a revision granting the agent a right it lacks and using it applies at once', async () => {
+    const [team] = await namespaces(ns.kubeConfig, 1);
+    const env = uniqueName('env');
+    const account = { namespace: ns.name, name: `typed-gitops-agent-${env}` };
+    const token = await serviceAccountToken(ns.kubeConfig, ns.name, account.name);
+    // Installed by the bootstrap: it may read ConfigMaps in team and manage its own Role there, not yet write ConfigMaps.
+    await grantRole(ns.kubeConfig, ns.name, account, [...BOOKKEEPING_RULES, { apiGroups: ['', 'apps'], resources: ['serviceaccounts', 'deployments'], verbs: ['get', 'list', 'watch', 'create', 'patch'] }]);
+    await grantRole(ns.kubeConfig, team, account, [
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [RBAC], resources: ['roles', 'rolebindings'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'escalate', 'bind'] },
+    ]);
+    const agent = reconcilerFor(env, ns.name, { connection: withToken(ns.connection, token) });
+    const result = await agent.reconcile(revisionOf(env, { 'gitops-agent': agentApp(env, team, CONFIGMAPS), web: [configMap(team, 'web')] }));
+    expect(result.errors).toEqual([]);
+    expect(result.changes.map((c) => `${formatRef(c.ref)} ${c.action}`)).toContain(`ConfigMap ${team}/web created`);
+  });
+});
+
+describe('with --service-account, the agent\'s own objects are the platform\'s', () => {
+  it('writes them with its own identity only for a commit the platform approved; a team\'s change to them is refused, naming them', async () => {
+    const [team] = await namespaces(ns.kubeConfig, 1);
+    const env = uniqueName('env');
+    // The environment's account may write ConfigMaps in team, and nothing else.
+    await ns.kubeConfig.makeApiClient(CoreV1Api).createNamespacedServiceAccount({ namespace: team, body: { metadata: { name: 'deployer' } } });
+    await grantRole(ns.kubeConfig, team, { namespace: team, name: 'deployer' }, CONFIGMAPS);
+    const own = agentApp(env, team, CONFIGMAPS);
+    // gitops bootstrap installs the agent with the admin's rights.
+    expect((await reconcilerFor(env, ns.name, { prune: false }).reconcile(revisionOf(env, { 'gitops-agent': own }))).errors).toEqual([]);
+
+    let approved = false;
+    const agent = reconcilerFor(env, ns.name, {
+      serviceAccount: { namespace: team, name: 'deployer' },
+      platformApproval: async (commit) => (approved ? undefined : `commit ${commit.slice(0, 12)} is not signed by a platform key`),
+    });
+    const teamPush = await agent.reconcile(revisionOf(env, { 'gitops-agent': own, web: [configMap(team, 'web')] }));
+    expect(teamPush.errors).toEqual([]); // the agent's app unchanged: the team's objects go through as the account
+
+    const upgrade = revisionOf(env, { 'gitops-agent': agentApp(env, team, CONFIGMAPS, 'registry.local/agent:2'), web: [configMap(team, 'web')] });
+    const refused = await agent.reconcile(upgrade);
+    expect(refused.errors).toEqual([expect.stringContaining(`is not signed by a platform key, so the revision is refused and nothing was changed:\n  - ${env}/gitops-agent/${ns.name}/deployment-typed-gitops-agent-${env}.yaml:1: Deployment ${ns.name}/typed-gitops-agent-${env}`)]);
+    const apps = ns.kubeConfig.makeApiClient(AppsV1Api);
+    const image = async () => (await apps.readNamespacedDeployment({ namespace: ns.name, name: `typed-gitops-agent-${env}` })).spec?.template.spec?.containers[0]?.image;
+    expect(await image()).toBe('registry.local/agent:1');
+
+    approved = true; // the deployer may not patch Deployments: the agent writes its own
+    const applied = await agent.reconcile(upgrade);
+    expect(applied.errors).toEqual([]);
+    expect(await image()).toBe('registry.local/agent:2');
+  });
+});
