@@ -9,9 +9,9 @@ import { FIELD_MANAGER, RECREATE } from './labels.ts';
 import type { InventoryLedger } from './ledger.ts';
 import { ownedHash } from './managed-fields.ts';
 import type { LiveState } from './observe.ts';
-import { waveOf } from './order.ts';
+import { STAGES, waveOf } from './order.ts';
 import type { ApplyStep } from './plan.ts';
-import type { Change, DesiredObject } from './types.ts';
+import type { Change, DesiredObject, K8sObject } from './types.ts';
 
 export interface ApplierOptions {
   readonly force: boolean;
@@ -25,13 +25,20 @@ export interface ApplierOptions {
 }
 
 export class Applier {
+  /** Set once this run changed the agent's own RBAC: the API server's authorizer then learns it within moments. */
+  private rightsChanged = false;
+
   constructor(private readonly writerOf: WriterOf, private readonly options: ApplierOptions) {}
 
   /** Applies the steps in order, recording each result in the ledger; returns one change per step. */
   async applyInStages(steps: readonly ApplyStep[], live: LiveState, ledger: InventoryLedger): Promise<Change[]> {
     const changes: Change[] = [];
+    this.rightsChanged = false;
     for (const group of applyGroups(steps)) {
-      changes.push(...await Promise.all(group.map((s) => this.options.limit(() => this.applyOne(s, live, ledger)))));
+      const applied = await Promise.all(group.map((s) => this.options.limit(() => this.applyOne(s, live, ledger))));
+      changes.push(...applied);
+      const rbac = group[0]!.stage === STAGES.ownClusterRbac || group[0]!.stage === STAGES.ownRbac;
+      if (rbac && applied.some((c) => c.action === 'created' || c.action === 'configured')) this.rightsChanged = true;
       const crds = group.filter((s) => s.desired.ref.kind === 'CustomResourceDefinition');
       if (crds.length > 0) await Promise.all(crds.map((s) => this.waitForEstablished(s)));
     }
@@ -43,7 +50,7 @@ export class Applier {
     const fight = this.options.fightingWith(step);
     if (fight) return { ref: desired.ref, action: 'skipped', reason: fight };
     try {
-      const saved = await this.writerOf(step).apply(desired.object, { force: this.options.force });
+      const saved = await this.applyWithNewRights(step);
       ledger.applied(desired, ownedHash(saved, FIELD_MANAGER) ?? '');
       if (!step.exists) return { ref: desired.ref, action: 'created' };
       const unchanged = live.resourceVersions.get(refKey(desired.ref)) === String(saved.metadata.resourceVersion);
@@ -53,6 +60,18 @@ export class Applier {
       if (refusal?.status === 422 && /immutable/i.test(refusal.message)) return this.recreate(step, refusal.message, ledger);
       if (!step.exists) ledger.notCreated(desired.ref);
       return { ref: desired.ref, action: 'failed', reason: `${desired.file}: ${refusal?.message ?? (error as Error).message}` };
+    }
+  }
+
+  /** Once the agent's own RBAC changed, a refusal for lack of rights is asked again for up to 2 s (RBAC is seen by the server asynchronously). */
+  private async applyWithNewRights(step: ApplyStep): Promise<K8sObject> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.writerOf(step).apply(step.desired.object, { force: this.options.force });
+      } catch (error) {
+        if (!this.rightsChanged || refusalOf(error)?.status !== 403 || attempt === 10) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
     }
   }
 

@@ -6,7 +6,7 @@
 import { ClusterError, UserInputError } from '../compiler/errors.ts';
 import { formatRef, refKey } from '../compiler/kinds.ts';
 import { agentReferences, SETTINGS_OF } from './bootstrap-plan.ts';
-import { deleteInventory, inventoryName, loadInventory, saveInventory } from './inventory.ts';
+import { deleteInventory, inventoryName, loadInventory, saveInventory, SHARD_OF } from './inventory.ts';
 import { KubeClient } from './kube.ts';
 import { loadConnection } from './kubeconfig.ts';
 import { InventoryLedger } from './ledger.ts';
@@ -54,7 +54,7 @@ export async function uninstall(options: UninstallOptions): Promise<UninstallOut
   await waitUntilGone(kube, namespace, agentName, options.timeoutMs);
   const others = inventory.entries.filter((e) => e.app !== app);
   if (options.pruneAll) changes.push(...await run(`deleting what it applied for ${env}`, others));
-  const kept = await keptNamespace(kube, namespace, options.pruneAll ? [] : others);
+  const kept = await keptNamespace(kube, namespace, env, options.pruneAll ? [] : others);
   const rest = inventory.entries.filter((e) => e.app === app && !isDeployment(e) && !(kept && e.ref.kind === 'Namespace' && e.ref.name === namespace));
   changes.push(...await run('removing its other objects', rest));
   if (kept) print(`  kept Namespace ${namespace}: ${kept}`);
@@ -111,13 +111,23 @@ async function waitUntilGone(kube: KubeClient, namespace: string, name: string, 
   }
 }
 
-/** Why the agent's Namespace stays: Secrets someone created there, or objects the agent applied that stay; undefined when none. */
-async function keptNamespace(kube: KubeClient, namespace: string, staying: readonly InventoryEntry[]): Promise<string | undefined> {
+/**
+ * Why the agent's Namespace stays: Secrets someone created there, objects the agent applied that stay, or the
+ * agents of other environments (their inventories: two environments may share it); undefined when none.
+ */
+async function keptNamespace(kube: KubeClient, namespace: string, env: string, staying: readonly InventoryEntry[]): Promise<string | undefined> {
   const secrets = (await kube.list('v1', 'Secret', { namespace }))
     .filter((s) => s.type !== 'kubernetes.io/service-account-token').map((s) => s.metadata.name ?? '');
   const objects = staying.filter((e) => e.ref.namespace === namespace).map((e) => formatRef(e.ref));
-  if (secrets.length === 0 && objects.length === 0) return undefined;
-  const held = [...(secrets.length ? [`Secrets ${secrets.join(', ')}`] : []), ...(objects.length ? [`what it applied (${objects.join(', ')})`] : [])];
+  const prefix = inventoryName('');
+  const agents = (await kube.list('v1', 'ConfigMap', { namespace }))
+    .filter((c) => c.metadata.name?.startsWith(prefix) && c.metadata.name !== inventoryName(env) && !c.metadata.labels?.[SHARD_OF])
+    .map((c) => c.metadata.name!.slice(prefix.length));
+  const held = [
+    ...(secrets.length ? [`Secrets ${secrets.join(', ')}`] : []), ...(objects.length ? [`what it applied (${objects.join(', ')})`] : []),
+    ...(agents.length ? [`the agents of ${agents.join(', ')}`] : []),
+  ];
+  if (held.length === 0) return undefined;
   return `it holds ${held.join(' and ')}; kubectl delete namespace ${namespace} deletes it with them`;
 }
 
