@@ -3,16 +3,22 @@
 // --service-account writes its own objects with its own identity only for a commit the platform approved;
 // `gitops uninstall` still deletes them on purpose.
 import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api, type V1PolicyRule } from '@kubernetes/client-node';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { formatRef } from '../../compiler/kinds.ts';
 import { uninstall } from '../../agent/uninstall.ts';
 import type { K8sObject } from '../../agent/types.ts';
+import { KubeClient } from '../../agent/kube.ts';
+import { platformApprover } from '../../agent/platform-approval.ts';
+import { cleanUp, renderedRemote } from '../agent-source/fixtures.ts';
+import { removeKeys, signCommitsIn, sshKey, type TestKey } from '../helpers/keys.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
 import { serviceAccountToken } from '../setup/service-accounts.ts';
 import { configMap, deployment, reconcilerFor, revisionOf, uniqueName } from './harness.ts';
 import { BOOKKEEPING_RULES, grantRole, namespaces, withToken } from './role-only-agent.ts';
 
 const ns = useTestNamespace({ prefix: 'self' });
+afterAll(() => { cleanUp(); removeKeys(); });
 const RBAC = 'rbac.authorization.k8s.io';
 
 /** The agent app of `env` as GitOpsAgent renders it, in the test namespace, with its Role in `team` granting `rules`. */
@@ -88,29 +94,38 @@ describe('with --service-account, the agent\'s own objects are the platform\'s',
     const [team] = await namespaces(ns.kubeConfig, 1);
     const env = uniqueName('env');
     // The environment's account may write ConfigMaps in team, and nothing else.
-    await ns.kubeConfig.makeApiClient(CoreV1Api).createNamespacedServiceAccount({ namespace: team, body: { metadata: { name: 'deployer' } } });
+    const core = ns.kubeConfig.makeApiClient(CoreV1Api);
+    await core.createNamespacedServiceAccount({ namespace: team, body: { metadata: { name: 'deployer' } } });
     await grantRole(ns.kubeConfig, team, { namespace: team, name: 'deployer' }, CONFIGMAPS);
     const own = agentApp(env, team, CONFIGMAPS);
     // gitops bootstrap installs the agent with the admin's rights.
     expect((await reconcilerFor(env, ns.name, { prune: false }).reconcile(revisionOf(env, { 'gitops-agent': own }))).errors).toEqual([]);
 
-    let approved = false;
-    const agent = reconcilerFor(env, ns.name, {
-      serviceAccount: { namespace: team, name: 'deployer' },
-      platformApproval: async (commit) => (approved ? undefined : `commit ${commit.slice(0, 12)} is not signed by a platform key`),
-    });
-    const teamPush = await agent.reconcile(revisionOf(env, { 'gitops-agent': own, web: [configMap(team, 'web')] }));
+    // The platform's keys, in a Secret of the agent's namespace; the team signs with a key of its own.
+    const platform = sshKey('platform@example.com'), teamKey = sshKey('team@example.com');
+    await core.createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: 'platform-keys' }, stringData: { allowed_signers: platform.allowed } } });
+    const remote = renderedRemote();
+    const work = join(remote.baseDir, 'work');
+    const approver = await platformApprover(work, { namespace: ns.name, name: 'platform-keys', kube: new KubeClient(ns.connection) });
+    onTestFinished(() => approver.close());
+    const signedBy = (key: TestKey, apps: Record<string, K8sObject[]>) => {
+      signCommitsIn(work, key);
+      return revisionOf(env, apps, remote.commit({ [`${uniqueName('f')}.txt`]: 'x' }));
+    };
+    const agent = reconcilerFor(env, ns.name, { serviceAccount: { namespace: team, name: 'deployer' }, platformApproval: (commit) => approver.approve(commit) });
+    const teamPush = await agent.reconcile(signedBy(teamKey, { 'gitops-agent': own, web: [configMap(team, 'web')] }));
     expect(teamPush.errors).toEqual([]); // the agent's app unchanged: the team's objects go through as the account
 
-    const upgrade = revisionOf(env, { 'gitops-agent': agentApp(env, team, CONFIGMAPS, 'registry.local/agent:2'), web: [configMap(team, 'web')] });
-    const refused = await agent.reconcile(upgrade);
-    expect(refused.errors).toEqual([expect.stringContaining(`is not signed by a platform key, so the revision is refused and nothing was changed:\n  - ${env}/gitops-agent/${ns.name}/deployment-typed-gitops-agent-${env}.yaml:1: Deployment ${ns.name}/typed-gitops-agent-${env}`)]);
+    const upgrade = { 'gitops-agent': agentApp(env, team, CONFIGMAPS, 'registry.local/agent:2'), web: [configMap(team, 'web')] };
+    const refused = await agent.reconcile(signedBy(teamKey, upgrade));
+    expect(refused.errors).toEqual([expect.stringContaining(`is not signed by a platform key of Secret ${ns.name}/platform-keys (--platform-keys-secret)`)]);
+    expect(refused.errors[0]).toContain(`so the revision is refused and nothing was changed:\n  - ${env}/gitops-agent/${ns.name}/deployment-typed-gitops-agent-${env}.yaml:1: Deployment ${ns.name}/typed-gitops-agent-${env}`);
     const apps = ns.kubeConfig.makeApiClient(AppsV1Api);
     const image = async () => (await apps.readNamespacedDeployment({ namespace: ns.name, name: `typed-gitops-agent-${env}` })).spec?.template.spec?.containers[0]?.image;
     expect(await image()).toBe('registry.local/agent:1');
 
-    approved = true; // the deployer may not patch Deployments: the agent writes its own
-    const applied = await agent.reconcile(upgrade);
+    // Signed by the platform: the agent writes its own Deployment itself (the deployer may not patch Deployments).
+    const applied = await agent.reconcile(signedBy(platform, upgrade));
     expect(applied.errors).toEqual([]);
     expect(await image()).toBe('registry.local/agent:2');
   });
