@@ -9,7 +9,7 @@ import { FIELD_MANAGER, RECREATE } from './labels.ts';
 import type { InventoryLedger } from './ledger.ts';
 import { ownedHash } from './managed-fields.ts';
 import type { LiveState } from './observe.ts';
-import { STAGES, waveOf } from './order.ts';
+import { isOwnRbacStage, waveOf } from './order.ts';
 import type { ApplyStep } from './plan.ts';
 import type { Change, DesiredObject, K8sObject } from './types.ts';
 
@@ -37,8 +37,7 @@ export class Applier {
     for (const group of applyGroups(steps)) {
       const applied = await Promise.all(group.map((s) => this.options.limit(() => this.applyOne(s, live, ledger))));
       changes.push(...applied);
-      const rbac = group[0]!.stage === STAGES.ownClusterRbac || group[0]!.stage === STAGES.ownRbac;
-      if (rbac && applied.some((c) => c.action === 'created' || c.action === 'configured')) this.rightsChanged = true;
+      if (isOwnRbacStage(group[0]!.stage) && applied.some((c) => c.action === 'created' || c.action === 'configured')) this.rightsChanged = true;
       const crds = group.filter((s) => s.desired.ref.kind === 'CustomResourceDefinition');
       if (crds.length > 0) await Promise.all(crds.map((s) => this.waitForEstablished(s)));
     }

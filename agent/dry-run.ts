@@ -3,7 +3,7 @@
 // kind the same revision creates, or refused for rights the agent's own RBAC of this revision grants) are let through.
 import type { LimitFunction } from 'p-limit';
 import { KubeClient, refusalOf } from './kube.ts';
-import { STAGES } from './order.ts';
+import { isOwnRbacStage } from './order.ts';
 import type { ApplyStep } from './plan.ts';
 import type { Change, DesiredSet } from './types.ts';
 
@@ -17,7 +17,7 @@ export interface Rejection {
 export type WriterOf = (step: ApplyStep) => KubeClient;
 
 export async function dryRun(writerOf: WriterOf, desired: DesiredSet, steps: readonly ApplyStep[], options: { force: boolean; limit: LimitFunction }): Promise<Rejection[]> {
-  const deferred = deferredCheck(desired, steps);
+  const deferred = deferredCheck(desired, steps, writerOf);
   const results = await Promise.all(steps.map((s) => options.limit(async (): Promise<Rejection | undefined> => {
     try {
       await writerOf(s).apply(s.desired.object, { dryRun: true, force: options.force });
@@ -50,10 +50,11 @@ export function judge(rejections: readonly Rejection[]): { readonly stop: boolea
 
 /**
  * Whether a dry-run failure only says that the object's namespace or kind is created in this revision, or that the
- * agent lacks a right its own RBAC, applied in a stage before (order.ts), may grant.
+ * agent lacks a right its own RBAC, applied in a stage before (order.ts), may grant (to the agent: not to the
+ * environment's ServiceAccount).
  */
-function deferredCheck(desired: DesiredSet, steps: readonly ApplyStep[]): (step: ApplyStep, error: unknown) => boolean {
-  const rbacFirst = steps.some((s) => s.stage === STAGES.ownClusterRbac || s.stage === STAGES.ownRbac);
+function deferredCheck(desired: DesiredSet, steps: readonly ApplyStep[], writerOf: WriterOf): (step: ApplyStep, error: unknown) => boolean {
+  const ownRbac = steps.find((s) => isOwnRbacStage(s.stage));
   const newNamespaces = new Set(steps.filter((s) => s.desired.ref.kind === 'Namespace').map((s) => s.desired.ref.name));
   const newKinds = new Set(desired.objects.filter((d) => d.ref.kind === 'CustomResourceDefinition').map((d) => {
     const spec = d.object.spec as { group?: string; names?: { kind?: string } };
@@ -63,7 +64,7 @@ function deferredCheck(desired: DesiredSet, steps: readonly ApplyStep[]): (step:
     const refusal = refusalOf(error);
     const { ref } = step.desired;
     return (refusal?.status === 404 && newNamespaces.has(ref.namespace)) ||
-      (refusal?.status === 403 && rbacFirst && step.stage > STAGES.ownRbac) ||
+      (refusal?.status === 403 && ownRbac !== undefined && !isOwnRbacStage(step.stage) && writerOf(step) === writerOf(ownRbac)) ||
       (newKinds.has(`${ref.group}/${ref.kind}`) && (refusal === undefined || refusal.status === 404 || refusal.reason === 'Unreachable'));
   };
 }

@@ -24,6 +24,11 @@ const KIND_ORDER = [
 ];
 const KIND_RANK = new Map(KIND_ORDER.map((k, i) => [k, i]));
 
+/** Whether the stage is one of the agent's own RBAC, which grants rights to what follows. */
+export function isOwnRbacStage(stage: number): boolean {
+  return stage === STAGES.ownClusterRbac || stage === STAGES.ownRbac;
+}
+
 /** The stage of an object; `own`: it is one of the agent's own (own-objects.ts). */
 export function stageOf(ref: ObjectRef, own = false): number {
   if (own && RBAC.has(ref.kind)) return ref.namespace === '' ? STAGES.ownClusterRbac : STAGES.ownRbac;
