@@ -60,6 +60,10 @@ describe('the agent\'s own objects', () => {
     const gone = planned(revision({ web: web() }), installed);
     expect(gone.refusal).toMatch(/would remove or take over 8 of the agent's own object\(s\)/);
     expect(gone.apply).toEqual([]);
+    // Without pruning nothing would be removed: gitops bootstrap applies the agent app without its Deployment while a Secret is missing.
+    const { inventory, live } = applied(installed);
+    const next = revision({ 'gitops-agent': agentApp().filter((o) => o.kind !== 'Deployment') });
+    expect(plan(next, inventory, live, { prune: false, allowEmpty: false, own: ownObjects(next, inventory) }).refusal).toBeUndefined();
   });
 
   it('may drop one already deleted by hand (it is forgotten), and prune the rest of the environment as usual', () => {

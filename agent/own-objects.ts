@@ -41,12 +41,13 @@ export function isOwn(own: OwnObjects | undefined, ref: ObjectRef): boolean {
 
 /**
  * Why the revision must not be applied, or undefined: it drops an object of the agent's app that is still in the
- * cluster (relative to the inventory), or another app holds one of the agent's own objects.
+ * cluster (relative to the inventory) while pruning is on, or another app holds one of the agent's own objects.
  */
-export function ownObjectsRefusal(desired: DesiredSet, inventory: Inventory, live: ReadonlyMap<string, LiveObject>, own: OwnObjects): string | undefined {
+export function ownObjectsRefusal(desired: DesiredSet, inventory: Inventory, live: ReadonlyMap<string, LiveObject>, own: OwnObjects, prune: boolean): string | undefined {
   const env = desired.revision.env;
   const wanted = new Map(desired.objects.map((d) => [refKey(d.ref), d]));
-  const dropped = inventory.entries
+  // Without pruning a dropped object stays anyway (gitops bootstrap applies the agent app without a missing Secret's Deployment).
+  const dropped = !prune ? [] : inventory.entries
     .filter((e) => own.keys.has(refKey(e.ref)) && !wanted.has(refKey(e.ref)) && live.get(refKey(e.ref))?.owned)
     .map((e) => `  - ${formatRef(e.ref)} (app ${e.app}) would be removed`);
   const claimed = desired.objects

@@ -31,7 +31,7 @@ export function plan(desired: DesiredSet, inventory: Inventory, live: ReadonlyMa
         'refusing to prune everything (set agent.allowEmpty in gitops.config.ts if that is what you want)',
     };
   }
-  const ownRefusal = options.own && ownObjectsRefusal(desired, inventory, live, options.own);
+  const ownRefusal = options.own && ownObjectsRefusal(desired, inventory, live, options.own, options.prune);
   if (ownRefusal) return { apply: [], unchanged: [], prune: [], skip: [], refusal: ownRefusal };
   const entries = new Map(inventory.entries.map((e) => [refKey(e.ref), e]));
   const apply: Step<'apply'>[] = [], unchanged: Step<'unchanged'>[] = [], prune: Step<'prune'>[] = [], skip: Step<'skip'>[] = [];

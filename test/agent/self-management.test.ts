@@ -85,7 +85,10 @@ describe('the agent applies its own RBAC first', () => {
     const agent = reconcilerFor(env, ns.name, { connection: withToken(ns.connection, token) });
     const result = await agent.reconcile(revisionOf(env, { 'gitops-agent': agentApp(env, team, CONFIGMAPS), web: [configMap(team, 'web')] }));
     expect(result.errors).toEqual([]);
-    expect(result.changes.map((c) => `${formatRef(c.ref)} ${c.action}`)).toContain(`ConfigMap ${team}/web created`);
+    // In apply order: its Role and binding, then what they allow, its own Deployment last.
+    expect(result.changes.filter((c) => c.action !== 'skipped').map((c) => `${formatRef(c.ref)} ${c.action}`)).toEqual([
+      `Role ${team}/${account.name} created`, `RoleBinding ${team}/${account.name} created`, `ConfigMap ${team}/web created`, `Deployment ${ns.name}/${account.name} created`,
+    ]);
   });
 });
 
