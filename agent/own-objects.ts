@@ -73,5 +73,6 @@ export function ownChanges(steps: readonly { readonly desired: DesiredObject; re
 /** The refusal of a revision changing the agent's own objects (`lines`, from ownChanges) without the platform's approval (`why` not). */
 export function ownChangeRefusal(lines: readonly string[], why: string): string {
   return `the revision changes ${lines.length} of the agent's own object(s), which the agent writes with its own identity, not as the environment's ServiceAccount; ` +
-    `${why}, so the revision is refused and nothing was changed:\n${shownLines(lines)}`;
+    `${why}, so the revision is refused and nothing was changed:\n${shownLines(lines)}\n` +
+    'Sign such a commit with a platform key (--platform-keys-secret), or let a platform admin apply the agent\'s app with gitops bootstrap.';
 }

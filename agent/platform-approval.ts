@@ -19,7 +19,8 @@ export async function platformApprover(dir: string, secret: NamedObject & { read
     close: () => verifier.close(),
     approve: (commit) => verifier.verify(commit).then(() => undefined, (error: unknown) => {
       if (!(error instanceof UserInputError)) throw error;
-      return `commit ${commit.slice(0, 12)} is not signed by a platform key of Secret ${secret.namespace}/${secret.name} (--platform-keys-secret): ${error.message.replace(/;.*$/s, '')}`;
+      const found = /^commit \S+ is refused: ([^;]*)/.exec(error.message)?.[1] ?? error.message;
+      return `commit ${commit.slice(0, 12)} is not signed by a platform key of Secret ${secret.namespace}/${secret.name} (--platform-keys-secret): ${found}`;
     }),
   };
 }

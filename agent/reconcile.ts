@@ -184,7 +184,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     const lines = ownChanges(steps.apply, own);
     if (lines.length === 0) return undefined;
     const why = options.platformApproval ? await options.platformApproval(desired.revision.commit)
-      : 'only the platform changes them: run gitops bootstrap with the new version (or give the agent --platform-keys-secret and sign such commits with a platform key)';
+      : 'no platform key is configured (--platform-keys-secret), so only the platform changes them';
     return why === undefined ? undefined : ownChangeRefusal(lines, why);
   }
 

@@ -121,7 +121,7 @@ describe('with --service-account, the agent\'s own objects are the platform\'s',
 
     const upgrade = { 'gitops-agent': agentApp(env, team, CONFIGMAPS, 'registry.local/agent:2'), web: [configMap(team, 'web')] };
     const refused = await agent.reconcile(signedBy(teamKey, upgrade));
-    expect(refused.errors).toEqual([expect.stringContaining(`is not signed by a platform key of Secret ${ns.name}/platform-keys (--platform-keys-secret)`)]);
+    expect(refused.errors).toEqual([expect.stringContaining(`is not signed by a platform key of Secret ${ns.name}/platform-keys (--platform-keys-secret): it is signed by key SHA256:`)]);
     expect(refused.errors[0]).toContain(`so the revision is refused and nothing was changed:\n  - ${env}/gitops-agent/${ns.name}/deployment-typed-gitops-agent-${env}.yaml:1: Deployment ${ns.name}/typed-gitops-agent-${env}`);
     const apps = ns.kubeConfig.makeApiClient(AppsV1Api);
     const image = async () => (await apps.readNamespacedDeployment({ namespace: ns.name, name: `typed-gitops-agent-${env}` })).spec?.template.spec?.containers[0]?.image;
