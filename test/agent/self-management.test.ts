@@ -3,18 +3,22 @@
 // --service-account writes its own objects with its own identity only for a commit the platform approved;
 // `gitops uninstall` still deletes them on purpose.
 import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api, type V1PolicyRule } from '@kubernetes/client-node';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { formatRef } from '../../compiler/kinds.ts';
 import { uninstall } from '../../agent/uninstall.ts';
 import type { K8sObject } from '../../agent/types.ts';
 import { KubeClient } from '../../agent/kube.ts';
 import { platformApprover } from '../../agent/platform-approval.ts';
-import { cleanUp, renderedRemote } from '../agent-source/fixtures.ts';
+import { readStatus } from '../../agent/status-command.ts';
+import { cleanUp, renderedRemote, tempDir } from '../agent-source/fixtures.ts';
+import { REPO_ROOT } from '../helpers/project.ts';
 import { removeKeys, signCommitsIn, sshKey, type TestKey } from '../helpers/keys.ts';
 import { useTestNamespace } from '../setup/cluster.ts';
 import { serviceAccountToken } from '../setup/service-accounts.ts';
-import { configMap, deployment, reconcilerFor, revisionOf, uniqueName } from './harness.ts';
+import { configMap, deployment, reconcilerFor, renderedYaml, revisionOf, uniqueName } from './harness.ts';
 import { BOOKKEEPING_RULES, grantRole, namespaces, withToken } from './role-only-agent.ts';
 
 const ns = useTestNamespace({ prefix: 'self' });
@@ -131,5 +135,20 @@ describe('with --service-account, the agent\'s own objects are the platform\'s',
     const applied = await agent.reconcile(signedBy(platform, upgrade));
     expect(applied.errors).toEqual([]);
     expect(await image()).toBe('registry.local/agent:2');
+  });
+});
+
+describe('gitops agent --platform-keys-secret', () => {
+  it('reserves the platform\'s keys Secret: a revision holding it is refused whole, naming it', async () => {
+    const env = uniqueName('env');
+    const remote = renderedRemote();
+    const secret: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'platform-keys', namespace: ns.name }, stringData: { allowed_signers: 'team@example.com ssh-ed25519 AAAA' } };
+    remote.commit({ [`${env}/app/${ns.name}/secret-platform-keys.yaml`]: renderedYaml(env, 'app', secret) });
+    const run = promisify(execFile)(process.execPath, [join(REPO_ROOT, 'bin/gitops.js'), 'agent', '--repo', remote.path, '--cache-dir', tempDir(), '--once',
+      '--kubeconfig', ns.kubeconfigPath, '--namespace', ns.name, '--env', env, '--service-account', 'deployer', '--platform-keys-secret', 'platform-keys'], { cwd: tempDir('agent-cwd-') });
+    await expect(run).rejects.toMatchObject({ code: 1 });
+    const status = await readStatus(ns.connection, ns.name, env);
+    expect(status.errors.join('\n')).toContain(`Secret ${ns.name}/platform-keys is the platform's keys Secret (--platform-keys-secret) [reserved]`);
+    await expect(ns.kubeConfig.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: ns.name, name: 'platform-keys' })).rejects.toMatchObject({ code: 404 });
   });
 });
