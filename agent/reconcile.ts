@@ -155,7 +155,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     // Objects gone, annotated to stay, or taken over by someone else are no longer ours to track, whatever happens next.
     for (const s of steps.skip) if (s.untrack) ledger.forget(s.ref);
 
-    const undone = await takeBackHandEdits(writer, steps.apply, live, limit);
+    const undone = await takeBack(steps.apply, live);
     const rejections = await dryRun(writerOf, desired, steps.apply, { force: options.force, limit });
     const verdict = judge(rejections);
     changes.push(...verdict.changes);
@@ -176,6 +176,14 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     const failed = changes.filter((c) => c.action === 'failed').length;
     changes.push(...await prune(writer, steps.prune, ledger, { failed, propagationPolicy: options.propagationPolicy ?? 'Background' }));
     await saveIfChanged(ledger.toInventory(options.env, revision), previous);
+  }
+
+  /** Hand edits are taken back by whoever writes the object next: the agent for its own, else the environment's writer. */
+  async function takeBack(apply: readonly ApplyStep[], live: LiveState): Promise<Map<string, string>> {
+    if (writer === kube) return takeBackHandEdits(kube, apply, live, limit);
+    const mine = apply.filter((s) => writerOf(s) === kube);
+    const theirs = apply.filter((s) => writerOf(s) !== kube);
+    return new Map([...await takeBackHandEdits(kube, mine, live, limit), ...await takeBackHandEdits(writer, theirs, live, limit)]);
   }
 
   /** Under impersonation, a change to the agent's own objects needs the platform's approval (ownChangeRefusal). */
