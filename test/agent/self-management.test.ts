@@ -135,6 +135,15 @@ describe('with --service-account, the agent\'s own objects are the platform\'s',
     const applied = await agent.reconcile(signedBy(platform, upgrade));
     expect(applied.errors).toEqual([]);
     expect(await image()).toBe('registry.local/agent:2');
+
+    // A hand edit of it (a container, as client-side kubectl apply adds it) is taken back with the next
+    // change by the agent itself: the deployer may not even read Deployments.
+    const name = `typed-gitops-agent-${env}`;
+    await promisify(execFile)('kubectl', ['--kubeconfig', ns.kubeconfigPath, '-n', ns.name, 'patch', 'deployment', name, '--type', 'strategic',
+      '--field-manager', 'kubectl-client-side-apply', '-p', JSON.stringify({ spec: { template: { spec: { containers: [{ name: 'sidecar', image: 'registry.local/hand:1' }] } } } })]);
+    const healed = await agent.reconcile(signedBy(platform, { ...upgrade, 'gitops-agent': agentApp(env, team, CONFIGMAPS, 'registry.local/agent:3') }));
+    expect(healed.errors).toEqual([]);
+    expect((await apps.readNamespacedDeployment({ namespace: ns.name, name })).spec?.template.spec?.containers.map((c) => c.name)).toEqual(['app']);
   });
 });
 
