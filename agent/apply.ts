@@ -20,8 +20,6 @@ export interface ApplierOptions {
   readonly waitMs: number;
   /** Why a drift correction must not be made (a fight), or undefined; see drift.ts. */
   readonly fightingWith: (step: ApplyStep) => string | undefined;
-  /** One of the agent's own objects (own-objects.ts): never deleted to be re-created. */
-  readonly isOwn: (ref: DesiredObject['ref']) => boolean;
 }
 
 export class Applier {
@@ -76,9 +74,6 @@ export class Applier {
 
   private async recreate(step: ApplyStep, message: string, ledger: InventoryLedger): Promise<Change> {
     const { desired } = step;
-    if (this.options.isOwn(desired.ref)) {
-      return { ref: desired.ref, action: 'failed', reason: `${desired.file}: an immutable field of the agent's own ${formatRef(desired.ref)} changed (${message}); the agent never deletes itself to re-create it: gitops uninstall, then gitops bootstrap, replaces it` };
-    }
     if (desired.object.metadata.annotations?.[RECREATE] !== 'true') {
       return { ref: desired.ref, action: 'failed', reason: `${desired.file}: an immutable field changed (${message}); annotate the object ${RECREATE}: "true" to let the agent delete and re-create it` };
     }

@@ -95,7 +95,6 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const applier = new Applier(writerOf, {
     force: options.force, limit, waitMs: options.waitTimeoutMs ?? 60_000,
     fightingWith: (step) => drift.fightingWith(step, otherManager(step.desired.ref, step.desired.object.apiVersion)),
-    isOwn: (ref) => isOwn(own, ref),
   });
   let namespaceReady = false;
   let lastRevision: string | undefined;
