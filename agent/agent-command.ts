@@ -18,6 +18,7 @@ import type { RevisionGuard } from './revision-guard.ts';
 import { layeredBounds, readSettings, type NamedObject } from './settings.ts';
 import { gatedReconciler, revisionGate } from './revision-gate.ts';
 import { openVerifier, type CommitVerifier } from './verify.ts';
+import { platformApprover, type PlatformApprover } from './platform-approval.ts';
 import { leaderOnly, onceAsLeader } from './leadership.ts';
 import { withLimitFlags, type LimitFlags } from '../core/limits.ts';
 import { reconcileOnce, startAgent, type Agent } from './run.ts';
@@ -30,7 +31,7 @@ export interface AgentFlags extends LimitFlags {
   namespace?: string; listen: string; webhookSecretEnv?: string; prune: boolean; allowEmpty?: boolean;
   forceConflicts: boolean; cacheDir?: string; root?: string; logLevel: string; selfHeal: boolean; leaderElect: boolean;
   healthTimeout: string; gitTimeout: string; serviceAccount?: string; allowRewind?: boolean;
-  verify?: string; allowedSigners?: string; openpgpKeys?: string; verifyKeysSecret?: string; settings?: string;
+  verify?: string; allowedSigners?: string; openpgpKeys?: string; verifyKeysSecret?: string; settings?: string; platformKeysSecret?: string;
   allowNamespaces?: string; allowClusterKinds?: string; denyKinds?: string;
 }
 
@@ -46,14 +47,16 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     serviceAccount: named(flags.serviceAccount, config.agent.serviceAccount, ns, ['--service-account', 'agent.serviceAccount', 'ServiceAccount']),
     settings: named(flags.settings, config.agent.settings, ns, ['--settings', 'agent.settings', 'ConfigMap']),
     keysSecret: named(verify.secret && flags.verifyKeysSecret, verify.secret, ns, ['--verify-keys-secret', 'agent.verify.secret', 'Secret']),
+    platformKeys: named(flags.platformKeysSecret, undefined, ns, ['--platform-keys-secret', '--platform-keys-secret', 'Secret']),
   });
   namedIn(flags.namespace ?? config.agent.namespace); // a bad value fails before any file is read
   const log = createLogger({ level: flags.logLevel, bindings: { env: flags.env } });
   const connection = loadConnection(flags.kubeconfig);
   const namespace = flags.namespace ?? connection.podNamespace ?? config.agent.namespace; // in a pod: the one it runs in
-  const { serviceAccount, settings, keysSecret } = namedIn(namespace);
+  const { serviceAccount, settings, keysSecret, platformKeys } = namedIn(namespace);
   const limits = withLimitFlags(config.agent.limits, flags);
   let agent: Agent | undefined;
+  let approver: PlatformApprover | undefined;
   const reconciler = createReconciler({
     connection,
     env: flags.env,
@@ -69,11 +72,14 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     limits,
     log,
     serviceAccount,
+    ...(platformKeys ? { platformApproval: (commit: string) => approver!.approve(commit) } : {}),
     bounds: boundsSettings(flags, config, settings && (() => readSettings(reconciler.kube, settings))),
-    reserved: reservedObjects(namespace, settings, keysSecret),
+    reserved: reservedObjects(namespace, settings, keysSecret, platformKeys),
   });
   const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, gitTimeout: parseDuration(flags.gitTimeout, '--git-timeout'), limits, log });
   const verifier = await verifierFor(verify, source.dir, parseDuration(flags.gitTimeout, '--git-timeout'), keysSecret && { ...keysSecret, kube: reconciler.kube });
+  if (platformKeys) approver = await platformApprover(source.dir, { ...platformKeys, kube: reconciler.kube }, parseDuration(flags.gitTimeout, '--git-timeout'));
+  const closeKeys = () => Promise.all([verifier?.close(), approver?.close()]);
   const gate = revisionGate({
     source, log, verify: verifier?.verify,
     appliedRevision: () => inventoryRevision(reconciler.kube, namespace, flags.env),
@@ -83,7 +89,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   if (flags.once) {
     const gated = gatedReconciler(reconciler, gate);
     const led = flags.leaderElect ? onceAsLeader({ connection, namespace, env: flags.env, reconciler: gated, log }) : gated;
-    const result = await reconcileOnce({ source, env: flags.env, reconciler: led }).finally(() => verifier?.close());
+    const result = await reconcileOnce({ source, env: flags.env, reconciler: led }).finally(closeKeys);
     if (!result.ok) process.exitCode = 1;
     return;
   }
@@ -100,7 +106,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     log.info({ signal }, 'stopping');
     // Exit explicitly: the Kubernetes client may keep idle connections open.
     void agent!.stop()
-      .then(() => { reconciler.stop(); telemetry.close(); return Promise.all([led?.elector.stop(), verifier?.close()]); })
+      .then(() => { reconciler.stop(); telemetry.close(); return Promise.all([led?.elector.stop(), closeKeys()]); })
       .then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGTERM', onSignal);
@@ -155,12 +161,13 @@ function boundsSettings(flags: AgentFlags, config: ResolvedConfig, settings?: ()
 }
 
 /** The agent's own objects, which no revision may hold. */
-export function reservedObjects(namespace: string, settings?: NamedObject, keysSecret?: NamedObject): ReservedObjects {
+export function reservedObjects(namespace: string, settings?: NamedObject, keysSecret?: NamedObject, platformKeys?: NamedObject): ReservedObjects {
   return {
     namespace,
     named: [
       ...(settings ? [{ kind: 'ConfigMap' as const, ...settings, role: "the agent's settings ConfigMap (--settings, agent.settings)" }] : []),
       ...(keysSecret ? [{ kind: 'Secret' as const, ...keysSecret, role: "the agent's Secret of allowed keys (--verify-keys-secret, agent.verify.secret)" }] : []),
+      ...(platformKeys ? [{ kind: 'Secret' as const, ...platformKeys, role: "the platform's keys Secret (--platform-keys-secret)" }] : []),
     ],
   };
 }

@@ -3,14 +3,15 @@
 // changed deleted and re-created when it is annotated to allow that.
 import type { LimitFunction } from 'p-limit';
 import { formatRef, refKey } from '../core/kinds.ts';
-import { KubeClient, refusalOf } from './kube.ts';
+import type { WriterOf } from './dry-run.ts';
+import { refusalOf } from './kube.ts';
 import { FIELD_MANAGER, RECREATE } from './labels.ts';
 import type { InventoryLedger } from './ledger.ts';
 import { ownedHash } from './managed-fields.ts';
 import type { LiveState } from './observe.ts';
-import { waveOf } from './order.ts';
+import { isOwnRbacStage, waveOf } from './order.ts';
 import type { ApplyStep } from './plan.ts';
-import type { Change, DesiredObject } from './types.ts';
+import type { Change, DesiredObject, K8sObject } from './types.ts';
 
 export interface ApplierOptions {
   readonly force: boolean;
@@ -22,15 +23,21 @@ export interface ApplierOptions {
 }
 
 export class Applier {
-  constructor(private readonly kube: KubeClient, private readonly options: ApplierOptions) {}
+  /** Set once this run changed the agent's own RBAC: the API server's authorizer then learns it within moments. */
+  private rightsChanged = false;
+
+  constructor(private readonly writerOf: WriterOf, private readonly options: ApplierOptions) {}
 
   /** Applies the steps in order, recording each result in the ledger; returns one change per step. */
   async applyInStages(steps: readonly ApplyStep[], live: LiveState, ledger: InventoryLedger): Promise<Change[]> {
     const changes: Change[] = [];
+    this.rightsChanged = false;
     for (const group of applyGroups(steps)) {
-      changes.push(...await Promise.all(group.map((s) => this.options.limit(() => this.applyOne(s, live, ledger)))));
+      const applied = await Promise.all(group.map((s) => this.options.limit(() => this.applyOne(s, live, ledger))));
+      changes.push(...applied);
+      if (isOwnRbacStage(group[0]!.stage) && applied.some((c) => c.action === 'created' || c.action === 'configured')) this.rightsChanged = true;
       const crds = group.filter((s) => s.desired.ref.kind === 'CustomResourceDefinition');
-      if (crds.length > 0) await Promise.all(crds.map((s) => this.waitForEstablished(s.desired)));
+      if (crds.length > 0) await Promise.all(crds.map((s) => this.waitForEstablished(s)));
     }
     return changes;
   }
@@ -40,7 +47,7 @@ export class Applier {
     const fight = this.options.fightingWith(step);
     if (fight) return { ref: desired.ref, action: 'skipped', reason: fight };
     try {
-      const saved = await this.kube.apply(desired.object, { force: this.options.force });
+      const saved = await this.applyWithNewRights(step);
       ledger.applied(desired, ownedHash(saved, FIELD_MANAGER) ?? '');
       const drift = step.drift ? { drift: true } : {}; // a correction, counted apart from git's changes
       if (!step.exists) return { ref: desired.ref, action: 'created', ...drift };
@@ -48,35 +55,51 @@ export class Applier {
       return { ref: desired.ref, action: unchanged ? 'unchanged' : 'configured', ...drift };
     } catch (error) {
       const refusal = refusalOf(error);
-      if (refusal?.status === 422 && /immutable/i.test(refusal.message)) return this.recreate(desired, refusal.message, ledger);
+      if (refusal?.status === 422 && /immutable/i.test(refusal.message)) return this.recreate(step, refusal.message, ledger);
       if (!step.exists) ledger.notCreated(desired.ref);
       return { ref: desired.ref, action: 'failed', reason: `${desired.file}: ${refusal?.message ?? (error as Error).message}` };
     }
   }
 
-  private async recreate(desired: DesiredObject, message: string, ledger: InventoryLedger): Promise<Change> {
+  /** Once the agent's own RBAC changed, a refusal for lack of rights is asked again for up to 2 s (RBAC is seen by the server asynchronously). */
+  private async applyWithNewRights(step: ApplyStep): Promise<K8sObject> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.writerOf(step).apply(step.desired.object, { force: this.options.force });
+      } catch (error) {
+        if (!this.rightsChanged || refusalOf(error)?.status !== 403 || attempt === 10) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  private async recreate(step: ApplyStep, message: string, ledger: InventoryLedger): Promise<Change> {
+    const { desired } = step;
     if (desired.object.metadata.annotations?.[RECREATE] !== 'true') {
       return { ref: desired.ref, action: 'failed', reason: `${desired.file}: an immutable field changed (${message}); annotate the object ${RECREATE}: "true" to let the agent delete and re-create it` };
     }
     const { apiVersion } = desired.object;
-    await this.kube.delete({ ...desired.ref, apiVersion }, 'Foreground');
-    await this.waitFor(async () => !(await this.kube.read(apiVersion, desired.ref.kind, desired.ref.namespace, desired.ref.name)), `${formatRef(desired.ref)} to be deleted`);
-    const saved = await this.kube.apply(desired.object, { force: this.options.force });
+    const kube = this.writerOf(step);
+    await kube.delete({ ...desired.ref, apiVersion }, 'Foreground');
+    await this.waitFor(async () => !(await kube.read(apiVersion, desired.ref.kind, desired.ref.namespace, desired.ref.name)), `${formatRef(desired.ref)} to be deleted`);
+    const saved = await kube.apply(desired.object, { force: this.options.force });
     ledger.applied(desired, ownedHash(saved, FIELD_MANAGER) ?? '');
     return { ref: desired.ref, action: 'configured', reason: 'deleted and re-created: an immutable field changed' };
   }
 
   /** Waits until the CRD is Established and its kind shows in discovery, so its objects can be applied next. */
-  private async waitForEstablished(crd: DesiredObject): Promise<void> {
+  private async waitForEstablished(step: ApplyStep): Promise<void> {
+    const { desired: crd } = step;
+    const kube = this.writerOf(step);
     const name = crd.ref.name;
     const spec = crd.object.spec as { group: string; names: { kind: string }; versions?: { name: string; served?: boolean }[] };
     const version = spec.versions?.find((v) => v.served !== false)?.name;
     await this.waitFor(async () => {
-      const live = await this.kube.read('apiextensions.k8s.io/v1', 'CustomResourceDefinition', '', name);
+      const live = await kube.read('apiextensions.k8s.io/v1', 'CustomResourceDefinition', '', name);
       const conditions = ((live?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions) ?? [];
       if (!conditions.some((c) => c.type === 'Established' && c.status === 'True')) return false;
-      this.kube.refreshDiscovery();
-      return !version || (await this.kube.collectionPath(`${spec.group}/${version}`, spec.names.kind)) !== undefined;
+      kube.refreshDiscovery();
+      return !version || (await kube.collectionPath(`${spec.group}/${version}`, spec.names.kind)) !== undefined;
     }, `CustomResourceDefinition ${name} to be Established`);
   }
 

@@ -1,8 +1,9 @@
 // The server dry run of every object to apply, before anything is written, and what a rejection means for
-// the rest of the set. Objects that can only be checked once stage 0 exists (in a namespace or of a kind
-// the same revision creates) are let through.
+// the rest of the set. Objects that can only be checked once an earlier stage exists (in a namespace or of a
+// kind the same revision creates, or refused for rights the agent's own RBAC of this revision grants) are let through.
 import type { LimitFunction } from 'p-limit';
 import { KubeClient, refusalOf } from './kube.ts';
+import { isOwnRbacStage } from './order.ts';
 import type { ApplyStep } from './plan.ts';
 import type { Change, DesiredObject, DesiredSet } from './types.ts';
 
@@ -12,11 +13,14 @@ export interface Rejection {
   readonly reason: string;
 }
 
-export async function dryRun(kube: KubeClient, desired: DesiredSet, steps: readonly ApplyStep[], options: { force: boolean; limit: LimitFunction }): Promise<Rejection[]> {
-  const deferred = deferredCheck(desired, steps);
+/** Who writes a step: the agent's own identity for its own objects, else the environment's writer (reconcile.ts). */
+export type WriterOf = (step: ApplyStep) => KubeClient;
+
+export async function dryRun(writerOf: WriterOf, desired: DesiredSet, steps: readonly ApplyStep[], options: { force: boolean; limit: LimitFunction }): Promise<Rejection[]> {
+  const deferred = deferredCheck(desired, steps, writerOf);
   const results = await Promise.all(steps.map((s) => options.limit(async (): Promise<Rejection | undefined> => {
     try {
-      await kube.apply(s.desired.object, { dryRun: true, force: options.force });
+      await writerOf(s).apply(s.desired.object, { dryRun: true, force: options.force });
       return undefined;
     } catch (error) {
       if (deferred(s, error)) return undefined;
@@ -44,14 +48,20 @@ export function judge(rejections: readonly Rejection[]): { readonly stop: boolea
   };
 }
 
-/** Whether a dry-run failure only says that the object's namespace or kind is created in this revision. */
-function deferredCheck(desired: DesiredSet, steps: readonly ApplyStep[]): (step: ApplyStep, error: unknown) => boolean {
+/**
+ * Whether a dry-run failure only says that the object's namespace or kind is created in this revision, or that the
+ * agent lacks a right its own RBAC, applied in a stage before (order.ts), may grant (to the agent: not to the
+ * environment's ServiceAccount).
+ */
+function deferredCheck(desired: DesiredSet, steps: readonly ApplyStep[], writerOf: WriterOf): (step: ApplyStep, error: unknown) => boolean {
+  const ownRbac = steps.find((s) => isOwnRbacStage(s.stage));
   const newNamespaces = new Set(steps.filter((s) => s.desired.ref.kind === 'Namespace').map((s) => s.desired.ref.name));
   const newKinds = kindsDefinedBy(desired.objects);
   return (step, error) => {
     const refusal = refusalOf(error);
     const { ref } = step.desired;
     return (refusal?.status === 404 && newNamespaces.has(ref.namespace)) ||
+      (refusal?.status === 403 && ownRbac !== undefined && !isOwnRbacStage(step.stage) && writerOf(step) === writerOf(ownRbac)) ||
       (newKinds.has(`${ref.group}/${ref.kind}`) && (refusal === undefined || refusal.status === 404 || refusal.reason === 'Unreachable'));
   };
 }

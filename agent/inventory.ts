@@ -12,7 +12,7 @@ import type { Inventory, InventoryEntry, K8sObject } from './types.ts';
 /** The head's key (gzipped JSON in both formats: the old single-object inventory and the new head). */
 const KEY = 'inventory.json.gz';
 const SHARD_KEY = 'entries.json.gz';
-const SHARD_OF = 'typed-gitops.dev/inventory-shard-of';
+export const SHARD_OF = 'typed-gitops.dev/inventory-shard-of';
 const GENERATION = 'typed-gitops.dev/inventory-generation';
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'typed-gitops' };
 

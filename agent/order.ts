@@ -1,10 +1,15 @@
-// The one total order of the agent, stated once: stage, sync wave, kind, namespace, name.
-// Stage 0 (CRDs, Namespaces, cluster RBAC) is applied and settled before stage 1 (the rest);
-// pruning walks the same order backwards.
+// The one total order of the agent, stated once: stage, sync wave, kind, namespace, name. Each stage is
+// applied and settled before the next; pruning walks the same order backwards. The agent's own RBAC comes
+// first, so the rights a new kind needs exist before its objects: its cluster RBAC before the Namespaces and
+// CRDs (creating them needs it), its ServiceAccount, Roles and bindings once their Namespaces exist, before
+// everything else. A change to its own Deployment (which restarts the agent) comes last.
 import { SYNC_WAVE } from './labels.ts';
 import type { K8sObject, ObjectRef } from './types.ts';
 
-const FIRST_STAGE = new Set(['CustomResourceDefinition', 'Namespace', 'ClusterRole', 'ClusterRoleBinding']);
+export const STAGES = { ownClusterRbac: 0, cluster: 1, ownRbac: 2, rest: 3, ownDeployment: 4 } as const;
+
+const CLUSTER_STAGE = new Set(['CustomResourceDefinition', 'Namespace', 'ClusterRole', 'ClusterRoleBinding']);
+const RBAC = new Set(['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);
 
 // Dependencies first: what others mount, select or run as, then workloads, then what routes to them.
 // Kinds not listed (custom resources, mostly) come last.
@@ -19,8 +24,16 @@ const KIND_ORDER = [
 ];
 const KIND_RANK = new Map(KIND_ORDER.map((k, i) => [k, i]));
 
-export function stageOf(kind: string): number {
-  return FIRST_STAGE.has(kind) ? 0 : 1;
+/** Whether the stage is one of the agent's own RBAC, which grants rights to what follows. */
+export function isOwnRbacStage(stage: number): boolean {
+  return stage === STAGES.ownClusterRbac || stage === STAGES.ownRbac;
+}
+
+/** The stage of an object; `own`: it is one of the agent's own (own-objects.ts). */
+export function stageOf(ref: ObjectRef, own = false): number {
+  if (own && RBAC.has(ref.kind)) return ref.namespace === '' ? STAGES.ownClusterRbac : STAGES.ownRbac;
+  if (own && ref.kind === 'Deployment') return STAGES.ownDeployment;
+  return CLUSTER_STAGE.has(ref.kind) ? STAGES.cluster : STAGES.rest;
 }
 
 export function waveOf(object: K8sObject | undefined): number {
@@ -35,7 +48,7 @@ export interface Orderable {
 
 /** Sort key comparison; ties broken by namespace and name, so order never depends on input order. */
 export function compareForApply(a: Orderable, b: Orderable): number {
-  return stageOf(a.ref.kind) - stageOf(b.ref.kind)
+  return stageOf(a.ref) - stageOf(b.ref)
     || waveOf(a.object) - waveOf(b.object)
     || (KIND_RANK.get(a.ref.kind) ?? KIND_ORDER.length) - (KIND_RANK.get(b.ref.kind) ?? KIND_ORDER.length)
     || cmp(a.ref.kind, b.ref.kind)

@@ -3,6 +3,7 @@
 import { formatRef, refKey } from '../core/kinds.ts';
 import { SELF_HEAL } from './labels.ts';
 import { compareForApply, stageOf } from './order.ts';
+import { isOwn, ownObjectsRefusal, type OwnObjects } from './own-objects.ts';
 import type { DesiredSet, Inventory, LiveObject, Plan, PlanStep } from './types.ts';
 
 export interface PlanOptions {
@@ -12,6 +13,8 @@ export interface PlanOptions {
   readonly allowEmpty: boolean;
   /** Re-apply objects changed or deleted in the cluster; when off (or annotated off), report them. @default true */
   readonly selfHeal?: boolean;
+  /** The agent's own objects (own-objects.ts): never pruned, never dropped, ordered around the rest. @default none: `gitops uninstall` deletes them on purpose */
+  readonly own?: OwnObjects;
 }
 
 type Step<K extends PlanStep['op']> = Extract<PlanStep, { op: K }>;
@@ -28,6 +31,8 @@ export function plan(desired: DesiredSet, inventory: Inventory, live: ReadonlyMa
         'refusing to prune everything (set agent.allowEmpty in gitops.config.ts if that is what you want)',
     };
   }
+  const ownRefusal = options.own && ownObjectsRefusal(desired, inventory, live, options.own, options.prune);
+  if (ownRefusal) return { apply: [], unchanged: [], prune: [], skip: [], refusal: ownRefusal };
   const entries = new Map(inventory.entries.map((e) => [refKey(e.ref), e]));
   const apply: Step<'apply'>[] = [], unchanged: Step<'unchanged'>[] = [], prune: Step<'prune'>[] = [], skip: Step<'skip'>[] = [];
 
@@ -45,7 +50,7 @@ export function plan(desired: DesiredSet, inventory: Inventory, live: ReadonlyMa
       if (drift && (options.selfHeal === false || d.object.metadata.annotations?.[SELF_HEAL] === 'disabled')) {
         skip.push({ op: 'skip', ref: d.ref, reason: `${current ? 'a field we set was changed in the cluster' : 'deleted in the cluster'} (drift from git); self-heal is off, so it is left as is` });
       } else {
-        apply.push({ op: 'apply', desired: d, exists: current !== undefined, stage: stageOf(d.ref.kind), drift });
+        apply.push({ op: 'apply', desired: d, exists: current !== undefined, stage: stageOf(d.ref, isOwn(options.own, d.ref)), drift });
       }
     }
   }
@@ -63,7 +68,7 @@ export function plan(desired: DesiredSet, inventory: Inventory, live: ReadonlyMa
     else prune.push({ op: 'prune', entry });
   }
 
-  apply.sort((a, b) => compareForApply(a.desired, b.desired));
+  apply.sort((a, b) => a.stage - b.stage || compareForApply(a.desired, b.desired));
   prune.sort((a, b) => compareForApply(b.entry, a.entry));
   return { apply, unchanged, prune, skip };
 }

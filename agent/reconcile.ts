@@ -16,7 +16,8 @@ import type { RevisionLimits } from '../core/limits.ts';
 import type { KubeConnection } from './kubeconfig.ts';
 import { InventoryLedger } from './ledger.ts';
 import { observe, type LiveState } from './observe.ts';
-import { plan } from './plan.ts';
+import { isOwn, ownChangeRefusal, ownChanges, ownObjects, type OwnObjects } from './own-objects.ts';
+import { plan, type ApplyStep } from './plan.ts';
 import { prune } from './prune.ts';
 import { guardRefusal, type RevisionGuard } from './revision-guard.ts';
 import { StatusReporter, type ReconcileLogger } from './reporter.ts';
@@ -55,6 +56,11 @@ export interface ReconcilerOptions extends RevisionGuard {
   readonly limits?: RevisionLimits;
   /** Write the environment's objects as this ServiceAccount (impersonated), so RBAC bounds what a revision can do. @default the agent's own identity */
   readonly serviceAccount?: { readonly namespace: string; readonly name: string };
+  /**
+   * With serviceAccount: whether the platform approved a commit that changes the agent's own objects (written with
+   * the agent's identity); resolves to why not, or undefined when it did. @default none is: `gitops bootstrap` changes them
+   */
+  readonly platformApproval?: (commit: string) => Promise<string | undefined>;
 }
 
 export interface Reconciler {
@@ -83,7 +89,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   }) : undefined;
   const otherManager = (ref: ObjectRef, apiVersion: string) => () =>
     cache?.list(apiVersion, ref.kind).find((c) => refKey(refOf(c.object)) === refKey(ref))?.lastOtherManager;
-  const applier = new Applier(writer, {
+  // The agent's own objects of the reconcile under way: written with its own identity, never as the environment's.
+  let own: OwnObjects | undefined;
+  const writerOf = (step: ApplyStep) => (isOwn(own, step.desired.ref) ? kube : writer);
+  const applier = new Applier(writerOf, {
     force: options.force, limit, waitMs: options.waitTimeoutMs ?? 60_000,
     fightingWith: (step) => drift.fightingWith(step, otherManager(step.desired.ref, step.desired.object.apiVersion)),
   });
@@ -129,8 +138,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     inventory ??= await loadInventory(kube, options.namespace, options.env);
     drift.track(inventory);
     const live = await observe(kube, desired, inventory, cache);
-    const steps = plan(desired, inventory, live.objects, { prune: options.prune, allowEmpty: options.allowEmpty, selfHeal: options.selfHeal });
-    if (steps.refusal) { errors.push(steps.refusal); return undefined; }
+    own = ownObjects(desired, inventory);
+    const steps = plan(desired, inventory, live.objects, { prune: options.prune, allowEmpty: options.allowEmpty, selfHeal: options.selfHeal, own });
+    const refusal = steps.refusal ?? await platformRefusal(desired, steps);
+    if (refusal) { errors.push(refusal); return undefined; }
     await sync(desired, inventory, live, steps, changes, errors);
     return errors.length === 0 ? assessHealth(kube, cache, desired, changes, options.healthTimeoutMs ?? 30_000) : undefined;
   }
@@ -143,8 +154,8 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     // Objects gone, annotated to stay, or taken over by someone else are no longer ours to track, whatever happens next.
     for (const s of steps.skip) if (s.untrack) ledger.forget(s.ref);
 
-    const undone = await takeBackHandEdits(writer, steps.apply, live, limit);
-    const rejections = await dryRun(writer, desired, steps.apply, { force: options.force, limit });
+    const undone = await takeBack(steps.apply, live);
+    const rejections = await dryRun(writerOf, desired, steps.apply, { force: options.force, limit });
     const verdict = judge(rejections);
     changes.push(...verdict.changes);
     if (verdict.stop) {
@@ -164,6 +175,24 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     const failed = changes.filter((c) => c.action === 'failed').length;
     changes.push(...await prune(writer, steps.prune, ledger, { failed, propagationPolicy: options.propagationPolicy ?? 'Background' }));
     await saveIfChanged(ledger.toInventory(options.env, revision), previous);
+  }
+
+  /** Hand edits are taken back by whoever writes the object next: the agent for its own, else the environment's writer. */
+  async function takeBack(apply: readonly ApplyStep[], live: LiveState): Promise<Map<string, string>> {
+    if (writer === kube) return takeBackHandEdits(kube, apply, live, limit);
+    const mine = apply.filter((s) => writerOf(s) === kube);
+    const theirs = apply.filter((s) => writerOf(s) !== kube);
+    return new Map([...await takeBackHandEdits(kube, mine, live, limit), ...await takeBackHandEdits(writer, theirs, live, limit)]);
+  }
+
+  /** Under impersonation, a change to the agent's own objects needs the platform's approval (ownChangeRefusal). */
+  async function platformRefusal(desired: DesiredSet, steps: Plan): Promise<string | undefined> {
+    if (!options.serviceAccount || !own) return undefined;
+    const lines = ownChanges(steps.apply, own);
+    if (lines.length === 0) return undefined;
+    const why = options.platformApproval ? await options.platformApproval(desired.revision.commit)
+      : 'no platform key is configured (--platform-keys-secret), so only the platform changes them';
+    return why === undefined ? undefined : ownChangeRefusal(lines, why);
   }
 
   async function saveIfChanged(next: Inventory, previous: Inventory) {

@@ -8,6 +8,7 @@ import type { K8sObject, SynthResult } from '../core/types.ts';
 import type { Bounds } from '../core/bounds.ts';
 import { parseServiceAccount } from '../agent/impersonation.ts';
 import type { NamedObject } from '../agent/settings.ts';
+import { isAgentDeployment } from '../agent/own-objects.ts';
 
 /** The app that renders the agent of one environment, and the agent's Deployment. */
 export interface AgentApp {
@@ -38,15 +39,6 @@ export interface AgentReferences {
 
 /** Label of the settings ConfigMap bootstrap makes, naming its environment (uninstall deletes only such a one). */
 export const SETTINGS_OF = 'typed-gitops.dev/settings-of';
-
-// The GitOpsAgent construct labels its objects with these (lib/gitops-agent.ts, standardLabels).
-const NAME_LABEL = 'app.kubernetes.io/name';
-const COMPONENT_LABEL = 'app.kubernetes.io/component';
-
-export function isAgentDeployment(object: K8sObject, env: string): boolean {
-  const labels = object.metadata.labels ?? {};
-  return object.kind === 'Deployment' && object.apiVersion === 'apps/v1' && labels[NAME_LABEL] === 'gitops-agent' && labels[COMPONENT_LABEL] === env;
-}
 
 /** The one app of `env` whose output holds a GitOpsAgent's Deployment for `env`. */
 export function findAgentApp(results: readonly SynthResult[], env: string): AgentApp {

@@ -1,16 +1,18 @@
 // `gitops uninstall`: removes the agent of one environment — its Deployment first, so it stops, then its
 // other objects, its inventory, status, Lease and settings ConfigMap — and, only with --prune-all, what
 // it applied. Deletions go through the agent's own planner and prune (agent/plan.ts, agent/prune.ts): only
-// objects of the inventory that carry our owner labels for the environment, never one annotated to stay.
+// objects of the inventory that carry our owner labels for the environment, never one annotated to stay. It plans
+// without the agent's own objects (no `own`), which the agent never deletes itself: here they go on purpose.
 import { ClusterError, UserInputError } from '../core/errors.ts';
 import { formatRef, refKey } from '../core/kinds.ts';
 import { agentReferences, SETTINGS_OF } from './bootstrap-plan.ts';
-import { deleteInventory, inventoryName, loadInventory, saveInventory } from '../agent/inventory.ts';
+import { deleteInventory, inventoryName, loadInventory, saveInventory, SHARD_OF } from '../agent/inventory.ts';
 import { KubeClient } from '../agent/kube.ts';
 import { loadConnection } from '../agent/kubeconfig.ts';
 import { InventoryLedger } from '../agent/ledger.ts';
 import { leaseName } from '../agent/leadership.ts';
 import { observe } from '../agent/observe.ts';
+import { agentAppInInventory, agentName as agentNameOf } from '../agent/own-objects.ts';
 import { plan } from '../agent/plan.ts';
 import { prune } from '../agent/prune.ts';
 import { statusName } from '../agent/status.ts';
@@ -39,8 +41,8 @@ export async function uninstall(options: UninstallOptions): Promise<UninstallOut
   const { env, namespace, print } = options;
   const kube = new KubeClient(loadConnection(options.kubeconfig));
   const inventory = await loadInventory(kube, namespace, env);
-  const agentName = `typed-gitops-agent-${env}`;
-  const app = agentAppOf(inventory, agentName, namespace);
+  const agentName = agentNameOf(env);
+  const app = agentAppOf(inventory, namespace);
   const isDeployment = (e: InventoryEntry) => e.ref.group === 'apps' && e.ref.kind === 'Deployment' && e.ref.name === agentName;
   const ledger = new InventoryLedger(inventory);
   const deployment = await kube.read('apps/v1', 'Deployment', namespace, agentName);
@@ -52,7 +54,7 @@ export async function uninstall(options: UninstallOptions): Promise<UninstallOut
   await waitUntilGone(kube, namespace, agentName, options.timeoutMs);
   const others = inventory.entries.filter((e) => e.app !== app);
   if (options.pruneAll) changes.push(...await run(`deleting what it applied for ${env}`, others));
-  const kept = await keptNamespace(kube, namespace, options.pruneAll ? [] : others);
+  const kept = await keptNamespace(kube, namespace, env, options.pruneAll ? [] : others);
   const rest = inventory.entries.filter((e) => e.app === app && !isDeployment(e) && !(kept && e.ref.kind === 'Namespace' && e.ref.name === namespace));
   changes.push(...await run('removing its other objects', rest));
   if (kept) print(`  kept Namespace ${namespace}: ${kept}`);
@@ -71,9 +73,9 @@ export async function uninstall(options: UninstallOptions): Promise<UninstallOut
   return { changes, left };
 }
 
-/** The app the agent's own objects (all named typed-gitops-agent-<env>) were applied as. */
-function agentAppOf(inventory: Inventory, agentName: string, namespace: string): string {
-  const app = inventory.entries.find((e) => e.ref.name === agentName)?.app;
+/** The app the agent's own objects were applied as (the app of its Deployment). */
+function agentAppOf(inventory: Inventory, namespace: string): string {
+  const app = agentAppInInventory(inventory);
   if (app) return app;
   throw new UserInputError(`no agent of ${inventory.env} is recorded in the inventory ConfigMap ${namespace}/${inventoryName(inventory.env)}; nothing was deleted`, {
     env: inventory.env, hint: "Check --env and --namespace (the agent's namespace); an agent installed with gitops bootstrap records its objects there.",
@@ -109,13 +111,23 @@ async function waitUntilGone(kube: KubeClient, namespace: string, name: string, 
   }
 }
 
-/** Why the agent's Namespace stays: Secrets someone created there, or objects the agent applied that stay; undefined when none. */
-async function keptNamespace(kube: KubeClient, namespace: string, staying: readonly InventoryEntry[]): Promise<string | undefined> {
+/**
+ * Why the agent's Namespace stays: Secrets someone created there, objects the agent applied that stay, or the
+ * agents of other environments (their inventories: two environments may share it); undefined when none.
+ */
+async function keptNamespace(kube: KubeClient, namespace: string, env: string, staying: readonly InventoryEntry[]): Promise<string | undefined> {
   const secrets = (await kube.list('v1', 'Secret', { namespace }))
     .filter((s) => s.type !== 'kubernetes.io/service-account-token').map((s) => s.metadata.name ?? '');
   const objects = staying.filter((e) => e.ref.namespace === namespace).map((e) => formatRef(e.ref));
-  if (secrets.length === 0 && objects.length === 0) return undefined;
-  const held = [...(secrets.length ? [`Secrets ${secrets.join(', ')}`] : []), ...(objects.length ? [`what it applied (${objects.join(', ')})`] : [])];
+  const prefix = inventoryName('');
+  const agents = (await kube.list('v1', 'ConfigMap', { namespace }))
+    .filter((c) => c.metadata.name?.startsWith(prefix) && c.metadata.name !== inventoryName(env) && !c.metadata.labels?.[SHARD_OF])
+    .map((c) => c.metadata.name!.slice(prefix.length));
+  const held = [
+    ...(secrets.length ? [`Secrets ${secrets.join(', ')}`] : []), ...(objects.length ? [`what it applied (${objects.join(', ')})`] : []),
+    ...(agents.length ? [`the agents of ${agents.join(', ')}`] : []),
+  ];
+  if (held.length === 0) return undefined;
   return `it holds ${held.join(' and ')}; kubectl delete namespace ${namespace} deletes it with them`;
 }
 
