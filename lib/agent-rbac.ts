@@ -33,8 +33,8 @@ export interface AgentRbacInput {
   readonly own: readonly OwnObject[];
   /** 'namespace/name' of the ServiceAccount that writes the environment's objects; the agent then only reads them. */
   readonly impersonate?: string;
-  /** The Secret in its namespace it reads verification keys from. */
-  readonly keysSecret?: string;
+  /** Secrets in its namespace it reads (verification and platform keys), by name. */
+  readonly secrets?: readonly string[];
   /** 'cluster' reads (lists, watches) namespaced kinds across all namespaces. */
   readonly readScope: 'namespaces' | 'cluster';
   /** Plurals of custom kinds without a CRD in the environment, keyed 'group/Kind'. */
@@ -111,7 +111,7 @@ function agentStateGrants(input: AgentRbacInput): Grant[] {
     { scope: ns, group: 'coordination.k8s.io', resource: 'leases', verbs: ['create'] },
     { scope: ns, group: 'coordination.k8s.io', resource: 'leases', verbs: ['get', 'update'], names: [`typed-gitops-${input.env}`] },
   ];
-  if (input.keysSecret) grants.push({ scope: ns, group: '', resource: 'secrets', verbs: ['get'], names: [input.keysSecret] });
+  if (input.secrets?.length) grants.push({ scope: ns, group: '', resource: 'secrets', verbs: ['get'], names: [...input.secrets] });
   if (input.impersonate) {
     const [saNamespace, name] = input.impersonate.split('/');
     grants.push({ scope: saNamespace, group: '', resource: 'serviceaccounts', verbs: ['impersonate'], names: [name] });

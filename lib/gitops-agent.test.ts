@@ -44,7 +44,7 @@ describe('GitOpsAgent', () => {
 
   it('references Secrets and the settings without rendering any, and passes the flags that use them', () => {
     const objects = agent({
-      gitCredentials: { name: 'git-credentials' }, webhookSecret: { name: 'hook', key: 'token' }, verificationKeys: 'keys',
+      gitCredentials: { name: 'git-credentials' }, webhookSecret: { name: 'hook', key: 'token' }, verificationKeys: 'keys', platformKeys: 'platform-keys',
       settingsConfigMap: 'settings', branch: 'rendered', interval: '30s', serviceAccount: 'deployer', namespace: 'gitops',
     });
     expect(of(objects, 'Secret')).toEqual([]);
@@ -55,14 +55,14 @@ describe('GitOpsAgent', () => {
       { name: 'GITOPS_WEBHOOK_SECRET', valueFrom: { secretKeyRef: { name: 'hook', key: 'token' } } },
     ]);
     expect(container.args.join(' ')).toBe('agent --env dev --namespace gitops --listen 0.0.0.0:9090 --cache-dir /var/cache/typed-gitops --branch rendered --interval 30s '
-      + '--webhook-secret-env GITOPS_WEBHOOK_SECRET --service-account deployer --settings settings --verify-keys-secret keys');
+      + '--webhook-secret-env GITOPS_WEBHOOK_SECRET --service-account deployer --settings settings --verify-keys-secret keys --platform-keys-secret platform-keys');
     expect(container.volumeMounts.map((m: any) => m.name)).toEqual(['cache', 'tmp']); // keys and settings are read from the API, not mounted
     expect(JSON.stringify(objects)).not.toContain('https://git.example.com');
     // Impersonating, it only reads the environment's kinds.
     expect(of(objects, 'Role').find((r) => r.metadata.namespace === 'shop')!.rules.filter((r: any) => r.apiGroups[0] === 'apps')).toEqual([{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch'] }]);
     const own = of(objects, 'Role').find((r) => r.metadata.namespace === 'gitops')!.rules;
     expect(own).toContainEqual({ apiGroups: [''], resources: ['serviceaccounts'], resourceNames: ['deployer'], verbs: ['impersonate'] });
-    expect(own).toContainEqual({ apiGroups: [''], resources: ['secrets'], resourceNames: ['keys'], verbs: ['get'] });
+    expect(own).toContainEqual({ apiGroups: [''], resources: ['secrets'], resourceNames: ['keys', 'platform-keys'], verbs: ['get'] });
   });
 
   it('fails synth when it is not given the kinds, or cannot name a custom kind', () => {

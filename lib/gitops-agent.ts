@@ -40,6 +40,8 @@ export interface GitOpsAgentProps {
   readonly gitCredentials?: SecretKeyRef;
   /** Secret in the agent's namespace with the keys rendered commits must be signed with (key `allowed_signers`, keys `*.asc`), read by the agent (--verify-keys-secret). @default no verification */
   readonly verificationKeys?: string;
+  /** Secret in the agent's namespace with the platform's keys (key `allowed_signers`, keys `*.asc`): a change to the agent's own objects is applied only from a commit one of them signed (--platform-keys-secret). @default none: only `gitops bootstrap` changes them */
+  readonly platformKeys?: string;
   /** ConfigMap in the agent's namespace with the environment's bounds (keys `namespaces`, `clusterKinds`, `deniedKinds`), read by the agent at each reconcile (--settings). @default none */
   readonly settingsConfigMap?: string;
   /** The agent's namespace (its objects, Lease, inventory, status). @default 'gitops-system' */
@@ -89,7 +91,7 @@ export class GitOpsAgent extends Construct {
   private addRbac(props: GitOpsAgentProps, labels: Record<string, string>, pdb: boolean): void {
     const input = {
       env: props.environment, namespace: this.namespace, kinds: props.kinds ?? [], readScope: props.readScope ?? 'namespaces',
-      plurals: props.plurals, impersonate: this.impersonated(props), keysSecret: props.verificationKeys,
+      plurals: props.plurals, impersonate: this.impersonated(props), secrets: [props.verificationKeys, props.platformKeys].filter((s): s is string => !!s),
     } as const;
     // The Roles' namespaces are known only from the rules, and the rules include the Roles: derive twice.
     const draft = agentRules({ ...input, own: this.ownObjects([], pdb) });
@@ -179,6 +181,7 @@ function agentArgs(props: GitOpsAgentProps, namespace: string, port: number): st
     ...(props.serviceAccount ? ['--service-account', props.serviceAccount] : []),
     ...(props.settingsConfigMap ? ['--settings', props.settingsConfigMap] : []),
     ...(props.verificationKeys ? ['--verify-keys-secret', props.verificationKeys] : []),
+    ...(props.platformKeys ? ['--platform-keys-secret', props.platformKeys] : []),
   ];
 }
 
