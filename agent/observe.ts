@@ -27,7 +27,8 @@ export async function observe(kube: KubeClient, desired: DesiredSet, inventory: 
     const ref = refOf(o);
     const key = refKey(ref);
     const owned = o.metadata.labels?.[OWNER_ENV] === env;
-    objects.set(key, { ref, owned, ownedHash: owned ? hash : undefined, skipPrune: o.metadata.annotations?.[PRUNE] === 'disabled' });
+    const otherEnv = !owned && o.metadata.labels?.[OWNER_ENV] !== undefined;
+    objects.set(key, { ref, owned, ...(otherEnv ? { otherEnv } : {}), ownedHash: owned ? hash : undefined, skipPrune: o.metadata.annotations?.[PRUNE] === 'disabled' });
     resourceVersions.set(key, String(o.metadata.resourceVersion ?? ''));
     if (owned && edited) handEditedKeys.add(key);
   };

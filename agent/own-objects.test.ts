@@ -94,6 +94,20 @@ describe('the agent\'s own objects', () => {
     ]);
   });
 
+  it('take over the agent\'s own Namespace when it has no owner labels, never another environment\'s or another Namespace', () => {
+    const first = revision({ web: web(), 'gitops-agent': agentApp() });
+    const empty = { env: 'dev', entries: [] };
+    const live = (otherEnv: boolean) => new Map(['gitops-system', 'shop'].map((name) => {
+      const ref = { group: '', kind: 'Namespace', namespace: '', name };
+      return [refKey(ref), { ref, owned: false, ...(otherEnv ? { otherEnv } : {}), skipPrune: false }] as const;
+    }));
+    const bare = plan(first, empty, live(false), { ...options, own: ownObjects(first, empty) });
+    expect(bare.apply.map((s) => s.desired.ref.name)).toContain('gitops-system');
+    expect(bare.skip.map((s) => s.ref.name)).toEqual(['shop']); // not the agent's: someone else's namespace stays theirs
+    const taken = plan(first, empty, live(true), { ...options, own: ownObjects(first, empty) });
+    expect(taken.skip.map((s) => s.ref.name).sort()).toEqual(['gitops-system', 'shop']);
+  });
+
   it('are named as changes only when git changed them, not when drift is put back', () => {
     const next = revision({ 'gitops-agent': agentApp('agent:2'), web: web() });
     const { inventory, live } = applied(installed);

@@ -4,7 +4,7 @@ import { formatRef, refKey } from '../core/kinds.ts';
 import { SELF_HEAL } from './labels.ts';
 import { compareForApply, stageOf } from './order.ts';
 import { isOwn, ownObjectsRefusal, type OwnObjects } from './own-objects.ts';
-import type { DesiredSet, Inventory, LiveObject, Plan, PlanStep } from './types.ts';
+import type { DesiredSet, Inventory, LiveObject, ObjectRef, Plan, PlanStep } from './types.ts';
 
 export interface PlanOptions {
   /** Delete objects that left git. */
@@ -40,7 +40,7 @@ export function plan(desired: DesiredSet, inventory: Inventory, live: ReadonlyMa
     const key = refKey(d.ref);
     const current = live.get(key);
     const entry = entries.get(key);
-    if (current && !current.owned) {
+    if (current && !current.owned && !adoptable(d.ref, current, options.own)) {
       skip.push({ op: 'skip', ref: d.ref, reason: `${formatRef(d.ref)} already exists and is not managed by typed-gitops for ${env}; not applying over it (delete it, or label it typed-gitops.dev/env=${env} to adopt it)` });
     } else if (current && entry && entry.desiredHash === d.hash && current.ownedHash === entry.appliedHash) {
       unchanged.push({ op: 'unchanged', desired: d, entry });
@@ -71,4 +71,12 @@ export function plan(desired: DesiredSet, inventory: Inventory, live: ReadonlyMa
   apply.sort((a, b) => a.stage - b.stage || compareForApply(a.desired, b.desired));
   prune.sort((a, b) => compareForApply(b.entry, a.entry));
   return { apply, unchanged, prune, skip };
+}
+
+/**
+ * The agent's own Namespace, found without owner labels (the agent made it for its Lease before its first revision,
+ * or an admin made it before installing), is taken over, as `flux bootstrap` does; never another environment's.
+ */
+function adoptable(ref: ObjectRef, current: LiveObject, own: OwnObjects | undefined): boolean {
+  return ref.kind === 'Namespace' && ref.group === '' && !current.otherEnv && isOwn(own, ref);
 }

@@ -50,6 +50,7 @@ export interface Inventory {
 export interface LiveObject {
   readonly ref: ObjectRef;
   readonly owned: boolean; // carries our owner labels for this environment
+  readonly otherEnv?: boolean; // carries another environment's owner label
   readonly ownedHash?: string; // hash of the fields our field manager owns, as they are now
   readonly skipPrune: boolean; // annotated typed-gitops.dev/prune: disabled
 }
