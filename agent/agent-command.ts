@@ -22,7 +22,8 @@ import { leaderOnly, onceAsLeader } from './leadership.ts';
 import { withLimitFlags, type LimitFlags } from '../core/limits.ts';
 import { reconcileOnce, startAgent, type Agent } from './run.ts';
 import { openSource } from './source.ts';
-import { formatStatus, readStatus } from './status-command.ts';
+import { formatStatus, readAllStatuses, readStatus, watchStatus } from './status-command.ts';
+import type { StoredResult } from './status.ts';
 
 export interface AgentFlags extends LimitFlags {
   repo: string; branch?: string; env: string; kubeconfig?: string; interval?: string; once?: boolean;
@@ -33,7 +34,10 @@ export interface AgentFlags extends LimitFlags {
   allowNamespaces?: string; allowClusterKinds?: string; denyKinds?: string;
 }
 
-export interface StatusFlags { env: string; kubeconfig?: string; namespace?: string; json?: boolean; root?: string }
+export interface StatusFlags {
+  env?: string; kubeconfig?: string; namespace?: string; json?: boolean; output?: string; root?: string;
+  watch?: boolean; waitHealthy?: string; commit?: string;
+}
 
 export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   const config = await projectConfig(flags.root, flags.env);
@@ -103,11 +107,32 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
 }
 
 export async function runStatusCommand(flags: StatusFlags): Promise<void> {
+  const output = flags.json ? 'json' : flags.output ?? 'table';
+  if (output !== 'table' && output !== 'json') throw new UserInputError(`--output ${output}: not an output format`, { hint: 'Pass --output table or --output json.' });
+  const waitMs = flags.waitHealthy === undefined ? undefined : parseDuration(flags.waitHealthy, '--wait-healthy');
   const config = await projectConfig(flags.root, flags.env);
   const connection = loadConnection(flags.kubeconfig);
-  const result = await readStatus(connection, flags.namespace ?? connection.podNamespace ?? config.agent.namespace, flags.env);
-  process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatStatus(result));
-  if (!result.ok) process.exitCode = 1;
+  const namespace = flags.namespace ?? connection.podNamespace ?? config.agent.namespace;
+  const read = flags.env ? async () => [await readStatus(connection, namespace, flags.env!)] : () => readAllStatuses(connection, namespace);
+  const verdict = await watchStatus({ read, show: statusPrinter(output, flags), waitMs, watch: flags.watch, commit: flags.commit });
+  if (verdict.code !== 0) {
+    process.stderr.write(`${verdict.reason}\n`);
+    process.exitCode = verdict.code;
+  }
+}
+
+/** Tables (cleared and redrawn on a terminal under --watch) or JSON: one result with --env, else a list. */
+function statusPrinter(output: string, flags: StatusFlags): (results: readonly StoredResult[]) => void {
+  const tty = process.stdout.isTTY === true;
+  return (results) => {
+    if (output === 'json') {
+      process.stdout.write(`${JSON.stringify(flags.env ? results[0] : results, null, 2)}\n`);
+      return;
+    }
+    const options = { width: process.stdout.columns || 80, color: tty && !process.env.NO_COLOR };
+    const text = results.map((r) => formatStatus(r, options)).join('\n');
+    process.stdout.write(flags.watch && tty ? `\x1b[H\x1b[2J${text}` : text);
+  };
 }
 
 /** agent.namespace of the project's config (for `gitops uninstall`). */
@@ -116,14 +141,14 @@ export async function agentNamespace(root: string | undefined, env: string): Pro
 }
 
 /** gitops.config.ts of --root (required there) or of the current folder (if present); else the defaults. */
-async function projectConfig(root: string | undefined, env: string): Promise<ResolvedConfig> {
+async function projectConfig(root: string | undefined, env: string | undefined): Promise<ResolvedConfig> {
   const dir = resolve(root ?? process.cwd());
   if (root === undefined && !existsSync(join(dir, CONFIG_FILE))) {
     // The defaults are filled in one place, resolveConfig; an otherwise empty config gets them.
-    return resolveConfig({ environments: { [env]: { values: {} } } }, '(built-in defaults)');
+    return resolveConfig({ environments: { [env ?? 'default']: { values: {} } } }, '(built-in defaults)');
   }
   const config = await loadConfig(dir);
-  if (!config.environments.some((e) => e.name === env)) {
+  if (env !== undefined && !config.environments.some((e) => e.name === env)) {
     throw new UserInputError(`environment '${env}' is not in ${CONFIG_FILE}`, {
       env, file: CONFIG_FILE, hint: `Use one of: ${config.environments.map((e) => e.name).join(', ')}.`,
     });

@@ -43,11 +43,15 @@ export function registerAgentCommands(cli: Command): void {
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .action(async (flags: AgentFlags) => (await import('./agent-command.ts')).runAgentCommand(flags));
   cli.command('status')
-    .description('the last reconcile of an environment, as the agent recorded it in the cluster')
-    .requiredOption('--env <name>', 'environment')
+    .description('the last reconcile of each environment (or one), as the agent recorded it in the cluster; non-zero when one failed or is Degraded (see README, exit codes)')
+    .option('--env <name>', 'only this environment (default: every environment with a status in --namespace)')
     .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--namespace <name>', 'the agent\'s namespace (default: agent.namespace)')
-    .option('--json', 'print the stored result as JSON')
+    .option('--output <format>', 'table or json (with --env the stored result, else a list of them)', 'table')
+    .option('--json', 'the same as --output json')
+    .option('--watch', 'print again whenever a status changes (until Ctrl-C, or until --wait-healthy ends)')
+    .option('--wait-healthy <duration>', 'wait up to this long, e.g. 5m, for every environment to be synced and Healthy: exit 0 as soon as it is, 6 when it is not in time')
+    .option('--commit <sha>', 'with --wait-healthy: only a status of this rendered or source commit (or a prefix) counts')
     .option('--root <dir>', 'project folder whose gitops.config.ts gives the defaults')
     .action(async (flags: StatusFlags) => (await import('./agent-command.ts')).runStatusCommand(flags));
 }
