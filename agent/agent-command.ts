@@ -22,6 +22,8 @@ import { leaderOnly, onceAsLeader } from './leadership.ts';
 import { withLimitFlags, type LimitFlags } from '../core/limits.ts';
 import { reconcileOnce, startAgent, type Agent } from './run.ts';
 import { openSource } from './source.ts';
+import { verdictOf } from './status-verdict.ts';
+import { reconcileUntilHealthy } from './wait-healthy.ts';
 import { formatStatus, readAllStatuses, readStatus, watchStatus } from './status-command.ts';
 import type { StoredResult } from './status.ts';
 
@@ -31,7 +33,7 @@ export interface AgentFlags extends LimitFlags {
   forceConflicts: boolean; cacheDir?: string; root?: string; logLevel: string; selfHeal: boolean; leaderElect: boolean;
   healthTimeout: string; gitTimeout: string; serviceAccount?: string; allowRewind?: boolean;
   verify?: string; allowedSigners?: string; openpgpKeys?: string; verifyKeysSecret?: string; settings?: string;
-  allowNamespaces?: string; allowClusterKinds?: string; denyKinds?: string;
+  allowNamespaces?: string; allowClusterKinds?: string; denyKinds?: string; waitHealthy?: string;
 }
 
 export interface StatusFlags {
@@ -44,6 +46,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   const interval = parseDuration(flags.interval ?? config.agent.interval, flags.interval ? '--interval' : 'agent.interval');
   if (interval <= 0) throw new UserInputError('the interval must be longer than 0', { hint: "Pass e.g. --interval 10s." });
   const secret = webhookSecret(flags.webhookSecretEnv);
+  const waitHealthy = onceWaitHealthy(flags);
   const verify = verifySettings(flags, config.agent.verify);
   const namedIn = (ns: string) => ({
     serviceAccount: named(flags.serviceAccount, config.agent.serviceAccount, ns, ['--service-account', 'agent.serviceAccount', 'ServiceAccount']),
@@ -65,7 +68,8 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     allowEmpty: flags.allowEmpty ?? config.agent.allowEmpty,
     force: flags.forceConflicts,
     selfHeal: flags.selfHeal && config.agent.selfHeal,
-    healthTimeoutMs: parseDuration(flags.healthTimeout, '--health-timeout'),
+    // --wait-healthy polls between reconciles instead (a Degraded object ends it at once).
+    healthTimeoutMs: waitHealthy !== undefined ? 0 : parseDuration(flags.healthTimeout, '--health-timeout'),
     // One run needs no watches; a long-running agent watches its objects and heals drift at once.
     watch: !flags.once,
     onDrift: () => agent?.trigger(),
@@ -86,8 +90,10 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   if (flags.once) {
     const gated = gatedReconciler(reconciler, gate);
     const led = flags.leaderElect ? onceAsLeader({ connection, namespace, env: flags.env, reconciler: gated, log }) : gated;
-    const result = await reconcileOnce({ source, env: flags.env, reconciler: led }).finally(() => verifier?.close());
-    if (!result.ok) process.exitCode = 1;
+    const once = { source, env: flags.env, reconciler: led };
+    const result = await (waitHealthy === undefined ? reconcileOnce(once) : reconcileUntilHealthy({ ...once, waitMs: waitHealthy })).finally(() => verifier?.close());
+    const verdict = verdictOf(result, waitHealthy !== undefined);
+    if (verdict.code !== 0) { process.stderr.write(`${verdict.reason}\n`); process.exitCode = verdict.code; }
     return;
   }
   const led = flags.leaderElect ? leaderOnly({ connection, namespace, env: flags.env, reconciler, log, onStartedLeading: () => agent?.trigger() }) : undefined;
@@ -204,6 +210,13 @@ function verifySettings(flags: AgentFlags, configured: ResolvedVerify): Resolved
 async function verifierFor(settings: ResolvedVerify, dir: string, timeoutMs: number, secret?: NamedObject & { kube: KubeClient }): Promise<CommitVerifier | undefined> {
   if (settings.mode === 'off') return undefined;
   return openVerifier({ dir, keys: settings, timeoutMs, ...(secret ? { secret } : {}) });
+}
+
+/** --wait-healthy in ms: only with --once (a running agent never ends; `gitops status --wait-healthy` gates on it). */
+function onceWaitHealthy(flags: AgentFlags): number | undefined {
+  if (flags.waitHealthy === undefined) return undefined;
+  if (!flags.once) throw new UserInputError('--wait-healthy needs --once', { hint: 'Run gitops agent --once --wait-healthy 5m, or gitops status --wait-healthy 5m beside a running agent.' });
+  return parseDuration(flags.waitHealthy, '--wait-healthy');
 }
 
 function webhookSecret(variable: string | undefined): string | undefined {

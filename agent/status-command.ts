@@ -65,7 +65,7 @@ export async function watchStatus(options: WatchOptions): Promise<Verdict> {
       if (text !== shown) { options.show(read); shown = text; }
       const verdict = worstVerdict(read.map((r) => judge(r, waiting, options.commit)));
       const timeUp = deadline !== undefined && Date.now() + (options.pollMs ?? 2_000) > deadline;
-      if (waiting ? verdict.settled || timeUp : !options.watch) return verdict;
+      if (waiting ? verdict.done || timeUp : !options.watch) return verdict;
     }
     await sleep(options.pollMs ?? 2_000);
   }
@@ -74,5 +74,5 @@ export async function watchStatus(options: WatchOptions): Promise<Verdict> {
 function judge(result: StoredResult, waiting: boolean, commit: string | undefined): Verdict {
   if (isOfCommit(result, commit)) return verdictOf(result, waiting);
   const at = result.revision?.slice(0, 12) ?? 'no revision';
-  return { code: EXIT_CODES.notHealthy, reason: `${result.env} is at ${at}, not yet at ${commit}`, settled: false };
+  return { code: EXIT_CODES.notHealthy, reason: `${result.env} is at ${at}, not yet at ${commit}`, done: false };
 }
