@@ -2,17 +2,19 @@
 // override gitops.config.ts, whose defaults apply when it is absent too.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resolveConfig, type ResolvedConfig, type ResolvedVerify } from '../core/config.ts';
+import { resolveConfig, type AgentNotify, type ResolvedConfig, type ResolvedVerify } from '../core/config.ts';
 import { UserInputError } from '../core/errors.ts';
 import { CONFIG_FILE, loadConfig } from '../core/load-config.ts';
 import { parseDuration } from './duration.ts';
 import { parseServiceAccount } from './impersonation.ts';
 import { loadConnection } from './kubeconfig.ts';
-import { createLogger } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createNotifier, notifyUrl, type Notifier } from './notify.ts';
+import { notifyingReconciler } from './notify-reconciler.ts';
 import { inventoryRevision } from './inventory.ts';
 import { boundsList, DEFAULT_BOUNDS, type Bounds } from '../core/bounds.ts';
 import type { KubeClient } from './kube.ts';
-import { createReconciler } from './reconcile.ts';
+import { createReconciler, type Reconciler } from './reconcile.ts';
 import type { ReservedObjects } from './reserved.ts';
 import type { RevisionGuard } from './revision-guard.ts';
 import { layeredBounds, readSettings, type NamedObject } from './settings.ts';
@@ -34,6 +36,7 @@ export interface AgentFlags extends LimitFlags {
   healthTimeout: string; gitTimeout: string; serviceAccount?: string; allowRewind?: boolean;
   verify?: string; allowedSigners?: string; openpgpKeys?: string; verifyKeysSecret?: string; settings?: string;
   allowNamespaces?: string; allowClusterKinds?: string; denyKinds?: string; waitHealthy?: string;
+  notifyUrlEnv?: string; notifySecretEnv?: string;
 }
 
 export interface StatusFlags {
@@ -60,7 +63,8 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   const { serviceAccount, settings, keysSecret } = namedIn(namespace);
   const limits = withLimitFlags(config.agent.limits, flags);
   let agent: Agent | undefined;
-  const reconciler = createReconciler({
+  const notifier = openNotifier(flags, config.agent.notify, log);
+  const reconciler: Reconciler = withNotifier(notifier, flags.env, createReconciler({
     connection,
     env: flags.env,
     namespace,
@@ -78,7 +82,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     serviceAccount,
     bounds: boundsSettings(flags, config, settings && (() => readSettings(reconciler.kube, settings))),
     reserved: reservedObjects(namespace, settings, keysSecret),
-  });
+  }));
   const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, gitTimeout: parseDuration(flags.gitTimeout, '--git-timeout'), limits, log });
   const verifier = await verifierFor(verify, source.dir, parseDuration(flags.gitTimeout, '--git-timeout'), keysSecret && { ...keysSecret, kube: reconciler.kube });
   const gate = revisionGate({
@@ -91,7 +95,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     const gated = gatedReconciler(reconciler, gate);
     const led = flags.leaderElect ? onceAsLeader({ connection, namespace, env: flags.env, reconciler: gated, log }) : gated;
     const once = { source, env: flags.env, reconciler: led };
-    const result = await (waitHealthy === undefined ? reconcileOnce(once) : reconcileUntilHealthy({ ...once, waitMs: waitHealthy })).finally(() => verifier?.close());
+    const result = await (waitHealthy === undefined ? reconcileOnce(once) : reconcileUntilHealthy({ ...once, waitMs: waitHealthy })).finally(() => Promise.all([verifier?.close(), notifier?.close(10_000)]));
     const verdict = verdictOf(result, waitHealthy !== undefined);
     if (verdict.code !== 0) { process.stderr.write(`${verdict.reason}\n`); process.exitCode = verdict.code; }
     return;
@@ -105,7 +109,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     log.info({ signal }, 'stopping');
     // Exit explicitly: the Kubernetes client may keep idle connections open.
     void agent!.stop()
-      .then(() => { reconciler.stop(); return Promise.all([led?.elector.stop(), verifier?.close()]); })
+      .then(() => { reconciler.stop(); return Promise.all([led?.elector.stop(), verifier?.close(), notifier?.close(5_000)]); })
       .then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGTERM', onSignal);
@@ -212,6 +216,31 @@ async function verifierFor(settings: ResolvedVerify, dir: string, timeoutMs: num
   return openVerifier({ dir, keys: settings, timeoutMs, ...(secret ? { secret } : {}) });
 }
 
+/** The outgoing webhook of --notify-url-env (else agent.notify), when one is set; the URL and key come from the environment. */
+function openNotifier(flags: AgentFlags, configured: AgentNotify | undefined, log: Logger): Notifier | undefined {
+  const urlEnv = flags.notifyUrlEnv ?? configured?.urlEnv;
+  if (!urlEnv) return undefined;
+  const from = flags.notifyUrlEnv ? '--notify-url-env' : 'agent.notify.urlEnv';
+  const url = notifyUrl(variable(urlEnv, from, 'the URL notifications are POSTed to'), `${from} ${urlEnv}`);
+  const secretEnv = flags.notifySecretEnv ?? configured?.secretEnv;
+  const secret = secretEnv && variable(secretEnv, flags.notifySecretEnv ? '--notify-secret-env' : 'agent.notify.secretEnv', 'the key notifications are signed with');
+  const notifier = createNotifier({ url, secret, log });
+  if (secret) log.info({ target: notifier.target }, 'notifications on, signed');
+  else log.warn({ target: notifier.target }, 'notifications on, unsigned: set --notify-secret-env (agent.notify.secretEnv) so the receiver can check them');
+  return notifier;
+}
+
+function withNotifier<R extends Reconciler>(notifier: Notifier | undefined, env: string, reconciler: R): R {
+  return notifier ? notifyingReconciler(reconciler, notifier, env) : reconciler;
+}
+
+/** The value of environment variable `name`, which must be set (never shown: it may be a credential). */
+function variable(name: string, from: string, what: string): string {
+  const value = process.env[name];
+  if (!value) throw new UserInputError(`${from} ${name}: the variable is not set or empty`, { hint: `Set ${name} to ${what}, or leave out ${from}.` });
+  return value;
+}
+
 /** --wait-healthy in ms: only with --once (a running agent never ends; `gitops status --wait-healthy` gates on it). */
 function onceWaitHealthy(flags: AgentFlags): number | undefined {
   if (flags.waitHealthy === undefined) return undefined;
@@ -219,11 +248,6 @@ function onceWaitHealthy(flags: AgentFlags): number | undefined {
   return parseDuration(flags.waitHealthy, '--wait-healthy');
 }
 
-function webhookSecret(variable: string | undefined): string | undefined {
-  if (variable === undefined) return undefined;
-  const value = process.env[variable];
-  if (!value) {
-    throw new UserInputError(`--webhook-secret-env ${variable}: the variable is not set or empty`, { hint: `Set ${variable} to the shared secret, or leave out --webhook-secret-env.` });
-  }
-  return value;
+function webhookSecret(name: string | undefined): string | undefined {
+  return name === undefined ? undefined : variable(name, '--webhook-secret-env', 'the shared secret');
 }

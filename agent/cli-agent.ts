@@ -19,6 +19,8 @@ export function registerAgentCommands(cli: Command): void {
     .option('--service-account <[namespace/]name>', 'apply the environment\'s objects as this ServiceAccount (impersonated; name alone: in --namespace), so its RBAC bounds them (default: agent.serviceAccount)')
     .option('--listen <host:port>', 'address of the webhook, /healthz and /status', '127.0.0.1:9090')
     .option('--webhook-secret-env <name>', 'environment variable holding the shared secret webhook calls must send or sign with (GitHub, GitLab, HMAC; see README); /status details need it too')
+    .option('--notify-url-env <name>', 'environment variable holding the http(s) URL to POST a signed JSON notification to after every reconcile that changed something or failed (see README, Notifications) (default: agent.notify.urlEnv)')
+    .option('--notify-secret-env <name>', 'environment variable holding the key of the notifications\' X-Gitops-Signature-256 (HMAC-SHA256) (default: agent.notify.secretEnv)')
     .option('--no-prune', 'never delete objects that left git (default: agent.prune)')
     .option('--allow-empty', 'allow a revision with no objects to prune everything (default: agent.allowEmpty)')
     .option('--no-force-conflicts', 'fail on fields another field manager owns instead of taking them over')
