@@ -5,16 +5,23 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { startAgent } from '../../agent/run.ts';
 import { openSource } from '../../agent/source.ts';
 import type { K8sObject } from '../../agent/types.ts';
 import { cleanUp, renderedRemote, tempDir } from '../agent-source/fixtures.ts';
 import { REPO_ROOT } from '../helpers/project.ts';
-import { useTestNamespace } from '../setup/cluster.ts';
+import { sharedCluster, useTestNamespace } from '../setup/cluster.ts';
 import { deployment, quietLog, reconcilerFor, renderedYaml, uniqueName } from './harness.ts';
 
 const ns = useTestNamespace({ prefix: 'gate' });
-afterAll(() => cleanUp());
+/** The agents' namespace of one test, apart from the other tests' environments; the agent creates it. */
+let ownNamespace: string | undefined;
+const own = () => (ownNamespace = `${ns.name}-own`);
+afterAll(async () => {
+  cleanUp();
+  if (ownNamespace) await sharedCluster().kubeConfig.makeApiClient(CoreV1Api).deleteNamespace({ name: ownNamespace }).catch(() => {});
+});
 const outside = tempDir('gate-cwd-'); // no gitops.config.ts: the test environments are not in the repo's config
 
 interface Exit { code: number; stdout: string; stderr: string; ms: number }
@@ -34,12 +41,12 @@ function pending(name: string, deadline?: number): K8sObject {
   return d;
 }
 
-function setUp(objects: K8sObject[]) {
+function setUp(objects: K8sObject[], agentNamespace = ns.name) {
   const env = uniqueName('env');
   const remote = renderedRemote();
   const files = (list: K8sObject[]) => Object.fromEntries(list.map((o) => [`${env}/web/${ns.name}/deployment-${o.metadata.name}.yaml`, renderedYaml(env, 'web', o)]));
   const commit = remote.commit(files(objects), 'f'.repeat(40));
-  const common = ['--kubeconfig', ns.kubeconfigPath, '--namespace', ns.name, '--env', env];
+  const common = ['--kubeconfig', ns.kubeconfigPath, '--namespace', agentNamespace, '--env', env];
   const once = (...more: string[]) => gitops('agent', '--repo', remote.path, '--cache-dir', tempDir(), '--once', ...common, ...more);
   return { env, remote, commit, common, once, push: (list: K8sObject[]) => remote.commit(files(list)) };
 }
@@ -78,6 +85,18 @@ describe('exit codes to gate a rollout on', () => {
     const status = await gitops('status', ...common);
     expect(status.code).toBe(5);
     expect(status.stdout).toMatch(/web +Degraded +Deployment late: rollout stuck: ProgressDeadlineExceeded/);
+  });
+
+  it('status without --env shows every environment of the namespace and exits with the worst', async () => {
+    const healthy = setUp([deployment(ns.name, 'ok')], own()), stuck = setUp([pending('late', 1)], own());
+    expect((await healthy.once('--wait-healthy', '60s')).code).toBe(0);
+    expect((await stuck.once('--wait-healthy', '60s')).code).toBe(5);
+    const all = await gitops('status', '--kubeconfig', ns.kubeconfigPath, '--namespace', own());
+    expect(all.code).toBe(5);
+    expect(all.stdout.split('\n').filter((l) => /^env-\w+ {2}synced/.test(l))).toEqual([healthy.env, stuck.env].sort().map((e) => `${e}  synced  ${e === healthy.env ? 'Healthy' : 'Degraded'}`));
+    expect(all.stderr).toMatch(new RegExp(`^${stuck.env} is Degraded: `));
+    const json = JSON.parse((await gitops('status', '--kubeconfig', ns.kubeconfigPath, '--namespace', own(), '--output', 'json')).stdout) as { env: string }[];
+    expect(json.map((r) => r.env)).toEqual([healthy.env, stuck.env].sort());
   });
 
   it('status --wait-healthy --commit waits for a running agent to apply that commit and roll it out', async () => {
