@@ -27,7 +27,7 @@ export function formatStatus(result: StoredResult, options: TableOptions = {}): 
   const fit = (line: string) => clipLine(line, width);
   const counts = result.counts ?? countActions(result);
   const omitted = result.omitted ?? {};
-  const source = result.sourceCommit ? ` <- source ${result.sourceCommit.slice(0, 12)}` : '';
+  const source = `${result.sourceCommit ? ` <- source ${printable(result.sourceCommit.slice(0, 12))}` : ''}${result.subject ? ` "${printable(result.subject.replace(/^render [0-9a-f]+: /, ''))}"` : ''}`;
   const lines = [
     `${result.env}  ${paint(result.ok ? 'synced' : 'FAILED')}${result.health ? `  ${paint(result.health.status)}` : ''}`,
     fit(`  revision    ${result.revision?.slice(0, 12) ?? '(none applied yet)'}${source}`),
@@ -66,6 +66,11 @@ function wrap(head: string, items: readonly string[], width: number): string[] {
     else { lines[lines.length - 1] = `${last},`; lines.push(`${' '.repeat(head.length)}${item}`); }
   }
   return lines;
+}
+
+/** Text from the branch (a trailer, a subject) with control characters shown as '?': it must not drive the terminal. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
 function clipLine(text: string, width: number): string {

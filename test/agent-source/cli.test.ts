@@ -163,14 +163,14 @@ describe('gitops status text', () => {
   it('has a row per app with its health, fits 80 columns, and paints the states only when asked', () => {
     const long = `Deployment cart: ${'0 of 2 replicas available, '.repeat(5)}`;
     const result: StoredResult = {
-      env: 'dev', revision: 'c'.repeat(40), startedAt: '2026-01-01T10:00:00.000Z', durationMs: 80, ok: true, errors: [],
+      env: 'dev', revision: 'c'.repeat(40), sourceCommit: 'd'.repeat(40), subject: 'render ddddddd: Add the cart \x1b[2J service to the shop, with its config', startedAt: '2026-01-01T10:00:00.000Z', durationMs: 80, ok: true, errors: [],
       counts: { created: 12, configured: 3, unchanged: 1200, pruned: 7, skipped: 0, failed: 0 }, changes: [],
       health: { status: 'Progressing', message: long, objects: [], apps: { shop: { status: 'Progressing', message: long }, web: { status: 'Healthy', message: '3 objects healthy' } } },
     };
     const text = formatStatus(result, { now: new Date('2026-01-01T10:00:30.000Z') });
     expect(text.split('\n').slice(0, 4)).toEqual([
       'dev  synced  Progressing',
-      '  revision    cccccccccccc',
+      '  revision    cccccccccccc <- source dddddddddddd "Add the cart ?[2J service to…',
       '  reconciled  2026-01-01T10:00:00Z (30 s ago), took 80 ms',
       '  objects     12 created, 3 configured, 1200 unchanged, 7 pruned',
     ]);
