@@ -59,6 +59,21 @@ describe('gitops agent', () => {
     expect(lines.some((l) => l.level === 'error' && l.env === 'dev')).toBe(true);
   });
 
+  it('refuses an unset notification variable, a URL that is not http(s) without showing it, and --wait-healthy without --once', async () => {
+    const base = ['agent', '--repo', '/nowhere', '--env', 'dev', '--kubeconfig', nowhereKubeconfig(1)];
+    const unset = await gitops([...base, '--notify-url-env', 'GITOPS_TEST_UNSET_URL']);
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toContain('--notify-url-env GITOPS_TEST_UNSET_URL: the variable is not set or empty');
+    process.env.GITOPS_TEST_NOTIFY_URL = 'ftp://user:pa55word@example.com/hook';
+    const ftp = await gitops([...base, '--notify-url-env', 'GITOPS_TEST_NOTIFY_URL']).finally(() => delete process.env.GITOPS_TEST_NOTIFY_URL);
+    expect(ftp.code).toBe(1);
+    expect(ftp.stderr).toContain('--notify-url-env GITOPS_TEST_NOTIFY_URL: only http and https URLs are called (got ftp:)');
+    expect(ftp.stderr).not.toContain('pa55word');
+    const wait = await gitops([...base, '--wait-healthy', '1m']);
+    expect(wait.code).toBe(1);
+    expect(wait.stderr).toContain('--wait-healthy needs --once');
+  });
+
   it('refuses an unset webhook secret variable and a bad interval', async () => {
     const base = ['agent', '--repo', '/nowhere', '--env', 'dev', '--kubeconfig', nowhereKubeconfig(1)];
     const secret = await gitops([...base, '--webhook-secret-env', 'GITOPS_TEST_UNSET_SECRET']);
