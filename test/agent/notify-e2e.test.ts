@@ -35,7 +35,7 @@ describe('notifications from a running agent', () => {
     const first = commit([configMap(ns.name, 'one'), configMap(ns.name, 'two')], 'a'.repeat(40));
     const args = [join(REPO_ROOT, 'bin/gitops.js'), 'agent', '--repo', remote.path, '--cache-dir', tempDir(), '--env', env, '--kubeconfig', ns.kubeconfigPath,
       '--namespace', ns.name, '--interval', '300ms', '--no-leader-elect', '--listen', '127.0.0.1:0', '--notify-url-env', 'NOTIFY_URL', '--notify-secret-env', 'NOTIFY_KEY'];
-    receiver.delayMs = 3_000; // slow: the agent must go on meanwhile
+    receiver.delayMs = 6_000; // slow: the agent must go on meanwhile
     const agent = spawn(process.execPath, args, { cwd: tempDir(), env: { ...process.env, NOTIFY_URL: receiver.url, NOTIFY_KEY: SECRET } });
     let output = '';
     agent.stdout.on('data', (d: Buffer) => { output += d.toString(); });
@@ -46,7 +46,7 @@ describe('notifications from a running agent', () => {
     try {
       await waitFor('the first revision', () => exists('one'), Boolean);
       const second = commit([configMap(ns.name, 'one'), configMap(ns.name, 'two'), configMap(ns.name, 'three')]);
-      await waitFor('the second revision, before the first notification got through', () => exists('three'), Boolean, { timeoutMs: 2_500 });
+      await waitFor('the second revision, before the first notification got through', () => exists('three'), Boolean, { timeoutMs: 4_000 });
       expect(receiver.received).toHaveLength(0);
       receiver.delayMs = 0;
 
