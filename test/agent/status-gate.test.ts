@@ -85,6 +85,9 @@ describe('exit codes to gate a rollout on', () => {
     const status = await gitops('status', ...common);
     expect(status.code).toBe(5);
     expect(status.stdout).toMatch(/web +Degraded +Deployment late: rollout stuck: ProgressDeadlineExceeded/);
+    // Without a wait too: a sync that went through to a Degraded environment is no success.
+    const again = await once();
+    expect([again.code, again.stderr]).toEqual([5, expect.stringContaining('is Degraded: ')]);
   });
 
   it('status without --env shows every environment of the namespace and exits with the worst', async () => {
