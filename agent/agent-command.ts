@@ -26,8 +26,7 @@ import { reconcileOnce, startAgent, type Agent } from './run.ts';
 import { openSource } from './source.ts';
 import { verdictOf } from './status-verdict.ts';
 import { reconcileUntilHealthy } from './wait-healthy.ts';
-import { formatStatus, readAllStatuses, readStatus, watchStatus } from './status-command.ts';
-import type { StoredResult } from './status.ts';
+import { readAllStatuses, readStatus, statusPrinter, watchStatus } from './status-command.ts';
 
 export interface AgentFlags extends LimitFlags {
   repo: string; branch?: string; env: string; kubeconfig?: string; interval?: string; once?: boolean;
@@ -124,25 +123,11 @@ export async function runStatusCommand(flags: StatusFlags): Promise<void> {
   const connection = loadConnection(flags.kubeconfig);
   const namespace = flags.namespace ?? connection.podNamespace ?? config.agent.namespace;
   const read = flags.env ? async () => [await readStatus(connection, namespace, flags.env!)] : () => readAllStatuses(connection, namespace);
-  const verdict = await watchStatus({ read, show: statusPrinter(output, flags), waitMs, watch: flags.watch, commit: flags.commit });
+  const verdict = await watchStatus({ read, show: statusPrinter(output, { single: flags.env !== undefined, watch: flags.watch }), waitMs, watch: flags.watch, commit: flags.commit });
   if (verdict.code !== 0) {
     process.stderr.write(`${verdict.reason}\n`);
     process.exitCode = verdict.code;
   }
-}
-
-/** Tables (cleared and redrawn on a terminal under --watch) or JSON: one result with --env, else a list. */
-function statusPrinter(output: string, flags: StatusFlags): (results: readonly StoredResult[]) => void {
-  const tty = process.stdout.isTTY === true;
-  return (results) => {
-    if (output === 'json') {
-      process.stdout.write(`${JSON.stringify(flags.env ? results[0] : results, null, 2)}\n`);
-      return;
-    }
-    const options = { width: process.stdout.columns || 80, color: tty && !process.env.NO_COLOR };
-    const text = results.map((r) => formatStatus(r, options)).join('\n');
-    process.stdout.write(flags.watch && tty ? `\x1b[H\x1b[2J${text}` : text);
-  };
 }
 
 /** agent.namespace of the project's config (for `gitops uninstall`). */

@@ -9,7 +9,9 @@ import { statusName, type StoredResult } from './status.ts';
 import { isOfCommit, verdictOf, worstVerdict, type Verdict } from './status-verdict.ts';
 
 export type { StoredResult } from './status.ts';
-export { formatStatus } from './status-table.ts';
+import { formatStatus } from './status-table.ts';
+
+export { formatStatus };
 
 const STATUS_PREFIX = statusName('');
 
@@ -75,4 +77,18 @@ function judge(result: StoredResult, waiting: boolean, commit: string | undefine
   if (isOfCommit(result, commit)) return verdictOf(result, waiting);
   const at = result.revision?.slice(0, 12) ?? 'no revision';
   return { code: EXIT_CODES.notHealthy, reason: `${result.env} is at ${at}, not yet at ${commit}`, done: false };
+}
+
+/** Prints statuses as tables (cleared and redrawn on a terminal under --watch) or JSON: one result when `single`, else a list. */
+export function statusPrinter(output: 'table' | 'json', options: { single: boolean; watch?: boolean }): (results: readonly StoredResult[]) => void {
+  const tty = process.stdout.isTTY === true;
+  return (results) => {
+    if (output === 'json') {
+      process.stdout.write(`${JSON.stringify(options.single ? results[0] : results, null, 2)}\n`);
+      return;
+    }
+    const table = { width: process.stdout.columns || 80, color: tty && !process.env.NO_COLOR };
+    const text = results.map((r) => formatStatus(r, table)).join('\n');
+    process.stdout.write(options.watch && tty ? `\x1b[H\x1b[2J${text}` : text);
+  };
 }
