@@ -2,7 +2,9 @@
 // that drops the oldest and says how many, sending that never waits, and a URL whose token is never logged.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNotifier } from '../../agent/notify.ts';
-import { eventOf } from '../../agent/notify-reconciler.ts';
+import { eventOf, notifyingReconciler } from '../../agent/notify-reconciler.ts';
+import { hugeResult } from '../agent/status-results.ts';
+import type { Reconciler } from '../../agent/reconcile.ts';
 import type { ReconcileResult } from '../../agent/types.ts';
 import { startReceiver, type Receiver } from '../helpers/notify-receiver.ts';
 import { memoryLogger, until } from './fixtures.ts';
@@ -78,5 +80,18 @@ describe('notifications', () => {
     expect(eventOf(failed, 'f1', 'f1')).toBeUndefined();
     expect(eventOf(failed, 'f1', 'f2')).toBe('failed');
     expect(eventOf(base, 'f2', undefined)).toBe('recovered');
+  });
+
+  it('keeps a body small whatever a reconcile held: 25,000 objects with long messages', async () => {
+    const bodies: Record<string, unknown>[] = [];
+    const notifier = { send: (b: Record<string, unknown>) => bodies.push(b), close: async () => {}, target: '' };
+    const inner: Pick<Reconciler, 'reconcile' | 'reportSourceError'> = { reconcile: async () => hugeResult(), reportSourceError: async () => {} };
+    const reconciler = notifyingReconciler(inner, notifier, 'bench');
+    await reconciler.reconcile({ commit: 'a'.repeat(40), env: 'bench', files: new Map() });
+    expect(bodies).toHaveLength(1);
+    const text = JSON.stringify(bodies[0]);
+    expect(Buffer.byteLength(text)).toBeLessThan(256 * 1024);
+    expect(bodies[0]).toMatchObject({ event: 'failed', counts: { created: 12_500, failed: 12_500 }, omitted: { errors: 480 } });
+    expect((bodies[0].changes as unknown[]).length).toBe(40);
   });
 });
