@@ -3,7 +3,7 @@
 // deadline, with --watch it prints again whenever a status changes.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConnection } from './kubeconfig.ts';
-import { EXIT_CODES, UserInputError } from '../core/errors.ts';
+import { ClusterError, EXIT_CODES, UserInputError } from '../core/errors.ts';
 import { KubeClient } from './kube.ts';
 import { statusName, type StoredResult } from './status.ts';
 import { isOfCommit, verdictOf, worstVerdict, type Verdict } from './status-verdict.ts';
@@ -25,7 +25,16 @@ export async function readStatus(connection: KubeConnection, namespace: string, 
       hint: 'Start the agent for this environment (gitops agent --env …), or pass the agent\'s --namespace.',
     });
   }
-  return JSON.parse(text) as StoredResult;
+  return parseStored(text, `${namespace}/${name}`);
+}
+
+/** result.json of a status ConfigMap; anyone who may edit it can break it, so it is named when it is not JSON. */
+function parseStored(text: string, name: string): StoredResult {
+  try {
+    return JSON.parse(text) as StoredResult;
+  } catch {
+    throw new ClusterError('its result.json is not JSON', { object: `ConfigMap ${name}`, hint: 'The agent writes it again after its next reconcile that says something new; or delete the ConfigMap.' });
+  }
 }
 
 /** Every environment with a status object in the agent's namespace, by name. */
@@ -33,7 +42,7 @@ export async function readAllStatuses(connection: KubeConnection, namespace: str
   const maps = await new KubeClient(connection).list('v1', 'ConfigMap', { namespace, labelSelector: 'app.kubernetes.io/managed-by=typed-gitops' });
   const results = maps
     .filter((m) => m.metadata.name?.startsWith(STATUS_PREFIX))
-    .flatMap((m) => { const text = (m.data as Record<string, string> | undefined)?.['result.json']; return text ? [JSON.parse(text) as StoredResult] : []; });
+    .flatMap((m) => { const text = (m.data as Record<string, string> | undefined)?.['result.json']; return text ? [parseStored(text, `${namespace}/${m.metadata.name}`)] : []; });
   if (results.length === 0) {
     throw new UserInputError(`no environment has a status in namespace ${namespace}`, { hint: "Start an agent (gitops agent --env …), or pass the agent's --namespace." });
   }

@@ -100,6 +100,11 @@ describe('exit codes to gate a rollout on', () => {
     expect(all.stderr).toMatch(new RegExp(`^${stuck.env} is Degraded: `));
     const json = JSON.parse((await gitops('status', '--kubeconfig', ns.kubeconfigPath, '--namespace', own(), '--output', 'json')).stdout) as { env: string }[];
     expect(json.map((r) => r.env)).toEqual([healthy.env, stuck.env].sort());
+
+    const broken = `typed-gitops-status-${uniqueName('broken')}`;
+    await ns.kubeConfig.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: own(), body: { metadata: { name: broken, labels: { 'app.kubernetes.io/managed-by': 'typed-gitops' } }, data: { 'result.json': '{' } } });
+    const refused = await gitops('status', '--kubeconfig', ns.kubeconfigPath, '--namespace', own());
+    expect([refused.code, refused.stderr.trim().split('\n')[0]]).toEqual([3, `ConfigMap ${own()}/${broken}: its result.json is not JSON`]);
   });
 
   it('status --wait-healthy --commit waits for a running agent to apply that commit and roll it out', async () => {
