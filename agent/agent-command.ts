@@ -2,17 +2,19 @@
 // override gitops.config.ts, whose defaults apply when it is absent too.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resolveConfig, type ResolvedConfig, type ResolvedVerify } from '../core/config.ts';
+import { resolveConfig, type AgentNotify, type ResolvedConfig, type ResolvedVerify } from '../core/config.ts';
 import { UserInputError } from '../core/errors.ts';
 import { CONFIG_FILE, loadConfig } from '../core/load-config.ts';
 import { parseDuration } from './duration.ts';
 import { parseServiceAccount } from './impersonation.ts';
 import { loadConnection } from './kubeconfig.ts';
-import { createLogger } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createNotifier, notifyUrl, type Notifier } from './notify.ts';
+import { notifyingReconciler } from './notify-reconciler.ts';
 import { inventoryRevision } from './inventory.ts';
 import { boundsList, DEFAULT_BOUNDS, type Bounds } from '../core/bounds.ts';
 import type { KubeClient } from './kube.ts';
-import { createReconciler } from './reconcile.ts';
+import { createReconciler, type Reconciler } from './reconcile.ts';
 import type { ReservedObjects } from './reserved.ts';
 import type { RevisionGuard } from './revision-guard.ts';
 import { layeredBounds, readSettings, type NamedObject } from './settings.ts';
@@ -24,7 +26,9 @@ import { withLimitFlags, type LimitFlags } from '../core/limits.ts';
 import { reconcileOnce, startAgent, type Agent } from './run.ts';
 import { openSource } from './source.ts';
 import { createTelemetry } from './telemetry.ts';
-import { formatStatus, readStatus } from './status-command.ts';
+import { verdictOf } from './status-verdict.ts';
+import { reconcileUntilHealthy } from './wait-healthy.ts';
+import { formatStatus, readAllStatuses, readStatus, statusPrinter, watchStatus } from './status-command.ts';
 
 export interface AgentFlags extends LimitFlags {
   repo: string; branch?: string; env: string; kubeconfig?: string; interval?: string; once?: boolean;
@@ -32,16 +36,21 @@ export interface AgentFlags extends LimitFlags {
   forceConflicts: boolean; cacheDir?: string; root?: string; logLevel: string; selfHeal: boolean; leaderElect: boolean;
   healthTimeout: string; gitTimeout: string; serviceAccount?: string; allowRewind?: boolean;
   verify?: string; allowedSigners?: string; openpgpKeys?: string; verifyKeysSecret?: string; settings?: string; platformKeysSecret?: string;
-  allowNamespaces?: string; allowClusterKinds?: string; denyKinds?: string;
+  allowNamespaces?: string; allowClusterKinds?: string; denyKinds?: string; waitHealthy?: string;
+  notifyUrlEnv?: string; notifySecretEnv?: string;
 }
 
-export interface StatusFlags { env: string; kubeconfig?: string; namespace?: string; json?: boolean; root?: string }
+export interface StatusFlags {
+  env?: string; kubeconfig?: string; namespace?: string; json?: boolean; output?: string; root?: string;
+  watch?: boolean; waitHealthy?: string; commit?: string;
+}
 
 export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   const config = await projectConfig(flags.root, flags.env);
   const interval = parseDuration(flags.interval ?? config.agent.interval, flags.interval ? '--interval' : 'agent.interval');
   if (interval <= 0) throw new UserInputError('the interval must be longer than 0', { hint: "Pass e.g. --interval 10s." });
   const secret = webhookSecret(flags.webhookSecretEnv);
+  const waitHealthy = onceWaitHealthy(flags);
   const verify = verifySettings(flags, config.agent.verify);
   const namedIn = (ns: string) => ({
     serviceAccount: named(flags.serviceAccount, config.agent.serviceAccount, ns, ['--service-account', 'agent.serviceAccount', 'ServiceAccount']),
@@ -57,7 +66,8 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   const limits = withLimitFlags(config.agent.limits, flags);
   let agent: Agent | undefined;
   let approver: PlatformApprover | undefined;
-  const reconciler = createReconciler({
+  const notifier = openNotifier(flags, config.agent.notify, log);
+  const reconciler: Reconciler = withNotifier(notifier, flags.env, createReconciler({
     connection,
     env: flags.env,
     namespace,
@@ -65,7 +75,8 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     allowEmpty: flags.allowEmpty ?? config.agent.allowEmpty,
     force: flags.forceConflicts,
     selfHeal: flags.selfHeal && config.agent.selfHeal,
-    healthTimeoutMs: parseDuration(flags.healthTimeout, '--health-timeout'),
+    // --wait-healthy polls between reconciles instead (a Degraded object ends it at once).
+    healthTimeoutMs: waitHealthy !== undefined ? 0 : parseDuration(flags.healthTimeout, '--health-timeout'),
     // One run needs no watches; a long-running agent watches its objects and heals drift at once.
     watch: !flags.once,
     onDrift: () => agent?.trigger(),
@@ -75,7 +86,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     ...(platformKeys ? { platformApproval: (commit: string) => approver!.approve(commit) } : {}),
     bounds: boundsSettings(flags, config, settings && (() => readSettings(reconciler.kube, settings))),
     reserved: reservedObjects(namespace, settings, keysSecret, platformKeys),
-  });
+  }));
   const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, gitTimeout: parseDuration(flags.gitTimeout, '--git-timeout'), limits, log });
   const verifier = await verifierFor(verify, source.dir, parseDuration(flags.gitTimeout, '--git-timeout'), keysSecret && { ...keysSecret, kube: reconciler.kube });
   if (platformKeys) approver = await platformApprover(source.dir, { ...platformKeys, kube: reconciler.kube }, parseDuration(flags.gitTimeout, '--git-timeout'));
@@ -89,8 +100,10 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   if (flags.once) {
     const gated = gatedReconciler(reconciler, gate);
     const led = flags.leaderElect ? onceAsLeader({ connection, namespace, env: flags.env, reconciler: gated, log }) : gated;
-    const result = await reconcileOnce({ source, env: flags.env, reconciler: led }).finally(closeKeys);
-    if (!result.ok) process.exitCode = 1;
+    const once = { source, env: flags.env, reconciler: led };
+    const result = await (waitHealthy === undefined ? reconcileOnce(once) : reconcileUntilHealthy({ ...once, waitMs: waitHealthy })).finally(() => Promise.all([closeKeys(), notifier?.close(10_000)]));
+    const verdict = verdictOf(result, waitHealthy !== undefined);
+    if (verdict.code !== 0) { process.stderr.write(`${verdict.reason}\n`); process.exitCode = verdict.code; }
     return;
   }
   const led = flags.leaderElect ? leaderOnly({ connection, namespace, env: flags.env, reconciler, log, onStartedLeading: () => agent?.trigger() }) : undefined;
@@ -106,7 +119,7 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     log.info({ signal }, 'stopping');
     // Exit explicitly: the Kubernetes client may keep idle connections open.
     void agent!.stop()
-      .then(() => { reconciler.stop(); telemetry.close(); return Promise.all([led?.elector.stop(), closeKeys()]); })
+      .then(() => { reconciler.stop(); telemetry.close(); return Promise.all([led?.elector.stop(), closeKeys(), notifier?.close(5_000)]); })
       .then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGTERM', onSignal);
@@ -114,11 +127,18 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
 }
 
 export async function runStatusCommand(flags: StatusFlags): Promise<void> {
+  const output = flags.json ? 'json' : flags.output ?? 'table';
+  if (output !== 'table' && output !== 'json') throw new UserInputError(`--output ${output}: not an output format`, { hint: 'Pass --output table or --output json.' });
+  const waitMs = flags.waitHealthy === undefined ? undefined : parseDuration(flags.waitHealthy, '--wait-healthy');
   const config = await projectConfig(flags.root, flags.env);
   const connection = loadConnection(flags.kubeconfig);
-  const result = await readStatus(connection, flags.namespace ?? connection.podNamespace ?? config.agent.namespace, flags.env);
-  process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatStatus(result));
-  if (!result.ok) process.exitCode = 1;
+  const namespace = flags.namespace ?? connection.podNamespace ?? config.agent.namespace;
+  const read = flags.env ? async () => [await readStatus(connection, namespace, flags.env!)] : () => readAllStatuses(connection, namespace);
+  const verdict = await watchStatus({ read, show: statusPrinter(output, { single: flags.env !== undefined, watch: flags.watch }), waitMs, watch: flags.watch, commit: flags.commit });
+  if (verdict.code !== 0) {
+    process.stderr.write(`${verdict.reason}\n`);
+    process.exitCode = verdict.code;
+  }
 }
 
 /** agent.namespace of the project's config (for `gitops uninstall`). */
@@ -127,14 +147,14 @@ export async function agentNamespace(root: string | undefined, env: string): Pro
 }
 
 /** gitops.config.ts of --root (required there) or of the current folder (if present); else the defaults. */
-async function projectConfig(root: string | undefined, env: string): Promise<ResolvedConfig> {
+async function projectConfig(root: string | undefined, env: string | undefined): Promise<ResolvedConfig> {
   const dir = resolve(root ?? process.cwd());
   if (root === undefined && !existsSync(join(dir, CONFIG_FILE))) {
     // The defaults are filled in one place, resolveConfig; an otherwise empty config gets them.
-    return resolveConfig({ environments: { [env]: { values: {} } } }, '(built-in defaults)');
+    return resolveConfig({ environments: { [env ?? 'default']: { values: {} } } }, '(built-in defaults)');
   }
   const config = await loadConfig(dir);
-  if (!config.environments.some((e) => e.name === env)) {
+  if (env !== undefined && !config.environments.some((e) => e.name === env)) {
     throw new UserInputError(`environment '${env}' is not in ${CONFIG_FILE}`, {
       env, file: CONFIG_FILE, hint: `Use one of: ${config.environments.map((e) => e.name).join(', ')}.`,
     });
@@ -193,11 +213,38 @@ async function verifierFor(settings: ResolvedVerify, dir: string, timeoutMs: num
   return openVerifier({ dir, keys: settings, timeoutMs, ...(secret ? { secret } : {}) });
 }
 
-function webhookSecret(variable: string | undefined): string | undefined {
-  if (variable === undefined) return undefined;
-  const value = process.env[variable];
-  if (!value) {
-    throw new UserInputError(`--webhook-secret-env ${variable}: the variable is not set or empty`, { hint: `Set ${variable} to the shared secret, or leave out --webhook-secret-env.` });
-  }
+/** The outgoing webhook of --notify-url-env (else agent.notify), when one is set; the URL and key come from the environment. */
+function openNotifier(flags: AgentFlags, configured: AgentNotify | undefined, log: Logger): Notifier | undefined {
+  const urlEnv = flags.notifyUrlEnv ?? configured?.urlEnv;
+  if (!urlEnv) return undefined;
+  const from = flags.notifyUrlEnv ? '--notify-url-env' : 'agent.notify.urlEnv';
+  const url = notifyUrl(variable(urlEnv, from, 'the URL notifications are POSTed to'), `${from} ${urlEnv}`);
+  const secretEnv = flags.notifySecretEnv ?? configured?.secretEnv;
+  const secret = secretEnv && variable(secretEnv, flags.notifySecretEnv ? '--notify-secret-env' : 'agent.notify.secretEnv', 'the key notifications are signed with');
+  const notifier = createNotifier({ url, secret, log });
+  if (secret) log.info({ target: notifier.target }, 'notifications on, signed');
+  else log.warn({ target: notifier.target }, 'notifications on, unsigned: set --notify-secret-env (agent.notify.secretEnv) so the receiver can check them');
+  return notifier;
+}
+
+function withNotifier<R extends Reconciler>(notifier: Notifier | undefined, env: string, reconciler: R): R {
+  return notifier ? notifyingReconciler(reconciler, notifier, env) : reconciler;
+}
+
+/** The value of environment variable `name`, which must be set (never shown: it may be a credential). */
+function variable(name: string, from: string, what: string): string {
+  const value = process.env[name];
+  if (!value) throw new UserInputError(`${from} ${name}: the variable is not set or empty`, { hint: `Set ${name} to ${what}, or leave out ${from}.` });
   return value;
+}
+
+/** --wait-healthy in ms: only with --once (a running agent never ends; `gitops status --wait-healthy` gates on it). */
+function onceWaitHealthy(flags: AgentFlags): number | undefined {
+  if (flags.waitHealthy === undefined) return undefined;
+  if (!flags.once) throw new UserInputError('--wait-healthy needs --once', { hint: 'Run gitops agent --once --wait-healthy 5m, or gitops status --wait-healthy 5m beside a running agent.' });
+  return parseDuration(flags.waitHealthy, '--wait-healthy');
+}
+
+function webhookSecret(name: string | undefined): string | undefined {
+  return name === undefined ? undefined : variable(name, '--webhook-secret-env', 'the shared secret');
 }

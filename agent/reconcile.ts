@@ -121,6 +121,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       env: options.env,
       revision: revision.commit,
       sourceCommit: revision.sourceCommit,
+      ...(revision.subject ? { subject: revision.subject } : {}),
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
       changes,

@@ -130,7 +130,7 @@ export function openSource(options: SourceOptions): GitSource {
     async revisionAt(commit, env) {
       await ensureClone();
       const subject = { env, commit, hint: 'Fetch the branch again (the local clone may have been removed), or check that the commit is on it.' };
-      const trailer = await runGit(dir, ['log', '-1', `--format=%(trailers:key=${TRAILERS.sourceCommit},valueonly)`, commit, '--'], timeout);
+      const trailer = await runGit(dir, ['log', '-1', `--format=%s%x00%(trailers:key=${TRAILERS.sourceCommit},valueonly)`, commit, '--'], timeout);
       if (trailer.code !== 0) throw new GitError(`commit ${commit} is not in the local clone of '${remote}' (branch '${branch}')`, subject);
       let files: EnvFiles;
       try {
@@ -139,8 +139,9 @@ export function openSource(options: SourceOptions): GitSource {
         if (error instanceof UserInputError) throw new UserInputError(error.message, { env, ...error.subject });
         throw new GitError(`reading ${env}/ of commit ${commit} from the clone of '${remote}': ${(error as Error).message.trim()}`, subject);
       }
-      const sourceCommit = trailer.stdout.trim().split('\n')[0] || undefined;
-      return { commit, env, ...files, ...(sourceCommit ? { sourceCommit } : {}) };
+      const [title = '', trailers = ''] = trailer.stdout.split('\0');
+      const sourceCommit = trailers.trim().split('\n')[0] || undefined;
+      return { commit, env, ...files, ...(sourceCommit ? { sourceCommit } : {}), ...(title ? { subject: title } : {}) };
     },
   };
 }

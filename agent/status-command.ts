@@ -1,13 +1,19 @@
-// `gitops status`: reads an environment's status object from the cluster and prints it for people
-// (or as JSON): revision, when, ok or failed, counts per action, what failed or was skipped and why.
+// `gitops status`: reads environments' status objects from the cluster, prints them for people (or as
+// JSON), and gives the exit code a pipeline gates on; with --wait-healthy it polls until Healthy or the
+// deadline, with --watch it prints again whenever a status changes.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConnection } from './kubeconfig.ts';
-import { UserInputError } from '../core/errors.ts';
-import { formatRef } from '../core/kinds.ts';
+import { ClusterError, EXIT_CODES, UserInputError } from '../core/errors.ts';
 import { KubeClient } from './kube.ts';
-import { countActions, statusName, type StoredResult } from './status.ts';
-import type { Action } from './types.ts';
+import { statusName, type StoredResult } from './status.ts';
+import { isOfCommit, verdictOf, worstVerdict, type Verdict } from './status-verdict.ts';
 
 export type { StoredResult } from './status.ts';
+import { formatStatus } from './status-table.ts';
+
+export { formatStatus };
+
+const STATUS_PREFIX = statusName('');
 
 export async function readStatus(connection: KubeConnection, namespace: string, env: string): Promise<StoredResult> {
   const name = statusName(env);
@@ -19,48 +25,79 @@ export async function readStatus(connection: KubeConnection, namespace: string, 
       hint: 'Start the agent for this environment (gitops agent --env …), or pass the agent\'s --namespace.',
     });
   }
-  return JSON.parse(text) as StoredResult;
+  return parseStored(text, `${namespace}/${name}`);
 }
 
-const ACTIONS: readonly Action[] = ['created', 'configured', 'unchanged', 'pruned', 'skipped', 'failed'];
-
-export function formatStatus(result: StoredResult, now: Date = new Date()): string {
-  const counts = result.counts ?? countActions(result);
-  const lines = [
-    `${result.env}: ${result.ok ? 'synced' : 'FAILED'}`,
-    `  revision       ${result.revision ?? '(none applied yet)'}`,
-    `  source commit  ${result.sourceCommit ?? '(unknown)'}`,
-    `  reconciled     ${result.startedAt} (${ago(new Date(result.startedAt), now)}), took ${seconds(result.durationMs)}`,
-    `  objects        ${ACTIONS.map((a) => `${counts[a] ?? 0} ${a}`).join(', ')}`,
-  ];
-  const omitted = result.omitted ?? {};
-  if (result.health) {
-    lines.push(`  health         ${result.health.status}: ${result.health.message}`);
-    for (const [app, h] of Object.entries(result.health.apps)) lines.push(`    ${app.padEnd(14)} ${h.status}${h.status === 'Healthy' ? '' : `: ${h.message}`}`);
-    lines.push(...more(omitted.apps, 'apps', '    '));
+/** result.json of a status ConfigMap; anyone who may edit it can break it, so it is named when it is not JSON. */
+function parseStored(text: string, name: string): StoredResult {
+  try {
+    return JSON.parse(text) as StoredResult;
+  } catch {
+    throw new ClusterError('its result.json is not JSON', { object: `ConfigMap ${name}`, hint: 'The agent writes it again after its next reconcile that says something new; or delete the ConfigMap.' });
   }
-  for (const action of ['failed', 'skipped'] as const) {
-    const listed = result.changes.filter((c) => c.action === action);
-    if (listed.length === 0) continue;
-    lines.push(`  ${action}:`, ...listed.map((c) => `    ${formatRef(c.ref)}${c.reason ? `: ${c.reason}` : ''}`), ...more((counts[action] ?? 0) - listed.length, action, '    '));
+}
+
+/** Every environment with a status object in the agent's namespace, by name. */
+export async function readAllStatuses(connection: KubeConnection, namespace: string): Promise<StoredResult[]> {
+  const maps = await new KubeClient(connection).list('v1', 'ConfigMap', { namespace, labelSelector: 'app.kubernetes.io/managed-by=typed-gitops' });
+  const results = maps
+    .filter((m) => m.metadata.name?.startsWith(STATUS_PREFIX))
+    .flatMap((m) => { const text = (m.data as Record<string, string> | undefined)?.['result.json']; return text ? [parseStored(text, `${namespace}/${m.metadata.name}`)] : []; });
+  if (results.length === 0) {
+    throw new UserInputError(`no environment has a status in namespace ${namespace}`, { hint: "Start an agent (gitops agent --env …), or pass the agent's --namespace." });
   }
-  if (result.notices?.length) lines.push('  notices:', ...result.notices.map((n) => `    ${n}`), ...more(omitted.notices, 'notices', '    '));
-  if (result.errors.length > 0) lines.push('  errors:', ...result.errors.map((e) => `    ${e.replace(/\n/g, '\n    ')}`), ...more(omitted.errors, 'errors', '    '));
-  return `${lines.join('\n')}\n`;
+  return results.sort((a, b) => a.env.localeCompare(b.env));
 }
 
-/** The line that says how many the status object counted but did not list (none when it listed all). */
-function more(count: number | undefined, what: string, indent: string): string[] {
-  return count && count > 0 ? [`${indent}… and ${count} more ${what}`] : [];
+export interface WatchOptions {
+  /** Reads the statuses to judge (one environment or all). */
+  readonly read: () => Promise<StoredResult[]>;
+  /** Called with each set of statuses that differs from the last one shown. */
+  readonly show: (results: readonly StoredResult[]) => void;
+  /** --wait-healthy: ms until the deadline; absent: no waiting for health. */
+  readonly waitMs?: number;
+  /** --watch: keep going (until the wait settles, or forever without one). */
+  readonly watch?: boolean;
+  /** Only a status of this rendered or source commit (a prefix) counts as arrived. */
+  readonly commit?: string;
+  /** @default 2_000 */
+  readonly pollMs?: number;
 }
 
-function ago(then: Date, now: Date): string {
-  const s = Math.max(0, Math.round((now.getTime() - then.getTime()) / 1000));
-  if (s < 120) return `${s} s ago`;
-  if (s < 7200) return `${Math.round(s / 60)} min ago`;
-  return `${Math.round(s / 3600)} h ago`;
+/** Reads (and shows) until there is nothing to wait for, then says the verdict; a status not there yet is waited for too. */
+export async function watchStatus(options: WatchOptions): Promise<Verdict> {
+  const deadline = options.waitMs === undefined ? undefined : Date.now() + options.waitMs;
+  const waiting = deadline !== undefined;
+  let shown = '';
+  for (;;) {
+    const read = await options.read().catch((error: unknown) => { if (deadline === undefined || Date.now() >= deadline) throw error; return undefined; });
+    if (read) {
+      const text = JSON.stringify(read);
+      if (text !== shown) { options.show(read); shown = text; }
+      const verdict = worstVerdict(read.map((r) => judge(r, waiting, options.commit)));
+      const timeUp = deadline !== undefined && Date.now() + (options.pollMs ?? 2_000) > deadline;
+      if (waiting ? verdict.done || timeUp : !options.watch) return verdict;
+    }
+    await sleep(options.pollMs ?? 2_000);
+  }
 }
 
-function seconds(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+function judge(result: StoredResult, waiting: boolean, commit: string | undefined): Verdict {
+  if (isOfCommit(result, commit)) return verdictOf(result, waiting);
+  const at = result.revision?.slice(0, 12) ?? 'no revision';
+  return { code: EXIT_CODES.notHealthy, reason: `${result.env} is at ${at}, not yet at ${commit}`, done: false };
+}
+
+/** Prints statuses as tables (cleared and redrawn on a terminal under --watch) or JSON: one result when `single`, else a list. */
+export function statusPrinter(output: 'table' | 'json', options: { single: boolean; watch?: boolean }): (results: readonly StoredResult[]) => void {
+  const tty = process.stdout.isTTY === true;
+  return (results) => {
+    if (output === 'json') {
+      process.stdout.write(`${JSON.stringify(options.single ? results[0] : results, null, 2)}\n`);
+      return;
+    }
+    const table = { width: process.stdout.columns || 80, color: tty && !process.env.NO_COLOR };
+    const text = results.map((r) => formatStatus(r, table)).join('\n');
+    process.stdout.write(options.watch && tty ? `\x1b[H\x1b[2J${text}` : text);
+  };
 }

@@ -25,7 +25,7 @@ describe('status of a large result', () => {
 
     const stored = JSON.parse(data['result.json']) as StoredResult;
     expect(stored.counts).toMatchObject({ created: 12_500, failed: 12_500 });
-    const text = formatStatus(stored, new Date('2026-12-01T10:05:00.000Z'));
+    const text = formatStatus(stored, { now: new Date('2026-12-01T10:05:00.000Z') });
     expect(text).toContain('12500 created');
     expect(text).toMatch(/… and 12\d{3} more failed/);
     expect(text).toMatch(/… and \d+ more apps/);

@@ -36,6 +36,7 @@ export function compact(result: ReconcileResult, limit: number = LIST_LIMIT): St
   return {
     ...result,
     ...(result.sourceCommit !== undefined ? { sourceCommit: clip(result.sourceCommit, 100) } : {}), // from a commit trailer: untrusted
+    ...(result.subject !== undefined ? { subject: clip(result.subject, 200) } : {}), // so is the subject
     changes,
     errors: errors.items,
     ...(result.notices ? { notices: notices.items } : {}),

@@ -9,6 +9,7 @@ export type { K8sObject, ObjectRef };
 export interface Revision {
   readonly commit: string;
   readonly sourceCommit?: string; // from the commit's Source-Commit trailer
+  readonly subject?: string; // the commit's subject, `render <source sha>: <source subject>` when publish made it
   readonly env: string;
   readonly files: ReadonlyMap<string, string>;
   /** The environment's health rules (`<env>.health-rules.json` beside its folder), when the branch has them. */
@@ -87,6 +88,8 @@ export interface ReconcileResult {
   readonly env: string;
   readonly revision?: string;
   readonly sourceCommit?: string;
+  /** The rendered commit's subject (untrusted: from the branch). */
+  readonly subject?: string;
   readonly startedAt: string;
   readonly durationMs: number;
   readonly changes: readonly Change[];

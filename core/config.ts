@@ -78,6 +78,16 @@ export interface AgentConfig {
    * over environments.<env>.bounds and under the agent's flags. @default '' (none)
    */
   readonly settings?: string;
+  /** An outgoing webhook called after every reconcile that changed something or failed (README, Notifications). @default none */
+  readonly notify?: AgentNotify;
+}
+
+/** Where notifications go: names of environment variables, so the URL (which may carry a token) and the key stay out of git. */
+export interface AgentNotify {
+  /** Variable holding the http(s) URL, e.g. 'GITOPS_NOTIFY_URL'; each environment's agent has its own value. */
+  readonly urlEnv: string;
+  /** Variable holding the key of the X-Gitops-Signature-256 HMAC-SHA256 signature. @default none (unsigned) */
+  readonly secretEnv?: string;
 }
 
 /** Which rendered commits the agent may apply (paths relative to the project folder). */
@@ -153,14 +163,14 @@ export interface ResolvedConfig {
   readonly appsDir: string;
   readonly outDir: string;
   readonly external: Required<{ [K in keyof ExternalObjects]: readonly string[] }>;
-  readonly agent: Required<Omit<AgentConfig, 'limits' | 'verify'>> & { readonly limits: RevisionLimits; readonly verify: ResolvedVerify };
+  readonly agent: Required<Omit<AgentConfig, 'limits' | 'verify' | 'notify'>> & { readonly limits: RevisionLimits; readonly verify: ResolvedVerify; readonly notify?: AgentNotify };
   readonly health: { readonly rules: readonly HealthRule[] };
 }
 
 const TOP_KEYS = ['environments', 'branches', 'appsDir', 'outDir', 'external', 'policies', 'agent', 'health'];
 const ENV_KEYS = ['values', 'allowSecretData', 'policies', 'bounds'];
 const EXTERNAL_KEYS = ['namespaces', 'secrets', 'configMaps', 'serviceAccounts', 'persistentVolumeClaims'] as const;
-const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty', 'limits', 'serviceAccount', 'allowRewind', 'verify', 'settings'];
+const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty', 'limits', 'serviceAccount', 'allowRewind', 'verify', 'settings', 'notify'];
 const LIMIT_KEYS = ['fileSize', 'revisionSize', 'objects', 'yamlDepth', 'yamlAliases'];
 const LEVELS: readonly string[] = ['off', 'warn', 'error'];
 
@@ -244,6 +254,7 @@ export function resolveConfig(raw: unknown, file: string, source?: string): Reso
       limits: agentLimits(agent.limits, fail),
       serviceAccount: str('agent.serviceAccount', agent.serviceAccount, ''),
       settings: str('agent.settings', agent.settings, ''),
+      ...agentNotify(agent.notify, fail),
     },
     health: { rules: health.rules },
   };
@@ -288,6 +299,15 @@ function environmentBounds(key: string, value: unknown, fail: (k: string, w: str
     return v as string[];
   };
   return { namespaces: list('namespaces', DEFAULT_BOUNDS.namespaces), clusterKinds: list('clusterKinds', DEFAULT_BOUNDS.clusterKinds), deniedKinds: list('deniedKinds', DEFAULT_BOUNDS.deniedKinds) };
+}
+
+function agentNotify(value: unknown, fail: (k: string, w: string) => void): { notify?: AgentNotify } {
+  if (value === undefined) return {};
+  const variable = (v: unknown) => typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v);
+  if (!isRecord(value) || !variable(value.urlEnv)) return fail('agent.notify', "must name the variable of the URL, e.g. { urlEnv: 'GITOPS_NOTIFY_URL', secretEnv: 'GITOPS_NOTIFY_SECRET' }"), {};
+  unknownKeys(value, ['urlEnv', 'secretEnv'], 'agent.notify.', fail);
+  if (value.secretEnv !== undefined && !variable(value.secretEnv)) fail('agent.notify.secretEnv', "must name an environment variable, e.g. 'GITOPS_NOTIFY_SECRET'");
+  return { notify: { urlEnv: value.urlEnv as string, ...(variable(value.secretEnv) ? { secretEnv: value.secretEnv as string } : {}) } };
 }
 
 function agentVerify(value: unknown, fail: (k: string, w: string) => void): ResolvedVerify {

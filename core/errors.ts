@@ -27,7 +27,8 @@ export class GitError extends GitopsError {}
 /** A bug in this tool. */
 export class InternalError extends GitopsError {}
 
-export const EXIT_CODES = { ok: 0, userInput: 1, cluster: 3, git: 4, internal: 70 } as const;
+/** The one table of exit codes (README "Exit codes"); a failed reconcile shares 1 with bad input: a commit is input. */
+export const EXIT_CODES = { ok: 0, userInput: 1, reconcileFailed: 1, cluster: 3, git: 4, degraded: 5, notHealthy: 6, internal: 70 } as const;
 
 export function exitCodeFor(error: unknown): number {
   if (error instanceof UserInputError) return EXIT_CODES.userInput;

@@ -57,6 +57,12 @@ describe('GitOpsAgent', () => {
     expect(container.args.join(' ')).toBe('agent --env dev --namespace gitops --listen 0.0.0.0:9090 --cache-dir /var/cache/typed-gitops --branch rendered --interval 30s '
       + '--webhook-secret-env GITOPS_WEBHOOK_SECRET --service-account deployer --settings settings --verify-keys-secret keys --platform-keys-secret platform-keys');
     expect(container.volumeMounts.map((m: any) => m.name)).toEqual(['cache', 'tmp']); // keys and settings are read from the API, not mounted
+    const notifying = of(agent({ notify: { url: { name: 'notify' }, secret: { name: 'notify', key: 'hmac' } } }), 'Deployment')[0].spec.template.spec.containers[0];
+    expect(notifying.env.slice(2)).toEqual([
+      { name: 'GITOPS_NOTIFY_URL', valueFrom: { secretKeyRef: { name: 'notify', key: 'url' } } },
+      { name: 'GITOPS_NOTIFY_SECRET', valueFrom: { secretKeyRef: { name: 'notify', key: 'hmac' } } },
+    ]);
+    expect(notifying.args.join(' ')).toContain('--notify-url-env GITOPS_NOTIFY_URL --notify-secret-env GITOPS_NOTIFY_SECRET');
     expect(JSON.stringify(objects)).not.toContain('https://git.example.com');
     // Impersonating, it only reads the environment's kinds.
     expect(of(objects, 'Role').find((r) => r.metadata.namespace === 'shop')!.rules.filter((r: any) => r.apiGroups[0] === 'apps')).toEqual([{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch'] }]);

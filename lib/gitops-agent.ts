@@ -36,6 +36,8 @@ export interface GitOpsAgentProps {
   readonly port?: number;
   /** Shared secret webhook calls must send or sign with. @default none: calls are not authenticated */
   readonly webhookSecret?: SecretKeyRef;
+  /** Notifications (README): Secret keys of the receiver's URL (key default 'url') and of the signing key (key default 'secret'). @default none */
+  readonly notify?: { readonly url: SecretKeyRef; readonly secret?: SecretKeyRef };
   /** A Secret key holding the repo URL with a token (key default 'url'), given as GITOPS_REPO instead of `repo`. @default none */
   readonly gitCredentials?: SecretKeyRef;
   /** Secret in the agent's namespace with the keys rendered commits must be signed with (key `allowed_signers`, keys `*.asc`), read by the agent (--verify-keys-secret). @default no verification */
@@ -182,16 +184,19 @@ function agentArgs(props: GitOpsAgentProps, namespace: string, port: number): st
     ...(props.settingsConfigMap ? ['--settings', props.settingsConfigMap] : []),
     ...(props.verificationKeys ? ['--verify-keys-secret', props.verificationKeys] : []),
     ...(props.platformKeys ? ['--platform-keys-secret', props.platformKeys] : []),
+    ...(props.notify ? ['--notify-url-env', 'GITOPS_NOTIFY_URL', ...(props.notify.secret ? ['--notify-secret-env', 'GITOPS_NOTIFY_SECRET'] : [])] : []),
   ];
 }
 
-/** The repo URL and the webhook secret: from Secrets by reference, never on the command line. */
+/** The repo URL, the webhook secret and the notification URL and key: from Secrets by reference, never on the command line. */
 function agentEnv(props: GitOpsAgentProps): kplus.k8s.EnvVar[] {
   const fromSecret = (name: string, ref: SecretKeyRef, key: string) => ({ name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key ?? key } } });
   return [
     { name: 'HOME', value: '/tmp' },
     props.gitCredentials ? fromSecret('GITOPS_REPO', props.gitCredentials, 'url') : { name: 'GITOPS_REPO', value: props.repo },
     ...(props.webhookSecret ? [fromSecret('GITOPS_WEBHOOK_SECRET', props.webhookSecret, 'secret')] : []),
+    ...(props.notify ? [fromSecret('GITOPS_NOTIFY_URL', props.notify.url, 'url')] : []),
+    ...(props.notify?.secret ? [fromSecret('GITOPS_NOTIFY_SECRET', props.notify.secret, 'secret')] : []),
   ];
 }
 

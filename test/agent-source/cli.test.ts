@@ -59,6 +59,21 @@ describe('gitops agent', () => {
     expect(lines.some((l) => l.level === 'error' && l.env === 'dev')).toBe(true);
   });
 
+  it('refuses an unset notification variable, a URL that is not http(s) without showing it, and --wait-healthy without --once', async () => {
+    const base = ['agent', '--repo', '/nowhere', '--env', 'dev', '--kubeconfig', nowhereKubeconfig(1)];
+    const unset = await gitops([...base, '--notify-url-env', 'GITOPS_TEST_UNSET_URL']);
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toContain('--notify-url-env GITOPS_TEST_UNSET_URL: the variable is not set or empty');
+    process.env.GITOPS_TEST_NOTIFY_URL = 'ftp://user:pa55word@example.com/hook';
+    const ftp = await gitops([...base, '--notify-url-env', 'GITOPS_TEST_NOTIFY_URL']).finally(() => delete process.env.GITOPS_TEST_NOTIFY_URL);
+    expect(ftp.code).toBe(1);
+    expect(ftp.stderr).toContain('--notify-url-env GITOPS_TEST_NOTIFY_URL: only http and https URLs are called (got ftp:)');
+    expect(ftp.stderr).not.toContain('pa55word');
+    const wait = await gitops([...base, '--wait-healthy', '1m']);
+    expect(wait.code).toBe(1);
+    expect(wait.stderr).toContain('--wait-healthy needs --once');
+  });
+
   it('refuses an unset webhook secret variable and a bad interval', async () => {
     const base = ['agent', '--repo', '/nowhere', '--env', 'dev', '--kubeconfig', nowhereKubeconfig(1)];
     const secret = await gitops([...base, '--webhook-secret-env', 'GITOPS_TEST_UNSET_SECRET']);
@@ -145,11 +160,10 @@ describe('gitops status text', () => {
       errors: ['the server rejected 1 object(s) in a dry run; nothing was changed'],
       notices: ['the rendered branch moved backwards from c to a (a force-push); applying a'],
     };
-    expect(formatStatus(result, new Date('2026-01-01T10:05:00.000Z'))).toBe(`prod: FAILED
-  revision       ${'a'.repeat(40)}
-  source commit  ${'b'.repeat(40)}
-  reconciled     2026-01-01T10:00:00.000Z (5 min ago), took 1.5 s
-  objects        1 created, 0 configured, 40 unchanged, 0 pruned, 1 skipped, 1 failed
+    expect(formatStatus(result, { now: new Date('2026-01-01T10:05:00.000Z') })).toBe(`prod  FAILED
+  revision    aaaaaaaaaaaa <- source bbbbbbbbbbbb
+  reconciled  2026-01-01T10:00:00Z (5 min ago), took 1.5 s
+  objects     1 created, 40 unchanged, 1 skipped, 1 failed
   failed:
     Deployment shop/web: web/shop/Deployment-web.yaml: spec.replicas: Invalid value
   skipped:
@@ -159,5 +173,26 @@ describe('gitops status text', () => {
   errors:
     the server rejected 1 object(s) in a dry run; nothing was changed
 `);
+  });
+
+  it('has a row per app with its health, fits 80 columns, and paints the states only when asked', () => {
+    const long = `Deployment cart: ${'0 of 2 replicas available, '.repeat(5)}`;
+    const result: StoredResult = {
+      env: 'dev', revision: 'c'.repeat(40), sourceCommit: 'd'.repeat(40), subject: 'render ddddddd: Add the cart \x1b[2J service to the shop, with its config', startedAt: '2026-01-01T10:00:00.000Z', durationMs: 80, ok: true, errors: [],
+      counts: { created: 12, configured: 3, unchanged: 1200, pruned: 7, skipped: 0, failed: 0 }, changes: [],
+      health: { status: 'Progressing', message: long, objects: [], apps: { shop: { status: 'Progressing', message: long }, web: { status: 'Healthy', message: '3 objects healthy' } } },
+    };
+    const text = formatStatus(result, { now: new Date('2026-01-01T10:00:30.000Z') });
+    expect(text.split('\n').slice(0, 4)).toEqual([
+      'dev  synced  Progressing',
+      '  revision    cccccccccccc <- source dddddddddddd "Add the cart ?[2J service to…',
+      '  reconciled  2026-01-01T10:00:00Z (30 s ago), took 80 ms',
+      '  objects     12 created, 3 configured, 1200 unchanged, 7 pruned',
+    ]);
+    expect(text).toContain('  APP   HEALTH       MESSAGE\n  shop  Progressing  Deployment cart: 0 of 2 replicas available, 0 of 2 replica…');
+    expect(text).toContain('\n  web   Healthy\n');
+    expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
+    expect(text).not.toContain('\x1b[');
+    expect(formatStatus(result, { color: true })).toContain('\x1b[32mHealthy\x1b[39m');
   });
 });

@@ -23,7 +23,7 @@ describe('source over a bare repo by path', () => {
     expect(await source.update()).toEqual({ commit: first, fetched: false });
 
     const revision = await source.revisionAt(first, 'dev');
-    expect(revision).toEqual({ commit: first, env: 'dev', sourceCommit: 'a'.repeat(40), files: new Map([['web/demo/ConfigMap-web.yaml', DEV_WEB]]) });
+    expect(revision).toEqual({ commit: first, env: 'dev', sourceCommit: 'a'.repeat(40), subject: 'render 1', files: new Map([['web/demo/ConfigMap-web.yaml', DEV_WEB]]) });
 
     const second = remote.commit({ 'dev/web/demo/ConfigMap-web.yaml': null, 'dev/api/demo/ConfigMap-api.yaml': DEV_WEB.replace('web', 'api') });
     expect(await source.remoteHead()).toBe(second);

@@ -30,4 +30,12 @@ describe('agent.verify and agent.allowRewind', () => {
     expect(() => agent({ verify: { keys: [] } })).toThrow('agent.verify.keys: unknown key');
     expect(() => agent({ allowRewind: 'yes' })).toThrow('agent.allowRewind: must be true or false');
   });
+
+  it('agent.notify names the variables of the URL and the key, and nothing else', () => {
+    expect(agent({}).notify).toBeUndefined();
+    expect(agent({ notify: { urlEnv: 'NOTIFY_URL', secretEnv: 'NOTIFY_KEY' } }).notify).toEqual({ urlEnv: 'NOTIFY_URL', secretEnv: 'NOTIFY_KEY' });
+    expect(() => agent({ notify: { urlEnv: 'https://hooks.example.com/x' } })).toThrow('agent.notify: must name the variable of the URL');
+    expect(() => agent({ notify: { urlEnv: 'U', secretEnv: 'a-b' } })).toThrow('agent.notify.secretEnv: must name an environment variable');
+    expect(() => agent({ notify: { urlEnv: 'U', url: 'x' } })).toThrow('agent.notify.url: unknown key');
+  });
 });
