@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { resolveConfig, type ResolvedConfig, type ResolvedVerify } from '../core/config.ts';
 import { UserInputError } from '../core/errors.ts';
 import { CONFIG_FILE, loadConfig } from '../core/load-config.ts';
+import { ageIdentitiesFromFile, ageIdentitiesFromSecret, combinedIdentities, type AgeIdentities } from './age-identities.ts';
 import { parseDuration } from './duration.ts';
 import { parseServiceAccount } from './impersonation.ts';
 import { loadConnection } from './kubeconfig.ts';
@@ -30,6 +31,7 @@ export interface AgentFlags extends LimitFlags {
   forceConflicts: boolean; cacheDir?: string; root?: string; logLevel: string; selfHeal: boolean; leaderElect: boolean;
   healthTimeout: string; gitTimeout: string; serviceAccount?: string; allowRewind?: boolean;
   verify?: string; allowedSigners?: string; openpgpKeys?: string; verifyKeysSecret?: string; settings?: string;
+  ageKeySecret?: string; ageKeyFile?: string;
   allowNamespaces?: string; allowClusterKinds?: string; denyKinds?: string;
 }
 
@@ -45,12 +47,13 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     serviceAccount: named(flags.serviceAccount, config.agent.serviceAccount, ns, ['--service-account', 'agent.serviceAccount', 'ServiceAccount']),
     settings: named(flags.settings, config.agent.settings, ns, ['--settings', 'agent.settings', 'ConfigMap']),
     keysSecret: named(verify.secret && flags.verifyKeysSecret, verify.secret, ns, ['--verify-keys-secret', 'agent.verify.secret', 'Secret']),
+    ageSecret: named(flags.ageKeySecret, undefined, ns, ['--age-key-secret', '', 'Secret']),
   });
   namedIn(flags.namespace ?? config.agent.namespace); // a bad value fails before any file is read
   const log = createLogger({ level: flags.logLevel, bindings: { env: flags.env } });
   const connection = loadConnection(flags.kubeconfig);
   const namespace = flags.namespace ?? connection.podNamespace ?? config.agent.namespace; // in a pod: the one it runs in
-  const { serviceAccount, settings, keysSecret } = namedIn(namespace);
+  const { serviceAccount, settings, keysSecret, ageSecret } = namedIn(namespace);
   const limits = withLimitFlags(config.agent.limits, flags);
   let agent: Agent | undefined;
   const reconciler = createReconciler({
@@ -69,7 +72,8 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     log,
     serviceAccount,
     bounds: boundsSettings(flags, config, settings && (() => readSettings(reconciler.kube, settings))),
-    reserved: reservedObjects(namespace, settings, keysSecret),
+    reserved: reservedObjects(namespace, settings, keysSecret, ageSecret),
+    ageIdentities: ageIdentitiesFor(flags.ageKeyFile, ageSecret, () => reconciler.kube),
   });
   const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, gitTimeout: parseDuration(flags.gitTimeout, '--git-timeout'), limits, log });
   const verifier = await verifierFor(verify, source.dir, parseDuration(flags.gitTimeout, '--git-timeout'), keysSecret && { ...keysSecret, kube: reconciler.kube });
@@ -150,12 +154,13 @@ function boundsSettings(flags: AgentFlags, config: ResolvedConfig, settings?: ()
 }
 
 /** The agent's own objects, which no revision may hold. */
-export function reservedObjects(namespace: string, settings?: NamedObject, keysSecret?: NamedObject): ReservedObjects {
+export function reservedObjects(namespace: string, settings?: NamedObject, keysSecret?: NamedObject, ageSecret?: NamedObject): ReservedObjects {
   return {
     namespace,
     named: [
       ...(settings ? [{ kind: 'ConfigMap' as const, ...settings, role: "the agent's settings ConfigMap (--settings, agent.settings)" }] : []),
       ...(keysSecret ? [{ kind: 'Secret' as const, ...keysSecret, role: "the agent's Secret of allowed keys (--verify-keys-secret, agent.verify.secret)" }] : []),
+      ...(ageSecret ? [{ kind: 'Secret' as const, ...ageSecret, role: "the agent's age key Secret (--age-key-secret)" }] : []),
     ],
   };
 }
@@ -179,6 +184,14 @@ function verifySettings(flags: AgentFlags, configured: ResolvedVerify): Resolved
 async function verifierFor(settings: ResolvedVerify, dir: string, timeoutMs: number, secret?: NamedObject & { kube: KubeClient }): Promise<CommitVerifier | undefined> {
   if (settings.mode === 'off') return undefined;
   return openVerifier({ dir, keys: settings, timeoutMs, ...(secret ? { secret } : {}) });
+}
+
+/** The age identities of --age-key-secret (read with the agent's own identity when needed) and --age-key-file. */
+function ageIdentitiesFor(file: string | undefined, secret: NamedObject | undefined, kube: () => KubeClient): AgeIdentities | undefined {
+  return combinedIdentities([
+    ...(secret ? [() => ageIdentitiesFromSecret(kube(), secret)()] : []),
+    ...(file ? [ageIdentitiesFromFile(resolve(file))] : []),
+  ]);
 }
 
 function webhookSecret(variable: string | undefined): string | undefined {

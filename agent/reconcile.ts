@@ -7,6 +7,8 @@ import { refKey, refOf } from '../core/kinds.ts';
 import { Applier } from './apply.ts';
 import { assessHealth } from './assess.ts';
 import { desiredSet, type ParseCache } from './desired.ts';
+import { decryptSecrets } from './decrypt.ts';
+import type { AgeIdentities } from './age-identities.ts';
 import { DriftTracker } from './drift.ts';
 import { dryRun, judge } from './dry-run.ts';
 import { actingAs, serviceAccountIdentity } from './impersonation.ts';
@@ -55,6 +57,8 @@ export interface ReconcilerOptions extends RevisionGuard {
   readonly limits?: RevisionLimits;
   /** Write the environment's objects as this ServiceAccount (impersonated), so RBAC bounds what a revision can do. @default the agent's own identity */
   readonly serviceAccount?: { readonly namespace: string; readonly name: string };
+  /** The age identities that open the revision's encrypted Secrets. @default none: a revision holding one is not applied */
+  readonly ageIdentities?: AgeIdentities;
 }
 
 export interface Reconciler {
@@ -99,7 +103,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     let health: HealthReport | undefined;
     try {
       if (!namespaceReady) { await ensureNamespace(kube, options.namespace); namespaceReady = true; }
-      const desired = desiredSet(revision, parsed, options.limits);
+      const desired = await decryptSecrets(desiredSet(revision, parsed, options.limits), options.ageIdentities);
       // Before anything is read or written: the bounds are the agent's own, whatever the revision says.
       const outside = await guardRefusal(desired.objects, options);
       if (outside) errors.push(outside);

@@ -1,0 +1,67 @@
+// Decrypts the encrypted Secrets of a DesiredSet in memory: a rendered Secret whose annotation holds a
+// SOPS file becomes the plain Secret it encrypts, after its MAC is checked. Its hash stays the hash of
+// the rendered (encrypted) object, so the inventory learns nothing of the values. A file that does
+// not open or was changed refuses the revision whole, naming the file; nothing of it is applied.
+import { ClusterError, UserInputError } from '../core/errors.ts';
+import { formatRef } from '../core/kinds.ts';
+import { decryptSops, readSopsFile, SopsError } from '../core/sops/file.ts';
+import { SOPS_ANNOTATION, SOPS_FILE_ANNOTATION, toPlain } from '../core/sops/secret.ts';
+import type { AgeIdentities } from './age-identities.ts';
+import type { DesiredObject, DesiredSet, K8sObject } from './types.ts';
+
+const isEncrypted = (d: DesiredObject) => d.ref.group === '' && d.ref.kind === 'Secret' && d.object.metadata.annotations?.[SOPS_ANNOTATION] !== undefined;
+
+export async function decryptSecrets(set: DesiredSet, identities: AgeIdentities | undefined): Promise<DesiredSet> {
+  const encrypted = set.objects.filter(isEncrypted);
+  if (encrypted.length === 0) return set;
+  if (!identities) {
+    throw new ClusterError(`${encrypted[0]!.file}: ${formatRef(encrypted[0]!.ref)} is encrypted (SOPS), and the agent has no age identity; nothing is applied until it has one`, {
+      hint: 'Give the agent its key: --age-key-secret <[namespace/]name> (a Secret with key age.agekey) or --age-key-file <file>.',
+    });
+  }
+  const keys = await identities();
+  const problems: string[] = [];
+  const plain = new Map<DesiredObject, K8sObject>();
+  for (const d of encrypted) {
+    try { plain.set(d, await plainSecret(d.object, keys)); } catch (error) {
+      if (!(error instanceof SopsError)) throw error;
+      const source = d.object.metadata.annotations?.[SOPS_FILE_ANNOTATION];
+      problems.push(`${d.file}: ${formatRef(d.ref)}${source ? ` (from ${source})` : ''} ${error.message}`);
+    }
+  }
+  if (problems.length) {
+    throw new UserInputError(`revision ${set.revision.commit.slice(0, 12)} of ${set.revision.env} cannot be applied:\n  ${problems.join('\n  ')}`, {
+      env: set.revision.env, commit: set.revision.commit,
+      hint: "Nothing was applied from it. Encrypt the file for this environment's agent again (gitops secret rotate) and publish again.",
+    });
+  }
+  return { ...set, objects: set.objects.map((d) => (plain.has(d) ? { ...d, object: plain.get(d)! } : d)) };
+}
+
+/** The Secret to apply: the rendered object's metadata (owner labels and all), with the file's type and values. */
+async function plainSecret(rendered: K8sObject, identities: readonly string[]): Promise<K8sObject> {
+  const file = readSopsFile(rendered.metadata.annotations![SOPS_ANNOTATION]!);
+  const inner = toPlain(await decryptSops(file, identities)) as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown }; type?: unknown; data?: unknown; stringData?: unknown };
+  // The file's own name and namespace are covered by its MAC: a branch that moves it elsewhere is refused.
+  if (inner.kind !== 'Secret' || inner.metadata?.name !== rendered.metadata.name || inner.metadata?.namespace !== rendered.metadata.namespace) {
+    throw new SopsError(`holds Secret ${String(inner.metadata?.namespace)}/${String(inner.metadata?.name)}, not the one it is rendered as`);
+  }
+  const { [SOPS_ANNOTATION]: _file, ...annotations } = rendered.metadata.annotations!;
+  return {
+    ...rendered,
+    metadata: { ...rendered.metadata, annotations },
+    ...(inner.type !== undefined ? { type: inner.type } : {}),
+    data: secretData(inner.data, inner.stringData),
+  };
+}
+
+/**
+ * All values as `data` (base64), stringData winning as in Kubernetes: the API server never returns
+ * stringData, so applying it would look like drift forever.
+ */
+function secretData(data: unknown, stringData: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries((data ?? {}) as Record<string, unknown>)) out[k] = String(v);
+  for (const [k, v] of Object.entries((stringData ?? {}) as Record<string, unknown>)) out[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  return out;
+}
