@@ -5,7 +5,8 @@
 import { ClusterError, UserInputError } from '../core/errors.ts';
 import { formatRef } from '../core/kinds.ts';
 import { decryptSops, readSopsFile, SopsError } from '../core/sops/file.ts';
-import { SOPS_ANNOTATION, SOPS_FILE_ANNOTATION, toPlain } from '../core/sops/secret.ts';
+import { SOPS_ANNOTATION, SOPS_FILE_ANNOTATION } from '../core/sops/names.ts';
+import { toPlain } from '../core/sops/secret.ts';
 import type { AgeIdentities } from './age-identities.ts';
 import type { DesiredObject, DesiredSet, K8sObject } from './types.ts';
 

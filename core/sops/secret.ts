@@ -7,15 +7,6 @@ import { shouldEncrypt } from './tree.ts';
 
 /** Only the values are encrypted: kind, name, namespace and type stay reviewable, and synth can check them. */
 export const SECRET_RULES = { encryptedRegex: '^(data|stringData)$' } as const;
-/** On a rendered Secret: the whole SOPS file, as committed. */
-export const SOPS_ANNOTATION = 'typed-gitops.dev/sops';
-/** On a rendered Secret: the SOPS file's path in the source repository (set by EncryptedSecret, or filled in by synth). */
-export const SOPS_FILE_ANNOTATION = 'typed-gitops.dev/sops-file';
-
-/** The conventional place of a Secret's file, relative to the project root. */
-export function secretFilePath(env: string, namespace: string, name: string): string {
-  return `secrets/${env}/${namespace}/${name}.sops.yaml`;
-}
 
 const SECRET_TYPES = new Set([
   'Opaque', 'kubernetes.io/basic-auth', 'kubernetes.io/ssh-auth', 'kubernetes.io/tls', 'kubernetes.io/dockerconfigjson',
