@@ -11,25 +11,25 @@ export async function ageKey(): Promise<AgeKey> {
   return { identity, recipient: await identityToRecipient(identity) };
 }
 
-export function sopsConfig(recipients: Readonly<Record<string, readonly string[]>>): string {
+export function sopsConfig(recipients: Readonly<Record<string, readonly string[]>>, namespace = 'shop'): string {
   const envs = Object.entries(recipients).map(([env, r]) => `    ${env}: { values: {}, secretRecipients: ${JSON.stringify(r)} },`).join('\n');
   return `import { defineConfig } from 'typed-gitops/config';
 export default defineConfig({
   environments: {
 ${envs}
   },
-  external: { namespaces: ['shop'] },
+  external: { namespaces: ['${namespace}'] },
 });
 `;
 }
 
-/** An app with one EncryptedSecret shop/db (and a pod reading it, so the reference check sees it). */
-export const SECRET_APP = `import { Chart } from 'cdk8s';
+/** An app with one EncryptedSecret <namespace>/db. */
+export const secretApp = (namespace = 'shop') => `import { Chart } from 'cdk8s';
 import { defineApp, EncryptedSecret } from 'typed-gitops/lib';
 export default defineApp({
   name: 'db',
   build(app) {
-    const chart = new Chart(app, 'db', { namespace: 'shop' });
+    const chart = new Chart(app, 'db', { namespace: '${namespace}' });
     new EncryptedSecret(chart, 'credentials', { name: 'db' });
   },
 });

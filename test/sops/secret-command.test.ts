@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decryptSops, readSopsFile } from '../../core/sops/file.ts';
 import { toPlain } from '../../core/sops/secret.ts';
 import { makeProject, type TestProject } from '../helpers/project.ts';
-import { ageKey, gitops, SECRET_APP, sopsConfig } from './helpers.ts';
+import { ageKey, gitops, secretApp, sopsConfig } from './helpers.ts';
 
 let p: TestProject | undefined;
 afterEach(() => p?.cleanup());
@@ -55,7 +55,7 @@ describe('gitops secret', () => {
 describe('synth of an EncryptedSecret', () => {
   it('renders the file still encrypted into a Secret without data, and refuses a bad one naming the file', async () => {
     const [dev, prod, stranger] = [await ageKey(), await ageKey(), await ageKey()];
-    p = makeProject({ 'apps/db.ts': SECRET_APP }, { config: sopsConfig({ dev: [dev.recipient], prod: [prod.recipient] }) });
+    p = makeProject({ 'apps/db.ts': secretApp() }, { config: sopsConfig({ dev: [dev.recipient], prod: [prod.recipient] }) });
     for (const env of ['dev', 'prod']) expect((await gitops(['secret', 'create', env, 'shop/db', '--from-literal', `password=${PLAIN}-${env}`, '--root', p.root])).code).toBe(0);
     const ok = await gitops(['synth', '--root', p.root, '--no-typecheck']);
     expect(ok.stderr).toBe('');
