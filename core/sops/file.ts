@@ -2,7 +2,7 @@
 // without a key, or verify its MAC and decrypt it in memory. Errors are SopsError with what is wrong;
 // the callers add the file's name.
 import { randomBytes } from 'node:crypto';
-import { parse, stringify } from 'yaml';
+import { Document, parse, type Scalar } from 'yaml';
 import { unwrapDataKey, wrapDataKey } from './age-keys.ts';
 import { metadataNode, readMetadata, SOPS_FORMAT_VERSION, type SopsMetadata } from './metadata.ts';
 import { mapLeaves, shouldEncrypt, treeMac, type EncryptionRules, type Node, type Tree } from './tree.ts';
@@ -47,7 +47,10 @@ export async function encryptSops(plain: Tree, recipients: readonly string[], ru
     ...rules, age: await wrapDataKey(dataKey, recipients), lastmodified,
     mac: encryptValue(treeMac(plain, rules), dataKey, lastmodified), version: SOPS_FORMAT_VERSION,
   };
-  return stringify(new Map<string, Node>([...encrypted, ['sops', metadataNode(metadata)]]), { lineWidth: 0 });
+  const out = new Document(new Map<string, Node>([...encrypted, ['sops', metadataNode(metadata)]]));
+  // Quoted as sops writes it: unquoted, go-yaml reads a timestamp, which sops refuses.
+  (out.getIn(['sops', 'lastmodified'], true) as Scalar).type = 'QUOTE_DOUBLE';
+  return out.toString({ lineWidth: 0 });
 }
 
 /** The plaintext document, after its MAC was checked; throws SopsError when no identity opens it or anything was changed. */
