@@ -35,6 +35,8 @@ export interface AgentRbacInput {
   readonly impersonate?: string;
   /** The Secret in its namespace it reads verification keys from. */
   readonly keysSecret?: string;
+  /** The Secret in its namespace it reads its age identities from. */
+  readonly ageKeySecret?: string;
   /** 'cluster' reads (lists, watches) namespaced kinds across all namespaces. */
   readonly readScope: 'namespaces' | 'cluster';
   /** Plurals of custom kinds without a CRD in the environment, keyed 'group/Kind'. */
@@ -111,7 +113,7 @@ function agentStateGrants(input: AgentRbacInput): Grant[] {
     { scope: ns, group: 'coordination.k8s.io', resource: 'leases', verbs: ['create'] },
     { scope: ns, group: 'coordination.k8s.io', resource: 'leases', verbs: ['get', 'update'], names: [`typed-gitops-${input.env}`] },
   ];
-  if (input.keysSecret) grants.push({ scope: ns, group: '', resource: 'secrets', verbs: ['get'], names: [input.keysSecret] });
+  for (const secret of [input.keysSecret, input.ageKeySecret]) if (secret) grants.push({ scope: ns, group: '', resource: 'secrets', verbs: ['get'], names: [secret] });
   if (input.impersonate) {
     const [saNamespace, name] = input.impersonate.split('/');
     grants.push({ scope: saNamespace, group: '', resource: 'serviceaccounts', verbs: ['impersonate'], names: [name] });

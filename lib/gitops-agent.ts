@@ -40,6 +40,8 @@ export interface GitOpsAgentProps {
   readonly gitCredentials?: SecretKeyRef;
   /** Secret in the agent's namespace with the keys rendered commits must be signed with (key `allowed_signers`, keys `*.asc`), read by the agent (--verify-keys-secret). @default no verification */
   readonly verificationKeys?: string;
+  /** Secret in the agent's namespace whose keys ending `.agekey` hold the age identities that open the environment's EncryptedSecrets (--age-key-secret). @default none */
+  readonly ageKeySecret?: string;
   /** ConfigMap in the agent's namespace with the environment's bounds (keys `namespaces`, `clusterKinds`, `deniedKinds`), read by the agent at each reconcile (--settings). @default none */
   readonly settingsConfigMap?: string;
   /** The agent's namespace (its objects, Lease, inventory, status). @default 'gitops-system' */
@@ -90,6 +92,7 @@ export class GitOpsAgent extends Construct {
     const input = {
       env: props.environment, namespace: this.namespace, kinds: props.kinds ?? [], readScope: props.readScope ?? 'namespaces',
       plurals: props.plurals, impersonate: this.impersonated(props), keysSecret: props.verificationKeys,
+      ageKeySecret: props.ageKeySecret,
     } as const;
     // The Roles' namespaces are known only from the rules, and the rules include the Roles: derive twice.
     const draft = agentRules({ ...input, own: this.ownObjects([], pdb) });
@@ -179,6 +182,7 @@ function agentArgs(props: GitOpsAgentProps, namespace: string, port: number): st
     ...(props.serviceAccount ? ['--service-account', props.serviceAccount] : []),
     ...(props.settingsConfigMap ? ['--settings', props.settingsConfigMap] : []),
     ...(props.verificationKeys ? ['--verify-keys-secret', props.verificationKeys] : []),
+    ...(props.ageKeySecret ? ['--age-key-secret', props.ageKeySecret] : []),
   ];
 }
 
