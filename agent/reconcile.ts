@@ -7,7 +7,7 @@ import { refKey, refOf } from '../core/kinds.ts';
 import { Applier } from './apply.ts';
 import { assessHealth } from './assess.ts';
 import { desiredSet, type ParseCache } from './desired.ts';
-import { decryptSecrets } from './decrypt.ts';
+import { secretDecryptor } from './decrypt.ts';
 import type { AgeIdentities } from './age-identities.ts';
 import { DriftTracker } from './drift.ts';
 import { dryRun, judge } from './dry-run.ts';
@@ -80,6 +80,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const drift = new DriftTracker();
   const reporter = new StatusReporter(kube, options.namespace, options.log);
   const parsed: ParseCache = new Map();
+  const decrypt = secretDecryptor(options.ageIdentities);
   const cache = options.watch ? new WatchCache({
     kube, env: options.env,
     onEvent: (event, cached) => { const ref = drift.drifted(event, cached); if (ref) options.onDrift?.(ref); },
@@ -103,7 +104,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     let health: HealthReport | undefined;
     try {
       if (!namespaceReady) { await ensureNamespace(kube, options.namespace); namespaceReady = true; }
-      const desired = await decryptSecrets(desiredSet(revision, parsed, options.limits), options.ageIdentities);
+      const desired = await decrypt(desiredSet(revision, parsed, options.limits));
       // Before anything is read or written: the bounds are the agent's own, whatever the revision says.
       const outside = await guardRefusal(desired.objects, options);
       if (outside) errors.push(outside);

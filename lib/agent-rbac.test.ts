@@ -64,7 +64,7 @@ describe('agentRules', () => {
 
   it('may get only its own key Secrets in its namespace: verification keys and age identities', () => {
     const own = agentRules({ ...base, keysSecret: 'signers', ageKeySecret: 'age-key' }).namespaces.get('gitops-system')!;
-    const secrets = own.filter((r) => r.resources.includes('secrets'));
+    const secrets = own.filter((r) => r.resources?.includes('secrets'));
     expect(secrets).toEqual([{ apiGroups: [''], resourceNames: ['age-key', 'signers'], resources: ['secrets'], verbs: ['get'] }]);
   });
 

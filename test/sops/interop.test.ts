@@ -9,6 +9,9 @@ import { parse } from 'yaml';
 import { decryptSops, encryptSops, readSopsFile } from '../../core/sops/file.ts';
 import { SECRET_RULES, secretDocument, secretEnvelopeProblems, toPlain } from '../../core/sops/secret.ts';
 import { ensureSops } from '../helpers/sops-binary.ts';
+import { secretDecryptor } from '../../agent/decrypt.ts';
+import { desiredSet } from '../../agent/desired.ts';
+import { encryptedRevision } from './rendered.ts';
 import { ageKey, type AgeKey } from './helpers.ts';
 
 let sops = '';
@@ -62,5 +65,13 @@ describe('interop with the real sops', () => {
     expect(plain.stringData).toEqual({ password: PLAIN, port: '5432' });
     expect(plain.data.blob).toBe(Buffer.from('bin').toString('base64'));
     await expect(decryptSops(readSopsFile(theirs.replace('namespace: shop', 'namespace: other')), [key.identity])).rejects.toThrow(/fails its MAC check/);
+  });
+
+  it("the agent applies a file sops encrypted, rendered as synth renders it, and refuses it tampered", async () => {
+    const theirs = await sopsMade();
+    const [secret] = (await secretDecryptor(async () => [key.identity])(desiredSet(encryptedRevision(theirs)))).objects;
+    expect(Buffer.from((secret!.object.data as Record<string, string>).password!, 'base64').toString('utf8')).toBe(PLAIN);
+    const tampered = theirs.replace(/password: ENC\[AES256_GCM,data:([^,]+)/, (_, data: string) => `password: ENC[AES256_GCM,data:${data.startsWith('A') ? 'B' : 'A'}${data.slice(1)}`);
+    await expect(secretDecryptor(async () => [key.identity])(desiredSet(encryptedRevision(tampered)))).rejects.toThrow(/stringData.password does not decrypt/);
   });
 });
