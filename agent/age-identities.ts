@@ -3,7 +3,7 @@
 // takes effect without a restart), or a file. Missing or without a key: fail closed, naming it.
 import { readFile } from 'node:fs/promises';
 import { ClusterError, formatError } from '../core/errors.ts';
-import { parseIdentities } from '../core/sops/age-keys.ts';
+import { parseIdentities } from '../core/sops/identity-text.ts';
 import type { KubeClient } from './kube.ts';
 import { settingsError, type NamedObject } from './settings.ts';
 

@@ -4,9 +4,7 @@
 // not open or was changed refuses the revision whole, naming the file; nothing of it is applied.
 import { ClusterError, UserInputError } from '../core/errors.ts';
 import { formatRef } from '../core/kinds.ts';
-import { decryptSops, readSopsFile, SopsError } from '../core/sops/file.ts';
 import { SOPS_ANNOTATION, SOPS_FILE_ANNOTATION } from '../core/sops/names.ts';
-import { toPlain } from '../core/sops/secret.ts';
 import type { AgeIdentities } from './age-identities.ts';
 import type { DesiredObject, DesiredSet, K8sObject } from './types.ts';
 
@@ -37,7 +35,8 @@ async function decryptAll(set: DesiredSet, encrypted: readonly DesiredObject[], 
       hint: 'Give the agent its key: --age-key-secret <[namespace/]name> (a Secret with key age.agekey) or --age-key-file <file>.',
     });
   }
-  const keys = await identities();
+  // Loaded only by an agent whose revisions hold encrypted Secrets: the crypto costs memory.
+  const [keys, { plainSecret }, { SopsError }] = await Promise.all([identities(), import('./open-secret.ts'), import('../core/sops/file.ts')]);
   const problems: string[] = [];
   const plain = new Map<string, K8sObject>();
   for (const d of encrypted) {
@@ -54,32 +53,4 @@ async function decryptAll(set: DesiredSet, encrypted: readonly DesiredObject[], 
     });
   }
   return plain;
-}
-
-/** The Secret to apply: the rendered object's metadata (owner labels and all), with the file's type and values. */
-async function plainSecret(rendered: K8sObject, identities: readonly string[]): Promise<K8sObject> {
-  const file = readSopsFile(rendered.metadata.annotations![SOPS_ANNOTATION]!);
-  const inner = toPlain(await decryptSops(file, identities)) as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown }; type?: unknown; data?: unknown; stringData?: unknown };
-  // The file's own name and namespace are covered by its MAC: a branch that moves it elsewhere is refused.
-  if (inner.kind !== 'Secret' || inner.metadata?.name !== rendered.metadata.name || inner.metadata?.namespace !== rendered.metadata.namespace) {
-    throw new SopsError(`holds Secret ${String(inner.metadata?.namespace)}/${String(inner.metadata?.name)}, not the one it is rendered as`);
-  }
-  const { [SOPS_ANNOTATION]: _file, ...annotations } = rendered.metadata.annotations!;
-  return {
-    ...rendered,
-    metadata: { ...rendered.metadata, annotations },
-    ...(inner.type !== undefined ? { type: inner.type } : {}),
-    data: secretData(inner.data, inner.stringData),
-  };
-}
-
-/**
- * All values as `data` (base64), stringData winning as in Kubernetes: the API server never returns
- * stringData, so applying it would look like drift forever.
- */
-function secretData(data: unknown, stringData: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries((data ?? {}) as Record<string, unknown>)) out[k] = String(v);
-  for (const [k, v] of Object.entries((stringData ?? {}) as Record<string, unknown>)) out[k] = Buffer.from(String(v), 'utf8').toString('base64');
-  return out;
 }

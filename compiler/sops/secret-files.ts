@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { ResolvedConfig } from '../../core/config.ts';
 import { UserInputError } from '../../core/errors.ts';
-import { parseIdentities } from '../../core/sops/age-keys.ts';
+import { parseIdentities } from '../../core/sops/identity-text.ts';
 import { decryptSops, encryptSops, readSopsFile, SopsError, type Tree } from '../../core/sops/file.ts';
 import { secretFilePath } from '../../core/sops/names.ts';
 import { SECRET_RULES, secretDocument, secretEnvelopeProblems, secretKeys } from '../../core/sops/secret.ts';

@@ -22,8 +22,3 @@ export async function unwrapDataKey(stanzas: readonly AgeStanza[], identities: r
   }
   return undefined;
 }
-
-/** The age identities (AGE-SECRET-KEY-1…) in a key file's text; comments and blank lines are skipped. */
-export function parseIdentities(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.startsWith('AGE-SECRET-KEY-'));
-}
