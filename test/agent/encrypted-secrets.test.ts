@@ -1,5 +1,6 @@
 // Encrypted Secrets end to end against the real control plane: `gitops secret create` and `gitops synth`
-// make the rendered branch, a real `gitops agent` with its age key in a Secret applies the decrypted Secret;
+// make the rendered branch, a real `gitops agent` with its age key in a Secret applies the decrypted Secret
+// (and heals it);
 // a file with a changed value or for another key refuses the revision naming the file, and the cluster stays
 // as it was. The rendered branch, the logs, the status ConfigMap, the Events and /status never hold the plaintext.
 import { spawn } from 'node:child_process';
@@ -48,6 +49,11 @@ describe('encrypted Secrets in the agent', () => {
       const live = await core.readNamespacedSecret({ name: 'db', namespace: ns.name });
       expect(Buffer.from(live.data!.password!, 'base64').toString('utf8')).toBe(PLAIN);
       expect(live.metadata?.annotations?.[SOPS_ANNOTATION]).toBeUndefined();
+      // Self-healed like any object: deleted by hand, it comes back decrypted.
+      await core.deleteNamespacedSecret({ name: 'db', namespace: ns.name });
+      const healed = await waitFor('the Secret back', () => core.readNamespacedSecret({ name: 'db', namespace: ns.name }).catch(() => undefined),
+        (s) => s !== undefined && s.metadata?.uid !== live.metadata?.uid, { timeoutMs: 20_000 });
+      expect(healed!.data).toEqual(live.data);
 
       // A clear field of the file changed on the branch: the MAC no longer matches.
       const tampered = remote.commit({ [secretFile]: withSopsFile(rendered[secretFile]!, (text) => changed(text, /^type: Opaque$/m, 'type: kubernetes.io/basic-auth')) });
@@ -61,7 +67,7 @@ describe('encrypted Secrets in the agent', () => {
       expect(refusedKey.errors!.join('\n')).toContain(`${secretFile}:1: Secret ${ns.name}/db (from secrets/dev/${ns.name}/db.sops.yaml) is encrypted for ${stranger.recipient}, and none of the agent's 1 age identities opens it`);
       const after = await core.readNamespacedSecret({ name: 'db', namespace: ns.name });
       expect(after.data).toEqual(live.data);
-      expect(after.metadata?.resourceVersion).toBe(live.metadata?.resourceVersion);
+      expect(after.metadata?.resourceVersion).toBe(healed!.metadata?.resourceVersion);
 
       const status = await core.readNamespacedConfigMap({ name: 'typed-gitops-status-dev', namespace: ns.name });
       const events = (await core.listNamespacedEvent({ namespace: ns.name })).items;
