@@ -21,11 +21,15 @@ export default defineConfig<Values>({
     dev: {
       values: { domain: 'dev.shop.example.com', replicas: 1, logLevel: 'debug', redisStorageGiB: 1, runSchedules: false },
       policies: { 'resources-required': 'warn' },
+      // Who can open secrets/dev/: put your dev agent's and your team's age public keys here, then
+      // `gitops secret rotate`. This example key's private half was thrown away: nobody can decrypt the example.
+      secretRecipients: ['age17e87mm0cs0n43g6xtkjyzd36rh8wx9ra5fpyx3pnge3psqe8pu6qy0yhzr'],
       // What the agent lets this environment hold (its copy at the agent's --root is the one that counts).
       bounds: { namespaces: ['shop', 'data', 'ops', 'gitops-system'], clusterKinds: ['Namespace', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding'] },
     },
     prod: {
       values: { domain: 'shop.example.com', replicas: 3, autoscale: { min: 3, max: 12 }, logLevel: 'info', redisStorageGiB: 20, runSchedules: true },
+      secretRecipients: ['age1jtmtv38p5mdzu7ahpdyggszangqqw4nhcvsmr2k622ts9k4m7gtqq3vfh5'],
       bounds: { namespaces: ['shop', 'data', 'ops', 'gitops-system'], clusterKinds: ['Namespace', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding'] },
     },
   },

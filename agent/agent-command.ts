@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { resolveConfig, type AgentNotify, type ResolvedConfig, type ResolvedVerify } from '../core/config.ts';
 import { UserInputError } from '../core/errors.ts';
 import { CONFIG_FILE, loadConfig } from '../core/load-config.ts';
+import { ageIdentitiesFromFile, ageIdentitiesFromSecret, combinedIdentities, type AgeIdentities } from './age-identities.ts';
 import { parseDuration } from './duration.ts';
 import { parseServiceAccount } from './impersonation.ts';
 import { loadConnection } from './kubeconfig.ts';
@@ -36,6 +37,7 @@ export interface AgentFlags extends LimitFlags {
   forceConflicts: boolean; cacheDir?: string; root?: string; logLevel: string; selfHeal: boolean; leaderElect: boolean;
   healthTimeout: string; gitTimeout: string; serviceAccount?: string; allowRewind?: boolean;
   verify?: string; allowedSigners?: string; openpgpKeys?: string; verifyKeysSecret?: string; settings?: string; platformKeysSecret?: string;
+  ageKeySecret?: string; ageKeyFile?: string;
   allowNamespaces?: string; allowClusterKinds?: string; denyKinds?: string; waitHealthy?: string;
   notifyUrlEnv?: string; notifySecretEnv?: string;
 }
@@ -57,12 +59,13 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     settings: named(flags.settings, config.agent.settings, ns, ['--settings', 'agent.settings', 'ConfigMap']),
     keysSecret: named(verify.secret && flags.verifyKeysSecret, verify.secret, ns, ['--verify-keys-secret', 'agent.verify.secret', 'Secret']),
     platformKeys: named(flags.platformKeysSecret, undefined, ns, ['--platform-keys-secret', '--platform-keys-secret', 'Secret']),
+    ageSecret: named(flags.ageKeySecret, undefined, ns, ['--age-key-secret', '', 'Secret']),
   });
   namedIn(flags.namespace ?? config.agent.namespace); // a bad value fails before any file is read
   const log = createLogger({ level: flags.logLevel, bindings: { env: flags.env } });
   const connection = loadConnection(flags.kubeconfig);
   const namespace = flags.namespace ?? connection.podNamespace ?? config.agent.namespace; // in a pod: the one it runs in
-  const { serviceAccount, settings, keysSecret, platformKeys } = namedIn(namespace);
+  const { serviceAccount, settings, keysSecret, platformKeys, ageSecret } = namedIn(namespace);
   const limits = withLimitFlags(config.agent.limits, flags);
   let agent: Agent | undefined;
   let approver: PlatformApprover | undefined;
@@ -85,7 +88,8 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     serviceAccount,
     ...(platformKeys ? { platformApproval: (commit: string) => approver!.approve(commit) } : {}),
     bounds: boundsSettings(flags, config, settings && (() => readSettings(reconciler.kube, settings))),
-    reserved: reservedObjects(namespace, settings, keysSecret, platformKeys),
+    reserved: reservedObjects(namespace, { settings, keysSecret, platformKeys, ageSecret }),
+    ageIdentities: ageIdentitiesFor(flags.ageKeyFile, ageSecret, () => reconciler.kube),
   }));
   const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, gitTimeout: parseDuration(flags.gitTimeout, '--git-timeout'), limits, log });
   const verifier = await verifierFor(verify, source.dir, parseDuration(flags.gitTimeout, '--git-timeout'), keysSecret && { ...keysSecret, kube: reconciler.kube });
@@ -181,13 +185,15 @@ function boundsSettings(flags: AgentFlags, config: ResolvedConfig, settings?: ()
 }
 
 /** The agent's own objects, which no revision may hold. */
-export function reservedObjects(namespace: string, settings?: NamedObject, keysSecret?: NamedObject, platformKeys?: NamedObject): ReservedObjects {
+export function reservedObjects(namespace: string, named: { settings?: NamedObject; keysSecret?: NamedObject; platformKeys?: NamedObject; ageSecret?: NamedObject } = {}): ReservedObjects {
+  const { settings, keysSecret, platformKeys, ageSecret } = named;
   return {
     namespace,
     named: [
       ...(settings ? [{ kind: 'ConfigMap' as const, ...settings, role: "the agent's settings ConfigMap (--settings, agent.settings)" }] : []),
       ...(keysSecret ? [{ kind: 'Secret' as const, ...keysSecret, role: "the agent's Secret of allowed keys (--verify-keys-secret, agent.verify.secret)" }] : []),
       ...(platformKeys ? [{ kind: 'Secret' as const, ...platformKeys, role: "the platform's keys Secret (--platform-keys-secret)" }] : []),
+      ...(ageSecret ? [{ kind: 'Secret' as const, ...ageSecret, role: "the agent's age key Secret (--age-key-secret)" }] : []),
     ],
   };
 }
@@ -211,6 +217,14 @@ function verifySettings(flags: AgentFlags, configured: ResolvedVerify): Resolved
 async function verifierFor(settings: ResolvedVerify, dir: string, timeoutMs: number, secret?: NamedObject & { kube: KubeClient }): Promise<CommitVerifier | undefined> {
   if (settings.mode === 'off') return undefined;
   return openVerifier({ dir, keys: settings, timeoutMs, ...(secret ? { secret } : {}) });
+}
+
+/** The age identities of --age-key-secret (read with the agent's own identity when needed) and --age-key-file. */
+function ageIdentitiesFor(file: string | undefined, secret: NamedObject | undefined, kube: () => KubeClient): AgeIdentities | undefined {
+  return combinedIdentities([
+    ...(secret ? [() => ageIdentitiesFromSecret(kube(), secret)()] : []),
+    ...(file ? [ageIdentitiesFromFile(resolve(file))] : []),
+  ]);
 }
 
 /** The outgoing webhook of --notify-url-env (else agent.notify), when one is set; the URL and key come from the environment. */

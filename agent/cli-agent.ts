@@ -40,6 +40,8 @@ export function registerAgentCommands(cli: Command): void {
     .option('--openpgp-keys <file>', 'armored OpenPGP public keys rendered commits may be signed with (default: agent.verify.openpgpKeys)')
     .option('--verify-keys-secret <[namespace/]name>', 'Secret of allowed keys (key allowed_signers, keys ending .asc), read with the agent\'s own identity for each new head; name alone: in --namespace (default: agent.verify.secret)')
     .option('--platform-keys-secret <[namespace/]name>', 'with --service-account: Secret of the platform\'s keys (as --verify-keys-secret\'s); a commit that changes the agent\'s own objects must be signed by one of them (default: none may, gitops bootstrap changes them)')
+    .option('--age-key-secret <[namespace/]name>', "Secret whose keys ending .agekey hold the age identities that decrypt the environment's encrypted Secrets, read with the agent's own identity; name alone: in --namespace")
+    .option('--age-key-file <file>', "file of age identities (AGE-SECRET-KEY-1…) that decrypt the environment's encrypted Secrets")
     .option('--settings <[namespace/]name>', 'ConfigMap of the platform\'s settings (keys namespaces, clusterKinds, deniedKinds: comma lists), read at each reconcile; flags win over it, it wins over --root\'s config (default: agent.settings)')
     .option('--git-timeout <duration>', 'longest one git command (ls-remote, fetch) may run before it is stopped and retried', '2m')
     .option('--cache-dir <dir>', 'folder of the local clone (default: under $XDG_CACHE_HOME/typed-gitops/agent)')

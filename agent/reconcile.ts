@@ -7,6 +7,8 @@ import { refKey, refOf } from '../core/kinds.ts';
 import { Applier } from './apply.ts';
 import { assessHealth } from './assess.ts';
 import { desiredSet, type ParseCache } from './desired.ts';
+import { secretDecryptor } from './decrypt.ts';
+import type { AgeIdentities } from './age-identities.ts';
 import { DriftTracker } from './drift.ts';
 import { dryRun, judge } from './dry-run.ts';
 import { actingAs, serviceAccountIdentity } from './impersonation.ts';
@@ -61,6 +63,8 @@ export interface ReconcilerOptions extends RevisionGuard {
    * the agent's identity); resolves to why not, or undefined when it did. @default none is: `gitops bootstrap` changes them
    */
   readonly platformApproval?: (commit: string) => Promise<string | undefined>;
+  /** The age identities that open the revision's encrypted Secrets. @default none: a revision holding one is not applied */
+  readonly ageIdentities?: AgeIdentities;
 }
 
 export interface Reconciler {
@@ -82,6 +86,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const drift = new DriftTracker();
   const reporter = new StatusReporter(kube, options.namespace, options.log);
   const parsed: ParseCache = new Map();
+  const decrypt = secretDecryptor(options.ageIdentities);
   const cache = options.watch ? new WatchCache({
     kube, env: options.env,
     onEvent: (event, cached) => { const ref = drift.drifted(event, cached); if (ref) options.onDrift?.(ref); },
@@ -108,7 +113,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     let health: HealthReport | undefined;
     try {
       if (!namespaceReady) { await ensureNamespace(kube, options.namespace); namespaceReady = true; }
-      const desired = desiredSet(revision, parsed, options.limits);
+      const desired = await decrypt(desiredSet(revision, parsed, options.limits));
       // Before anything is read or written: the bounds are the agent's own, whatever the revision says.
       const outside = await guardRefusal(desired.objects, options);
       if (outside) errors.push(outside);

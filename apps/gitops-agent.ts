@@ -17,6 +17,9 @@ export default defineApp<Values>({
       webhookSecret: { name: 'gitops-webhook' },
       // Its bounds in its pod: environments.<env>.bounds, written into this ConfigMap by gitops bootstrap.
       settingsConfigMap: 'agent-settings',
+      // Its age identity, which opens secrets/<env>/: age-keygen -o age.agekey, then
+      // kubectl -n gitops-system create secret generic age-key --from-file=age.agekey (its public key goes in secretRecipients).
+      ageKeySecret: 'age-key',
       replicas: env.name === 'prod' ? 2 : 1,
     });
   },

@@ -7,6 +7,7 @@ import { runProgram } from '../core/errors.ts';
 import { formatDiagnostic, formatSummary } from './format.ts';
 import { registerAgentCommands } from '../agent/cli-agent.ts';
 import { registerInstallCommands } from '../install/cli-install.ts';
+import { registerSecretCommands } from './secret-command.ts';
 
 function program(): Command {
   const cli = new Command('gitops').description('Typed GitOps for Kubernetes').showHelpAfterError();
@@ -68,6 +69,7 @@ function program(): Command {
     });
   registerAgentCommands(cli);
   registerInstallCommands(cli);
+  registerSecretCommands(cli);
   return cli;
 }
 

@@ -15,6 +15,7 @@ import { typecheck } from './typecheck.ts';
 import type { AppEntry, Diagnostic, RenderScope, RenderedTree, SynthObject, SynthResult, ValidationReport } from '../core/types.ts';
 import { withHealthRules } from './health-rules.ts';
 import { validate } from './validate/index.ts';
+import { embedEncryptedSecrets } from './sops/embed-secrets.ts';
 import { writeTree, type WriteSummary } from './write.ts';
 
 export interface CompileOptions {
@@ -117,15 +118,16 @@ export class Compiler {
     }
 
     onProgress(`validating ${objects.length} objects`);
-    const checked = validate(objects, config);
-    const errors = [...loadErrors, ...results.flatMap((r) => r.errors), ...(await typeErrors), ...checked.errors];
+    const encrypted = embedEncryptedSecrets(objects, root, config);
+    const checked = validate(encrypted.objects, config);
+    const errors = [...loadErrors, ...results.flatMap((r) => r.errors), ...(await typeErrors), ...encrypted.errors, ...checked.errors];
     const report: ValidationReport = { errors, warnings: checked.warnings };
     const base = { config, outDir, results, report };
     if (errors.length > 0) return { ...base, durationMs: performance.now() - started };
 
     const scope: RenderScope[] = envs.map((e) => (this.options.apps ? { env: e.name, apps: [...selected] } : { env: e.name }));
     onProgress(`rendering ${objects.length} objects`);
-    const tree = withHealthRules(render(objects, scope), config.health.rules);
+    const tree = withHealthRules(render(encrypted.objects, scope), config.health.rules);
     let written: WriteSummary | undefined;
     if (this.options.write) {
       onProgress(`writing ${tree.files.size} files`);

@@ -25,6 +25,11 @@ export interface EnvironmentConfig<V> {
    * @default the agent's defaults: any namespace, of the cluster-scoped kinds only Namespace, no denied kinds
    */
   readonly bounds?: EnvironmentBounds;
+  /**
+   * The age public keys (age1…) this environment's encrypted Secrets (secrets/<env>/…sops.yaml) are encrypted for:
+   * its agent's and, to edit them, the team's. Synth refuses a file encrypted for any other set. @default []
+   */
+  readonly secretRecipients?: readonly string[];
 }
 
 export interface EnvironmentBounds {
@@ -154,6 +159,7 @@ export interface ResolvedEnvironment {
   readonly policies: Readonly<Record<PolicyRule, PolicyLevel>>;
   /** Set only when the config declares them (the compiler checks declared bounds only). */
   readonly bounds?: Bounds;
+  readonly secretRecipients: readonly string[];
 }
 
 export interface ResolvedConfig {
@@ -168,7 +174,7 @@ export interface ResolvedConfig {
 }
 
 const TOP_KEYS = ['environments', 'branches', 'appsDir', 'outDir', 'external', 'policies', 'agent', 'health'];
-const ENV_KEYS = ['values', 'allowSecretData', 'policies', 'bounds'];
+const ENV_KEYS = ['values', 'allowSecretData', 'policies', 'bounds', 'secretRecipients'];
 const EXTERNAL_KEYS = ['namespaces', 'secrets', 'configMaps', 'serviceAccounts', 'persistentVolumeClaims'] as const;
 const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty', 'limits', 'serviceAccount', 'allowRewind', 'verify', 'settings', 'notify'];
 const LIMIT_KEYS = ['fileSize', 'revisionSize', 'objects', 'yamlDepth', 'yamlAliases'];
@@ -206,7 +212,10 @@ export function resolveConfig(raw: unknown, file: string, source?: string): Reso
       const own = policies(`${key}.policies`, env.policies);
       const merged = Object.fromEntries(POLICY_RULES.map((r) => [r, own[r] ?? topPolicies[r] ?? 'off'])) as Record<PolicyRule, PolicyLevel>;
       const bounds = env.bounds === undefined ? undefined : environmentBounds(`${key}.bounds`, env.bounds, fail);
-      environments.push({ name, values: env.values, allowSecretData: env.allowSecretData === true, policies: merged, ...(bounds ? { bounds } : {}) });
+      const recipients = env.secretRecipients ?? [];
+      if (!Array.isArray(recipients) || recipients.some((r) => typeof r !== 'string' || !/^age1[0-9a-z]+$/.test(r))) fail(`${key}.secretRecipients`, "must be a list of age public keys ('age1…')");
+      const secretRecipients = Array.isArray(recipients) ? recipients as string[] : [];
+      environments.push({ name, values: env.values, allowSecretData: env.allowSecretData === true, policies: merged, ...(bounds ? { bounds } : {}), secretRecipients });
     }
   }
 

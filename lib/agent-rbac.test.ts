@@ -62,6 +62,12 @@ describe('agentRules', () => {
     expect(agentRules({ ...base, kinds: [widget] }).unknownPlurals).toEqual(['acme.dev/Widget']);
   });
 
+  it('may get only its own key Secrets in its namespace: verification keys and age identities', () => {
+    const own = agentRules({ ...base, secrets: ['signers', 'age-key'] }).namespaces.get('gitops-system')!;
+    const secrets = own.filter((r) => r.resources?.includes('secrets'));
+    expect(secrets).toEqual([{ apiGroups: [''], resourceNames: ['age-key', 'signers'], resources: ['secrets'], verbs: ['get'] }]);
+  });
+
   it("never grants '*'", () => {
     const rules = agentRules({ ...base, kinds: [deployment('shop'), { group: '', version: 'v1', kind: 'Namespace', namespace: '' }] });
     const all = [...rules.cluster, ...[...rules.namespaces.values()].flat()];

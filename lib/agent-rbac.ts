@@ -33,7 +33,7 @@ export interface AgentRbacInput {
   readonly own: readonly OwnObject[];
   /** 'namespace/name' of the ServiceAccount that writes the environment's objects; the agent then only reads them. */
   readonly impersonate?: string;
-  /** Secrets in its namespace it reads (verification and platform keys), by name. */
+  /** Secrets in its namespace it reads by name (verification and platform keys, its age identities). */
   readonly secrets?: readonly string[];
   /** 'cluster' reads (lists, watches) namespaced kinds across all namespaces. */
   readonly readScope: 'namespaces' | 'cluster';

@@ -44,6 +44,8 @@ export interface GitOpsAgentProps {
   readonly verificationKeys?: string;
   /** Secret in the agent's namespace with the platform's keys (key `allowed_signers`, keys `*.asc`): a change to the agent's own objects is applied only from a commit one of them signed (--platform-keys-secret). @default none: only `gitops bootstrap` changes them */
   readonly platformKeys?: string;
+  /** Secret in the agent's namespace whose keys ending `.agekey` hold the age identities that open the environment's EncryptedSecrets (--age-key-secret). @default none */
+  readonly ageKeySecret?: string;
   /** ConfigMap in the agent's namespace with the environment's bounds (keys `namespaces`, `clusterKinds`, `deniedKinds`), read by the agent at each reconcile (--settings). @default none */
   readonly settingsConfigMap?: string;
   /** The agent's namespace (its objects, Lease, inventory, status). @default 'gitops-system' */
@@ -93,7 +95,8 @@ export class GitOpsAgent extends Construct {
   private addRbac(props: GitOpsAgentProps, labels: Record<string, string>, pdb: boolean): void {
     const input = {
       env: props.environment, namespace: this.namespace, kinds: props.kinds ?? [], readScope: props.readScope ?? 'namespaces',
-      plurals: props.plurals, impersonate: this.impersonated(props), secrets: [props.verificationKeys, props.platformKeys].filter((s): s is string => !!s),
+      plurals: props.plurals, impersonate: this.impersonated(props),
+      secrets: [props.verificationKeys, props.platformKeys, props.ageKeySecret].filter((s): s is string => !!s),
     } as const;
     // The Roles' namespaces are known only from the rules, and the rules include the Roles: derive twice.
     const draft = agentRules({ ...input, own: this.ownObjects([], pdb) });
@@ -185,6 +188,7 @@ function agentArgs(props: GitOpsAgentProps, namespace: string, port: number): st
     ...(props.verificationKeys ? ['--verify-keys-secret', props.verificationKeys] : []),
     ...(props.platformKeys ? ['--platform-keys-secret', props.platformKeys] : []),
     ...(props.notify ? ['--notify-url-env', 'GITOPS_NOTIFY_URL', ...(props.notify.secret ? ['--notify-secret-env', 'GITOPS_NOTIFY_SECRET'] : [])] : []),
+    ...(props.ageKeySecret ? ['--age-key-secret', props.ageKeySecret] : []),
   ];
 }
 

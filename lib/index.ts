@@ -9,3 +9,4 @@ export { TeamNamespace, type TeamNamespaceProps } from './team-namespace.ts';
 export { synthConstruct, type SynthOptions } from './testing.ts';
 export { GitOpsAgent, type GitOpsAgentProps, type SecretKeyRef } from './gitops-agent.ts';
 export { agentRules, builtInPlural, type AgentRbacInput, type AgentRules, type OwnObject, type PolicyRule } from './agent-rbac.ts';
+export { EncryptedSecret, type EncryptedSecretProps } from './encrypted-secret.ts';

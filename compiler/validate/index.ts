@@ -43,7 +43,7 @@ export function validate(objects: readonly SynthObject[], config: ResolvedConfig
 // Objects of an environment the config does not declare get the defaults: no policies, no secret data.
 function environment(config: ResolvedConfig, name: string): ResolvedEnvironment {
   const off = Object.fromEntries(POLICY_RULES.map((r) => [r, 'off'])) as Record<PolicyRule, PolicyLevel>;
-  return config.environments.find((e) => e.name === name) ?? { name, values: undefined, allowSecretData: false, policies: off };
+  return config.environments.find((e) => e.name === name) ?? { name, values: undefined, allowSecretData: false, policies: off, secretRecipients: [] };
 }
 
 /** Environments in config order, then app, file, object, rule and message, compared by code unit so any machine agrees. */

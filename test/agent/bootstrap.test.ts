@@ -18,6 +18,7 @@ import { cleanUp, renderedRemote, tempDir, type RenderedRemote } from '../agent-
 import { kubectlWith } from '../helpers/example-agent.ts';
 import { makeProject, REPO_ROOT, type TestProject } from '../helpers/project.ts';
 import { useFreshControlPlane } from '../setup/cluster.ts';
+import { rekeyExampleSecrets } from '../sops/example-keys.ts';
 
 const run = promisify(execFile);
 const NS = 'gitops-system';
@@ -29,6 +30,7 @@ describe('gitops bootstrap and uninstall', () => {
   const kubectl = kubectlWith(() => cluster().kubeconfigPath);
   let project: TestProject;
   let remote: RenderedRemote;
+  let ageIdentity: string;
   const lines: string[] = [];
   const install = () => bootstrap({ root: project.root, env: 'dev', repo: REPO, kubeconfig: cluster().kubeconfigPath, timeoutMs: 60_000, print: (l) => lines.push(l) });
   const gitops = (...args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin/gitops.js'), ...args], { cwd: tempDir('bootstrap-cwd-') });
@@ -36,6 +38,7 @@ describe('gitops bootstrap and uninstall', () => {
 
   beforeAll(async () => {
     project = makeProject({}, { copyExample: true });
+    ageIdentity = (await rekeyExampleSecrets(project)).dev!;
     // Today's agent lists across namespaces (readScope 'cluster').
     project.write('apps/gitops-agent.ts', project.read('apps/gitops-agent.ts').replace('environment: env.name,', "environment: env.name, readScope: 'cluster',"));
     const outcome = await compile({ root: project.root, envs: ['dev'], typecheck: false, write: false });
@@ -61,6 +64,9 @@ describe('gitops bootstrap and uninstall', () => {
   it('applies the agent app with the agent\'s field manager and inventory, and waits until it is available', async () => {
     await kubectl('create', 'secret', 'generic', 'git-credentials', '-n', NS, `--from-literal=url=${remote.path}`);
     await kubectl('create', 'secret', 'generic', 'gitops-webhook', '-n', NS, '--from-literal=secret=s3cret-for-the-test');
+    const ageKeyFile = join(tempDir('bootstrap-age-'), 'age.agekey');
+    writeFileSync(ageKeyFile, `${ageIdentity}\n`);
+    await kubectl('create', 'secret', 'generic', 'age-key', '-n', NS, `--from-file=${ageKeyFile}`);
     lines.length = 0;
     const outcome = await install();
     expect(outcome.changes.map((c) => `${c.action} ${c.ref.kind}`)).toContain('created Deployment');
@@ -122,7 +128,7 @@ describe('gitops bootstrap and uninstall', () => {
   it('uninstall removes the agent and its state, and leaves what it applied', async () => {
     const out = (await gitops('uninstall', '--env', 'dev', '--kubeconfig', cluster().kubeconfigPath, '--root', project.root)).stdout.split('\n');
     expect(out.slice(0, 2)).toEqual(['stopping the agent:', `  deleted Deployment ${NS}/${AGENT}`]);
-    expect(out).toContain(`  kept Namespace ${NS}: it holds Secrets git-credentials, gitops-webhook; kubectl delete namespace ${NS} deletes it with them`);
+    expect(out).toContain(`  kept Namespace ${NS}: it holds Secrets age-key, git-credentials, gitops-webhook; kubectl delete namespace ${NS} deletes it with them`);
     expect(out).toContain(`deleted the inventory, status and Lease of dev and the settings ConfigMap ${NS}/agent-settings`);
     expect(out).toContainEqual(expect.stringMatching(/^left the 1\d object\(s\) it applied; gitops uninstall --env dev --prune-all would have deleted them$/));
     for (const kind of ['deployment', 'serviceaccount', 'service', 'role', 'rolebinding']) expect(await exists(kind, AGENT, '-n', NS)).toBe(false);

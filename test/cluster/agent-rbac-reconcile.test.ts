@@ -26,7 +26,8 @@ describe('the agent with only its derived RBAC', () => {
 
   it('applies the environment, then prunes an app that left it', async () => {
     const agent = actingAs(cluster().connection, serviceAccountIdentity('gitops-system', 'typed-gitops-agent-dev'));
-    const reconciler = createReconciler({ connection: agent, env: 'dev', namespace: 'gitops-system', prune: true, allowEmpty: false, force: true, healthTimeoutMs: 0, log: quietLog });
+    const reconciler = createReconciler({ connection: agent, env: 'dev', namespace: 'gitops-system', prune: true, allowEmpty: false, force: true, healthTimeoutMs: 0, log: quietLog,
+      ageIdentities: async () => [example.ageIdentities.dev!] });
     let result = await reconciler.reconcile(revision);
     for (let i = 0; i < 30 && !result.ok; i++) { // the authorizer sees the bindings a moment later
       await new Promise((r) => setTimeout(r, 200));

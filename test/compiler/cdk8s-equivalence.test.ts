@@ -11,6 +11,7 @@ import { discoverApps } from '../../compiler/discover.ts';
 import { ownerLabels } from '../../core/owner-labels.ts';
 import { loadAppDefinition, renderedKinds } from '../../compiler/synth.ts';
 import { makeProject } from '../helpers/project.ts';
+import { SOPS_ANNOTATION, SOPS_FILE_ANNOTATION, secretFilePath } from '../../core/sops/names.ts';
 
 const p = makeProject({}, { copyExample: true });
 afterAll(() => p.cleanup());
@@ -40,6 +41,7 @@ describe('equivalence with cdk8s synth', () => {
             // cdk8s plus what we add on purpose: the owner labels in each object's metadata (not in pod templates)
             const o = doc.toJS();
             o.metadata.labels = { ...o.metadata.labels, ...ownerLabels(entry.name, env.name) };
+            embedSecretFile(o, p.root, env.name);
             theirs.set(`${env.name}:${key(o)}`, o);
           }
         }
@@ -51,6 +53,15 @@ describe('equivalence with cdk8s synth', () => {
     expect(ours.size).toBeGreaterThan(20);
   });
 });
+
+/** An EncryptedSecret as synth completes it: its conventional file's path and text, and the file's type. */
+function embedSecretFile(o: any, root: string, env: string): void {
+  if (o.metadata.annotations?.[SOPS_FILE_ANNOTATION] === undefined) return;
+  const path = secretFilePath(env, o.metadata.namespace, o.metadata.name);
+  const text = readFileSync(join(root, path), 'utf8');
+  o.metadata.annotations = { [SOPS_FILE_ANNOTATION]: path, [SOPS_ANNOTATION]: text };
+  o.type = parse1(text).type;
+}
 
 function parse1(text: string): any {
   return parseAllDocuments(text)[0].toJS();

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { compile } from '../../compiler/compile.ts';
 import { formatDiagnostic } from '../../compiler/format.ts';
 import { makeProject, type TestProject } from './project.ts';
+import { rekeyExampleSecrets } from '../sops/example-keys.ts';
 
 const run = promisify(execFile);
 
@@ -22,17 +23,20 @@ export interface RenderedExample {
   readonly dist: string;
   /** Its YAML files, relative to `dist`, sorted. */
   readonly files: readonly string[];
+  /** The test-only age identity of each environment, which opens its encrypted Secrets. */
+  readonly ageIdentities: Readonly<Record<string, string>>;
 }
 
 /** A copy of the example project, `edit`ed, synthesized for `env`. */
 export async function renderExample(env: string, edit: (project: TestProject) => void = () => {}): Promise<RenderedExample> {
   const project = makeProject({}, { copyExample: true });
+  const ageIdentities = await rekeyExampleSecrets(project);
   edit(project);
   const outcome = await compile({ root: project.root, typecheck: false, envs: [env] });
   if (outcome.report.errors.length > 0) throw new Error(outcome.report.errors.map(formatDiagnostic).join('\n'));
   const dist = join(project.root, 'dist', env);
   const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort();
-  return { project, dist, files };
+  return { project, dist, files, ageIdentities };
 }
 
 /** The admin applies the rendered Namespaces, then the agent's ServiceAccount and RBAC. */
