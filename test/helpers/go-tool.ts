@@ -16,6 +16,11 @@ export interface GoTool {
 }
 
 export const actionlint: GoTool = { name: 'actionlint', pkg: 'github.com/rhysd/actionlint/cmd/actionlint', version: 'v1.7.12' };
+/** The real sops, for the interop tests (test/sops/). Cold build: a few minutes. */
+export const sops: GoTool = { name: 'sops', pkg: 'github.com/getsops/sops/v3/cmd/sops', version: 'v3.13.3' };
+
+/** Every tool the tests use, so CI builds them before the tests run (.ci/run). */
+export const GO_TOOLS: readonly GoTool[] = [actionlint, sops];
 
 /** Path of the tool's binary, built first when this version is not in the cache yet. */
 export async function ensureGoTool(tool: GoTool, log: (line: string) => void = (l) => console.error(`[${tool.name}:build] ${l}`)): Promise<string> {

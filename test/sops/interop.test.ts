@@ -1,4 +1,4 @@
-// Interop with the real sops (built from its Go module into the cache by test/helpers/sops-binary.ts):
+// Interop with the real sops (built from its Go module into the cache by test/helpers/go-tool.ts):
 // files we write decrypt with sops, files sops writes decrypt here, and each side refuses the other's tampered file.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { decryptSops, encryptSops, readSopsFile } from '../../core/sops/file.ts';
 import { SECRET_RULES, secretDocument, secretEnvelopeProblems, toPlain } from '../../core/sops/secret.ts';
-import { ensureSops } from '../helpers/sops-binary.ts';
+import { ensureGoTool, sops as sopsTool } from '../helpers/go-tool.ts';
 import { secretDecryptor } from '../../agent/decrypt.ts';
 import { desiredSet } from '../../agent/desired.ts';
 import { encryptedRevision } from './rendered.ts';
@@ -18,7 +18,7 @@ let sops = '';
 let dir = '';
 let key: AgeKey;
 // A cold build of sops takes minutes on 2 cores; later runs reuse the cache.
-beforeAll(async () => { sops = await ensureSops(); dir = mkdtempSync(join(tmpdir(), 'sops-interop-')); key = await ageKey(); }, 1_200_000);
+beforeAll(async () => { sops = await ensureGoTool(sopsTool); dir = mkdtempSync(join(tmpdir(), 'sops-interop-')); key = await ageKey(); }, 1_200_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const PLAIN = 'interop-Pa55-in-clear';
