@@ -6,7 +6,6 @@ import { resolveConfig, type ResolvedConfig, type ResolvedVerify } from '../core
 import { UserInputError } from '../core/errors.ts';
 import { CONFIG_FILE, loadConfig } from '../core/load-config.ts';
 import { parseDuration } from './duration.ts';
-import { parseServiceAccount } from './impersonation.ts';
 import { loadConnection } from './kubeconfig.ts';
 import { createLogger } from './log.ts';
 import { inventoryRevision } from './inventory.ts';
@@ -15,7 +14,8 @@ import type { KubeClient } from './kube.ts';
 import { createReconciler } from './reconcile.ts';
 import type { ReservedObjects } from './reserved.ts';
 import type { RevisionGuard } from './revision-guard.ts';
-import { layeredBounds, readSettings, type NamedObject } from './settings.ts';
+import { parseNamedObject, type NamedObject } from './named-object.ts';
+import { layeredBounds, readSettings } from './settings.ts';
 import { gatedReconciler, revisionGate } from './revision-gate.ts';
 import { openVerifier, type CommitVerifier } from './verify.ts';
 import { platformApprover, type PlatformApprover } from './platform-approval.ts';
@@ -44,10 +44,10 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   const secret = webhookSecret(flags.webhookSecretEnv);
   const verify = verifySettings(flags, config.agent.verify);
   const namedIn = (ns: string) => ({
-    serviceAccount: named(flags.serviceAccount, config.agent.serviceAccount, ns, ['--service-account', 'agent.serviceAccount', 'ServiceAccount']),
-    settings: named(flags.settings, config.agent.settings, ns, ['--settings', 'agent.settings', 'ConfigMap']),
-    keysSecret: named(verify.secret && flags.verifyKeysSecret, verify.secret, ns, ['--verify-keys-secret', 'agent.verify.secret', 'Secret']),
-    platformKeys: named(flags.platformKeysSecret, undefined, ns, ['--platform-keys-secret', '--platform-keys-secret', 'Secret']),
+    serviceAccount: named(ns, 'ServiceAccount', [flags.serviceAccount, '--service-account'], [config.agent.serviceAccount, 'agent.serviceAccount']),
+    settings: named(ns, 'ConfigMap', [flags.settings, '--settings'], [config.agent.settings, 'agent.settings']),
+    keysSecret: named(ns, 'Secret', [verify.secret && flags.verifyKeysSecret, '--verify-keys-secret'], [verify.secret, 'agent.verify.secret']),
+    platformKeys: named(ns, 'Secret', [flags.platformKeysSecret, '--platform-keys-secret']),
   });
   namedIn(flags.namespace ?? config.agent.namespace); // a bad value fails before any file is read
   const log = createLogger({ level: flags.logLevel, bindings: { env: flags.env } });
@@ -142,10 +142,12 @@ async function projectConfig(root: string | undefined, env: string): Promise<Res
   return config;
 }
 
-/** 'name' (in the agent's namespace) or 'namespace/name' of the flag, else of the config; undefined when neither names one. */
-function named(flag: string | undefined, configured: string | undefined, namespace: string, [flagName, key, kind]: readonly [string, string, string]): NamedObject | undefined {
-  const value = flag ?? configured;
-  return value ? parseServiceAccount(value, namespace, flag ? flagName : key, kind) : undefined;
+type Setting = readonly [value: string | undefined, name: string];
+
+/** The object the flag names (when given), else the one the config names; undefined when neither names one. */
+function named(namespace: string, kind: string, [flag, flagName]: Setting, [configured, key]: Setting = [undefined, '']): NamedObject | undefined {
+  const [value, name] = flag !== undefined ? [flag, flagName] : [configured, key];
+  return value ? parseNamedObject(value, namespace, name, kind) : undefined;
 }
 
 /**

@@ -3,7 +3,8 @@
 // an armored OpenPGP public key. Missing, unreadable or without a usable key: fail closed, naming it.
 import type { KeyText, TrustedKeys } from '../core/trusted-keys.ts';
 import type { KubeClient } from './kube.ts';
-import { readOwnObject, settingsError, type NamedObject } from './settings.ts';
+import type { NamedObject } from './named-object.ts';
+import { readOwnObject, settingsError } from './settings.ts';
 
 export interface SecretKeys {
   /** Changes whenever the Secret does (its uid and resourceVersion). */

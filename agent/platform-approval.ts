@@ -3,7 +3,7 @@
 // platform's keys Secret (--platform-keys-secret), a set distinct from the keys the team's commits are signed with.
 import { UserInputError } from '../core/errors.ts';
 import type { KubeClient } from './kube.ts';
-import type { NamedObject } from './settings.ts';
+import type { NamedObject } from './named-object.ts';
 import { openVerifier } from './verify.ts';
 
 export interface PlatformApprover {

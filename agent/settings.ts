@@ -5,9 +5,8 @@
 import { ClusterError, formatError } from '../core/errors.ts';
 import { boundsList, type Bounds } from '../core/bounds.ts';
 import type { KubeClient } from './kube.ts';
+import type { NamedObject } from './named-object.ts';
 import type { K8sObject } from './types.ts';
-
-export interface NamedObject { readonly namespace: string; readonly name: string }
 
 const PATTERNS: Readonly<Record<keyof Bounds, { readonly re: RegExp; readonly example: string }>> = {
   namespaces: { re: /^[a-z0-9*][-a-z0-9*]*$/, example: "'team-a-*,shop'" },

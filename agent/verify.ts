@@ -6,7 +6,8 @@ import { UserInputError } from '../core/errors.ts';
 import { openKeyringOf, readKeyFiles, signatureProblem, signatureStates, type Keyring, type TrustedKeyFiles, type TrustedKeys } from '../core/trusted-keys.ts';
 import { readKeysSecret, secretLabel } from './keys-secret.ts';
 import type { KubeClient } from './kube.ts';
-import { settingsError, type NamedObject } from './settings.ts';
+import type { NamedObject } from './named-object.ts';
+import { settingsError } from './settings.ts';
 
 export interface CommitVerifier {
   /** Resolves when `commit` carries a good signature by an allowed key; else throws a UserInputError naming it and why. */
