@@ -7,7 +7,7 @@ import { UserInputError } from '../core/errors.ts';
 import { CONFIG_FILE, loadConfig } from '../core/load-config.ts';
 import { parseDuration } from './duration.ts';
 import { loadConnection } from './kubeconfig.ts';
-import { createLogger } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
 import { inventoryRevision } from './inventory.ts';
 import { boundsList, DEFAULT_BOUNDS, type Bounds } from '../core/bounds.ts';
 import type { KubeClient } from './kube.ts';
@@ -99,15 +99,18 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     source, env: flags.env, reconciler: led?.reconciler ?? reconciler, gate, interval, log,
     webhook: { listen: flags.listen, secret, views: telemetry.views }, observer: telemetry.observer,
   });
+  stopOnSignal(log, () => agent!.stop()
+    .then(() => { reconciler.stop(); telemetry.close(); return Promise.all([led?.elector.stop(), closeKeys()]); }));
+}
+
+/** SIGTERM or SIGINT: `stop`, then exit (the Kubernetes client may keep idle connections open); a second signal exits at once. */
+function stopOnSignal(log: Logger, stop: () => Promise<unknown>): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) { log.warn({ signal }, 'second signal: exiting now'); process.exit(1); }
     stopping = true;
     log.info({ signal }, 'stopping');
-    // Exit explicitly: the Kubernetes client may keep idle connections open.
-    void agent!.stop()
-      .then(() => { reconciler.stop(); telemetry.close(); return Promise.all([led?.elector.stop(), closeKeys()]); })
-      .then(() => process.exit(0), () => process.exit(1));
+    void stop().then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
