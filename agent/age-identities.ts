@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { ClusterError, formatError } from '../core/errors.ts';
 import { parseIdentities } from '../core/sops/identity-text.ts';
 import type { KubeClient } from './kube.ts';
-import { settingsError, type NamedObject } from './settings.ts';
+import type { NamedObject } from './named-object.ts';
+import { readOwnObject, settingsError } from './settings.ts';
 
 /** The identities, read now; throws naming the source when there is none. */
 export type AgeIdentities = () => Promise<readonly string[]>;
@@ -17,10 +18,9 @@ export function ageIdentitiesFromSecret(kube: KubeClient, at: NamedObject): AgeI
   return async () => {
     const where = `the agent's age key Secret ${at.namespace}/${at.name}`;
     const create = `age-keygen -o age.agekey && kubectl -n ${at.namespace} create secret generic ${at.name} --from-file=age.agekey`;
-    const secret = await kube.read('v1', 'Secret', at.namespace, at.name).catch((error: unknown) => {
-      throw settingsError(where, `cannot be read: ${formatError(error)}`, `Let the agent's own identity get Secrets in ${at.namespace} (this one only, by resourceNames).`);
+    const secret = await readOwnObject(kube, 'Secret', at, where, {
+      message: 'does not exist, so no encrypted Secret can be decrypted', hint: `Create it (${create}), or point --age-key-secret at the right one.`,
     });
-    if (!secret) throw settingsError(where, 'does not exist, so no encrypted Secret can be decrypted', `Create it (${create}), or point --age-key-secret at the right one.`);
     const data = (secret.data ?? {}) as Record<string, string>;
     const identities = Object.keys(data).filter(isKeyName).flatMap((k) => parseIdentities(Buffer.from(data[k]!, 'base64').toString('utf8')));
     if (identities.length === 0) throw settingsError(where, 'holds no age identity (AGE-SECRET-KEY-1… under a key ending .agekey)', `Put one there (${create}).`);

@@ -7,7 +7,6 @@ import { UserInputError } from '../core/errors.ts';
 import { CONFIG_FILE, loadConfig } from '../core/load-config.ts';
 import { ageIdentitiesFromFile, ageIdentitiesFromSecret, combinedIdentities, type AgeIdentities } from './age-identities.ts';
 import { parseDuration } from './duration.ts';
-import { parseServiceAccount } from './impersonation.ts';
 import { loadConnection } from './kubeconfig.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createNotifier, notifyUrl, type Notifier } from './notify.ts';
@@ -18,7 +17,8 @@ import type { KubeClient } from './kube.ts';
 import { createReconciler, type Reconciler } from './reconcile.ts';
 import type { ReservedObjects } from './reserved.ts';
 import type { RevisionGuard } from './revision-guard.ts';
-import { layeredBounds, readSettings, type NamedObject } from './settings.ts';
+import { parseNamedObject, type NamedObject } from './named-object.ts';
+import { layeredBounds, readSettings } from './settings.ts';
 import { gatedReconciler, revisionGate } from './revision-gate.ts';
 import { openVerifier, type CommitVerifier } from './verify.ts';
 import { platformApprover, type PlatformApprover } from './platform-approval.ts';
@@ -55,11 +55,11 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
   const waitHealthy = onceWaitHealthy(flags);
   const verify = verifySettings(flags, config.agent.verify);
   const namedIn = (ns: string) => ({
-    serviceAccount: named(flags.serviceAccount, config.agent.serviceAccount, ns, ['--service-account', 'agent.serviceAccount', 'ServiceAccount']),
-    settings: named(flags.settings, config.agent.settings, ns, ['--settings', 'agent.settings', 'ConfigMap']),
-    keysSecret: named(verify.secret && flags.verifyKeysSecret, verify.secret, ns, ['--verify-keys-secret', 'agent.verify.secret', 'Secret']),
-    platformKeys: named(flags.platformKeysSecret, undefined, ns, ['--platform-keys-secret', '--platform-keys-secret', 'Secret']),
-    ageSecret: named(flags.ageKeySecret, undefined, ns, ['--age-key-secret', '', 'Secret']),
+    serviceAccount: named(ns, 'ServiceAccount', [flags.serviceAccount, '--service-account'], [config.agent.serviceAccount, 'agent.serviceAccount']),
+    settings: named(ns, 'ConfigMap', [flags.settings, '--settings'], [config.agent.settings, 'agent.settings']),
+    keysSecret: named(ns, 'Secret', [verify.secret && flags.verifyKeysSecret, '--verify-keys-secret'], [verify.secret, 'agent.verify.secret']),
+    platformKeys: named(ns, 'Secret', [flags.platformKeysSecret, '--platform-keys-secret']),
+    ageSecret: named(ns, 'Secret', [flags.ageKeySecret, '--age-key-secret']),
   });
   namedIn(flags.namespace ?? config.agent.namespace); // a bad value fails before any file is read
   const log = createLogger({ level: flags.logLevel, bindings: { env: flags.env } });
@@ -116,15 +116,18 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     source, env: flags.env, reconciler: led?.reconciler ?? reconciler, gate, interval, log,
     webhook: { listen: flags.listen, secret, views: telemetry.views }, observer: telemetry.observer,
   });
+  stopOnSignal(log, () => agent!.stop()
+    .then(() => { reconciler.stop(); telemetry.close(); return Promise.all([led?.elector.stop(), closeKeys(), notifier?.close(5_000)]); }));
+}
+
+/** SIGTERM or SIGINT: `stop`, then exit (the Kubernetes client may keep idle connections open); a second signal exits at once. */
+function stopOnSignal(log: Logger, stop: () => Promise<unknown>): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) { log.warn({ signal }, 'second signal: exiting now'); process.exit(1); }
     stopping = true;
     log.info({ signal }, 'stopping');
-    // Exit explicitly: the Kubernetes client may keep idle connections open.
-    void agent!.stop()
-      .then(() => { reconciler.stop(); telemetry.close(); return Promise.all([led?.elector.stop(), closeKeys(), notifier?.close(5_000)]); })
-      .then(() => process.exit(0), () => process.exit(1));
+    void stop().then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
@@ -166,10 +169,12 @@ async function projectConfig(root: string | undefined, env: string | undefined):
   return config;
 }
 
-/** 'name' (in the agent's namespace) or 'namespace/name' of the flag, else of the config; undefined when neither names one. */
-function named(flag: string | undefined, configured: string | undefined, namespace: string, [flagName, key, kind]: readonly [string, string, string]): NamedObject | undefined {
-  const value = flag ?? configured;
-  return value ? parseServiceAccount(value, namespace, flag ? flagName : key, kind) : undefined;
+type Setting = readonly [value: string | undefined, name: string];
+
+/** The object the flag names (when given), else the one the config names; undefined when neither names one. */
+function named(namespace: string, kind: string, [flag, flagName]: Setting, [configured, key]: Setting = [undefined, '']): NamedObject | undefined {
+  const [value, name] = flag !== undefined ? [flag, flagName] : [configured, key];
+  return value ? parseNamedObject(value, namespace, name, kind) : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { resolveConfig } from '../core/config.ts';
-import { actingAs, escapeExtraKey, impersonationHeaders, parseServiceAccount, serviceAccountIdentity } from './impersonation.ts';
+import { actingAs, escapeExtraKey, impersonationHeaders, serviceAccountIdentity } from './impersonation.ts';
 import { KubeClient } from './kube.ts';
 import { KubeHttp } from './kube-http.ts';
 import type { KubeConnection } from './kubeconfig.ts';
@@ -32,17 +32,6 @@ describe('impersonationHeaders', () => {
 
   it('gives a ServiceAccount its user name only (the server adds its groups)', () => {
     expect(impersonationHeaders(serviceAccountIdentity('team-a', 'deployer'))).toEqual({ 'Impersonate-User': 'system:serviceaccount:team-a:deployer' });
-  });
-});
-
-describe('parseServiceAccount', () => {
-  it("reads 'name' in the default namespace, or 'namespace/name'", () => {
-    expect(parseServiceAccount('deployer', 'gitops-system', 'agent.serviceAccount')).toEqual({ namespace: 'gitops-system', name: 'deployer' });
-    expect(parseServiceAccount('team-a/deploy.er', 'gitops-system', 'agent.serviceAccount')).toEqual({ namespace: 'team-a', name: 'deploy.er' });
-  });
-
-  it.each(['a/b/c', '/x', 'x/', 'Team/x', 'team/X', 'team/a_b', `${'a'.repeat(64)}/x`])('refuses %j, naming the key', (value) => {
-    expect(() => parseServiceAccount(value, 'gitops-system', '--service-account')).toThrow(`--service-account: ${JSON.stringify(value)} is not a ServiceAccount`);
   });
 });
 

@@ -1,7 +1,6 @@
 // Whom the agent's requests act as: a kubeconfig user's `as`, `as-groups`, `as-uid` and `as-user-extra`
 // (kubectl's --as, --as-group, --as-uid), or the environment's ServiceAccount (agent.serviceAccount,
 // Flux's serviceAccountName), sent as Kubernetes' Impersonate-* headers so that RBAC judges every request.
-import { UserInputError } from '../core/errors.ts';
 import type { KubeConnection } from './kubeconfig.ts';
 
 export interface Impersonation {
@@ -46,20 +45,6 @@ export function serviceAccountIdentity(namespace: string, name: string): Imperso
 /** The same cluster and credentials, acting as someone else; this replaces a kubeconfig's own `as` (Kubernetes impersonates one level). */
 export function actingAs(connection: KubeConnection, as: Impersonation): KubeConnection {
   return { ...connection, impersonate: as, source: `${connection.source} as ${as.user}` };
-}
-
-/** 'name' (in `defaultNamespace`, as Flux reads serviceAccountName in the Kustomization's namespace) or 'namespace/name'. */
-export function parseServiceAccount(value: string, defaultNamespace: string, key: string, what = 'ServiceAccount'): { namespace: string; name: string } {
-  const parts = value.split('/');
-  const [namespace, name] = parts.length === 1 ? [defaultNamespace, parts[0]!] : parts;
-  const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-  const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-  if (parts.length > 2 || !namespace || !name || !label.test(namespace) || namespace.length > 63 || !subdomain.test(name) || name.length > 253) {
-    throw new UserInputError(`${key}: ${JSON.stringify(value)} is not a ${what}`, {
-      hint: `Give 'name' (in the agent's namespace, ${defaultNamespace}) or 'namespace/name', lower-case DNS names, e.g. team-a/deployer.`,
-    });
-  }
-  return { namespace, name };
 }
 
 /**

@@ -1,10 +1,10 @@
 // The allowed keys from a Kubernetes Secret (--verify-keys-secret, agent.verify.secret), read with the
 // agent's own identity: key `allowed_signers` holds SSH allowed_signers entries, every key ending `.asc`
 // an armored OpenPGP public key. Missing, unreadable or without a usable key: fail closed, naming it.
-import { formatError } from '../core/errors.ts';
 import type { KeyText, TrustedKeys } from '../core/trusted-keys.ts';
 import type { KubeClient } from './kube.ts';
-import { settingsError, type NamedObject } from './settings.ts';
+import type { NamedObject } from './named-object.ts';
+import { readOwnObject, settingsError } from './settings.ts';
 
 export interface SecretKeys {
   /** Changes whenever the Secret does (its uid and resourceVersion). */
@@ -16,11 +16,11 @@ export const secretLabel = (at: NamedObject) => `the agent's keys Secret ${at.na
 
 export async function readKeysSecret(kube: KubeClient, at: NamedObject): Promise<SecretKeys> {
   const where = secretLabel(at);
-  const secret = await kube.read('v1', 'Secret', at.namespace, at.name).catch((error: unknown) => {
-    throw settingsError(where, `cannot be read: ${formatError(error)}`, `Let the agent's own identity get Secrets in ${at.namespace} (this one only, by resourceNames).`);
-  });
   const create = `kubectl -n ${at.namespace} create secret generic ${at.name} --from-file=allowed_signers --from-file=ci.asc`;
-  if (!secret) throw settingsError(where, 'does not exist, so no commit can be verified', `Create it (${create}), or point --verify-keys-secret (agent.verify.secret) at the right one.`);
+  const secret = await readOwnObject(kube, 'Secret', at, where, {
+    message: 'does not exist, so no commit can be verified',
+    hint: `Create it (${create}), or point --verify-keys-secret (agent.verify.secret) at the right one.`,
+  });
   const data = (secret.data ?? {}) as Record<string, string>;
   const text = (key: string): KeyText => ({ text: Buffer.from(data[key]!, 'base64').toString('utf8'), source: `key ${key} of ${where}`, subject: {} });
   const names = Object.keys(data).sort();

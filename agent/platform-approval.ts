@@ -1,9 +1,8 @@
 // Whether the platform approved a commit that changes the agent's own objects (with --service-account the agent
 // writes them with its own identity, so a team's push must not choose them): a good signature by a key of the
 // platform's keys Secret (--platform-keys-secret), a set distinct from the keys the team's commits are signed with.
-import { UserInputError } from '../core/errors.ts';
 import type { KubeClient } from './kube.ts';
-import type { NamedObject } from './settings.ts';
+import type { NamedObject } from './named-object.ts';
 import { openVerifier } from './verify.ts';
 
 export interface PlatformApprover {
@@ -17,10 +16,9 @@ export async function platformApprover(dir: string, secret: NamedObject & { read
   const verifier = await openVerifier({ dir, keys: {}, secret, ...(timeoutMs ? { timeoutMs } : {}) });
   return {
     close: () => verifier.close(),
-    approve: (commit) => verifier.verify(commit).then(() => undefined, (error: unknown) => {
-      if (!(error instanceof UserInputError)) throw error;
-      const found = /^commit \S+ is refused: ([^;]*)/.exec(error.message)?.[1] ?? error.message;
-      return `commit ${commit.slice(0, 12)} is not signed by a platform key of Secret ${secret.namespace}/${secret.name} (--platform-keys-secret): ${found}`;
-    }),
+    approve: async (commit) => {
+      const found = await verifier.problem(commit);
+      return found === undefined ? undefined : `commit ${commit.slice(0, 12)} is not signed by a platform key of Secret ${secret.namespace}/${secret.name} (--platform-keys-secret): ${found}`;
+    },
   };
 }

@@ -5,8 +5,8 @@
 import { ClusterError, formatError } from '../core/errors.ts';
 import { boundsList, type Bounds } from '../core/bounds.ts';
 import type { KubeClient } from './kube.ts';
-
-export interface NamedObject { readonly namespace: string; readonly name: string }
+import type { NamedObject } from './named-object.ts';
+import type { K8sObject } from './types.ts';
 
 const PATTERNS: Readonly<Record<keyof Bounds, { readonly re: RegExp; readonly example: string }>> = {
   namespaces: { re: /^[a-z0-9*][-a-z0-9*]*$/, example: "'team-a-*,shop'" },
@@ -34,13 +34,20 @@ export function settingsBounds(data: Readonly<Record<string, string>> | undefine
 /** The bounds of the settings ConfigMap, read now (one GET) with the agent's own identity. */
 export async function readSettings(kube: KubeClient, at: NamedObject): Promise<Partial<Bounds>> {
   const where = `the agent's settings ConfigMap ${at.namespace}/${at.name}`;
-  const configMap = await kube.read('v1', 'ConfigMap', at.namespace, at.name).catch((error: unknown) => {
-    throw settingsError(where, `cannot be read: ${formatError(error)}`, `Let the agent's own identity get ConfigMaps in ${at.namespace}.`);
+  const configMap = await readOwnObject(kube, 'ConfigMap', at, where, {
+    message: 'does not exist',
+    hint: `Create it (e.g. kubectl -n ${at.namespace} create configmap ${at.name} --from-literal=namespaces='team-a-*'), or run the agent without --settings (agent.settings).`,
   });
-  if (!configMap) {
-    throw settingsError(where, 'does not exist', `Create it (e.g. kubectl -n ${at.namespace} create configmap ${at.name} --from-literal=namespaces='team-a-*'), or run the agent without --settings (agent.settings).`);
-  }
   return settingsBounds(configMap.data as Record<string, string> | undefined, where);
+}
+
+/** One of the agent's own ConfigMaps or Secrets, read with its own identity; unreadable or `missing`, it fails closed naming `where`. */
+export async function readOwnObject(kube: KubeClient, kind: 'ConfigMap' | 'Secret', at: NamedObject, where: string, missing: { readonly message: string; readonly hint: string }): Promise<K8sObject> {
+  const live = await kube.read('v1', kind, at.namespace, at.name).catch((error: unknown) => {
+    throw settingsError(where, `cannot be read: ${formatError(error)}`, `Let the agent's own identity get ${kind}s in ${at.namespace} (this one only, by resourceNames).`);
+  });
+  if (!live) throw settingsError(where, missing.message, missing.hint);
+  return live;
 }
 
 /** Each list from the first source that sets it: the flags, then the settings ConfigMap, then --root's config (or the defaults). */

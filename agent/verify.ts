@@ -6,11 +6,14 @@ import { UserInputError } from '../core/errors.ts';
 import { openKeyringOf, readKeyFiles, signatureProblem, signatureStates, type Keyring, type TrustedKeyFiles, type TrustedKeys } from '../core/trusted-keys.ts';
 import { readKeysSecret, secretLabel } from './keys-secret.ts';
 import type { KubeClient } from './kube.ts';
-import { settingsError, type NamedObject } from './settings.ts';
+import type { NamedObject } from './named-object.ts';
+import { settingsError } from './settings.ts';
 
 export interface CommitVerifier {
   /** Resolves when `commit` carries a good signature by an allowed key; else throws a UserInputError naming it and why. */
   verify(commit: string): Promise<void>;
+  /** Why `commit` carries no good signature by an allowed key (e.g. 'it is not signed'), or undefined when it does. */
+  problem(commit: string): Promise<string | undefined>;
   /** Removes the keyring. */
   close(): Promise<void>;
 }
@@ -39,13 +42,18 @@ export async function openVerifier(options: VerifierOptions): Promise<CommitVeri
     }
     return current.keyring;
   }
+  async function problem(commit: string): Promise<string | undefined> {
+    const state = (await signatureStates(options.dir, ['--max-count=1', commit, '--'], await keyring(), options.timeoutMs)).get(commit) ?? { status: 'unsigned' };
+    return state.status === 'good' ? undefined : signatureProblem(state);
+  }
   return {
     close: async () => { await current?.keyring.close(); current = undefined; },
+    problem,
     async verify(commit) {
-      const state = (await signatureStates(options.dir, ['--max-count=1', commit, '--'], await keyring(), options.timeoutMs)).get(commit) ?? { status: 'unsigned' };
-      if (state.status === 'good') return;
+      const found = await problem(commit);
+      if (found === undefined) return;
       const where = options.secret ? `, ${secretLabel(options.secret)}` : '';
-      throw new UserInputError(`commit ${commit} is refused: ${signatureProblem(state)}; only commits signed by an allowed key are applied (agent.verify), and the cluster stays at the last verified revision`, {
+      throw new UserInputError(`commit ${commit} is refused: ${found}; only commits signed by an allowed key are applied (agent.verify), and the cluster stays at the last verified revision`, {
         commit, hint: `Publish it signed with an allowed key (gitops publish with GITOPS_SIGNING_KEY or --signing-key), or allow its key in agent.verify (--allowed-signers, --openpgp-keys${where}).`,
       });
     },

@@ -3,7 +3,6 @@
 // alive, `GET /readyz` that it is ready, `GET /status` shows the last result (in full only to who
 // presents the secret), `GET /metrics` the Prometheus metrics, and `GET /` the web page, whose
 // state (`GET /api/state`) is shown only to who presents the secret.
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { UserInputError } from '../core/errors.ts';
@@ -11,9 +10,10 @@ import type { Logger } from './log.ts';
 import { refusalCount } from './refusal-count.ts';
 import type { AgentViews } from './telemetry.ts';
 import { triggerGate, type TriggerAnswer } from './trigger-gate.ts';
-import type { ObjectRef, ReconcileResult } from './types.ts';
+import type { ReconcileResult } from './types.ts';
+import { send } from './http-json.ts';
 import { authenticate, presentsToken } from './webhook-auth.ts';
-import { PAGE_HEADERS, PAGE_HTML } from './web/page.ts';
+import { viewRoutes } from './web/routes.ts';
 
 export interface WebhookOptions {
   /** 'host:port'; port 0 picks a free one. */
@@ -46,6 +46,7 @@ export async function startWebhook(options: WebhookOptions): Promise<WebhookServ
   const gate = triggerGate(options.onTrigger, options.triggerIntervalMs ?? 1000);
   const refusals = refusalCount(log);
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
+  const routes = options.views && viewRoutes(options.views, secret, options.lastResult);
   // A slow client (one byte a minute) is cut off after requestTimeout; Node checks every connectionsCheckingInterval.
   const server = createServer({ requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout) }, (req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -59,38 +60,9 @@ export async function startWebhook(options: WebhookOptions): Promise<WebhookServ
     if (path === '/healthz') return req.method === 'GET' || req.method === 'HEAD' ? send(res, 200, { ok: true }) : notAllowed(res, 'GET');
     if (path === '/status') return req.method === 'GET' ? status(req, res) : notAllowed(res, 'GET');
     if (path === '/hooks/git') return req.method === 'POST' ? hook(req, res) : notAllowed(res, 'POST');
-    const view = options.views && VIEWS.get(path);
-    if (view) return req.method === 'GET' ? view(req, res, options.views!) : notAllowed(res, 'GET');
+    const view = routes?.get(path);
+    if (view) return req.method === 'GET' ? view(req, res) : notAllowed(res, 'GET');
     send(res, 404, { error: `not found; try POST /hooks/git, GET /healthz or GET /status${options.views ? ', GET /readyz, /metrics or / (the web page)' : ''}` });
-  }
-
-  type View = (req: IncomingMessage, res: ServerResponse, views: AgentViews) => unknown;
-  const VIEWS = new Map<string, View>([
-    ['/', (_req, res) => res.writeHead(200, PAGE_HEADERS).end(PAGE_HTML)],
-    ['/api/state', (req, res, views) => withToken(req, res, async () => json(req, res, await views.page(options.lastResult())))],
-    ['/api/object', (req, res, views) => withToken(req, res, async () => json(req, res, await views.compare(refFromQuery(req))))],
-    ['/metrics', async (_req, res, views) => {
-      const text = await views.metrics();
-      res.writeHead(200, { 'Content-Type': views.metricsContentType, 'Content-Length': Buffer.byteLength(text) }).end(text);
-    }],
-    ['/readyz', (_req, res, views) => {
-      const ready = views.readiness(options.lastResult());
-      send(res, ready.ready ? 200 : 503, ready);
-    }],
-  ]);
-
-  /** The page's data is for who presents the secret: it names objects, fields and errors. */
-  async function withToken(req: IncomingMessage, res: ServerResponse, answer: () => Promise<unknown>) {
-    if (secret !== undefined && !presentsToken(req.headers, secret)) return send(res, 401, { error: 'present the webhook secret (Authorization: Bearer or X-Gitops-Secret) to see the state' });
-    await answer();
-  }
-
-  /** JSON with an ETag: 304 while it stays the same (the page polls). */
-  function json(req: IncomingMessage, res: ServerResponse, body: unknown) {
-    const text = `${JSON.stringify(body)}\n`;
-    const etag = `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
-    if (req.headers['if-none-match'] === etag) return res.writeHead(304, { ETag: etag }).end();
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ETag: etag, 'Cache-Control': 'no-store' }).end(text);
   }
 
   async function hook(req: IncomingMessage, res: ServerResponse) {
@@ -134,12 +106,6 @@ export async function startWebhook(options: WebhookOptions): Promise<WebhookServ
 function publicView(result: ReconcileResult) {
   const { env, ok, revision, sourceCommit, startedAt, standby, health } = result;
   return { env, ok, revision, sourceCommit, startedAt, standby, health: health?.status, details: 'present the webhook secret (X-Gitops-Secret or Authorization: Bearer) for errors, notices and objects' };
-}
-
-/** The object named by ?group=&kind=&namespace=&name= (namespace empty: cluster-scoped). */
-function refFromQuery(req: IncomingMessage): ObjectRef {
-  const query = new URL(req.url ?? '/', 'http://agent').searchParams;
-  return { group: query.get('group') ?? '', kind: query.get('kind') ?? '', namespace: query.get('namespace') ?? '', name: query.get('name') ?? '' };
 }
 
 /** Listens on `listen` ('host:port'); the URL it answers on. */
@@ -188,9 +154,4 @@ function tooLarge(res: ServerResponse, socket: Socket) {
 function notAllowed(res: ServerResponse, allow: string) {
   res.setHeader('Allow', allow);
   send(res, 405, { error: `use ${allow}` });
-}
-
-function send(res: ServerResponse, status: number, body: unknown) {
-  const text = `${JSON.stringify(body)}\n`;
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }).end(text);
 }

@@ -47,7 +47,7 @@ export async function liveChanges(kube: KubeClient, revision: Revision, options:
     const more = rejections.length > MAX_NAMED ? `\n  … and ${rejections.length - MAX_NAMED} more` : '';
     throw new ClusterError(`${rejections.length} object(s) would be refused:\n  ${named.join('\n  ')}${more}`, {
       object: `environment ${revision.env}`,
-      hint: 'fix each object as its line says, where its app defines it: the agent would not apply it either',
+      hint: 'Fix each object as its line says, where its app defines it: the agent would not apply it either.',
     });
   }
   // As the agent prunes: only what it applied (its inventory) that still carries the owner labels.
@@ -84,7 +84,7 @@ async function notYetCheckable(kube: KubeClient, objects: readonly DesiredObject
   }
   return (d) => {
     if (missing.has(d.ref.namespace) && !created.has(d.ref.namespace)) {
-      throw new Error(`namespace ${d.ref.namespace} does not exist and this revision does not create it`);
+      throw new Error(`namespace ${d.ref.namespace} does not exist and this revision does not create it (add the Namespace to an app, or create it in the cluster first)`);
     }
     return missing.has(d.ref.namespace) || unserved.has(`${d.ref.group}/${d.ref.kind}`);
   };

@@ -21,7 +21,7 @@ const field = (kubectl: Kubectl, path: string) => () =>
   kubectl('get', 'deployment', storefront.name, '-n', storefront.namespace, '-o', `jsonpath={${path}}`);
 
 /** Bumps the storefront image's patch version in the checkout and commits (the hook pushes it). */
-export async function commitImageBump(repo: DemoRepo): Promise<{ image: string; commit: string }> {
+async function commitImageBump(repo: DemoRepo): Promise<{ image: string; commit: string }> {
   const path = join(repo.checkout, storefront.file);
   const source = readFileSync(path, 'utf8');
   const match = imagePattern.exec(source);

@@ -6,8 +6,7 @@ import { remoteWithoutCredentials } from '../core/git-credentials.ts';
 import { objectPath } from '../compiler/render.ts';
 import type { K8sObject, SynthResult } from '../core/types.ts';
 import type { Bounds } from '../core/bounds.ts';
-import { parseServiceAccount } from '../agent/impersonation.ts';
-import type { NamedObject } from '../agent/settings.ts';
+import { parseNamedObject, type NamedObject } from '../agent/named-object.ts';
 import { isAgentDeployment } from '../agent/own-objects.ts';
 
 /** The app that renders the agent of one environment, and the agent's Deployment. */
@@ -77,10 +76,10 @@ export function agentReferences(deployment: K8sObject): AgentReferences {
     if (ref) need({ namespace: deployment.metadata.namespace ?? namespace, name: ref.name }, ref.key, PURPOSES[variable.name] ?? variable.name, variable.name === 'GITOPS_REPO' ? ref.key : undefined);
     else if (variable.name === 'GITOPS_REPO') repo = variable.value;
   }
-  if (keysName) need(parseServiceAccount(keysName, namespace, '--verify-keys-secret', 'Secret'), undefined, 'the keys rendered commits must be signed with, for --verify-keys-secret');
+  if (keysName) need(parseNamedObject(keysName, namespace, '--verify-keys-secret', 'Secret'), undefined, 'the keys rendered commits must be signed with, for --verify-keys-secret');
   return {
     namespace,
-    ...(settingsName ? { settings: parseServiceAccount(settingsName, namespace, '--settings', 'ConfigMap') } : {}),
+    ...(settingsName ? { settings: parseNamedObject(settingsName, namespace, '--settings', 'ConfigMap') } : {}),
     secrets: [...secrets.values()].map(({ purposes, ...s }) => ({ ...s, purpose: purposes.join(', ') })),
     ...(repo ? { repo } : {}),
   };

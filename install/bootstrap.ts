@@ -24,7 +24,7 @@ import { observe } from '../agent/observe.ts';
 import { plan } from '../agent/plan.ts';
 import { createReconciler, type ReconcileLogger } from '../agent/reconcile.ts';
 import { guardRefusal, type RevisionGuard } from '../agent/revision-guard.ts';
-import type { NamedObject } from '../agent/settings.ts';
+import type { NamedObject } from '../agent/named-object.ts';
 import type { Change, DesiredSet, K8sObject, ReconcileResult, Revision } from '../agent/types.ts';
 
 export interface BootstrapOptions {

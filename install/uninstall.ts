@@ -16,7 +16,7 @@ import { agentAppInInventory, agentName as agentNameOf } from '../agent/own-obje
 import { plan } from '../agent/plan.ts';
 import { prune } from '../agent/prune.ts';
 import { statusName } from '../agent/status.ts';
-import type { NamedObject } from '../agent/settings.ts';
+import type { NamedObject } from '../agent/named-object.ts';
 import type { Change, DesiredSet, Inventory, InventoryEntry } from '../agent/types.ts';
 
 export interface UninstallOptions {

@@ -57,7 +57,7 @@ function findDesired(revision: Revision, ref: ObjectRef): DesiredObject | undefi
  * `live` where `desired` sets something: maps key by key, lists of named entries (containers, env,
  * volumes) by name and other lists item by item, anything else as it is live. Undefined where live has nothing.
  */
-export function onFieldsOf(desired: unknown, live: unknown): unknown {
+function onFieldsOf(desired: unknown, live: unknown): unknown {
   if (Array.isArray(desired) && Array.isArray(live)) {
     const named = desired.every((d) => isRecord(d) && typeof d.name === 'string');
     return desired.map((d, i) => onFieldsOf(d, named ? live.find((l) => isRecord(l) && l.name === (d as { name: string }).name) : live[i]))

@@ -138,19 +138,12 @@ describe('webhook', () => {
     expect(Date.now() - startedAt).toBeLessThan(3000);
   });
 
-  it('coalesces a burst: 100 calls at once reach the agent at most twice, and all are answered 202', async () => {
-    // An interval long enough that the whole burst lands inside it, also on a loaded machine.
-    const interval = 1500;
-    const { state, post } = await start(SECRET, { triggerIntervalMs: interval });
-    const startedAt = Date.now();
+  it('coalesces a burst: 100 calls at once reach the agent once, and all are answered 202', async () => {
+    // An interval no loaded machine outlasts; what happens at its end is agent/trigger-gate.test.ts's, on a fake clock.
+    const { state, post } = await start(SECRET, { triggerIntervalMs: 10 * 60_000 });
     const statuses = await Promise.all(Array.from({ length: 100 }, () => post({ 'X-Hub-Signature-256': github(SECRET, PAYLOAD) })));
-    expect(Date.now() - startedAt).toBeLessThan(interval); // else the test says nothing
     expect(new Set(statuses)).toEqual(new Set([202]));
     expect(state.triggers).toBe(1); // the first at once, the rest queued into one
-    await sleep(interval - (Date.now() - startedAt) + 300);
-    expect(state.triggers).toBe(2); // the queued one, at the end of the interval
-    await sleep(interval);
-    expect(state.triggers).toBe(2);
   });
 
   it('/status shows the remote, the API server and errors only to who presents the secret', async () => {

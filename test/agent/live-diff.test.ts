@@ -82,7 +82,7 @@ describe('gitops diff --live', () => {
     const refusal = liveChanges(new KubeClient(sharedCluster().connection), revisionOf(env, { web: [bad, configMap(ns.name, 'theirs'), configMap(nowhere, 'lost')] }), { agentNamespace: ns.name });
     await expect(refusal).rejects.toThrow(new RegExp(`${env}/web/${ns.name}/service-bad.yaml:1: .*spec.ports\\[0\\].port: Invalid value: 99999`));
     await expect(refusal).rejects.toThrow(`${env}/web/${ns.name}/configmap-theirs.yaml:1: already exists and is not managed by typed-gitops for ${env}`);
-    await expect(refusal).rejects.toThrow(`${env}/web/${nowhere}/configmap-lost.yaml:1: namespace ${nowhere} does not exist and this revision does not create it`);
+    await expect(refusal).rejects.toThrow(`${env}/web/${nowhere}/configmap-lost.yaml:1: namespace ${nowhere} does not exist and this revision does not create it (add the Namespace to an app, or create it in the cluster first)`);
   });
 
   it('through the command: a hand edit shows as changed back to git, from dist/ or a rendered ref, as the rendered diff cannot', async () => {
