@@ -26,7 +26,7 @@ describe('GitOpsAgent', () => {
     expect(container.command).toBeUndefined(); // the image's entry point (Dockerfile)
     expect(container.args).toEqual(['agent', '--env', 'dev', '--namespace', 'gitops-system', '--listen', '0.0.0.0:9090', '--cache-dir', '/var/cache/typed-gitops']);
     expect(container.env).toEqual([{ name: 'HOME', value: '/tmp' }, { name: 'GITOPS_REPO', value: 'https://git.example.com/shop.git' }]);
-    expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '1000m', memory: '512Mi' } });
     expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });

@@ -32,7 +32,7 @@ export interface GitOpsAgentProps {
   readonly image?: string;
   /** @default 100m CPU (limit 1000m), 192 MiB memory (limit 512 MiB) */
   readonly resources?: ContainerResources;
-  /** Port of the webhook, /healthz and /status. @default 9090 */
+  /** Port of the webhook, /healthz, /readyz, /status, /metrics and the web page. @default 9090 */
   readonly port?: number;
   /** Shared secret webhook calls must send or sign with. @default none: calls are not authenticated */
   readonly webhookSecret?: SecretKeyRef;
@@ -140,7 +140,7 @@ const DEFAULT_IMAGE = 'ghcr.io/typed-gitops/agent:0.1.0';
 
 function deploymentSpec(agent: { readonly name: string; readonly namespace: string }, props: GitOpsAgentProps, selector: Record<string, string>, labels: Record<string, string>): kplus.k8s.DeploymentSpec {
   const port = props.port ?? 9090;
-  const probe = { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') } };
+  const probe = (path: string) => ({ httpGet: { path, port: k8s.IntOrString.fromString('http') } });
   return {
     replicas: props.replicas ?? 1,
     selector: { matchLabels: selector },
@@ -157,9 +157,9 @@ function deploymentSpec(agent: { readonly name: string; readonly namespace: stri
           args: ['agent', ...agentArgs(props, agent.namespace, port)],
           env: agentEnv(props),
           ports: [{ name: 'http', containerPort: port }],
-          // The agent has one endpoint for both: /healthz answers once the webhook server listens.
-          readinessProbe: { ...probe, periodSeconds: 10 },
-          livenessProbe: { ...probe, periodSeconds: 20, failureThreshold: 3 },
+          // Ready once a cycle finished and the branch head was read recently (leader or standby); alive while it answers.
+          readinessProbe: { ...probe('/readyz'), periodSeconds: 10 },
+          livenessProbe: { ...probe('/healthz'), periodSeconds: 20, failureThreshold: 3 },
           resources: resourcesOf(props.resources),
           securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
           volumeMounts: [
