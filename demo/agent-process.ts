@@ -24,12 +24,14 @@ export interface AgentOptions {
   readonly env: string;
   readonly kubeconfigPath: string;
   readonly dir: string;
+  /** Opens the environment's encrypted Secrets. */
+  readonly ageKeyFile: string;
 }
 
 export async function startDemoAgent(o: AgentOptions): Promise<DemoAgent> {
   const url = `http://127.0.0.1:${await freePort()}`;
   const logFile = join(o.dir, 'agent.log');
-  const args = ['agent', '--repo', o.repoUrl, '--env', o.env, '--kubeconfig', o.kubeconfigPath, '--listen', url.slice('http://'.length), '--cache-dir', join(o.dir, 'agent-cache')];
+  const args = ['agent', '--repo', o.repoUrl, '--env', o.env, '--kubeconfig', o.kubeconfigPath, '--listen', url.slice('http://'.length), '--cache-dir', join(o.dir, 'agent-cache'), '--age-key-file', o.ageKeyFile];
   const log = openSync(logFile, 'a');
   // The project's own config gives the environment's defaults (namespace, bounds), as in a user's checkout.
   const child = spawn(process.execPath, ['--max-semi-space-size=1', '--optimize-for-size', gitopsBin, ...args], { cwd: REPO_ROOT, stdio: ['ignore', log, log] });

@@ -78,7 +78,7 @@ async function firstPublish(repo: DemoRepo, hookUrl: () => string): Promise<CiLo
 async function startAgent(plane: ControlPlane, kubectl: Kubectl, repo: DemoRepo, dir: string, begun: number): Promise<DemoAgent> {
   out.step(`Start the agent for ${env} and wait until everything is Healthy`);
   await adoptAgentNamespace(kubectl, repo, env, dir);
-  const agent = await startDemoAgent({ repoUrl: repo.url, env, kubeconfigPath: plane.kubeconfigPath, dir });
+  const agent = await startDemoAgent({ repoUrl: repo.url, env, kubeconfigPath: plane.kubeconfigPath, dir, ageKeyFile: repo.ageKeyFile });
   cleanup.add('agent', () => agent.stop());
   const { suspended } = await untilSettled(agent, repo, out);
   out.ok(`every app settled ${seconds(Date.now() - begun)} after the start${suspended.length ? ` (${suspended.join(', ')} suspended in ${env} on purpose)` : ''}`);

@@ -8,7 +8,7 @@ import type { TestProject } from '../helpers/project.ts';
 import { ageKey } from './helpers.ts';
 
 /** Re-keys the project's secrets/<env>/ files (same names and keys, test values) and its secretRecipients; the identities by environment. */
-export async function rekeyExampleSecrets(project: TestProject): Promise<Record<string, string>> {
+export async function rekeyExampleSecrets(project: Pick<TestProject, 'root' | 'read' | 'write'>): Promise<Record<string, string>> {
   const identities: Record<string, string> = {};
   let config = project.read('gitops.config.ts');
   for (const env of readdirSync(join(project.root, 'secrets'))) {
