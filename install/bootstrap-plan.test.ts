@@ -31,7 +31,7 @@ describe('what bootstrap reads from the agent app', () => {
 
   it('reads the namespace, settings, Secrets and repo the Deployment references', () => {
     const literal = agentReferences(deploymentOf(agentObjects('dev', { namespace: 'gitops', settingsConfigMap: 'limits' })));
-    expect(literal).toEqual({ namespace: 'gitops', settings: { namespace: 'gitops', name: 'limits' }, secrets: [], repo: REPO });
+    expect(literal).toEqual({ namespace: 'gitops', settings: { namespace: 'gitops', name: 'limits' }, secrets: [], named: {}, repo: REPO });
     const secrets = agentReferences(deploymentOf(agentObjects('dev', { gitCredentials: { name: 'git' }, webhookSecret: { name: 'hook', key: 'token' }, verificationKeys: 'keys' })));
     expect(secrets.repo).toBeUndefined();
     expect(secrets.secrets.map((s) => [s.namespace, s.name, s.keys])).toEqual([['gitops-system', 'git', ['url']], ['gitops-system', 'hook', ['token']], ['gitops-system', 'keys', []]]);
@@ -53,6 +53,17 @@ describe('what bootstrap reads from the agent app', () => {
     expect(missingKeys(git, secret({ url: 'eA==' }))).toEqual([]);
     expect(missingKeys(keys, secret({ 'ci.asc': 'eA==' }))).toEqual([]);
     expect(missingKeys(keys, secret({ other: 'eA==' }))).toEqual(['allowed_signers']);
+  });
+
+  it('checks the Secrets the agent reads itself: platform keys and its age identity too', () => {
+    const refs = agentReferences(deploymentOf(agentObjects('dev', { platformKeys: 'platform', ageKeySecret: 'age-key' })));
+    expect(Object.keys(refs.named).sort()).toEqual(['ageSecret', 'platformKeys']);
+    const [platform, age] = refs.secrets;
+    expect([platform.name, platform.files, age.name, age.files]).toEqual(['platform', 'keys', 'age-key', 'age']);
+    const secret = (data: Record<string, string>): K8sObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, data });
+    expect(missingKeys(age, secret({ 'allowed_signers': 'eA==' }))).toEqual(['age.agekey']);
+    expect(missingKeys(age, secret({ 'team.agekey': 'eA==' }))).toEqual([]);
+    expect(createSecretCommand(age, REPO)).toBe('age-keygen -o age.agekey && kubectl create secret generic age-key -n gitops-system --from-file=age.agekey');
   });
 
   it('sees the remote a repo Secret points at, without its credentials', () => {

@@ -20,8 +20,10 @@ export interface AgentApp {
 
 /** A Secret the agent's Deployment needs, with the keys it reads and what for. */
 export interface SecretNeed extends NamedObject {
-  /** Keys the Secret must hold; empty: any key `allowed_signers` or ending `.asc` (verification keys). */
+  /** Keys the Secret must hold; empty: files the agent reads by their names (see `files`). */
   readonly keys: readonly string[];
+  /** 'keys': signing keys (`allowed_signers`, `*.asc`); 'age': age identities (`*.agekey`). */
+  readonly files?: 'keys' | 'age';
   readonly purpose: string;
   /** The key holding the repo URL (GITOPS_REPO), when this Secret has it. */
   readonly repoKey?: string;
@@ -32,9 +34,18 @@ export interface AgentReferences {
   readonly namespace: string;
   readonly settings?: NamedObject;
   readonly secrets: readonly SecretNeed[];
+  /** The Secrets the agent reads itself (which no revision may hold). */
+  readonly named: { readonly keysSecret?: NamedObject; readonly platformKeys?: NamedObject; readonly ageSecret?: NamedObject };
   /** GITOPS_REPO when the construct renders it as a value (no `gitCredentials`). */
   readonly repo?: string;
 }
+
+// The Secrets the agent reads by its own flags: which flag, what for, and what their files are.
+const FILE_SECRETS = [
+  ['keysSecret', '--verify-keys-secret', 'the keys rendered commits must be signed with', 'keys'],
+  ['platformKeys', '--platform-keys-secret', "the platform's keys, which sign changes to the agent's own objects", 'keys'],
+  ['ageSecret', '--age-key-secret', "the age identity that opens the environment's encrypted Secrets", 'age'],
+] as const;
 
 /** Label of the settings ConfigMap bootstrap makes, naming its environment (uninstall deletes only such a one). */
 export const SETTINGS_OF = 'typed-gitops.dev/settings-of';
@@ -61,11 +72,10 @@ export function agentReferences(deployment: K8sObject): AgentReferences {
   const flag = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
   const namespace = flag('--namespace') ?? deployment.metadata.namespace ?? 'gitops-system';
   const settingsName = flag('--settings');
-  const keysName = flag('--verify-keys-secret');
-  const secrets = new Map<string, { namespace: string; name: string; keys: string[]; purposes: string[]; repoKey?: string }>();
-  const need = (at: NamedObject, key: string | undefined, purpose: string, repoKey?: string) => {
+  const secrets = new Map<string, { namespace: string; name: string; keys: string[]; purposes: string[]; repoKey?: string; files?: 'keys' | 'age' }>();
+  const need = (at: NamedObject, key: string | undefined, purpose: string, repoKey?: string, files?: 'keys' | 'age') => {
     const id = `${at.namespace}/${at.name}`;
-    const entry = secrets.get(id) ?? { ...at, keys: [], purposes: [] };
+    const entry = secrets.get(id) ?? { ...at, keys: [], purposes: [], ...(files ? { files } : {}) };
     if (key && !entry.keys.includes(key)) entry.keys.push(key);
     entry.purposes.push(purpose);
     secrets.set(id, repoKey ? { ...entry, repoKey } : entry);
@@ -76,9 +86,16 @@ export function agentReferences(deployment: K8sObject): AgentReferences {
     if (ref) need({ namespace: deployment.metadata.namespace ?? namespace, name: ref.name }, ref.key, PURPOSES[variable.name] ?? variable.name, variable.name === 'GITOPS_REPO' ? ref.key : undefined);
     else if (variable.name === 'GITOPS_REPO') repo = variable.value;
   }
-  if (keysName) need(parseNamedObject(keysName, namespace, '--verify-keys-secret', 'Secret'), undefined, 'the keys rendered commits must be signed with, for --verify-keys-secret');
+  const named: Record<string, NamedObject> = {};
+  for (const [key, option, purpose, files] of FILE_SECRETS) {
+    const name = flag(option);
+    if (!name) continue;
+    named[key] = parseNamedObject(name, namespace, option, 'Secret');
+    need(named[key], undefined, `${purpose}, for ${option}`, undefined, files);
+  }
   return {
     namespace,
+    named,
     ...(settingsName ? { settings: parseNamedObject(settingsName, namespace, '--settings', 'ConfigMap') } : {}),
     secrets: [...secrets.values()].map(({ purposes, ...s }) => ({ ...s, purpose: purposes.join(', ') })),
     ...(repo ? { repo } : {}),
@@ -94,6 +111,7 @@ export function settingsData(bounds: Bounds): Record<string, string> {
 export function missingKeys(need: SecretNeed, secret: K8sObject | undefined): readonly string[] | undefined {
   if (!secret) return undefined;
   const held = Object.keys({ ...(secret.data as object | undefined), ...(secret.stringData as object | undefined) });
+  if (need.files === 'age') return held.some((k) => k.endsWith('.agekey')) ? [] : ['age.agekey'];
   if (need.keys.length === 0) return held.some((k) => k === 'allowed_signers' || k.endsWith('.asc')) ? [] : ['allowed_signers'];
   return need.keys.filter((k) => !held.includes(k));
 }
@@ -108,10 +126,12 @@ export function otherRemote(need: SecretNeed, secret: K8sObject | undefined, rep
 
 /** The kubectl line that creates the Secret, with placeholders: never a real value. */
 export function createSecretCommand(need: SecretNeed, repo: string): string {
+  const create = `kubectl create secret generic ${need.name} -n ${need.namespace}`;
+  if (need.files === 'age') return `age-keygen -o age.agekey && ${create} --from-file=age.agekey`;
   const literals = need.keys.length === 0
     ? ['--from-file=allowed_signers=<path/to/allowed_signers>']
     : need.keys.map((key) => `--from-literal=${key}='${placeholder(key, repo)}'`);
-  return `kubectl create secret generic ${need.name} -n ${need.namespace} ${literals.join(' ')}`;
+  return `${create} ${literals.join(' ')}`;
 }
 
 const PURPOSES: Readonly<Record<string, string>> = {

@@ -59,7 +59,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapOut
   checkRepo(refs, agent, options.repo);
 
   const bounds = config.environments.find((e) => e.name === env)?.bounds ?? DEFAULT_BOUNDS;
-  const guard = { bounds: refs.settings ? bounds : DEFAULT_BOUNDS, reserved: reservedObjects(refs.namespace, { settings: refs.settings, keysSecret: refs.secrets.find((s) => s.keys.length === 0) }), limits: config.agent.limits };
+  const guard = { bounds: refs.settings ? bounds : DEFAULT_BOUNDS, reserved: reservedObjects(refs.namespace, { settings: refs.settings, ...refs.named }), limits: config.agent.limits };
   await refuseWhatTheAgentWould(files, env, guard, agent, refs);
 
   const connection = loadConnection(options.kubeconfig);
