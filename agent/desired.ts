@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS, type RevisionLimits } from '../core/limits.ts';
 import { readDocuments } from './parse-yaml.ts';
 import { refProblem } from './ref-names.ts';
 import type { DesiredObject, DesiredSet, K8sObject, Revision } from './types.ts';
+import { isRecord } from '../core/is-record.ts';
 
 /** A parsed object of a file: with its app (the file's folder), where it starts and its hash. */
 interface ParsedObject { readonly object: K8sObject; readonly app: string; readonly file: string; readonly hash: string }
@@ -192,9 +193,6 @@ function missingFields(value: unknown): string[] {
   return missing;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** sha256 of the canonical JSON (sorted keys) of a value. */
 export function objectHash(value: unknown): string {

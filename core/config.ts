@@ -5,6 +5,7 @@ import { DEFAULT_LIMITS, parseSize, type RevisionLimits } from './limits.ts';
 import { UserInputError } from './errors.ts';
 import { resolveHealthConfig, type HealthConfig } from './health-config.ts';
 import type { HealthRule } from './health-rules.ts';
+import { isRecord } from './is-record.ts';
 
 export type PolicyLevel = 'off' | 'warn' | 'error';
 
@@ -339,9 +340,6 @@ function agentVerify(value: unknown, fail: (k: string, w: string) => void): Reso
   return { mode, ...keys };
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function unknownKeys(obj: Record<string, unknown>, known: readonly string[], prefix: string, fail: (k: string, w: string) => void) {
   for (const key of Object.keys(obj)) {

@@ -3,6 +3,7 @@
 // Flux's healthCheckExprs). The compiler checks them at synth; the agent gets them as data and evaluates
 // them (agent/health/rules.ts): no code from the rendered branch ever runs. Pure.
 import { Environment } from '@marcbachmann/cel-js';
+import { isRecord } from './is-record.ts';
 
 /** One rule as written in gitops.config.ts and stored in the rendered branch. */
 export interface HealthRule {
@@ -125,6 +126,3 @@ export function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

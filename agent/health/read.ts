@@ -2,6 +2,9 @@
 // conditions, and whether the controller has seen the latest spec.
 import type { K8sObject } from '../types.ts';
 import type { Health, HealthStatus } from './types.ts';
+import { isRecord } from '../../core/is-record.ts';
+
+export { isRecord };
 
 /** A status condition as every controller writes it (metav1.Condition and its older lookalikes). */
 export interface Condition {
@@ -24,9 +27,6 @@ function nameOf(object: K8sObject): string {
   return `${kind} ${name}`;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `object.spec` and `object.status` as the shape the caller expects; {} when absent. */
 export function specOf<T>(object: K8sObject): Partial<T> {

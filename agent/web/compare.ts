@@ -8,6 +8,7 @@ import { formatRef, refKey } from '../../core/kinds.ts';
 import { desiredSet } from '../desired.ts';
 import type { KubeClient } from '../kube.ts';
 import type { DesiredObject, K8sObject, ObjectRef, Revision } from '../types.ts';
+import { isRecord } from '../../core/is-record.ts';
 
 export interface ObjectComparison {
   readonly object: string;
@@ -68,9 +69,6 @@ function onFieldsOf(desired: unknown, live: unknown): unknown {
   return Object.fromEntries(picked);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function yamlOf(value: unknown): string {
   return stringify(value, { sortMapEntries: true });
