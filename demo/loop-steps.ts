@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { git, run } from './commands.ts';
 import type { CiLoop } from './ci-loop.ts';
 import type { DemoRepo } from './demo-repo.ts';
-import { until } from './wait.ts';
+import { waitFor } from '../test/setup/wait-for.ts';
 
 /** The Deployment both steps use: apps/web.ts's storefront in namespace shop. */
 export const storefront = { file: 'apps/web.ts', namespace: 'shop', name: 'storefront' } as const;
@@ -38,7 +38,7 @@ export async function commitToApplied(repo: DemoRepo, ci: CiLoop, kubectl: Kubec
   const { image, commit } = await commitImageBump(repo);
   const published = await Promise.race([ci.published(commit), timeout<never>(60_000, `CI to publish ${commit.slice(0, 7)}`)]);
   if (!published.ok) throw new Error(`publish of ${commit.slice(0, 7)} failed:\n${published.detail}`);
-  await until(`Deployment ${storefront.name} to run ${image}`, field(kubectl, '.spec.template.spec.containers[0].image'), (v) => v === image, 30_000);
+  await waitFor(`Deployment ${storefront.name} to run ${image}`, field(kubectl, '.spec.template.spec.containers[0].image'), (v) => v === image, { timeoutMs: 30_000 });
   return { image, publishMs: published.ms, totalMs: Date.now() - started };
 }
 
@@ -49,7 +49,7 @@ export async function scaleReverted(kubectl: Kubectl): Promise<{ from: number; t
   const to = from + 2;
   const started = Date.now();
   await kubectl('scale', 'deployment', storefront.name, '-n', storefront.namespace, `--replicas=${to}`);
-  await until(`the agent to set ${storefront.name}'s replicas back to ${from}`, replicas, (v) => Number(v) === from, 20_000);
+  await waitFor(`the agent to set ${storefront.name}'s replicas back to ${from}`, replicas, (v) => Number(v) === from, { timeoutMs: 20_000 });
   return { from, to, ms: Date.now() - started };
 }
 

@@ -15,7 +15,7 @@ import { createDemoRepo, type DemoRepo } from './demo-repo.ts';
 import { commitToApplied, kubectlFor, scaleReverted, storefront, type Kubectl } from './loop-steps.ts';
 import { createOutput } from './output.ts';
 import { adoptAgentNamespace, untilSettled } from './settle.ts';
-import { seconds } from './wait.ts';
+import { seconds } from './output.ts';
 
 const env = 'dev';
 const ci = process.argv.includes('--ci');

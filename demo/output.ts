@@ -2,6 +2,8 @@
 // terminal; colour only when stdout is a terminal (and NO_COLOR is unset).
 export const width = 80;
 
+export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
 export interface Output {
   step(title: string): void;
   ok(text: string): void;

@@ -9,7 +9,7 @@ import type { DemoAgent } from './agent-process.ts';
 import type { DemoRepo } from './demo-repo.ts';
 import type { Kubectl } from './loop-steps.ts';
 import type { Output } from './output.ts';
-import { until } from './wait.ts';
+import { waitFor } from '../test/setup/wait-for.ts';
 
 /** agent.namespace of the project's gitops.config.ts, rendered by apps/gitops-agent.ts. */
 const agentNamespace = 'gitops-system';
@@ -29,7 +29,7 @@ export async function adoptAgentNamespace(kubectl: Kubectl, repo: DemoRepo, env:
 
 export async function untilSettled(agent: DemoAgent, repo: DemoRepo, out: Output): Promise<{ suspended: string[] }> {
   const head = (await git(repo.bare, 'rev-parse', 'refs/heads/rendered')).trim();
-  const result = await until(`the agent to apply ${head.slice(0, 7)} with every app Healthy`, agent.status, (r) => isDone(r, head), 90_000, summary);
+  const result = await waitFor(`the agent to apply ${head.slice(0, 7)} with every app Healthy`, agent.status, (r) => isDone(r, head), { timeoutMs: 90_000, show: (r) => (r ? summary(r) : 'nothing yet') });
   const apps = Object.entries(result!.health!.apps);
   for (const [app, h] of apps) out.ok(`${app.padEnd(14)} ${h.status}: ${h.message}`);
   return { suspended: apps.filter(([, h]) => h.status === 'Suspended').map(([app]) => app) };
