@@ -2,17 +2,17 @@
 // content hash of the app's bundle, the environment's values and the installed packages, so a
 // later run neither loads nor synthesizes an unchanged app: loading cdk8s and running build() is
 // most of a synth. Apps are functions of their environment (DESIGN.md), which is what makes this sound.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedEnvironment } from '../core/config.ts';
 import { sortKeys } from '../core/sort-keys.ts';
+import { sha256Of, type SynthInputs } from '../lib/synth-inputs.ts';
 import { primeRendered, renderedText } from './render.ts';
 import type { AppEntry, Diagnostic, K8sObject, ObjectRef, SynthObject, SynthResult } from '../core/types.ts';
 import { objectFindings, objectRulesKey, primeObjectFindings } from './validate/object-rules.ts';
 
 /** Bump when what synth or render produce changes for the same input. */
-const FORMAT = 4; // 4: owner labels rendered into the YAML
+const FORMAT = 5; // 5: the files an app read (inputs) are checked
 
 interface CachedObject {
   readonly ref: ObjectRef;
@@ -26,18 +26,20 @@ interface CachedApp {
   readonly key: string; // bundle hash + installed packages + format
   readonly environments: readonly string[] | null; // the definition's own list; null: every environment
   readonly afterOthers?: boolean; // built after the other apps; its key includes what they render
-  readonly envs: Record<string, { readonly values: string; readonly rulesKey: string; readonly objects: readonly CachedObject[] }>;
+  readonly envs: Record<string, { readonly values: string; readonly rulesKey: string; readonly inputs?: SynthInputs; readonly objects: readonly CachedObject[] }>;
 }
 
 export class SynthCache {
   private readonly dir: string;
   private readonly packages: string;
+  private readonly unchanged: (inputs: SynthInputs | undefined) => boolean;
 
   constructor(root: string, packageRoot: string) {
+    this.unchanged = inputsUnchanged(root);
     this.dir = join(root, '.gitops-cache', 'synth');
     // Any change to the installed packages (cdk8s, cdk8s-plus, …) changes every key.
     const lock = ['package-lock.json', 'package.json'].map((f) => join(packageRoot, f)).find((f) => existsSync(f));
-    this.packages = lock ? hash(readFileSync(lock, 'utf8')) : '';
+    this.packages = lock ? sha256Of(readFileSync(lock, 'utf8')) : '';
   }
 
   /** The app as cached for this bundle, or undefined. */
@@ -51,7 +53,7 @@ export class SynthCache {
   /** The app's objects for one environment, when cached for these values; their YAML is primed for render. */
   objects(cached: CachedApp, entry: AppEntry, env: ResolvedEnvironment, rendered?: readonly unknown[]): SynthObject[] | undefined {
     const found = cached.envs[env.name];
-    if (!found || found.values !== valuesHash(env, rendered)) return undefined;
+    if (!found || found.values !== valuesHash(env, rendered) || !this.unchanged(found.inputs)) return undefined;
     const rulesKey = objectRulesKey(env);
     return found.objects.map((c) => {
       const o: SynthObject = { ref: c.ref, object: c.object, constructPath: c.constructPath, app: entry.name, env: env.name, sourceFile: entry.sourceFile };
@@ -74,6 +76,7 @@ export class SynthCache {
       next.envs[r.env] = {
         values: valuesHash(env, rendered?.(r.env)),
         rulesKey,
+        inputs: r.inputs,
         objects: r.objects.map((o) => ({ ref: o.ref, object: o.object, constructPath: o.constructPath, yaml: renderedText(o), findings: objectFindings(o, env, rulesKey) })),
       };
     }
@@ -84,7 +87,7 @@ export class SynthCache {
   }
 
   private key(bundleHash: string): string {
-    return hash(`${FORMAT}:${bundleHash}:${this.packages}`);
+    return sha256Of(`${FORMAT}:${bundleHash}:${this.packages}`);
   }
 
   private file(entry: AppEntry): string {
@@ -94,9 +97,15 @@ export class SynthCache {
 
 /** The environment's values and, for an app built after the others, what they render. */
 function valuesHash(env: ResolvedEnvironment, rendered?: readonly unknown[]): string {
-  return hash(JSON.stringify(sortKeys(env.values ?? null)) + (rendered ? JSON.stringify(rendered) : ''));
+  return sha256Of(JSON.stringify(sortKeys(env.values ?? null)) + (rendered ? JSON.stringify(rendered) : ''));
 }
 
-function hash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+/** Whether every file an app read still has the content it read (memoized: a run reads each file once). */
+function inputsUnchanged(root: string): (inputs: SynthInputs | undefined) => boolean {
+  const memo = new Map<string, string | undefined>();
+  const current = (file: string) => {
+    if (!memo.has(file)) memo.set(file, existsSync(join(root, file)) ? sha256Of(readFileSync(join(root, file))) : undefined);
+    return memo.get(file);
+  };
+  return (inputs) => Object.entries(inputs ?? {}).every(([file, sha]) => current(file) === sha);
 }

@@ -9,6 +9,7 @@ import type { ResolvedEnvironment } from '../core/config.ts';
 import type { Bundle } from '../core/bundle.ts';
 import type { AppEntry, Diagnostic, K8sObject, SynthObject, SynthResult } from '../core/types.ts';
 import { refOf, versionOf } from '../core/kinds.ts';
+import { collectSynthInputs, type SynthInputs } from '../lib/synth-inputs.ts';
 
 // Stack traces of app code then point at the TS source, via the bundles' inline source maps.
 process.setSourceMapsEnabled(true);
@@ -36,7 +37,7 @@ export function synthApp(root: string, entry: AppEntry, definition: AppDefinitio
   const errors: Diagnostic[] = [];
   const objects: SynthObject[] = [];
   const app = new App();
-  try {
+  const build = () => {
     definition.build(app, { name: env.name, values: env.values, rendered });
     for (const construct of app.node.findAll()) {
       for (const message of construct.node.validate()) {
@@ -48,6 +49,10 @@ export function synthApp(root: string, entry: AppEntry, definition: AppDefinitio
       const object = construct.toJson() as K8sObject;
       objects.push({ ...base, ref: refOf(object), object, constructPath: construct.node.path });
     }
+  };
+  let inputs: SynthInputs = {};
+  try {
+    inputs = collectSynthInputs(root, build).inputs;
   } catch (error) {
     errors.push({
       ...base,
@@ -58,7 +63,7 @@ export function synthApp(root: string, entry: AppEntry, definition: AppDefinitio
       hint: 'Fix the app code at the line named; the stack is mapped to the TypeScript source.',
     });
   }
-  return { ...base, objects: errors.length > 0 ? [] : objects, errors };
+  return { ...base, objects: errors.length > 0 ? [] : objects, errors, inputs };
 }
 
 /** The kinds per namespace that `objects` hold, sorted, with the plural of each kind a CRD among them defines and the names of cluster-scoped objects. */

@@ -10,3 +10,4 @@ export { synthConstruct, type SynthOptions } from './testing.ts';
 export { GitOpsAgent, type GitOpsAgentProps, type SecretKeyRef } from './gitops-agent.ts';
 export { agentRules, builtInPlural, type AgentRbacInput, type AgentRules, type OwnObject, type PolicyRule } from './agent-rbac.ts';
 export { EncryptedSecret, type EncryptedSecretProps } from './encrypted-secret.ts';
+export { readSynthInput, recordSynthInput, projectRoot, type SynthInputs } from './synth-inputs.ts';

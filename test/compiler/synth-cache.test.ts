@@ -48,6 +48,26 @@ describe('synth cache', () => {
     expect(p.snapshot()).toEqual(uncached);
   });
 
+  it('runs an app again when a project file it read changes, and not when an unrelated one does', async () => {
+    const app = `import { ApiObject, Chart } from 'cdk8s';
+import { defineApp, readSynthInput } from 'typed-gitops/lib';
+export default defineApp({
+  name: 'greeting',
+  build(app) {
+    const chart = new Chart(app, 'greeting', { namespace: 'shop' });
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'greeting' }, data: { text: readSynthInput('data/greeting.txt').toString('utf8') } });
+  },
+});
+`;
+    p = makeProject({ 'apps/greeting.ts': app, 'data/greeting.txt': 'hello', 'data/other.txt': 'x' });
+    await compile({ root: p.root, typecheck: false });
+    expect(p.read('dist/dev/greeting/shop/configmap-greeting.yaml')).toContain('text: hello');
+    p.write('data/other.txt', 'y');
+    p.write('data/greeting.txt', 'goodbye');
+    await compile({ root: p.root, typecheck: false });
+    expect(p.read('dist/dev/greeting/shop/configmap-greeting.yaml')).toContain('text: goodbye');
+  });
+
   it('does not keep the results of an app that threw', async () => {
     p = makeProject({ 'apps/web.ts': webApp('web').replace('build(app, env) {', "build(app, env) {\n    if (process.env.BREAK_WEB) throw new Error('broken');") });
     process.env.BREAK_WEB = '1';
