@@ -1,6 +1,6 @@
 // The compiler pipeline: config -> discover -> bundle -> synth -> validate -> render -> write.
 // A Compiler keeps its results between runs, so watch mode redoes only the apps whose inputs changed.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { RenderedKind } from '../lib/define-app.ts';
 import { bundleEntries, findPackageRoot, type Bundle } from '../core/bundle.ts';
 import { SynthCache } from './synth-cache.ts';
@@ -15,6 +15,8 @@ import { typecheck } from './typecheck.ts';
 import type { AppEntry, Diagnostic, RenderScope, RenderedTree, SynthObject, SynthResult, ValidationReport } from '../core/types.ts';
 import { withHealthRules } from './health-rules.ts';
 import { validate } from './validate/index.ts';
+import { importedKinds } from './validate/crd-schemas.ts';
+import { IMPORTS_DIR } from './import/schemas-file.ts';
 import { embedEncryptedSecrets } from './sops/embed-secrets.ts';
 import { writeTree, type WriteSummary } from './write.ts';
 
@@ -119,7 +121,7 @@ export class Compiler {
 
     onProgress(`validating ${objects.length} objects`);
     const encrypted = embedEncryptedSecrets(objects, root, config);
-    const checked = validate(encrypted.objects, config);
+    const checked = validate(encrypted.objects, config, importedKinds(join(root, IMPORTS_DIR)));
     const errors = [...loadErrors, ...results.flatMap((r) => r.errors), ...(await typeErrors), ...encrypted.errors, ...checked.errors];
     const report: ValidationReport = { errors, warnings: checked.warnings };
     const base = { config, outDir, results, report };
