@@ -4,8 +4,9 @@
 import { UserInputError } from '../../core/errors.ts';
 import { list, record, str, type JsonRecord } from '../validate/json.ts';
 
-/** One parsed document and where it came from ('crds/foo.yaml#2', a URL, 'cluster'). */
+/** One parsed document, the source it was read from as the user named it, and where in it ('crds/foo.yaml#2'). */
 export interface SourceDocument {
+  readonly source: string;
   readonly where: string;
   readonly value: unknown;
 }
@@ -38,22 +39,22 @@ const KIND = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
 
 export interface CollectedCrds {
   readonly crds: readonly SlimCrd[];
-  /** Documents that are not CRDs, by where they are: a folder may hold other files. */
-  readonly skipped: readonly string[];
+  /** Documents that are not CRDs ('gateway.yaml#2 (v1 Namespace)'), by source: a folder may hold other files. */
+  readonly skipped: ReadonlyArray<{ readonly source: string; readonly document: string }>;
 }
 
 /** The CRDs among `documents` (Lists unpacked), one per name; the same name twice with other content is an error. */
-export function collectCrds(documents: readonly SourceDocument[], source: string): CollectedCrds {
+export function collectCrds(documents: readonly SourceDocument[]): CollectedCrds {
   const byName = new Map<string, { crd: SlimCrd; where: string; json: string }>();
-  const skipped: string[] = [];
+  const skipped: Array<{ source: string; document: string }> = [];
   for (const doc of unpackLists(documents)) {
-    const crd = slimCrd(doc, source);
-    if (!crd) { skipped.push(`${doc.where} (${describe(doc.value)})`); continue; }
+    const crd = slimCrd(doc);
+    if (!crd) { skipped.push({ source: doc.source, document: `${doc.where} (${describe(doc.value)})` }); continue; }
     const json = JSON.stringify(crd);
     const seen = byName.get(crd.metadata.name);
     if (seen && seen.json !== json) {
       throw new UserInputError(`CustomResourceDefinition ${crd.metadata.name} is defined twice, differently: in ${seen.where} and in ${doc.where}`, {
-        file: source, hint: 'Import one of the two (a narrower folder or file).',
+        file: doc.source, hint: 'Import one of the two (a narrower folder or file).',
       });
     }
     byName.set(crd.metadata.name, { crd, where: doc.where, json });
@@ -65,12 +66,12 @@ function unpackLists(documents: readonly SourceDocument[]): SourceDocument[] {
   return documents.flatMap((doc) => {
     const value = record(doc.value);
     if (!value || !str(value.kind)?.endsWith('List') || !Array.isArray(value.items)) return [doc];
-    return value.items.map((item, i) => ({ where: `${doc.where} items[${i}]`, value: item }));
+    return value.items.map((item, i) => ({ source: doc.source, where: `${doc.where} items[${i}]`, value: item }));
   });
 }
 
 /** The slim CRD of a document, or undefined when it is not a CRD; a CRD we cannot import is an error. */
-function slimCrd(doc: SourceDocument, source: string): SlimCrd | undefined {
+function slimCrd(doc: SourceDocument): SlimCrd | undefined {
   const value = record(doc.value);
   if (value?.kind !== 'CustomResourceDefinition' || !str(value.apiVersion)?.startsWith('apiextensions.k8s.io/')) return undefined;
   const name = str(record(value.metadata)?.name) ?? '(no name)';
@@ -98,7 +99,7 @@ function slimCrd(doc: SourceDocument, source: string): SlimCrd | undefined {
     kind: 'CustomResourceDefinition',
     metadata: { name },
     spec: { group, names: { kind, plural: str(names?.plural) ?? kind.toLowerCase() }, scope: str(spec?.scope) ?? 'Namespaced', versions },
-    source,
+    source: doc.source,
   };
 }
 

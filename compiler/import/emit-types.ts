@@ -65,7 +65,7 @@ export class SchemaTypes {
 
   private baseType(s: JsonRecord, hint: string, depth: number): string {
     if (s['x-kubernetes-int-or-string'] === true) return 'number | string';
-    if (Array.isArray(s.enum) && s.enum.length > 0) return union(s.enum.map((v) => JSON.stringify(v) ?? 'unknown'));
+    if (Array.isArray(s.enum) && s.enum.length > 0) return union(s.enum.map(literalType));
     switch (s.type) {
       case 'string': return 'string';
       case 'integer': case 'number': return 'number';
@@ -122,6 +122,12 @@ export function interfaceLines(i: Interface): string[] {
 function embeddedMembers(properties: JsonRecord): Member[] {
   const implicit: Array<[string, string]> = [['apiVersion', 'string'], ['kind', 'string'], ['metadata', '{ readonly [key: string]: unknown }']];
   return implicit.filter(([name]) => !(name in properties)).map(([name, type]) => ({ name, type, optional: true, doc: [] }));
+}
+
+/** An enum value as a type: JSON is TypeScript's literal type syntax; array values become readonly tuples. */
+function literalType(value: unknown): string {
+  const json = JSON.stringify(value) ?? 'unknown';
+  return Array.isArray(value) ? `readonly ${json}` : json;
 }
 
 function typed(s: JsonRecord): boolean {
