@@ -40,7 +40,8 @@ export class SchemaTypes {
     }
     if (depth > MAX_DEPTH) return 'unknown';
     const type = this.baseType(schema, hint, depth);
-    return schema.nullable === true && type !== 'unknown' ? `${type} | null` : type;
+    const hasNull = type === 'unknown' || /(^| \| )null($| \| )/.test(type); // unknown holds null; an enum may list it
+    return schema.nullable === true && !hasNull ? `${type} | null` : type;
   }
 
   /**
