@@ -63,12 +63,19 @@ function parse(text: string, source: string, where: string): SourceDocument[] {
 }
 
 async function fetchText(url: URL, name: string): Promise<string> {
+  // A user and password in the URL go in a header: fetch refuses them in the URL, and messages never show them.
+  const target = new URL(url.href);
+  const headers: Record<string, string> = { accept: 'application/yaml, application/json, text/plain, */*' };
+  if (target.username || target.password) {
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')}`;
+    target.username = target.password = '';
+  }
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(URL_TIMEOUT_MS), headers: { accept: 'application/yaml, application/json, text/plain, */*' } });
+    response = await fetch(target, { signal: AbortSignal.timeout(URL_TIMEOUT_MS), headers });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new UserInputError(`cannot be fetched: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { file: name, hint: 'Check the URL and your network, or download the file and import it.' });
+    const why = (error as Error).name === 'TimeoutError' ? `no answer in ${URL_TIMEOUT_MS / 1000} s` : (causeOf(error) ?? 'network error');
+    throw new UserInputError(`cannot be fetched: ${why}`, { file: name, hint: 'Check the URL and your network, or download the file and import it.' });
   }
   if (!response.ok) throw new UserInputError(`cannot be fetched: HTTP ${response.status} ${response.statusText}`, { file: name, hint: 'Check the URL.' });
   const length = Number(response.headers.get('content-length') ?? 0);
@@ -81,6 +88,12 @@ async function fetchText(url: URL, name: string): Promise<string> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Why a request failed, from undici's cause (a code like ECONNREFUSED, else its message, which holds no URL). */
+function causeOf(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  return typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : undefined;
 }
 
 /** The module's folder in the Go module cache, downloaded (and checked against the checksum database) when not there yet. */
