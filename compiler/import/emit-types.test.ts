@@ -49,7 +49,7 @@ describe('schema types', () => {
     const types = new SchemaTypes(new TypeNames(), 'CustomResourceDefinition huge.example.com version v1');
     expect(() => types.typeOf({ type: 'object', properties }, 'H')).toThrow(UserInputError);
     expect(() => new SchemaTypes(new TypeNames(), 'CustomResourceDefinition huge.example.com version v1').typeOf({ type: 'object', properties }, 'H'))
-      .toThrow(/more than 250000 nodes/);
+      .toThrow(/more than 100000 nodes/);
   });
 });
 

@@ -8,8 +8,8 @@ import { pascalCase, propertyKey, TypeNames } from './names.ts';
 
 /** Nesting below this many levels is typed `unknown` (the API server itself allows 64 in a request). */
 export const MAX_DEPTH = 48;
-/** Schema nodes one CRD version may hold; far above the largest real CRDs (prometheus-operator: about 20,000). */
-export const MAX_NODES = 250_000;
+/** Schema nodes one CRD version may hold; far above real CRDs (prometheus-operator's largest: about 2,100). */
+export const MAX_NODES = 100_000;
 
 export interface Member {
   readonly name: string;

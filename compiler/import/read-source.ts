@@ -52,6 +52,12 @@ function filesUnder(dir: string): string[] {
 }
 
 function parse(text: string, source: string, where: string): SourceDocument[] {
+  // JSON (kubectl get -o json, .json files) the fast way; the YAML reader is 10 times slower on it, but says the line of an error.
+  if (/^\s*[{[]/.test(text)) {
+    try {
+      return [{ source, where, value: JSON.parse(text) as unknown }];
+    } catch { /* read as YAML below, for the line of the error */ }
+  }
   const values: Array<{ n: number; value: unknown }> = [];
   let n = 0;
   for (const doc of readDocuments(text, LIMITS)) {
