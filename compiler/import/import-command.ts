@@ -38,6 +38,9 @@ export async function runImport(options: ImportOptions): Promise<ImportResult> {
 }
 
 async function readCrds(options: ImportOptions): Promise<CollectedCrds> {
+  if (!options.fromCluster && (options.groups || options.kubeconfig)) {
+    throw new UserInputError('--group and --kubeconfig choose what --from-cluster reads', { object: 'gitops import', hint: 'Add --from-cluster, or leave them out.' });
+  }
   if (options.fromCluster) return collectCrds(await readCluster({ ...options, names: options.sources.length > 0 ? options.sources : undefined }));
   if (options.sources.length === 0) {
     throw new UserInputError('nothing to import', { object: 'gitops import', hint: 'Name a CRD file or folder, a URL, gomod:<module>@<version>/<folder>, or use --from-cluster.' });

@@ -25,7 +25,7 @@ export function propertyKey(name: string): string {
 
 /** The type names of one module: `take` returns the name asked for, or it with the first free number. */
 export class TypeNames {
-  private readonly used = new Set<string>(['Props']);
+  private readonly used = new Set<string>();
 
   take(wanted: string): string {
     let name = wanted;

@@ -76,6 +76,7 @@ describe('gitops import (CLI)', () => {
     ['a module path leaving the module', () => ['gomod:example.com/m@v1.0.0/../../etc'], /leaves the module/],
     ['an unsupported scheme', () => ['ftp://127.0.0.1/crds.yaml'], /^gitops import: ftp:\/\/127\.0\.0\.1\/crds\.yaml: only http\(s\) URLs, gomod: and paths can be imported/],
     ['no source at all', () => [], /^gitops import: nothing to import\n/],
+    ['--group without --from-cluster', () => ['--group', 'x.example.com', 'crds.yaml'], /^gitops import: --group and --kubeconfig choose what --from-cluster reads\n/],
   ];
   it.each(cases)('%s: exit 1, naming it, nothing written', async (_, args, message) => {
     p = makeProject();

@@ -102,6 +102,14 @@ describe('gitops import (CRDs the tests write)', () => {
     expect(errors(outcome)).toContain(`${EDGE_GROUP}/v1alpha1 is not served by CustomResourceDefinition widgets.${EDGE_GROUP} (imported in imports/${EDGE_GROUP}.schemas.json) (served: v1, v1beta1)`);
   });
 
+  it('a schemas file that is not one stops synth, naming it', async () => {
+    const p = project({ 'apps/widgets.ts': widgetApp(`{ port: 1 }`) });
+    await importEdge(p);
+    p.write(`imports/${EDGE_GROUP}.schemas.json`, '{"group": ');
+    await expect(compile({ root: p.root, typecheck: false, write: false })).rejects.toThrow(/^is not JSON: /);
+    await expect(compile({ root: p.root, typecheck: false, write: false })).rejects.toMatchObject({ subject: { file: join(p.root, 'imports', `${EDGE_GROUP}.schemas.json`) } });
+  });
+
   it('a CRD in the rendered set wins over the imported schema', async () => {
     // The set's own Widget CRD says port is a string: 8080 passes the imported schema, not the set's.
     const setCrd = { ...edgeCrds()[0]!, spec: { ...(edgeCrds()[0]!.spec as object), versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { port: { type: 'string' } } } } } } }, { name: 'v1beta1', served: true, storage: false, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] } };
