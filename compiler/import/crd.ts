@@ -33,6 +33,8 @@ export interface SlimCrd {
   readonly source: string;
 }
 
+// Names go into generated code (comments, file names): only what Kubernetes itself accepts gets through.
+const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const GROUP = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 const VERSION = /^[a-z0-9]{1,63}$/;
 const KIND = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
@@ -81,6 +83,7 @@ function slimCrd(doc: SourceDocument): SlimCrd | undefined {
   const group = str(spec?.group) ?? '';
   const names = record(spec?.names);
   const kind = str(names?.kind) ?? '';
+  if (!NAME.test(name) || name.length > 253) throw fail('metadata.name is not a DNS name', 'Fix metadata.name in the CRD (<plural>.<group>).');
   if (!GROUP.test(group)) throw fail(`spec.group ${JSON.stringify(group)} is not a DNS name with a dot`, 'Fix spec.group in the CRD.');
   if (!KIND.test(kind)) throw fail(`spec.names.kind ${JSON.stringify(kind)} is not a kind name`, 'Fix spec.names.kind in the CRD.');
   const versions: CrdVersion[] = [];

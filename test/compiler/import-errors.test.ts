@@ -68,6 +68,11 @@ describe('gitops import (CLI)', () => {
       p!.write('bare.yaml', stringify({ ...crd, spec: { ...(crd.spec as object), versions: [{ name: 'v1', served: true, storage: true }] } }));
       return ['bare.yaml'];
     }, /^bare\.yaml: CustomResourceDefinition widgetspecs\.edge\.example\.com: version v1 has no schema \(spec\.versions\[\]\.schema\.openAPIV3Schema\)\n  -> /],
+    ['a CRD whose name would break out of a comment', () => {
+      const crd = edgeCrds()[1]!;
+      p!.write('evil.yaml', stringify({ ...crd, metadata: { name: 'x */ process.exit(3); /*' } }));
+      return ['evil.yaml'];
+    }, /^evil\.yaml: CustomResourceDefinition x \*\/ process\.exit\(3\); \/\*: metadata\.name is not a DNS name\n/],
     ['a YAML file that does not parse', () => (p!.write('broken.yaml', 'a: [1,\n'), ['broken.yaml']), /^broken\.yaml: line \d+: .+\n  -> Import a file of YAML or JSON CRDs/],
     ['a missing file', () => ['nothing.yaml'], /^nothing\.yaml: no such file or folder\n/],
     ['a URL that answers 404', () => [`${base}/missing.yaml`], /^http:\/\/127\.0\.0\.1:\d+\/missing\.yaml: cannot be fetched: HTTP 404 Not Found\n/],
