@@ -1,6 +1,6 @@
 // The compiler pipeline: config -> discover -> bundle -> synth -> validate -> render -> write.
 // A Compiler keeps its results between runs, so watch mode redoes only the apps whose inputs changed.
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { RenderedKind } from '../lib/define-app.ts';
 import { bundleEntries, findPackageRoot, type Bundle } from '../core/bundle.ts';
 import { SynthCache } from './synth-cache.ts';
@@ -16,7 +16,6 @@ import type { AppEntry, Diagnostic, RenderScope, RenderedTree, SynthObject, Synt
 import { withHealthRules } from './health-rules.ts';
 import { validate } from './validate/index.ts';
 import { importedKinds } from './validate/crd-schemas.ts';
-import { IMPORTS_DIR } from './import/schemas-file.ts';
 import { embedEncryptedSecrets } from './sops/embed-secrets.ts';
 import { writeTree, type WriteSummary } from './write.ts';
 
@@ -121,7 +120,7 @@ export class Compiler {
 
     onProgress(`validating ${objects.length} objects`);
     const encrypted = embedEncryptedSecrets(objects, root, config);
-    const checked = validate(encrypted.objects, config, importedKinds(join(root, IMPORTS_DIR)));
+    const checked = validate(encrypted.objects, config, importedKinds(root));
     const errors = [...loadErrors, ...results.flatMap((r) => r.errors), ...(await typeErrors), ...encrypted.errors, ...checked.errors];
     const report: ValidationReport = { errors, warnings: checked.warnings };
     const base = { config, outDir, results, report };
