@@ -72,7 +72,7 @@ function program(): Command {
     .argument('[sources...]', 'CRD files or folders, http(s) URLs, gomod:<module>@<version>[/<path>]; with --from-cluster: CRD names or kinds (default: all)')
     .option('--root <dir>', 'project folder', process.cwd())
     .option('--from-cluster', "import the CRDs the cluster serves")
-    .option('--group <groups...>', 'with --from-cluster: only CRDs of these API groups')
+    .option('--group <group>', 'with --from-cluster: only CRDs of this API group (repeat for more)', (g: string, groups: string[] = []) => [...groups, g])
     .option('--kubeconfig <file>', 'with --from-cluster: the cluster (default: KUBECONFIG, else ~/.kube/config)')
     .action(async (sources: string[], opts: { root: string; fromCluster?: boolean; group?: string[]; kubeconfig?: string }) => {
       const { formatImport, runImport } = await import('./import/import-command.ts');

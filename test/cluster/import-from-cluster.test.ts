@@ -4,13 +4,14 @@
 import { ApiextensionsV1Api } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { compile } from '../../compiler/compile.ts';
 import { runImport } from '../../compiler/import/import-command.ts';
 import { customResourceDefinition } from '../helpers/crd.ts';
-import { makeProject, type TestProject } from '../helpers/project.ts';
+import { makeProject, REPO_ROOT, type TestProject } from '../helpers/project.ts';
 import { sharedCluster } from '../setup/cluster.js';
 import { waitFor } from '../setup/wait-for.js';
 
@@ -78,6 +79,9 @@ describe('gitops import --from-cluster', () => {
     const p = project();
     const result = await runImport({ root: p.root, sources: ['gizmo'], fromCluster: true, kubeconfig });
     expect(result.groups.map((g) => g.kinds)).toEqual([['Gizmo (v1)']]);
+    // The command line: names after the flags, --group repeated.
+    const cli = await run(process.execPath, [join(REPO_ROOT, 'bin/gitops.js'), 'import', '--root', p.root, '--from-cluster', '--group', 'other.example.com', '--group', group, 'Gadget', '--kubeconfig', kubeconfig], { cwd: p.root });
+    expect(cli.stdout).toBe(`imports/${group}.ts: Gadget (v1)\n`);
     await expect(runImport({ root: p.root, sources: ['nothing-like-this'], fromCluster: true, groups: [group], kubeconfig }))
       .rejects.toMatchObject({ message: `no CustomResourceDefinition matches group ${group} name nothing-like-this`, subject: { hint: expect.stringContaining(`gadgets.${group}`) } });
   });
