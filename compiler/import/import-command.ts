@@ -27,7 +27,7 @@ export interface ImportResult {
 export async function runImport(options: ImportOptions): Promise<ImportResult> {
   const dir = resolve(options.root, IMPORTS_DIR);
   const { crds, skipped } = await readCrds(options);
-  const groups = planImport(crds, (group) => readSchemasFile(dir, group));
+  const groups = planImport(crds, (group) => readSchemasFile(options.root, group));
   mkdirSync(dir, { recursive: true });
   for (const file of groups.flatMap((g) => g.files)) {
     const path = join(dir, file.name);

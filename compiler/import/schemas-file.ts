@@ -17,6 +17,11 @@ export function schemasFileName(group: string): string {
   return `${group}.schemas.json`;
 }
 
+/** The schemas file of `group` as messages name it: relative to the project. */
+export function schemasFilePath(group: string): string {
+  return `${IMPORTS_DIR}/${schemasFileName(group)}`;
+}
+
 /** The file's text: keys sorted, CRDs by kind, so the same CRDs give the same bytes. */
 export function renderSchemasFile(group: string, crds: readonly SlimCrd[]): string {
   const sorted = [...crds].sort((a, b) => (a.spec.names.kind < b.spec.names.kind ? -1 : 1));
@@ -24,12 +29,12 @@ export function renderSchemasFile(group: string, crds: readonly SlimCrd[]): stri
   return `${JSON.stringify(sortKeys(file), null, 2)}\n`;
 }
 
-/** The CRDs of `group` in `dir`, or none when it has no schemas file; a file that is not one is an error naming it. */
-export function readSchemasFile(dir: string, group: string): readonly SlimCrd[] {
+/** The CRDs of `group` in the project's imports/, or none without a schemas file; a file that is not one is an error naming it. */
+export function readSchemasFile(root: string, group: string): readonly SlimCrd[] {
   if (!GROUP.test(group)) return [];
-  const file = join(dir, schemasFileName(group));
+  const file = join(root, schemasFilePath(group));
   if (!existsSync(file)) return [];
-  return parseSchemasFile(readFileSync(file, 'utf8'), file, group);
+  return parseSchemasFile(readFileSync(file, 'utf8'), schemasFilePath(group), group);
 }
 
 export function parseSchemasFile(text: string, file: string, group: string): readonly SlimCrd[] {

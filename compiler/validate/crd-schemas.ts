@@ -3,9 +3,8 @@
 // wins: it is what the cluster gets), compiled with ajv on first use (ajv loads only then).
 import { createRequire } from 'node:module';
 import type { Ajv as AjvInstance, Options } from 'ajv';
-import { join } from 'node:path';
 import { groupOf } from '../../core/kinds.ts';
-import { IMPORTS_DIR, readSchemasFile, schemasFileName } from '../import/schemas-file.ts';
+import { readSchemasFile, schemasFilePath } from '../import/schemas-file.ts';
 import type { SynthObject } from '../../core/types.ts';
 import type { SchemaCheck } from './builtin-schemas.ts';
 import { list, record, str, type JsonRecord } from './json.ts';
@@ -36,13 +35,12 @@ export function customKinds(objects: readonly SynthObject[], imported: CustomKin
 
 /** The custom kinds `gitops import` saved in the project's imports/, each group's file read when first asked for. */
 export function importedKinds(root: string): CustomKinds {
-  const dir = join(root, IMPORTS_DIR);
   const groups = new Map<string, ReadonlyMap<string, CustomKind>>();
   return (group, kind) => {
     let byKind = groups.get(group);
     if (!byKind) {
-      const from = `${IMPORTS_DIR}/${schemasFileName(group)}`;
-      const found = readSchemasFile(dir, group).map((crd) => customKindOf(crd as unknown as JsonRecord, from)).filter((k) => k !== undefined);
+      const from = schemasFilePath(group);
+      const found = readSchemasFile(root, group).map((crd) => customKindOf(crd as unknown as JsonRecord, from)).filter((k) => k !== undefined);
       groups.set(group, (byKind = new Map(found.map((k) => [k.key, k.kind]))));
     }
     return byKind.get(`${group}/${kind}`);
