@@ -67,6 +67,17 @@ function program(): Command {
       const { formatHistory, history } = await import('./publish-history.ts');
       process.stdout.write(formatHistory(await history({ ...opts, openpgpKeys: opts.openpgpKeys ? [opts.openpgpKeys] : undefined })));
     });
+  cli.command('import')
+    .description('generate typed construct classes for CRDs into imports/, whose schemas synth then checks custom resources against')
+    .argument('[sources...]', 'CRD files or folders, http(s) URLs, gomod:<module>@<version>[/<path>]; with --from-cluster: CRD names or kinds (default: all)')
+    .option('--root <dir>', 'project folder', process.cwd())
+    .option('--from-cluster', "import the CRDs the cluster serves")
+    .option('--group <group>', 'with --from-cluster: only CRDs of this API group (repeat for more)', (g: string, groups: string[] = []) => [...groups, g])
+    .option('--kubeconfig <file>', 'with --from-cluster: the cluster (default: KUBECONFIG, else ~/.kube/config)')
+    .action(async (sources: string[], opts: { root: string; fromCluster?: boolean; group?: string[]; kubeconfig?: string }) => {
+      const { formatImport, runImport } = await import('./import/import-command.ts');
+      process.stdout.write(formatImport(await runImport({ ...opts, sources, groups: opts.group })));
+    });
   registerAgentCommands(cli);
   registerInstallCommands(cli);
   registerSecretCommands(cli);

@@ -15,6 +15,7 @@ import { typecheck } from './typecheck.ts';
 import type { AppEntry, Diagnostic, RenderScope, RenderedTree, SynthObject, SynthResult, ValidationReport } from '../core/types.ts';
 import { withHealthRules } from './health-rules.ts';
 import { validate } from './validate/index.ts';
+import { importedKinds } from './validate/crd-schemas.ts';
 import { embedEncryptedSecrets } from './sops/embed-secrets.ts';
 import { writeTree, type WriteSummary } from './write.ts';
 
@@ -119,7 +120,7 @@ export class Compiler {
 
     onProgress(`validating ${objects.length} objects`);
     const encrypted = embedEncryptedSecrets(objects, root, config);
-    const checked = validate(encrypted.objects, config);
+    const checked = validate(encrypted.objects, config, importedKinds(root));
     const errors = [...loadErrors, ...results.flatMap((r) => r.errors), ...(await typeErrors), ...encrypted.errors, ...checked.errors];
     const report: ValidationReport = { errors, warnings: checked.warnings };
     const base = { config, outDir, results, report };

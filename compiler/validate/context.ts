@@ -3,6 +3,7 @@
 import type { ResolvedConfig, ResolvedEnvironment } from '../../core/config.ts';
 import { crdScopes, refKey, type CrdScopes } from '../../core/kinds.ts';
 import type { Diagnostic, ObjectRef, SynthObject } from '../../core/types.ts';
+import type { CustomKinds } from './crd-schemas.ts';
 import { podTemplateOf, type PodTemplate } from './pod-templates.ts';
 
 /** An object that runs pods, with its pod template. */
@@ -21,12 +22,14 @@ export interface EnvContext {
   /** Every object whose identity an earlier object already has, with that earlier object. */
   readonly duplicates: ReadonlyArray<{ readonly object: SynthObject; readonly first: SynthObject }>;
   readonly workloads: readonly Workload[];
+  /** Custom kinds `gitops import` saved, for custom resources whose CRD is not in the set. */
+  readonly importedKinds?: CustomKinds;
 }
 
 /** A rule group: a pure function from one environment to its findings. */
 export type Rule = (ctx: EnvContext) => Diagnostic[];
 
-export function envContext(env: ResolvedEnvironment, objects: readonly SynthObject[], config: ResolvedConfig): EnvContext {
+export function envContext(env: ResolvedEnvironment, objects: readonly SynthObject[], config: ResolvedConfig, importedKinds?: CustomKinds): EnvContext {
   const byRef = new Map<string, SynthObject>();
   const duplicates: Array<{ object: SynthObject; first: SynthObject }> = [];
   const workloads: Workload[] = [];
@@ -38,7 +41,7 @@ export function envContext(env: ResolvedEnvironment, objects: readonly SynthObje
     const template = podTemplateOf(o.ref.group, o.object);
     if (template) workloads.push({ o, template });
   }
-  return { env, objects, external: config.external, crds: crdScopes(objects.map((o) => o.object)), byRef, duplicates, workloads };
+  return { env, objects, external: config.external, crds: crdScopes(objects.map((o) => o.object)), byRef, duplicates, workloads, importedKinds };
 }
 
 /** The object with this identity in the environment, if any. */

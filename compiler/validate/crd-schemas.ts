@@ -1,8 +1,10 @@
 // The schemas of custom resources: the openAPIV3Schema of each served version of the
-// CustomResourceDefinitions in a set, compiled with ajv on first use (ajv loads only then).
+// CustomResourceDefinitions in a set, or of those `gitops import` saved in imports/ (a CRD in the set
+// wins: it is what the cluster gets), compiled with ajv on first use (ajv loads only then).
 import { createRequire } from 'node:module';
 import type { Ajv as AjvInstance, Options } from 'ajv';
 import { groupOf } from '../../core/kinds.ts';
+import { readSchemasFile, schemasFilePath } from '../import/schemas-file.ts';
 import type { SynthObject } from '../../core/types.ts';
 import type { SchemaCheck } from './builtin-schemas.ts';
 import { list, record, str, type JsonRecord } from './json.ts';
@@ -10,28 +12,52 @@ import { list, record, str, type JsonRecord } from './json.ts';
 const require = createRequire(import.meta.url);
 
 export interface CustomKind {
-  readonly crd: SynthObject;
+  /** The CustomResourceDefinition's name, and where it is: in the set, or `imports/<group>.schemas.json`. */
+  readonly crd: string;
+  readonly from?: string;
   /** version name -> its openAPIV3Schema (undefined: served without a schema) */
   readonly served: ReadonlyMap<string, JsonRecord | undefined>;
 }
 
-/** The custom kinds the CRDs among `objects` define, by 'group/kind'. */
-export function customKinds(objects: readonly SynthObject[]): ReadonlyMap<string, CustomKind> {
+/** The custom kind of a CRD in a set, a custom resource's group and kind. */
+export type CustomKinds = (group: string, kind: string) => CustomKind | undefined;
+
+/** The custom kinds the CRDs among `objects` define, then those imported (a CRD in the set wins). */
+export function customKinds(objects: readonly SynthObject[], imported: CustomKinds = () => undefined): CustomKinds {
   const kinds = new Map<string, CustomKind>();
   for (const o of objects) {
     if (o.ref.kind !== 'CustomResourceDefinition' || groupOf(o.object.apiVersion) !== 'apiextensions.k8s.io') continue;
-    const spec = record(o.object.spec);
-    const group = str(spec?.group);
-    const kind = str(record(spec?.names)?.kind);
-    if (!group || !kind) continue;
-    const served = new Map<string, JsonRecord | undefined>();
-    for (const v of list(spec?.versions).map(record)) {
-      const name = str(v?.name);
-      if (name && v?.served !== false) served.set(name, record(record(v?.schema)?.openAPIV3Schema));
-    }
-    kinds.set(`${group}/${kind}`, { crd: o, served });
+    const found = customKindOf(o.object);
+    if (found) kinds.set(found.key, found.kind);
   }
-  return kinds;
+  return (group, kind) => kinds.get(`${group}/${kind}`) ?? imported(group, kind);
+}
+
+/** The custom kinds `gitops import` saved in the project's imports/, each group's file read when first asked for. */
+export function importedKinds(root: string): CustomKinds {
+  const groups = new Map<string, ReadonlyMap<string, CustomKind>>();
+  return (group, kind) => {
+    let byKind = groups.get(group);
+    if (!byKind) {
+      const from = schemasFilePath(group);
+      const found = readSchemasFile(root, group).map((crd) => customKindOf(crd as unknown as JsonRecord, from)).filter((k) => k !== undefined);
+      groups.set(group, (byKind = new Map(found.map((k) => [k.key, k.kind]))));
+    }
+    return byKind.get(`${group}/${kind}`);
+  };
+}
+
+function customKindOf(crd: JsonRecord, from?: string): { key: string; kind: CustomKind } | undefined {
+  const spec = record(crd.spec);
+  const group = str(spec?.group);
+  const kind = str(record(spec?.names)?.kind);
+  if (!group || !kind) return undefined;
+  const served = new Map<string, JsonRecord | undefined>();
+  for (const v of list(spec?.versions).map(record)) {
+    const name = str(v?.name);
+    if (name && v?.served !== false) served.set(name, record(record(v?.schema)?.openAPIV3Schema));
+  }
+  return { key: `${group}/${kind}`, kind: { crd: str(record(crd.metadata)?.name) ?? `${kind}.${group}`, from, served } };
 }
 
 let ajv: AjvInstance | undefined;

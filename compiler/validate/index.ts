@@ -10,6 +10,7 @@ import { checkDuplicates } from './duplicates.ts';
 import { checkNamespaces } from './namespaces.ts';
 import { objectFindings, objectRulesKey } from './object-rules.ts';
 import { checkReferences } from './references.ts';
+import type { CustomKinds } from './crd-schemas.ts';
 import { checkCustomResources } from './schema.ts';
 
 export { objectFindings, objectRulesKey, primeObjectFindings } from './object-rules.ts';
@@ -17,7 +18,8 @@ export { objectFindings, objectRulesKey, primeObjectFindings } from './object-ru
 /** Rules over the whole set of an environment. */
 const SET_RULES: readonly Rule[] = [checkBounds, checkCustomResources, checkDuplicates, checkNamespaces, checkReferences];
 
-export function validate(objects: readonly SynthObject[], config: ResolvedConfig): ValidationReport {
+/** `importedKinds`: the custom kinds of the project's imports/ (compile passes them; tests may not). */
+export function validate(objects: readonly SynthObject[], config: ResolvedConfig, importedKinds?: CustomKinds): ValidationReport {
   const byEnv = new Map<string, SynthObject[]>(config.environments.map((e) => [e.name, []]));
   for (const o of objects) {
     const list = byEnv.get(o.env) ?? [];
@@ -30,7 +32,7 @@ export function validate(objects: readonly SynthObject[], config: ResolvedConfig
     const env = environment(config, name);
     const key = objectRulesKey(env);
     for (const o of envObjects) for (const d of objectFindings(o, env, key)) diagnostics.push(d);
-    const ctx = envContext(env, envObjects, config);
+    const ctx = envContext(env, envObjects, config, importedKinds);
     for (const rule of SET_RULES) for (const d of rule(ctx)) diagnostics.push(d);
   }
   diagnostics.sort(byPlace([...byEnv.keys()]));

@@ -1,6 +1,7 @@
 // Rule 'schema': every object against the Kubernetes schema of its apiVersion and kind
 // (known kind, required fields, types, unknown fields), which needs the object alone; custom
-// resources against the openAPIV3Schema of their CRD in the same environment, else a warning.
+// resources against the openAPIV3Schema of their CRD in the same environment (else one `gitops import`
+// saved in imports/), else a warning.
 import { groupOf, isBuiltInGroup, versionOf } from '../../core/kinds.ts';
 import type { Diagnostic, SynthObject } from '../../core/types.ts';
 import type { EnvContext } from './context.ts';
@@ -37,13 +38,13 @@ export function checkObjectSchema(o: SynthObject): Diagnostic[] {
 
 /** Per environment: custom resources against the CRD of the same environment, or a warning without one. */
 export function checkCustomResources(ctx: EnvContext): Diagnostic[] {
-  const custom = customKinds(ctx.objects);
+  const custom = customKinds(ctx.objects, ctx.importedKinds);
   const out: Diagnostic[] = [];
   for (const o of ctx.objects) {
     const { apiVersion, kind } = o.object;
     if (typeof apiVersion !== 'string' || typeof kind !== 'string' || isBuiltInGroup(groupOf(apiVersion))) continue;
     const group = groupOf(apiVersion);
-    const customKind = custom.get(`${group}/${kind}`);
+    const customKind = custom(group, kind);
     if (customKind) {
       out.push(...checkCustom(o, customKind));
       continue;
@@ -52,7 +53,7 @@ export function checkCustomResources(ctx: EnvContext): Diagnostic[] {
       rule: RULE,
       severity: 'warn',
       message: `unchecked: no CRD for ${group}/${kind} in the set`,
-      hint: `Add the CustomResourceDefinition for ${kind} to an app of environment ${ctx.env.name} to have it checked against its schema.`,
+      hint: `Add the CustomResourceDefinition for ${kind} to an app of environment ${ctx.env.name}, or \`gitops import\` it, to have it checked against its schema.`,
     }));
   }
   return out;
@@ -83,8 +84,8 @@ function checkCustom(o: SynthObject, custom: CustomKind): Diagnostic[] {
   if (!custom.served.has(version)) {
     return [diagnose(o, {
       rule: RULE,
-      message: `${o.object.apiVersion} is not served by CustomResourceDefinition ${custom.crd.ref.name} (served: ${[...custom.served.keys()].join(', ') || 'none'})`,
-      hint: 'Use a served version, or serve this one in the CRD.',
+      message: `${o.object.apiVersion} is not served by CustomResourceDefinition ${custom.crd}${custom.from ? ` (imported in ${custom.from})` : ''} (served: ${[...custom.served.keys()].join(', ') || 'none'})`,
+      hint: custom.from ? 'Use a served version, or import a CRD that serves this one.' : 'Use a served version, or serve this one in the CRD.',
     })];
   }
   const schema = custom.served.get(version);
