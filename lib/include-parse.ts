@@ -1,0 +1,63 @@
+// Parses the text of an included YAML or JSON file into Kubernetes objects, each with where it came from
+// ('manifests/legacy/web.yaml#2': the file and its 0-based document index; '#2.items[0]' inside a List).
+// Empty documents are skipped; a List is unwrapped; anything else that is no object is a problem naming file:line.
+import { parseAllDocuments } from 'yaml';
+import type { K8sObject } from '../core/types.ts';
+
+export interface ParsedObject {
+  readonly object: K8sObject;
+  /** file#index */
+  readonly source: string;
+}
+
+export interface ParseOutcome {
+  readonly objects: readonly ParsedObject[];
+  /** 'file:line:column: what is wrong', or 'file#index: what is wrong' */
+  readonly problems: readonly string[];
+}
+
+/** Generous for a hand-written manifest, small enough that an alias bomb cannot grow one without bound. */
+const MAX_ALIASES = 1000;
+
+export function parseManifests(file: string, text: string): ParseOutcome {
+  const objects: ParsedObject[] = [];
+  const problems: string[] = [];
+  parseAllDocuments(text, { prettyErrors: true }).forEach((doc, index) => {
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) problems.push(`${file}:${e.linePos?.[0].line ?? '?'}:${e.linePos?.[0].col ?? '?'}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:$/, '')}`);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch (error) {
+      problems.push(`${file}#${index}: ${(error as Error).message}`);
+      return;
+    }
+    if (value === null || value === undefined) return; // an empty document
+    collect(value, `${file}#${index}`, objects, problems);
+  });
+  return { objects, problems };
+}
+
+function collect(value: unknown, source: string, objects: ParsedObject[], problems: string[]): void {
+  const problem = objectProblem(value);
+  if (problem) { problems.push(`${source}: ${problem}`); return; }
+  const object = value as K8sObject;
+  if (object.kind.endsWith('List') && Array.isArray(object.items)) {
+    object.items.forEach((item, i) => collect(item, `${source}.items[${i}]`, objects, problems));
+    return;
+  }
+  objects.push({ object, source });
+}
+
+function objectProblem(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `the document is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not a Kubernetes object`;
+  const o = value as Record<string, unknown>;
+  const kind = typeof o.kind === 'string' && o.kind ? o.kind : undefined;
+  if (typeof o.apiVersion !== 'string' || !o.apiVersion || !kind) return 'the object has no apiVersion or kind';
+  if (kind.endsWith('List') && Array.isArray(o.items)) return undefined;
+  const metadata = o.metadata as Record<string, unknown> | undefined;
+  if (typeof metadata?.name !== 'string' || !metadata.name) return `the ${kind} has no metadata.name (generateName is not supported: a rendered object needs a stable name)`;
+  return undefined;
+}
