@@ -70,11 +70,17 @@ export function readPinnedUrl(pin: PinnedUrl, maxBytes: number, timeoutMs: numbe
   return { file: shown, text: body.toString('utf8') };
 }
 
-// Runs in a child node: reads {url, maxBytes, timeoutMs} from stdin, writes the body to stdout; exit 2 with a reason otherwise.
+// Runs in a child node: reads {url, maxBytes, timeoutMs} from stdin (credentials in the URL become a Basic header),
+// writes the body to stdout; exit 2 with a reason otherwise.
 const FETCH_SCRIPT = `
 const { url, maxBytes, timeoutMs } = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
 const fail = (m) => { process.stderr.write(m); process.exit(2); };
-fetch(url, { signal: AbortSignal.timeout(timeoutMs) }).then(async (res) => {
+const target = new URL(url); const headers = {};
+if (target.username || target.password) {
+  headers.authorization = 'Basic ' + Buffer.from(decodeURIComponent(target.username) + ':' + decodeURIComponent(target.password)).toString('base64');
+  target.username = ''; target.password = '';
+}
+fetch(target, { headers, signal: AbortSignal.timeout(timeoutMs) }).then(async (res) => {
   if (!res.ok) fail('HTTP ' + res.status + ' ' + res.statusText);
   const chunks = []; let size = 0;
   for await (const chunk of res.body) {

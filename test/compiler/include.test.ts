@@ -3,55 +3,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/compile.ts';
 import { formatDiagnostic } from '../../compiler/format.ts';
-import { makeProject, webApp, type TestProject } from '../helpers/project.ts';
+import { BASIC_CONFIG, makeProject, webApp, type TestProject } from '../helpers/project.ts';
+import { CONFIGMAP, DEPLOYMENT, includeApp, SERVICE_LIST } from './include-fixtures.ts';
 
 let p: TestProject | undefined;
 afterEach(() => p?.cleanup());
-
-/** An app that includes `path` into namespace 'shop' and then runs `changes` (TypeScript, with `include` and `env` in scope). */
-export function includeApp(name: string, path: string, changes = ''): string {
-  return `import { Chart } from 'cdk8s';
-import { defineApp, Include } from 'typed-gitops/lib';
-import type { Values } from '../gitops.config.ts';
-export default defineApp<Values>({
-  name: '${name}',
-  build(app, env) {
-    const chart = new Chart(app, '${name}', { namespace: 'shop' });
-    const include = new Include(chart, 'legacy', { path: '${path}' });
-    ${changes}
-  },
-});
-`;
-}
-
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels: { app: legacy-web }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: legacy-web } }
-  template:
-    metadata: { labels: { app: legacy-web } }
-    spec:
-      containers:
-        - name: web
-          image: ghcr.io/acme/legacy:1.2.3
-          resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 64Mi } }
-          readinessProbe: { httpGet: { path: /healthz, port: 8080 } }
-          volumeMounts: [{ name: cache, mountPath: /cache }]
-      volumes: [{ name: cache, emptyDir: {} }]
-`;
-const CONFIGMAP = `apiVersion: v1
-kind: ConfigMap
-metadata: { name: web-config }
-data: { greeting: hello }
-`;
-const SERVICE_LIST = JSON.stringify({
-  apiVersion: 'v1', kind: 'List',
-  items: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'legacy-web' }, ports: [{ port: 80, targetPort: 8080 }] } }],
-});
 
 describe('Include of project files', () => {
   it('renders every object of a folder (sorted, multi-document, Lists unwrapped, empty documents skipped), changed per environment', async () => {
@@ -72,7 +28,82 @@ describe('Include of project files', () => {
     expect(p.read('dist/dev/legacy/shop/service-web.yaml')).toContain('targetPort: 8080');
     expect(p.read('dist/dev/legacy/shop/configmap-web-config.yaml')).toContain('greeting: hello');
     expect(Object.keys(Object.fromEntries(p.snapshot('dist/prod')))).not.toContain('legacy/shop/configmap-web-config.yaml');
-    const manifest = JSON.parse(p.read('dist/dev.manifest.json'));
-    console.log(JSON.stringify(manifest).slice(0, 2000));
+    const manifest = JSON.parse(p.read('dist/dev.manifest.json')) as { objects: { kind: string; sourceFile: string; constructPath: string }[] };
+    expect(manifest.objects.map((o) => [o.kind, o.sourceFile])).toEqual([
+      ['ConfigMap', 'manifests/legacy/a.yaml#0'], ['Deployment', 'manifests/legacy/a.yaml#2'], ['Service', 'manifests/legacy/z/services.json#0.items[0]'],
+    ]);
+  });
+
+  it('checks included objects like constructed ones, each finding naming the file and document', async () => {
+    const config = BASIC_CONFIG.replace("external: { namespaces: ['shop'] },", "external: { namespaces: ['shop'] },\n  policies: { 'no-latest-image': 'error' },");
+    p = makeProject({
+      'apps/legacy.ts': includeApp('legacy', 'manifests/legacy'),
+      'manifests/legacy/web.yaml': `${CONFIGMAP}---\n${DEPLOYMENT.replace('replicas: 1', 'replicas: three').replace('legacy:1.2.3', 'legacy:latest')}`,
+      'manifests/legacy/service.yaml': SERVICE_LIST.replace('legacy-web', 'nothing'),
+    }, { config });
+    const outcome = await compile({ root: p.root, typecheck: false });
+    const dev = outcome.report.errors.filter((e) => e.env === 'dev');
+    expect(dev.map((e) => [e.rule, e.sourceFile])).toEqual(expect.arrayContaining([
+      ['schema', 'manifests/legacy/web.yaml#1'],
+      ['policy/no-latest-image', 'manifests/legacy/web.yaml#1'],
+    ]));
+    const references = [...outcome.report.errors, ...outcome.report.warnings].filter((e) => e.env === 'dev' && e.object === 'Service shop/web');
+    expect(references.map((e) => e.sourceFile)).toEqual(['manifests/legacy/service.yaml#0.items[0]']);
+    expect(formatDiagnostic(dev.find((e) => e.rule === 'schema')!)).toMatch(/^error schema: env dev app legacy manifests\/legacy\/web\.yaml#1 \[legacy\/legacy\/Deployment-web\] Deployment shop\/web\n/);
+  });
+
+  it('reports bad YAML at file:line for its app only; the other apps still synthesize', async () => {
+    p = makeProject({
+      'apps/legacy.ts': includeApp('legacy', 'manifests/legacy'),
+      'apps/web.ts': webApp('web'),
+      'manifests/legacy/a.yaml': CONFIGMAP,
+      'manifests/legacy/b.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x\ndata: [1, 2\n',
+    });
+    const outcome = await compile({ root: p.root, typecheck: false, write: false });
+    const errors = outcome.report.errors.filter((e) => e.env === 'dev');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ rule: 'include', app: 'legacy', sourceFile: expect.stringMatching(/^manifests\/legacy\/b\.yaml:\d+$/) });
+    expect(errors[0].message).toContain('manifests/legacy/b.yaml:');
+    expect(errors[0].message).not.toContain('build() threw');
+    expect(outcome.results.find((r) => r.app === 'web' && r.env === 'dev')?.objects.length).toBeGreaterThan(0);
+  });
+
+  it('refuses documents that are no object, and objects without a name, naming file#index', async () => {
+    p = makeProject({
+      'apps/legacy.ts': includeApp('legacy', 'manifests/one.yaml'),
+      'manifests/one.yaml': `${CONFIGMAP}---\n- a list\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { generateName: x- }\n`,
+    });
+    const [error] = (await compile({ root: p.root, typecheck: false, write: false, envs: ['dev'] })).report.errors;
+    expect(error.rule).toBe('include');
+    expect(error.message).toContain('manifests/one.yaml#1: the document is a list, not a Kubernetes object');
+    expect(error.message).toContain('manifests/one.yaml#2: the ConfigMap has no metadata.name');
+  });
+
+  it('names the selector and the included path when a selector matches nothing, and a path that is not there', async () => {
+    p = makeProject({
+      'apps/legacy.ts': includeApp('legacy', 'manifests/legacy', "include.find({ kind: 'Deployment', name: 'wbe' }).set(['spec', 'replicas'], 2);"),
+      'apps/other.ts': includeApp('other', 'manifests/other', "include.find({ kind: 'Deployment', name: 'web' }).remove(['spec', 'paused']);"),
+      'manifests/legacy/a.yaml': DEPLOYMENT,
+      'manifests/other/a.yaml': DEPLOYMENT,
+    });
+    const errors = (await compile({ root: p.root, typecheck: false, write: false, envs: ['dev'] })).report.errors;
+    const legacy = errors.find((e) => e.app === 'legacy')!;
+    expect(legacy).toMatchObject({ rule: 'include', sourceFile: expect.stringMatching(/^apps\/legacy\.ts:\d+:\d+$/) });
+    expect(legacy.message).toBe('Include of manifests/legacy: selector {"kind":"Deployment","name":"wbe"} matches no included object');
+    expect(legacy.hint).toBe('Included Deployments: Deployment shop/web.');
+    const other = errors.find((e) => e.app === 'other')!;
+    expect(other.message).toBe('manifests/other/a.yaml#0 (Deployment web): cannot change spec.paused: spec.paused is not in the object');
+  });
+
+  it('runs the app again when an included file changes or a file is added to the folder', async () => {
+    p = makeProject({ 'apps/legacy.ts': includeApp('legacy', 'manifests/legacy'), 'manifests/legacy/a.yaml': CONFIGMAP });
+    await compile({ root: p.root, typecheck: false });
+    p.write('manifests/legacy/a.yaml', CONFIGMAP.replace('hello', 'goodbye'));
+    await compile({ root: p.root, typecheck: false });
+    expect(p.read('dist/dev/legacy/shop/configmap-web-config.yaml')).toContain('greeting: goodbye');
+    p.write('manifests/legacy/b.yaml', DEPLOYMENT);
+    const outcome = await compile({ root: p.root, typecheck: false });
+    expect(outcome.report.errors).toEqual([]);
+    expect(p.read('dist/dev/legacy/shop/deployment-web.yaml')).toContain('name: web');
   });
 });
