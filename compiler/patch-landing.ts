@@ -34,7 +34,7 @@ export function patchedJson(construct: ApiObject): PatchedJson {
     try {
       doc = JsonPatch.apply(structuredClone(doc), patches[i]);
     } catch (error) {
-      return { findings: [...findings, cannotApply(op, error)] };
+      return { findings: [...findings, cannotApply(op, doc, error)] };
     }
   }
   const object = construct.toJson() as K8sObject;
@@ -58,11 +58,12 @@ function nowhere(op: PatchOp, why: string): Finding {
   };
 }
 
-function cannotApply(op: PatchOp, error: unknown): Finding {
-  const parent = op.path.slice(0, op.path.lastIndexOf('/')) || '/';
+function cannotApply(op: PatchOp, doc: unknown, error: unknown): Finding {
+  const parent = op.path.slice(0, op.path.lastIndexOf('/'));
+  const why = parent && !has(doc, parent) ? `${parent} is not in the object` : (error as Error).message.split('\n')[0];
   return {
     rule: 'patch-failed',
-    message: `JSON patch ${describe(op)} cannot be applied: ${parent} is not in the object (${(error as Error).message.split('\n')[0]})`,
+    message: `JSON patch ${describe(op)} cannot be applied: ${why}`,
     hint: `Fix the path, or add ${parent} first (JsonPatch.add('${parent}', {...})).`,
   };
 }
