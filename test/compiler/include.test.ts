@@ -95,6 +95,19 @@ describe('Include of project files', () => {
     expect(other.message).toBe('manifests/other/a.yaml#0 (Deployment web): cannot change spec.paused: spec.paused is not in the object');
   });
 
+  it('type-checks changes to a known kind: a misspelt field or a value of the wrong type is a type error at its line', async () => {
+    p = makeProject({
+      'apps/legacy.ts': includeApp('legacy', 'manifests/legacy', `const web = include.find({ kind: 'Deployment', name: 'web' });
+    web.set(['spec', 'replicas'], env.values.replicas).set(['spec', 'template', 'spec', 'containers', 0, 'image'], 'ghcr.io/acme/legacy:2.0.0');
+    web.set(['spec', 'replicass'], 3);
+    web.set(['spec', 'replicas'], 'three');
+    include.find({ kind: 'Widget', name: 'w' }).set(['spec', 'anything', 'goes'], { at: 'all' });`),
+      'manifests/legacy/a.yaml': `${DEPLOYMENT}---\napiVersion: acme.dev/v1\nkind: Widget\nmetadata: { name: w }\n`,
+    });
+    const errors = (await compile({ root: p.root, write: false, envs: ['dev'] })).report.errors.filter((e) => e.rule === 'typecheck');
+    expect(errors.map((e) => e.sourceFile?.replace(/:\d+$/, ''))).toEqual(['apps/legacy.ts:11', 'apps/legacy.ts:12']);
+  });
+
   it('runs the app again when an included file changes or a file is added to the folder', async () => {
     p = makeProject({ 'apps/legacy.ts': includeApp('legacy', 'manifests/legacy'), 'manifests/legacy/a.yaml': CONFIGMAP });
     await compile({ root: p.root, typecheck: false });
