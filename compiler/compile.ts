@@ -149,7 +149,8 @@ export class Compiler {
     if (cached?.afterOthers && !rendered) return AFTER_OTHERS;
     const hit = (env: ResolvedEnvironment): SynthResult | undefined => {
       const objects = cached && cache!.objects(cached, entry, env, rendered?.(env.name));
-      return objects && { app: entry.name, env: env.name, sourceFile: entry.sourceFile, objects, errors: [], warnings: cached!.envs[env.name].warnings ?? [] };
+      const { warnings = [], inputs } = cached?.envs[env.name] ?? {};
+      return objects && { app: entry.name, env: env.name, sourceFile: entry.sourceFile, objects, errors: [], warnings, inputs };
     };
     if (cached) {
       const environments = cached.environments ?? undefined;

@@ -1,7 +1,7 @@
 // `gitops synth --watch` runs an app again when a file it included changes, though its code did not.
 import { afterEach, describe, expect, it } from 'vitest';
 import { watch, type Watcher } from '../../compiler/watch.ts';
-import type { CompileOutcome } from '../../compiler/compile.ts';
+import { compile, type CompileOutcome } from '../../compiler/compile.ts';
 import { makeProject, webApp, type TestProject } from '../helpers/project.ts';
 import { CONFIGMAP, DEPLOYMENT, includeApp } from './include-fixtures.ts';
 
@@ -26,6 +26,7 @@ function outcomeWhere(outcomes: CompileOutcome[], done: () => boolean): Promise<
 describe('watch mode with Include', () => {
   it('re-synthesizes the app whose included file changed or whose folder gained a file, and only that app', async () => {
     p = makeProject({ 'apps/legacy.ts': includeApp('legacy', 'manifests/legacy'), 'apps/api.ts': webApp('api'), 'manifests/legacy/a.yaml': CONFIGMAP });
+    await compile({ root: p.root, typecheck: false }); // watch starts from the synth cache, as after an earlier run
     const outcomes: CompileOutcome[] = [];
     watcher = watch({ root: p.root, typecheck: false }, (o) => outcomes.push(o));
     await outcomeWhere(outcomes, () => outcomes.length >= 1);
