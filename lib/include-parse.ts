@@ -35,7 +35,7 @@ export function parseManifests(file: string, text: string): ParseOutcome {
       return;
     }
     if (value === null || value === undefined) return; // an empty document
-    collect(value, `${file}#${index}`, objects, problems);
+    collect(jsonValue(value), `${file}#${index}`, objects, problems);
   });
   return { objects, problems };
 }
@@ -60,4 +60,13 @@ function objectProblem(value: unknown): string | undefined {
   const metadata = o.metadata as Record<string, unknown> | undefined;
   if (typeof metadata?.name !== 'string' || !metadata.name) return `the ${kind} has no metadata.name (generateName is not supported: a rendered object needs a stable name)`;
   return undefined;
+}
+
+/** JSON as Kubernetes reads it: a YAML 1.1 timestamp is its ISO text, `!!binary` its base64 text (cdk8s refuses other objects). */
+function jsonValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (Array.isArray(value)) return value.map(jsonValue);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonValue(v)]));
+  return value;
 }
