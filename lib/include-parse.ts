@@ -10,10 +10,19 @@ export interface ParsedObject {
   readonly source: string;
 }
 
+export interface ManifestProblem {
+  /** 'file:line' of a syntax error, else 'file#index' */
+  readonly at: string;
+  readonly message: string;
+}
+
 export interface ParseOutcome {
   readonly objects: readonly ParsedObject[];
-  /** 'file:line:column: what is wrong', or 'file#index: what is wrong' */
-  readonly problems: readonly string[];
+  readonly problems: readonly ManifestProblem[];
+}
+
+export function formatProblem(p: ManifestProblem): string {
+  return `${p.at}: ${p.message}`;
 }
 
 /** Generous for a hand-written manifest, small enough that an alias bomb cannot grow one without bound. */
@@ -21,17 +30,20 @@ const MAX_ALIASES = 1000;
 
 export function parseManifests(file: string, text: string): ParseOutcome {
   const objects: ParsedObject[] = [];
-  const problems: string[] = [];
+  const problems: ManifestProblem[] = [];
   parseAllDocuments(text, { prettyErrors: true }).forEach((doc, index) => {
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) problems.push(`${file}:${e.linePos?.[0].line ?? '?'}:${e.linePos?.[0].col ?? '?'}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:$/, '')}`);
+      for (const e of doc.errors) {
+        const [first] = e.message.split('\n');
+        problems.push({ at: `${file}:${e.linePos?.[0].line ?? '?'}`, message: first.replace(/ at line (\d+), column (\d+):$/, ' (column $2)') });
+      }
       return;
     }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (error) {
-      problems.push(`${file}#${index}: ${(error as Error).message}`);
+      problems.push({ at: `${file}#${index}`, message: (error as Error).message });
       return;
     }
     if (value === null || value === undefined) return; // an empty document
@@ -40,9 +52,9 @@ export function parseManifests(file: string, text: string): ParseOutcome {
   return { objects, problems };
 }
 
-function collect(value: unknown, source: string, objects: ParsedObject[], problems: string[]): void {
+function collect(value: unknown, source: string, objects: ParsedObject[], problems: ManifestProblem[]): void {
   const problem = objectProblem(value);
-  if (problem) { problems.push(`${source}: ${problem}`); return; }
+  if (problem) { problems.push({ at: source, message: problem }); return; }
   const object = value as K8sObject;
   if (object.kind.endsWith('List') && Array.isArray(object.items)) {
     object.items.forEach((item, i) => collect(item, `${source}.items[${i}]`, objects, problems));

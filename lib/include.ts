@@ -7,7 +7,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { formatRef, isClusterScoped, refOf } from '../core/kinds.ts';
 import type { K8sObject } from '../core/types.ts';
 import { formatPath, hasField, removeField, setField, type FieldPath, type JsonObject, type ValueAt } from './field-path.ts';
-import { parseManifests, type ParsedObject } from './include-parse.ts';
+import { formatProblem, parseManifests, type ParsedObject } from './include-parse.ts';
 import { readPinnedUrl, readProjectManifests, type ManifestText, type PinnedUrl } from './include-read.ts';
 import type { KindType } from './include-kinds.ts';
 import { ConstructInputError } from './input-error.ts';
@@ -55,8 +55,8 @@ export class Include extends Construct {
     const parsed = texts.map((t) => parseManifests(t.file, t.text));
     const problems = parsed.flatMap((p) => p.problems);
     if (problems.length > 0) {
-      const located = /^(.*?:\d+):\d+: /.exec(problems[0])?.[1] ?? problems[0].split(': ')[0];
-      throw new ConstructInputError(`Include of ${this.from}: ${problems.join('; ')}`, 'include', 'Fix the manifest at the place named; every document must be a Kubernetes object with apiVersion, kind and metadata.name.', located);
+      throw new ConstructInputError(`Include of ${this.from}: ${problems.map(formatProblem).join('; ')}`, 'include',
+        'Fix the manifest at the place named; every document must be a Kubernetes object with apiVersion, kind and metadata.name.', problems[0].at);
     }
     for (const p of parsed.flatMap((o) => o.objects)) this.add(p);
   }

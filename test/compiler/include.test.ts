@@ -83,8 +83,10 @@ describe('Include of project files', () => {
     p = makeProject({
       'apps/legacy.ts': includeApp('legacy', 'manifests/legacy', "include.find({ kind: 'Deployment', name: 'wbe' }).set(['spec', 'replicas'], 2);"),
       'apps/other.ts': includeApp('other', 'manifests/other', "include.find({ kind: 'Deployment', name: 'web' }).remove(['spec', 'paused']);"),
+      'apps/third.ts': includeApp('third', 'manifests/third.yaml', "include.drop({ kind: 'Secret', name: 'db' });"),
       'manifests/legacy/a.yaml': DEPLOYMENT,
       'manifests/other/a.yaml': DEPLOYMENT,
+      'manifests/third.yaml': CONFIGMAP,
     });
     const errors = (await compile({ root: p.root, typecheck: false, write: false, envs: ['dev'] })).report.errors;
     const legacy = errors.find((e) => e.app === 'legacy')!;
@@ -93,6 +95,8 @@ describe('Include of project files', () => {
     expect(legacy.hint).toBe('Included Deployments: Deployment shop/web.');
     const other = errors.find((e) => e.app === 'other')!;
     expect(other.message).toBe('manifests/other/a.yaml#0 (Deployment web): cannot change spec.paused: spec.paused is not in the object');
+    const third = errors.find((e) => e.app === 'third')!;
+    expect([third.message, third.hint]).toEqual(['Include of manifests/third.yaml: selector {"kind":"Secret","name":"db"} matches no included object', 'manifests/third.yaml includes no Secret.']);
   });
 
   it('type-checks changes to a known kind: a misspelt field or a value of the wrong type is a type error at its line', async () => {
