@@ -136,8 +136,8 @@ export class IncludedObject<T> {
   }
 }
 
-/** `unknown` when `P` is a path of `T`; `never` (a type error at the path) when it is not. */
-type KnownPath<T, P extends FieldPath> = [ValueAt<T, P>] extends [never] ? never : unknown;
+/** `unknown` when `P` is a path of `T`; else a type the path is not, so the type error is at the path and says why. */
+type KnownPath<T, P extends FieldPath> = [ValueAt<T, P>] extends [never] ? { readonly 'is not a field path of this kind': P } : unknown;
 
 /** An ApiObject from a manifest: its output is the manifest, the chart's namespace and labels, then the edits in order. */
 class IncludedApiObject extends ApiObject {

@@ -110,6 +110,8 @@ describe('Include of project files', () => {
     });
     const errors = (await compile({ root: p.root, write: false, envs: ['dev'] })).report.errors.filter((e) => e.rule === 'typecheck');
     expect(errors.map((e) => e.sourceFile?.replace(/:\d+$/, ''))).toEqual(['apps/legacy.ts:11', 'apps/legacy.ts:12']);
+    expect(errors[0].message).toContain(`'["spec", "replicass"]' is not assignable`);
+    expect(errors[0].message).toContain('is not a field path of this kind');
   });
 
   it('runs the app again when an included file changes or a file is added to the folder', async () => {
