@@ -79,6 +79,21 @@ describe('Include of project files', () => {
     expect(error.message).toContain('manifests/one.yaml#2: the ConfigMap has no metadata.name');
   });
 
+  it('refuses a path outside the project, one that is not there, and a file larger than maxBytes', async () => {
+    p = makeProject({
+      'apps/outside.ts': includeApp('outside', '../../package.json'),
+      'apps/missing.ts': includeApp('missing', 'manifests/nope'),
+      'apps/big.ts': includeApp('big', "{ path: 'manifests/big.yaml', maxBytes: 100 }"),
+      'manifests/big.yaml': CONFIGMAP.repeat(5),
+    });
+    const errors = (await compile({ root: p.root, typecheck: false, write: false, envs: ['dev'] })).report.errors;
+    expect(Object.fromEntries(errors.map((e) => [e.app, [e.rule, e.message]]))).toEqual({
+      outside: ['include', "Include path '../../package.json' is not inside the project"],
+      missing: ['include', "Include path 'manifests/nope' does not exist"],
+      big: ['include', `manifests/big.yaml is ${CONFIGMAP.length * 5} bytes, more than the 100 an Include reads`],
+    });
+  });
+
   it('names the selector and the included path when a selector matches nothing, and a path that is not there', async () => {
     p = makeProject({
       'apps/legacy.ts': includeApp('legacy', 'manifests/legacy', "include.find({ kind: 'Deployment', name: 'wbe' }).set(['spec', 'replicas'], 2);"),
