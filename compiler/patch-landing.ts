@@ -18,23 +18,29 @@ interface PatchOp {
 export interface PatchedJson {
   /** The object's output; undefined when a patch could not be applied. */
   readonly object?: K8sObject;
+  /** The output, or the object before patching when a patch could not be applied: what the findings are about. */
+  readonly about: K8sObject;
   readonly findings: readonly Finding[];
 }
 
 export function patchedJson(construct: ApiObject): PatchedJson {
   const patches = (construct as unknown as { patches?: JsonPatch[] }).patches ?? []; // private in cdk8s: read, never changed
-  if (patches.length === 0) return { object: construct.toJson() as K8sObject, findings: [] };
+  if (patches.length === 0) {
+    const object = construct.toJson() as K8sObject;
+    return { object, about: object, findings: [] };
+  }
   const ops = patches.map((p) => p._toJson() as PatchOp);
   // The same object without its patches, before a subclass rebuilds it: what cdk8s applies the patches to.
   const unpatched = Object.create(construct, { patches: { value: [] } }) as ApiObject;
-  let doc = ApiObject.prototype.toJson.call(unpatched) as unknown;
+  const before = ApiObject.prototype.toJson.call(unpatched) as K8sObject;
+  let doc: unknown = before;
   const findings: Finding[] = [];
   for (const [i, op] of ops.entries()) {
     if (op.op === 'remove' && !has(doc, op.path)) findings.push(nowhere(op, 'there is no such field to remove'));
     try {
       doc = JsonPatch.apply(structuredClone(doc), patches[i]);
     } catch (error) {
-      return { findings: [...findings, cannotApply(op, doc, error)] };
+      return { about: before, findings: [...findings, cannotApply(op, doc, error)] };
     }
   }
   const object = construct.toJson() as K8sObject;
@@ -46,7 +52,7 @@ export function patchedJson(construct: ApiObject): PatchedJson {
     const landed = writesValue ? isDeepStrictEqual(at(object, target), op.value) : has(object, target);
     if (!landed) findings.push(nowhere(op, `the ${object.kind}'s output has ${has(object, target) ? 'another value' : 'no field'} there (the construct builds its output from the fields it knows)`));
   }
-  return { object, findings };
+  return { object, about: object, findings };
 }
 
 function nowhere(op: PatchOp, why: string): Finding {

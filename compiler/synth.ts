@@ -50,9 +50,9 @@ export function synthApp(root: string, entry: AppEntry, definition: AppDefinitio
     }
     for (const construct of app.node.findAll()) {
       if (!ApiObject.isApiObject(construct)) continue;
-      const { object, findings } = patchedJson(construct);
+      const { object, about, findings } = patchedJson(construct);
       const origin = { ...base, sourceFile: sourceOf(construct) ?? entry.sourceFile, constructPath: construct.node.path };
-      for (const f of findings) (f.severity === 'warn' ? warnings : errors).push({ ...origin, severity: f.severity ?? 'error', rule: f.rule, message: f.message, hint: f.hint, ...(object && { object: formatRef(refOf(object)) }) });
+      for (const f of findings) (f.severity === 'warn' ? warnings : errors).push({ ...origin, severity: f.severity ?? 'error', rule: f.rule, message: f.message, hint: f.hint, object: formatRef(refOf(about)) });
       if (object) objects.push({ ...origin, ref: refOf(object), object });
     }
   };

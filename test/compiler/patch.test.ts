@@ -50,6 +50,7 @@ describe('JSON patches that land nowhere', () => {
     expect(outcome.report.errors.map((e) => [e.rule, e.constructPath, e.message])).toEqual([
       ['patch-failed', 'web/config', 'JSON patch replace /spec/x/y cannot be applied: /spec/x is not in the object'],
     ]);
+    expect(outcome.report.errors[0].object).toBe('ConfigMap shop/web');
     expect(outcome.report.errors[0].hint).toBe("Fix the path, or add /spec/x first (JsonPatch.add('/spec/x', {...})).");
   });
 
