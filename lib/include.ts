@@ -42,6 +42,9 @@ export function sourceOf(construct: IConstruct): string | undefined {
   return construct.node.metadata.find((m) => m.type === SOURCE_METADATA)?.data as string | undefined;
 }
 
+/** Problems named in one error; a garbled file can hold thousands. */
+const MAX_PROBLEMS = 10;
+
 export class Include extends Construct {
   /** What was included: 'manifests/legacy' or the URL. */
   readonly from: string;
@@ -55,7 +58,8 @@ export class Include extends Construct {
     const parsed = texts.map((t) => parseManifests(t.file, t.text));
     const problems = parsed.flatMap((p) => p.problems);
     if (problems.length > 0) {
-      throw new ConstructInputError(`Include of ${this.from}: ${problems.map(formatProblem).join('; ')}`, 'include',
+      const shown = problems.slice(0, MAX_PROBLEMS).map(formatProblem).join('; ') + (problems.length > MAX_PROBLEMS ? `; … ${problems.length - MAX_PROBLEMS} more` : '');
+      throw new ConstructInputError(`Include of ${this.from}: ${shown}`, 'include',
         'Fix the manifest at the place named; every document must be a Kubernetes object with apiVersion, kind and metadata.name.', problems[0].at);
     }
     for (const p of parsed.flatMap((o) => o.objects)) this.add(p);
