@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isAppDefinition, type AppDefinition, type RenderedKind } from '../lib/define-app.ts';
 import type { ResolvedEnvironment } from '../core/config.ts';
 import type { Bundle } from '../core/bundle.ts';
-import type { AppEntry, Diagnostic, K8sObject, SynthObject, SynthResult } from '../core/types.ts';
+import type { AppEntry, Diagnostic, SynthObject, SynthResult } from '../core/types.ts';
 import { formatRef, refOf, versionOf } from '../core/kinds.ts';
 import { collectSynthInputs, type SynthInputs } from '../lib/synth-inputs.ts';
 import { sourceOf } from '../lib/include.ts';
