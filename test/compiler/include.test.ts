@@ -77,6 +77,9 @@ describe('Include of project files', () => {
     expect(error.rule).toBe('include');
     expect(error.message).toContain('manifests/one.yaml#1: the document is a list, not a Kubernetes object');
     expect(error.message).toContain('manifests/one.yaml#2: the ConfigMap has no metadata.name');
+    p.write('manifests/one.yaml', `${CONFIGMAP}---\n${CONFIGMAP}`);
+    const [twice] = (await compile({ root: p.root, typecheck: false, write: false, envs: ['dev'] })).report.errors;
+    expect([twice.sourceFile, twice.message]).toEqual(['manifests/one.yaml#1', 'Include of manifests/one.yaml: manifests/one.yaml#1 and manifests/one.yaml#0 both define ConfigMap web-config']);
     p.write('manifests/one.yaml', '- x\n---\n'.repeat(30));
     const [many] = (await compile({ root: p.root, typecheck: false, write: false, envs: ['dev'] })).report.errors;
     expect(many.message).toMatch(/manifests\/one\.yaml#9: the document is a list, not a Kubernetes object; … 20 more$/);
