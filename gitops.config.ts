@@ -30,7 +30,7 @@ export default defineConfig<Values>({
     prod: {
       values: { domain: 'shop.example.com', replicas: 3, autoscale: { min: 3, max: 12 }, logLevel: 'info', redisStorageGiB: 20, runSchedules: true },
       secretRecipients: ['age1jtmtv38p5mdzu7ahpdyggszangqqw4nhcvsmr2k622ts9k4m7gtqq3vfh5'],
-      bounds: { namespaces: ['shop', 'data', 'ops', 'gitops-system'], clusterKinds: ['Namespace', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding'] },
+      bounds: { namespaces: ['shop', 'data', 'ops', 'legacy', 'gitops-system'], clusterKinds: ['Namespace', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding'] },
     },
   },
   branches: { source: 'main', rendered: 'rendered' },

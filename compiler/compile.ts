@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { RenderedKind } from '../lib/define-app.ts';
 import { bundleEntries, findPackageRoot, type Bundle } from '../core/bundle.ts';
-import { SynthCache } from './synth-cache.ts';
+import { inputsUnchanged, SynthCache } from './synth-cache.ts';
 import type { ResolvedConfig, ResolvedEnvironment } from '../core/config.ts';
 import { UserInputError } from '../core/errors.ts';
 import { discoverApps } from './discover.ts';
@@ -82,6 +82,7 @@ export class Compiler {
 
     onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
     const cache = this.options.cache ? new SynthCache(root, packageRoot) : undefined;
+    const inputsSame = inputsUnchanged(root);
     const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[]; rendered?: RenderedOf }[] = [];
     const results: SynthResult[] = [];
     const loadErrors: Diagnostic[] = [];
@@ -90,7 +91,7 @@ export class Compiler {
       const bundle = bundles.get(entry.name)!;
       const envKey = `${bundle.hash}:${envs.map((e) => e.name).join(',')}`;
       let state = this.apps.get(entry.name);
-      if (state?.hash !== envKey) {
+      if (state?.hash !== envKey || !state.results.every((r) => inputsSame(r.inputs))) { // its code, or a file it read, changed
         const synthesized = await this.synthesize(entry, bundle, envs, config, cache);
         if (synthesized === AFTER_OTHERS) { last.push(entry); continue; }
         if ('severity' in synthesized) { loadErrors.push(synthesized); continue; }
@@ -122,7 +123,7 @@ export class Compiler {
     const encrypted = embedEncryptedSecrets(objects, root, config);
     const checked = validate(encrypted.objects, config, importedKinds(root));
     const errors = [...loadErrors, ...results.flatMap((r) => r.errors), ...(await typeErrors), ...encrypted.errors, ...checked.errors];
-    const report: ValidationReport = { errors, warnings: checked.warnings };
+    const report: ValidationReport = { errors, warnings: [...results.flatMap((r) => r.warnings ?? []), ...checked.warnings] };
     const base = { config, outDir, results, report };
     if (errors.length > 0) return { ...base, durationMs: performance.now() - started };
 
@@ -149,7 +150,8 @@ export class Compiler {
     if (cached?.afterOthers && !rendered) return AFTER_OTHERS;
     const hit = (env: ResolvedEnvironment): SynthResult | undefined => {
       const objects = cached && cache!.objects(cached, entry, env, rendered?.(env.name));
-      return objects && { app: entry.name, env: env.name, sourceFile: entry.sourceFile, objects, errors: [] };
+      const { warnings = [], inputs } = cached?.envs[env.name] ?? {};
+      return objects && { app: entry.name, env: env.name, sourceFile: entry.sourceFile, objects, errors: [], warnings, inputs };
     };
     if (cached) {
       const environments = cached.environments ?? undefined;

@@ -6,18 +6,19 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { ResolvedEnvironment } from '../core/config.ts';
 import { sortKeys } from '../core/sort-keys.ts';
-import { sha256Of, type SynthInputs } from '../lib/synth-inputs.ts';
+import { inputDigest, sha256Of, type SynthInputs } from '../lib/synth-inputs.ts';
 import { primeRendered, renderedText } from './render.ts';
 import type { AppEntry, Diagnostic, K8sObject, ObjectRef, SynthObject, SynthResult } from '../core/types.ts';
 import { objectFindings, objectRulesKey, primeObjectFindings } from './validate/object-rules.ts';
 
 /** Bump when what synth or render produce changes for the same input. */
-const FORMAT = 5; // 5: the files an app read (inputs) are checked
+const FORMAT = 6; // 5: the files an app read (inputs) are checked; 6: warnings, an object's own sourceFile
 
 interface CachedObject {
   readonly ref: ObjectRef;
   readonly object: K8sObject;
   readonly constructPath: string;
+  readonly sourceFile?: string; // the included file#index an object came from; else the app's file
   readonly yaml?: { readonly text: string; readonly sha256: string };
   readonly findings?: readonly Diagnostic[]; // of the per-object validation rules, under the env's rulesKey
 }
@@ -26,7 +27,7 @@ interface CachedApp {
   readonly key: string; // bundle hash + installed packages + format
   readonly environments: readonly string[] | null; // the definition's own list; null: every environment
   readonly afterOthers?: boolean; // built after the other apps; its key includes what they render
-  readonly envs: Record<string, { readonly values: string; readonly rulesKey: string; readonly inputs?: SynthInputs; readonly objects: readonly CachedObject[] }>;
+  readonly envs: Record<string, { readonly values: string; readonly rulesKey: string; readonly inputs?: SynthInputs; readonly warnings?: readonly Diagnostic[]; readonly objects: readonly CachedObject[] }>;
 }
 
 export class SynthCache {
@@ -56,7 +57,7 @@ export class SynthCache {
     if (!found || found.values !== valuesHash(env, rendered) || !this.unchanged(found.inputs)) return undefined;
     const rulesKey = objectRulesKey(env);
     return found.objects.map((c) => {
-      const o: SynthObject = { ref: c.ref, object: c.object, constructPath: c.constructPath, app: entry.name, env: env.name, sourceFile: entry.sourceFile };
+      const o: SynthObject = { ref: c.ref, object: c.object, constructPath: c.constructPath, app: entry.name, env: env.name, sourceFile: c.sourceFile ?? entry.sourceFile };
       if (c.yaml !== undefined) primeRendered(o, c.yaml.text, c.yaml.sha256);
       if (c.findings !== undefined && found.rulesKey === rulesKey) primeObjectFindings(o, rulesKey, c.findings);
       return o;
@@ -77,7 +78,8 @@ export class SynthCache {
         values: valuesHash(env, rendered?.(r.env)),
         rulesKey,
         inputs: r.inputs,
-        objects: r.objects.map((o) => ({ ref: o.ref, object: o.object, constructPath: o.constructPath, yaml: renderedText(o), findings: objectFindings(o, env, rulesKey) })),
+        warnings: r.warnings,
+        objects: r.objects.map((o) => ({ ref: o.ref, object: o.object, constructPath: o.constructPath, sourceFile: o.sourceFile !== entry.sourceFile ? o.sourceFile : undefined, yaml: renderedText(o), findings: objectFindings(o, env, rulesKey) })),
       };
     }
     mkdirSync(this.dir, { recursive: true });
@@ -101,10 +103,10 @@ function valuesHash(env: ResolvedEnvironment, rendered?: readonly unknown[]): st
 }
 
 /** Whether every file an app read still has the content it read (memoized: a run reads each file once). */
-function inputsUnchanged(root: string): (inputs: SynthInputs | undefined) => boolean {
+export function inputsUnchanged(root: string): (inputs: SynthInputs | undefined) => boolean {
   const memo = new Map<string, string | undefined>();
   const current = (file: string) => {
-    if (!memo.has(file)) memo.set(file, existsSync(join(root, file)) ? sha256Of(readFileSync(join(root, file))) : undefined);
+    if (!memo.has(file)) memo.set(file, inputDigest(root, file));
     return memo.get(file);
   };
   return (inputs) => Object.entries(inputs ?? {}).every(([file, sha]) => current(file) === sha);

@@ -7,9 +7,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isAppDefinition, type AppDefinition, type RenderedKind } from '../lib/define-app.ts';
 import type { ResolvedEnvironment } from '../core/config.ts';
 import type { Bundle } from '../core/bundle.ts';
-import type { AppEntry, Diagnostic, K8sObject, SynthObject, SynthResult } from '../core/types.ts';
-import { refOf, versionOf } from '../core/kinds.ts';
+import type { AppEntry, Diagnostic, SynthObject, SynthResult } from '../core/types.ts';
+import { formatRef, refOf, versionOf } from '../core/kinds.ts';
 import { collectSynthInputs, type SynthInputs } from '../lib/synth-inputs.ts';
+import { sourceOf } from '../lib/include.ts';
+import { isConstructInputError } from '../lib/input-error.ts';
+import { patchedJson } from './patch-landing.ts';
 
 // Stack traces of app code then point at the TS source, via the bundles' inline source maps.
 process.setSourceMapsEnabled(true);
@@ -35,6 +38,7 @@ export async function loadAppDefinition(root: string, entry: AppEntry, bundle: B
 export function synthApp(root: string, entry: AppEntry, definition: AppDefinition, env: ResolvedEnvironment, rendered?: readonly RenderedKind[]): SynthResult {
   const base = { app: entry.name, env: env.name, sourceFile: entry.sourceFile };
   const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
   const objects: SynthObject[] = [];
   const app = new App();
   const build = () => {
@@ -46,15 +50,24 @@ export function synthApp(root: string, entry: AppEntry, definition: AppDefinitio
     }
     for (const construct of app.node.findAll()) {
       if (!ApiObject.isApiObject(construct)) continue;
-      const object = construct.toJson() as K8sObject;
-      objects.push({ ...base, ref: refOf(object), object, constructPath: construct.node.path });
+      const { object, about, findings } = patchedJson(construct);
+      const origin = { ...base, sourceFile: sourceOf(construct) ?? entry.sourceFile, constructPath: construct.node.path };
+      for (const f of findings) (f.severity === 'warn' ? warnings : errors).push({ ...origin, severity: f.severity ?? 'error', rule: f.rule, message: f.message, hint: f.hint, object: formatRef(refOf(about)) });
+      if (object) objects.push({ ...origin, ref: refOf(object), object });
     }
   };
   let inputs: SynthInputs = {};
   try {
     inputs = collectSynthInputs(root, build).inputs;
   } catch (error) {
-    errors.push({
+    errors.push(isConstructInputError(error) ? {
+      ...base,
+      severity: 'error',
+      rule: error.rule,
+      sourceFile: error.sourceFile ?? throwSite(root, error) ?? entry.sourceFile,
+      message: error.message,
+      hint: error.hint,
+    } : {
       ...base,
       severity: 'error',
       rule: 'app-threw',
@@ -63,7 +76,7 @@ export function synthApp(root: string, entry: AppEntry, definition: AppDefinitio
       hint: 'Fix the app code at the line named; the stack is mapped to the TypeScript source.',
     });
   }
-  return { ...base, objects: errors.length > 0 ? [] : objects, errors, inputs };
+  return { ...base, objects: errors.length > 0 ? [] : objects, errors, warnings, inputs };
 }
 
 /** The kinds per namespace that `objects` hold, sorted, with the plural of each kind a CRD among them defines and the names of cluster-scoped objects. */

@@ -1,5 +1,5 @@
 // `gitops synth --watch`: re-runs the compiler when a file under the project changes. The Compiler
-// keeps its results, so only apps whose bundle inputs changed are bundled and synthesized again.
+// keeps its results, so only apps whose bundle inputs, or files they read, changed are synthesized again.
 // The type-check runs after the files are written, so a save shows up in dist/ at once.
 import { watch as watchFiles } from 'node:fs';
 import { resolve } from 'node:path';
@@ -42,7 +42,7 @@ export function watch(options: CompileOptions, onResult: (outcome: CompileOutcom
   };
 
   const watcher = watchFiles(root, { recursive: true }, (_event, file) => {
-    if (!file || IGNORED.test(file) || !/\.(ts|json)$/.test(file)) return;
+    if (!file || IGNORED.test(file)) return; // any file: an app may read it (Include); the Compiler reruns only what changed
     if (file === CONFIG_FILE) compiler = new Compiler({ ...options, typecheck: false });
     clearTimeout(timer);
     timer = setTimeout(trigger, 10); // editors write a file in several steps

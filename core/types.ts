@@ -48,6 +48,8 @@ export interface SynthResult {
   readonly sourceFile: string;
   readonly objects: readonly SynthObject[];
   readonly errors: readonly Diagnostic[];
+  /** Findings that do not stop the app (a JSON patch that lands nowhere). @default none */
+  readonly warnings?: readonly Diagnostic[];
   /** Project files the app read while it built (repo-relative path -> sha256), besides its bundle: lib/synth-inputs.ts. */
   readonly inputs?: Readonly<Record<string, string>>;
 }

@@ -3,10 +3,10 @@
 // project file calls recordSynthInput with the file's sha256; synth collects them around each build().
 // Kept on globalThis: every app bundle carries its own copy of lib/, the compiler another.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 
-/** repo-relative path (forward slashes) -> sha256 of its content when the app read it */
+/** repo-relative path (forward slashes) -> sha256 of its content when the app read it; a path ending in '/' is a folder: the sha256 of its file list */
 export type SynthInputs = Record<string, string>;
 
 const KEY = Symbol.for('typed-gitops.synth-inputs');
@@ -42,6 +42,20 @@ export function collectSynthInputs<T>(root: string, build: () => T): { result: T
   } finally {
     holder[KEY] = outer;
   }
+}
+
+/** What `file` (repo-relative; a folder when it ends in '/') hashes to now, as recorded; undefined when it is gone. */
+export function inputDigest(root: string, file: string): string | undefined {
+  const abs = join(root, file);
+  if (!existsSync(abs)) return undefined;
+  return file.endsWith('/') ? folderDigest(abs) : sha256Of(readFileSync(abs));
+}
+
+/** The sha256 of the sorted list of files under `dir` (absolute): it changes when a file is added, removed or renamed. */
+export function folderDigest(dir: string): string {
+  if (!statSync(dir).isDirectory()) return sha256Of('');
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => relative(dir, join(d.parentPath, d.name)).split(sep).join('/'));
+  return sha256Of(files.sort().join('\n'));
 }
 
 export function sha256Of(content: string | Buffer): string {

@@ -31,6 +31,7 @@ describe('equivalence with cdk8s synth', () => {
       for (const entry of entries) {
         const definition = await loadAppDefinition(p.root, entry, bundles.get(entry.name)!);
         if (!('build' in definition)) throw new Error(definition.message);
+        if (definition.environments && !definition.environments.includes(env.name)) continue;
         const outdir = mkdtempSync(join(tmpdir(), 'cdk8s-'));
         const app = new App({ outdir });
         const others = outcome.results.filter((r) => r.env === env.name && r.app !== entry.name).flatMap((r) => r.objects);
