@@ -11,3 +11,4 @@ export { GitOpsAgent, type GitOpsAgentProps, type SecretKeyRef } from './gitops-
 export { agentRules, builtInPlural, type AgentRbacInput, type AgentRules, type OwnObject, type PolicyRule } from './agent-rbac.ts';
 export { EncryptedSecret, type EncryptedSecretProps } from './encrypted-secret.ts';
 export { readSynthInput, recordSynthInput, projectRoot, type SynthInputs } from './synth-inputs.ts';
+export { HelmChart, type HelmChartProps } from './helm-chart.ts';

@@ -1,0 +1,90 @@
+// HelmChart: a Helm chart rendered at synth (`helm template`, client-only) into ordinary ApiObjects, validated,
+// owned and labelled like every other object. The chart comes from a folder of the project, a chart repository or
+// an OCI registry, pinned by digest in gitops.lock (`gitops lock`); the agent never needs helm.
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { crdScopes, isClusterScoped } from '../core/kinds.ts';
+import type { K8sObject } from '../core/types.ts';
+import { chartSource, lockKey, type ChartAuth } from '../compiler/helm/chart-source.ts';
+import { translateHooks } from '../compiler/helm/hooks.ts';
+import { chartDocuments } from '../compiler/helm/manifests.ts';
+import { resolveChart } from '../compiler/helm/resolve.ts';
+import { DEFAULT_KUBE_VERSION, helmTemplate } from '../compiler/helm/template.ts';
+import { projectRoot } from './synth-inputs.ts';
+
+export interface HelmChartProps<Values = Record<string, unknown>> {
+  /**
+   * The chart: a folder of the project (`charts/podinfo`), a chart name in `repo`, or an OCI reference
+   * (`oci://registry.example.com/charts/podinfo`).
+   */
+  readonly chart: string;
+  /** The chart repository (the URL that serves index.yaml) that `chart` is named in. @default none */
+  readonly repo?: string;
+  /** The exact chart version, for a repository or OCI chart. @default none (a folder's Chart.yaml says) */
+  readonly version?: string;
+  /** The release name (`.Release.Name`). @default the construct id */
+  readonly releaseName?: string;
+  /** The release namespace, set on namespaced objects that name none. @default the enclosing Chart's namespace */
+  readonly namespace?: string;
+  /** The chart's values; type them with the interface `gitops lock` writes to imports/charts/<name>.values.ts. @default {} */
+  readonly values?: Values;
+  /** Render the CRDs of the chart's crds/ folders (`--include-crds`). @default true */
+  readonly includeCrds?: boolean;
+  /** `.Capabilities.KubeVersion`: the target cluster's Kubernetes version. @default '1.34.0' */
+  readonly kubeVersion?: string;
+  /**
+   * API versions the target serves besides the built-in ones (`.Capabilities.APIVersions`), as `group/version` or
+   * `group/version/Kind`, e.g. `monitoring.coreos.com/v1/ServiceMonitor` for a CRD another app installs. @default []
+   */
+  readonly apiVersions?: readonly string[];
+  /** Environment variables with the repository's or registry's user name and password, read only to fetch. @default none */
+  readonly auth?: ChartAuth;
+  /** Talk to the OCI registry over plain HTTP (a registry on loopback). @default false */
+  readonly plainHttp?: boolean;
+}
+
+export class HelmChart<Values = Record<string, unknown>> extends Construct {
+  /** The objects the chart rendered, in helm's order (hooks and tests translated: compiler/helm/hooks.ts). */
+  readonly apiObjects: readonly ApiObject[];
+
+  constructor(scope: Construct, id: string, props: HelmChartProps<Values>) {
+    super(scope, id);
+    const source = chartSource(props);
+    const namespace = props.namespace ?? Chart.of(scope).namespace ?? 'default';
+    const chartName = lockKey(source);
+    const rendered = this.render(chartName, () => {
+      const chart = resolveChart(projectRoot(), source);
+      return helmTemplate({
+        chartPath: chart.path,
+        releaseName: props.releaseName ?? id,
+        namespace,
+        values: props.values ?? {},
+        includeCrds: props.includeCrds ?? true,
+        kubeVersion: props.kubeVersion ?? DEFAULT_KUBE_VERSION,
+        apiVersions: props.apiVersions ?? [],
+      });
+    });
+    // Its own cdk8s Chart without a namespace, so cluster-scoped objects get none; namespaced ones get the release's.
+    const objects = new Chart(this, 'objects');
+    const crds = crdScopes(rendered.map((d) => d.object));
+    this.apiObjects = rendered.map(({ source: template, index, object }) => {
+      const inNamespace = isClusterScoped(object.apiVersion, object.kind, crds) ? object : withNamespace(object, namespace);
+      return new ApiObject(objects, `${template.replaceAll('/', ':')}#${index}`, inNamespace);
+    });
+  }
+
+  private render(chartName: string, template: () => string): { source: string; index: number; object: K8sObject }[] {
+    try {
+      return chartDocuments(template()).flatMap((d) => {
+        const object = translateHooks(d.object, d.source);
+        return object ? [{ ...d, object }] : [];
+      });
+    } catch (error) {
+      throw new Error(`HelmChart '${this.node.id}' (${chartName}): ${(error as Error).message}`);
+    }
+  }
+}
+
+function withNamespace(object: K8sObject, namespace: string): K8sObject {
+  return object.metadata.namespace ? object : { ...object, metadata: { ...object.metadata, namespace } };
+}
