@@ -30,7 +30,7 @@ export interface LockResult {
 export async function lockCharts(options: LockOptions): Promise<LockResult> {
   const root = resolve(options.root);
   const progress = options.onProgress ?? (() => {});
-  await ensureHelm(progress);
+  await ensureHelm(); // prints its build progress when it has to build helm
   const session: LockSession = { previous: readLockFile(root), update: options.update, charts: new Map() };
   const outcome = await withLockSession(session, () => new Compiler({ root, typecheck: false, write: false, cache: false, onProgress: progress }).run());
   // Only a failed build leaves charts unresolved; a finding of validation is synth's business.

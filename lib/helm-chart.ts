@@ -43,12 +43,11 @@ export interface HelmChartProps<Values = Record<string, unknown>> {
   readonly plainHttp?: boolean;
 }
 
-export class HelmChart<Values = Record<string, unknown>> extends Construct {
-  /** The objects the chart rendered, in helm's order (hooks and tests translated: compiler/helm/hooks.ts). */
-  readonly apiObjects: readonly ApiObject[];
-
+// A cdk8s Chart without a namespace of its own, so cluster-scoped objects get none; namespaced ones get the release's.
+export class HelmChart<Values = Record<string, unknown>> extends Chart {
+  // `apiObjects` (from Chart): what the chart rendered, in helm's order, hooks translated (compiler/helm/hooks.ts).
   constructor(scope: Construct, id: string, props: HelmChartProps<Values>) {
-    super(scope, id);
+    super(scope, id, {});
     const source = chartSource(props);
     const namespace = props.namespace ?? Chart.of(scope).namespace ?? 'default';
     const chartName = lockKey(source);
@@ -64,13 +63,11 @@ export class HelmChart<Values = Record<string, unknown>> extends Construct {
         apiVersions: props.apiVersions ?? [],
       });
     });
-    // Its own cdk8s Chart without a namespace, so cluster-scoped objects get none; namespaced ones get the release's.
-    const objects = new Chart(this, 'objects');
     const crds = crdScopes(rendered.map((d) => d.object));
-    this.apiObjects = rendered.map(({ source: template, index, object }) => {
+    for (const { source: template, index, object } of rendered) {
       const inNamespace = isClusterScoped(object.apiVersion, object.kind, crds) ? object : withNamespace(object, namespace);
-      return new ApiObject(objects, `${template.replaceAll('/', ':')}#${index}`, inNamespace);
-    });
+      new ApiObject(this, `${template.replaceAll('/', ':')}#${index}`, inNamespace);
+    }
   }
 
   private render(chartName: string, template: () => string): { source: string; index: number; object: K8sObject }[] {
