@@ -59,6 +59,7 @@ export async function startRegistry(): Promise<Registry> {
   const config = `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`;
   writeFileSync(join(dir, 'config.yml'), config);
   const child = spawn(binary, ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
   const deadline = Date.now() + 20_000;
@@ -71,7 +72,8 @@ export async function startRegistry(): Promise<Registry> {
   return {
     host: `127.0.0.1:${port}`,
     stop: async () => {
-      if (child.exitCode === null) { child.kill(); await new Promise((r) => child.once('exit', r)); }
+      child.kill();
+      await exited;
       rmSync(dir, { recursive: true, force: true });
     },
   };
