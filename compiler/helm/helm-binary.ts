@@ -3,6 +3,7 @@
 // only security fixes until its end of life (November 2026), so new work goes to 4.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { UserInputError } from '../../core/errors.ts';
 import { builtGoTool, ensureGoTool, type GoTool } from '../../core/go-install.ts';
 
 export const HELM: GoTool = { name: 'helm', pkg: 'helm.sh/helm/v4/cmd/helm', version: 'v4.3.1' };
@@ -24,7 +25,15 @@ export function findHelm(): string | undefined {
 
 /** The helm to run, building the pinned one first when there is none (minutes, once per machine). */
 export async function ensureHelm(log?: (line: string) => void): Promise<string> {
-  return findHelm() ?? ensureGoTool(HELM, log);
+  const found = findHelm();
+  if (found) return found;
+  try {
+    return await ensureGoTool(HELM, log);
+  } catch (error) {
+    throw new UserInputError(`helm is not on PATH, and building helm ${HELM.version} from its Go module failed: ${(error as Error).message}`, {
+      hint: 'Put helm (3 or 4) on PATH, or install Go 1.25 or newer so typed-gitops can build it.',
+    });
+  }
 }
 
 export const HELM_MISSING_HINT = `put helm on PATH, or run \`gitops lock\`, which builds helm ${HELM.version} from its Go module into ~/.cache/typed-gitops (a few minutes, once)`;

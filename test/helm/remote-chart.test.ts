@@ -67,7 +67,7 @@ describe('HelmChart from a chart repository', () => {
     const cache = tempDir('helm-cache-');
     const env = { CHARTS_USER: auth.username, CHARTS_TOKEN: auth.password };
     const commandLines = join(tempDir('helm-log-'), 'helm.log');
-    const run = (args: string[], extra = env) => gitops(p.root, args, cache, loggingHelm(commandLines), extra);
+    const run = (args: string[], extra: Record<string, string> = env) => gitops(p.root, args, cache, loggingHelm(commandLines), extra);
 
     const noCredentials = await run(['lock'], {});
     expect(noCredentials.code).toBe(1);
