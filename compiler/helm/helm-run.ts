@@ -41,13 +41,19 @@ export function withHelmHome<T>(files: Readonly<Record<string, string>>, fn: (he
         timeout: HELM_LIMITS.timeoutMs,
         maxBuffer: HELM_LIMITS.outputBytes,
       });
-      if (result.error) throw new HelmFailed(`helm ${args[0]} failed: ${result.error.message}`);
+      if (result.error) throw new HelmFailed(`helm ${args[0]} failed: ${limitHit(result.error) ?? result.error.message}`);
       if (result.status !== 0) throw new HelmFailed(result.stderr.trim() || `helm ${args[0]} exited with ${result.status}`);
       return result.stdout;
     }, home);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+function limitHit(error: NodeJS.ErrnoException): string | undefined {
+  if (error.code === 'ENOBUFS') return `it printed more than ${HELM_LIMITS.outputBytes / 1024 / 1024} MiB (a chart that large is not supported)`;
+  if (error.code === 'ETIMEDOUT') return `it took longer than ${HELM_LIMITS.timeoutMs / 1000} s and was stopped`;
+  return undefined;
 }
 
 function helmEnv(home: string): NodeJS.ProcessEnv {
