@@ -42,12 +42,17 @@ export function withHelmHome<T>(files: Readonly<Record<string, string>>, fn: (he
         maxBuffer: HELM_LIMITS.outputBytes,
       });
       if (result.error) throw new HelmFailed(`helm ${args[0]} failed: ${limitHit(result.error) ?? result.error.message}`);
-      if (result.status !== 0) throw new HelmFailed(result.stderr.trim() || `helm ${args[0]} exited with ${result.status}`);
+      if (result.status !== 0) throw new HelmFailed(`helm ${args[0]}: ${helmMessage(result.stderr) || `exited with ${result.status}`}`);
       return result.stdout;
     }, home);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** helm's error without its `Error:` prefix and its advice about its own flags (we choose them). */
+function helmMessage(stderr: string): string {
+  return stderr.replace(/^Error: /gm, '').replace(/^Use --debug flag.*$/gm, '').replace(/\n{2,}/g, '\n').trim();
 }
 
 function limitHit(error: NodeJS.ErrnoException): string | undefined {

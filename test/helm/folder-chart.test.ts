@@ -103,4 +103,16 @@ describe('HelmChart from a project folder', () => {
     expect((await run('synth', '--no-typecheck')).stderr).toBe('');
     expect(dist('shop/configmap-store-facts.yaml').data.marker).toBe('two');
   });
+
+  it("a template helm cannot render fails gitops lock with helm's message, naming the chart, and writes nothing", async () => {
+    const before = project.read('gitops.lock');
+    project.write('charts/shop/templates/broken.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.nothing.here }}\n');
+    const lock = await run('lock', '--update');
+    expect(lock.code).toBe(1);
+    expect(lock.stderr).toContain("HelmChart 'shop' (charts/shop): helm template: shop/templates/broken.yaml:4:18");
+    expect(lock.stderr).toContain('nil pointer evaluating interface {}.here');
+    expect(lock.stderr).toContain('nothing written');
+    expect(project.read('gitops.lock')).toBe(before);
+    project.remove('charts/shop/templates/broken.yaml');
+  });
 });
