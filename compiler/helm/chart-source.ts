@@ -33,6 +33,8 @@ export function chartSource(props: ChartSourceProps): ChartSource {
   }
   if (repo) {
     if (!/^https?:\/\//.test(repo)) throw new Error(`repo '${repo}' of chart '${chart}' is not an http(s) URL of a chart repository`);
+    // The URL goes into gitops.lock and messages: a user name or password in it would be committed and printed.
+    if (/^https?:\/\/[^/]*@/.test(repo)) throw new Error(`repo of chart '${chart}' has credentials in its URL: remove them and name the environment variables holding them in auth`);
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(chart)) throw new Error(`chart '${chart}' of repo ${repo} is not a chart name`);
     return { type: 'repo', url: repo.replace(/\/+$/, ''), name: chart, version: exactVersion(chart, version), ...(auth ? { auth } : {}) };
   }

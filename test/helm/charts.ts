@@ -172,6 +172,7 @@ export function writeSmallChart(dir: string, name: string, version: string, mark
   writeFiles(dir, {
     'Chart.yaml': `apiVersion: v2\nname: ${name}\nversion: ${version}\n`,
     'templates/configmap.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n  marker: ${marker}\n  greeting: {{ .Values.greeting | default "hello" }}\n`,
+    'values.schema.json': JSON.stringify({ type: 'object', properties: { greeting: { type: 'string', enum: ['hello', 'hi'] } } }),
   });
 }
 

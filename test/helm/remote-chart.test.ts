@@ -134,6 +134,7 @@ describe('HelmChart from an OCI registry', () => {
     const lock = await gitops(p.root, ['lock'], cache, helmPath);
     expect(lock.stderr).toBe('');
     expect(lock.stdout).toContain(`added    ${ref}@0.3.0`);
+    expect(p.read('imports/charts/settings.values.ts')).toContain('greeting?: "hello" | "hi";'); // from the archive's values.schema.json
     await registry.stop();
     const synth = await gitops(p.root, ['synth', '--no-typecheck', '--no-cache'], cache, helmPath);
     expect(synth.stderr).toBe('');

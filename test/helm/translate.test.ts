@@ -56,6 +56,7 @@ describe('chartSource', () => {
     expect(() => chartSource({ chart: '../elsewhere' })).toThrow('is outside the project');
     expect(() => chartSource({ chart: 'https://example.com/chart.tgz' })).toThrow('give an oci:// reference');
     expect(() => chartSource({ chart: 'podinfo', repo: 'ftp://charts.example.com', version: '1.0.0' })).toThrow('is not an http(s) URL');
+    expect(() => chartSource({ chart: 'podinfo', repo: 'https://user:token@charts.example.com', version: '1.0.0' })).toThrow('has credentials in its URL');
   });
 });
 
