@@ -2,14 +2,10 @@
 // owned and labelled like every other object. The chart comes from a folder of the project, a chart repository or
 // an OCI registry, pinned by digest in gitops.lock (`gitops lock`); the agent never needs helm.
 import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
-import { crdScopes, isClusterScoped } from '../core/kinds.ts';
-import type { K8sObject } from '../core/types.ts';
-import { chartSource, lockKey, type ChartAuth } from '../compiler/helm/chart-source.ts';
-import { translateHooks } from '../compiler/helm/hooks.ts';
-import { chartDocuments } from '../compiler/helm/manifests.ts';
-import { resolveChart } from '../compiler/helm/resolve.ts';
-import { DEFAULT_KUBE_VERSION, helmTemplate } from '../compiler/helm/template.ts';
+import type { Construct } from 'constructs';
+import type { ChartAuth } from '../compiler/helm/chart-source.ts';
+import { renderChart } from '../compiler/helm/render-chart.ts';
+import { DEFAULT_KUBE_VERSION } from '../compiler/helm/template.ts';
 import { projectRoot } from './synth-inputs.ts';
 
 export interface HelmChartProps<Values = Record<string, unknown>> {
@@ -48,40 +44,16 @@ export class HelmChart<Values = Record<string, unknown>> extends Chart {
   // `apiObjects` (from Chart): what the chart rendered, in helm's order, hooks translated (compiler/helm/hooks.ts).
   constructor(scope: Construct, id: string, props: HelmChartProps<Values>) {
     super(scope, id, {});
-    const source = chartSource(props);
-    const namespace = props.namespace ?? Chart.of(scope).namespace ?? 'default';
-    const chartName = lockKey(source);
-    const rendered = this.render(chartName, () => {
-      const chart = resolveChart(projectRoot(), source);
-      return helmTemplate({
-        chartPath: chart.path,
-        releaseName: props.releaseName ?? id,
-        namespace,
-        values: props.values ?? {},
-        includeCrds: props.includeCrds ?? true,
-        kubeVersion: props.kubeVersion ?? DEFAULT_KUBE_VERSION,
-        apiVersions: props.apiVersions ?? [],
-      });
+    const documents = renderChart(projectRoot(), {
+      ...props,
+      id,
+      releaseName: props.releaseName ?? id,
+      namespace: props.namespace ?? Chart.of(scope).namespace ?? 'default',
+      values: props.values ?? {},
+      includeCrds: props.includeCrds ?? true,
+      kubeVersion: props.kubeVersion ?? DEFAULT_KUBE_VERSION,
+      apiVersions: props.apiVersions ?? [],
     });
-    const crds = crdScopes(rendered.map((d) => d.object));
-    for (const { source: template, index, object } of rendered) {
-      const inNamespace = isClusterScoped(object.apiVersion, object.kind, crds) ? object : withNamespace(object, namespace);
-      new ApiObject(this, `${template.replaceAll('/', ':')}#${index}`, inNamespace);
-    }
+    for (const { source, index, object } of documents) new ApiObject(this, `${source.replaceAll('/', ':')}#${index}`, object);
   }
-
-  private render(chartName: string, template: () => string): { source: string; index: number; object: K8sObject }[] {
-    try {
-      return chartDocuments(template()).flatMap((d) => {
-        const object = translateHooks(d.object, d.source);
-        return object ? [{ ...d, object }] : [];
-      });
-    } catch (error) {
-      throw new Error(`HelmChart '${this.node.id}' (${chartName}): ${(error as Error).message}`);
-    }
-  }
-}
-
-function withNamespace(object: K8sObject, namespace: string): K8sObject {
-  return object.metadata.namespace ? object : { ...object, metadata: { ...object.metadata, namespace } };
 }
