@@ -24,7 +24,10 @@ export function renderChart(root: string, req: RenderChartRequest): ChartDocumen
     const crds = crdScopes(documents.map((d) => d.object));
     return documents.map((d) => (isClusterScoped(d.object.apiVersion, d.object.kind, crds) ? d : { ...d, object: withNamespace(d.object, req.namespace) }));
   } catch (error) {
-    throw new Error(`HelmChart '${req.id}' (${name}): ${(error as Error).message}`);
+    const message = (error as Error).message;
+    // A folder chart whose Chart.yaml lists dependencies that are not in its charts/ folder yet.
+    const hint = /missing in charts\/ directory/.test(message) ? `; run \`helm dependency build ${req.chart}\` and commit its charts/ folder` : '';
+    throw new Error(`HelmChart '${req.id}' (${name}): ${message}${hint}`);
   }
 }
 

@@ -115,4 +115,13 @@ describe('HelmChart from a project folder', () => {
     expect(project.read('gitops.lock')).toBe(before);
     project.remove('charts/shop/templates/broken.yaml');
   });
+
+  it('a dependency missing from charts/ is named with the command that fetches it', async () => {
+    const chart = project.read('charts/shop/Chart.yaml');
+    project.write('charts/shop/Chart.yaml', `${chart}  - name: redis\n    version: 20.0.0\n    repository: https://charts.example.com\n`);
+    const lock = await run('lock', '--update');
+    expect(lock.code).toBe(1);
+    expect(lock.stderr).toContain('missing in charts/ directory: redis; run `helm dependency build charts/shop` and commit its charts/ folder');
+    project.write('charts/shop/Chart.yaml', chart);
+  });
 });
