@@ -117,23 +117,33 @@ describe('HelmChart from a chart repository', () => {
 });
 
 describe('HelmChart from an OCI registry', () => {
+  const auth = { username: 'puller', password: 'oci-s3cret' };
   let registry: Registry;
 
   beforeAll(async () => {
-    registry = await startRegistry();
+    registry = await startRegistry(auth);
     const out = tempDir('oci-charts-');
     await packageChart(out, 'settings', '0.3.0', 'from-oci');
-    await helm(helmPath, ['push', join(out, 'settings-0.3.0.tgz'), `oci://${registry.host}/charts`, '--plain-http']);
+    const login = join(out, 'registry.json');
+    writeFileSync(login, JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${auth.username}:${auth.password}`).toString('base64') } } }));
+    await helm(helmPath, ['push', join(out, 'settings-0.3.0.tgz'), `oci://${registry.host}/charts`, '--plain-http', '--registry-config', login]);
   }, 600_000);
   afterAll(() => registry?.stop());
 
-  it('locks, caches and renders the chart of an oci:// reference', async () => {
+  it('locks, caches and renders the chart of an oci:// reference, with credentials only in a file', async () => {
     const ref = `oci://${registry.host}/charts/settings`;
-    const p = project(helmApp('settings', `{ chart: '${ref}', version: '0.3.0', plainHttp: true }`));
+    const p = project(helmApp('settings', `{ chart: '${ref}', version: '0.3.0', plainHttp: true, auth: { usernameEnv: 'OCI_USER', passwordEnv: 'OCI_TOKEN' } }`));
     const cache = tempDir('helm-cache-');
-    const lock = await gitops(p.root, ['lock'], cache, helmPath);
+    const commandLines = join(tempDir('helm-log-'), 'helm.log');
+    const wrongPassword = await gitops(p.root, ['lock'], cache, helmPath, { OCI_USER: auth.username, OCI_TOKEN: 'wrong' });
+    expect(wrongPassword.code).toBe(1);
+    expect(wrongPassword.stderr).toContain(`chart ${ref}@0.3.0 could not be fetched:`);
+    expect(wrongPassword.stderr).toMatch(/401|unauthorized/i);
+    const lock = await gitops(p.root, ['lock'], cache, loggingHelm(commandLines), { OCI_USER: auth.username, OCI_TOKEN: auth.password });
     expect(lock.stderr).toBe('');
     expect(lock.stdout).toContain(`added    ${ref}@0.3.0`);
+    expect(readFileSync(commandLines, 'utf8')).toContain(`pull ${ref} --version 0.3.0`);
+    expect(readFileSync(commandLines, 'utf8')).not.toContain(auth.password);
     expect(p.read('imports/charts/settings.values.ts')).toContain('greeting?: "hello" | "hi";'); // from the archive's values.schema.json
     await registry.stop();
     const synth = await gitops(p.root, ['synth', '--no-typecheck', '--no-cache'], cache, helmPath);

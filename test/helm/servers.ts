@@ -1,8 +1,7 @@
 // What the Helm tests serve on loopback and run: a chart repository (static files over HTTP, with basic auth), an OCI
 // registry (CNCF distribution, built from its Go module), helm itself, and the gitops CLI in a child process with
 // its own cache folder (so a test sees exactly the fetches it causes).
-import { execFile } from 'node:child_process';
-import { spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -51,12 +50,16 @@ export interface Registry {
   stop(): Promise<void>;
 }
 
-/** A distribution registry on 127.0.0.1 with its storage in a temporary folder. */
-export async function startRegistry(): Promise<Registry> {
+/** A distribution registry on 127.0.0.1 with its storage in a temporary folder; with `auth`, only for that user. */
+export async function startRegistry(auth?: { username: string; password: string }): Promise<Registry> {
   const binary = await ensureGoTool(registry);
   const dir = mkdtempSync(join(tmpdir(), 'helm-registry-'));
   const port = await freePort();
-  const config = `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`;
+  let config = `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`;
+  if (auth) {
+    writeFileSync(join(dir, 'htpasswd'), `${auth.username}:${bcryptHash(auth.password)}\n`);
+    config += `auth:\n  htpasswd:\n    realm: charts\n    path: ${dir}/htpasswd\n`;
+  }
   writeFileSync(join(dir, 'config.yml'), config);
   const child = spawn(binary, ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -64,7 +67,7 @@ export async function startRegistry(): Promise<Registry> {
   child.stderr.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const up = await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.ok, () => false);
+    const up = await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.ok || r.status === 401, () => false);
     if (up) break;
     if (Date.now() > deadline || child.exitCode !== null) { child.kill(); throw new Error(`registry did not start: ${stderr}`); }
     await new Promise((r) => setTimeout(r, 100));
@@ -77,6 +80,12 @@ export async function startRegistry(): Promise<Registry> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The registry's htpasswd wants bcrypt: the system's crypt(3) makes it (through Python, which every test machine has). */
+function bcryptHash(password: string): string {
+  const script = 'import crypt, sys; print(crypt.crypt(sys.stdin.read(), crypt.mksalt(crypt.METHOD_BLOWFISH)))';
+  return execFileSync('python3', ['-W', 'ignore', '-c', script], { input: password, encoding: 'utf8' }).trim();
 }
 
 /** The helm binary the tests use directly (to package and push charts), built once into the cache. */
