@@ -1,7 +1,8 @@
 // What the Helm tests serve on loopback and run: a chart repository (static files over HTTP, with basic auth), an OCI
 // registry (CNCF distribution, built from its Go module), helm itself, and the gitops CLI in a child process with
 // its own cache folder (so a test sees exactly the fetches it causes).
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { hashSync } from 'bcryptjs';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -57,7 +58,7 @@ export async function startRegistry(auth?: { username: string; password: string 
   const port = await freePort();
   let config = `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`;
   if (auth) {
-    writeFileSync(join(dir, 'htpasswd'), `${auth.username}:${bcryptHash(auth.password)}\n`);
+    writeFileSync(join(dir, 'htpasswd'), `${auth.username}:${hashSync(auth.password, 4)}\n`); // bcrypt, as htpasswd files hold
     config += `auth:\n  htpasswd:\n    realm: charts\n    path: ${dir}/htpasswd\n`;
   }
   writeFileSync(join(dir, 'config.yml'), config);
@@ -80,12 +81,6 @@ export async function startRegistry(auth?: { username: string; password: string 
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** The registry's htpasswd wants bcrypt: the system's crypt(3) makes it (through Python, which every test machine has). */
-function bcryptHash(password: string): string {
-  const script = 'import crypt, sys; print(crypt.crypt(sys.stdin.read(), crypt.mksalt(crypt.METHOD_BLOWFISH)))';
-  return execFileSync('python3', ['-W', 'ignore', '-c', script], { input: password, encoding: 'utf8' }).trim();
 }
 
 /** The helm binary the tests use directly (to package and push charts), built once into the cache. */
