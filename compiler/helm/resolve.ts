@@ -3,7 +3,7 @@
 // `gitops lock` (lock-session.ts) it records the chart's entry instead of refusing what is not locked yet.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LOCK_FILE, parseLock, type ChartLock, type LockEntry } from '../lock-file.ts';
+import { EMPTY_LOCK, LOCK_FILE, parseLock, type ChartLock, type LockEntry } from '../lock-file.ts';
 import { lockSession, type LockSession } from '../lock-session.ts';
 import { readSynthInput } from '../../lib/synth-inputs.ts';
 import { archiveChartFiles, folderChartFiles, type ChartFiles } from './chart-files.ts';
@@ -37,7 +37,7 @@ export function resolveChart(root: string, source: ChartSource): ResolvedChart {
 
 /** The lock as committed, recorded as an input of the app (a changed lock reruns it). */
 function readLock(root: string): ChartLock {
-  if (!existsSync(join(root, LOCK_FILE))) return { charts: {} };
+  if (!existsSync(join(root, LOCK_FILE))) return EMPTY_LOCK;
   try {
     return parseLock(readSynthInput(LOCK_FILE).toString('utf8'));
   } catch (error) {
