@@ -24,6 +24,16 @@ function program(): Command {
       if (opts.watch) { (await import('./watch.ts')).watch(options, report); return; }
       if (!report(await (await import('./compile.ts')).compile(options))) process.exitCode = 1;
     });
+  cli.command('lock')
+    .description('pin every Helm chart the apps use in gitops.lock (fetching charts, building helm when missing) and write their values types')
+    .option('--root <dir>', 'project folder', process.cwd())
+    .option('--update', 'resolve every chart again and accept changed digests')
+    .action(async (opts: { root: string; update?: boolean }) => {
+      const { lockCharts, formatLockResult } = await import('./lock-command.ts');
+      const result = await lockCharts({ root: opts.root, update: opts.update ?? false, onProgress: progress });
+      if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
+      console.log(formatLockResult(result));
+    });
   cli.command('diff')
     .description('compare dist/ with the rendered branch (or, with --live, the cluster): objects added, changed and removed')
     .option('--root <dir>', 'project folder', process.cwd())

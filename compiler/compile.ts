@@ -1,12 +1,15 @@
 // The compiler pipeline: config -> discover -> bundle -> synth -> validate -> render -> write.
 // A Compiler keeps its results between runs, so watch mode redoes only the apps whose inputs changed.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { RenderedKind } from '../lib/define-app.ts';
 import { bundleEntries, findPackageRoot, type Bundle } from '../core/bundle.ts';
 import { inputsUnchanged, SynthCache } from './synth-cache.ts';
 import type { ResolvedConfig, ResolvedEnvironment } from '../core/config.ts';
 import { UserInputError } from '../core/errors.ts';
 import { discoverApps } from './discover.ts';
+import { ensureHelm } from './helm/helm-binary.ts';
+import { LOCK_FILE } from './lock-file.ts';
 import { loadConfig } from '../core/load-config.ts';
 import { readRenderedObjects } from './read-dist.ts';
 import { render } from './render.ts';
@@ -76,6 +79,8 @@ export class Compiler {
     const outDir = resolve(root, config.outDir);
     const envs = selectEnvironments(config, this.options.envs);
     const entries = selectApps(discoverApps(root, config.appsDir), this.options.apps);
+    // A project with charts renders them with helm while its apps build: build the pinned helm first if there is none.
+    if (existsSync(join(root, LOCK_FILE))) await ensureHelm();
 
     onProgress(`bundling ${entries.length} apps`);
     const bundles = await bundleEntries(root, entries.map((e) => ({ id: e.name, file: e.sourceFile })));

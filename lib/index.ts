@@ -12,3 +12,4 @@ export { agentRules, builtInPlural, type AgentRbacInput, type AgentRules, type O
 export { EncryptedSecret, type EncryptedSecretProps } from './encrypted-secret.ts';
 export { readSynthInput, recordSynthInput, projectRoot, type SynthInputs } from './synth-inputs.ts';
 export { Include, IncludedObject, type IncludeProps, type IncludeLimits, type ObjectSelector, type KnownKinds, type FieldPath, type ValueAt } from './include.ts';
+export { HelmChart, type HelmChartProps } from './helm-chart.ts';

@@ -4,9 +4,8 @@
 // so an interrupted build is never mistaken for a finished one.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withBuildLock } from './build-lock.js';
 import { ControlPlaneError } from './errors.js';
-import { formatElapsed, goOutput, runGo } from './go-command.js';
+import { formatElapsed, goOutput, runGo, withBuildLock } from '../../core/go-install.ts';
 import { collectKwokStages, stageNames } from './kwok-stages.js';
 import { buildPaths, type BuildPaths } from './paths.js';
 import { cacheKey, versions, type Versions } from './versions.js';

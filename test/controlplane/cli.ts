@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { ensureBinaries, readManifest } from './build.js';
 import { startControlPlane, stopControlPlane } from './control-plane.js';
 import { ControlPlaneError } from './errors.js';
-import { formatElapsed } from './go-command.js';
+import { formatElapsed, GoBuildError } from '../../core/go-install.ts';
 import { processMemory } from './memory.js';
 import { isRunning } from './processes.js';
 import { lastClusterDir, readState, unownedClusterDirs } from './state.js';
@@ -83,6 +83,6 @@ function runningLastCluster(): string | undefined {
 }
 
 program.parseAsync(process.argv.slice(2), { from: 'user' }).catch((err: unknown) => {
-  console.error(err instanceof ControlPlaneError ? err.message : err);
+  console.error(err instanceof ControlPlaneError || err instanceof GoBuildError ? err.message : err);
   process.exitCode = 1;
 });

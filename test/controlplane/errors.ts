@@ -34,18 +34,6 @@ export class ControlPlaneError extends Error {
   }
 }
 
-/** A build step failed; the full go output stays in `logFile`. */
-export class BuildError extends ControlPlaneError {
-  constructor(
-    readonly step: string,
-    logFile: string,
-    logTail: string,
-  ) {
-    super('build', `step "${step}" failed`, 'read the log; rerun `npm run cluster:build` after fixing', logFile, logTail);
-    this.name = 'BuildError';
-  }
-}
-
 function indent(text: string): string {
   return text
     .split('\n')

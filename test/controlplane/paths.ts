@@ -1,14 +1,13 @@
 // Where the control plane keeps things outside the repository: built binaries
 // per version key, and, per checkout, a pointer to the last cluster it started with `cluster:up`.
 import { createHash } from 'node:crypto';
-import { homedir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { typedGitopsCache } from '../../core/go-install.ts';
 import { cacheKey } from './versions.js';
 
 export function cacheRoot(): string {
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'typed-gitops', 'controlplane');
+  return join(typedGitopsCache(), 'controlplane');
 }
 
 export interface BuildPaths {

@@ -1,7 +1,7 @@
 // Polls a readiness check for one component; fails early when the component's
 // process has exited, and on timeout, with the tail of its log either way.
 import { ControlPlaneError, type Component } from './errors.js';
-import { logTail } from './log-tail.js';
+import { logTail } from '../../core/go-install.ts';
 import { sleep, type StartedProcess } from './processes.js';
 
 export interface WaitSpec {
