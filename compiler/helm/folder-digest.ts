@@ -2,7 +2,7 @@
 // synth cache knows the app depends on them), within limits, so a chart folder cannot make synth unbounded.
 import { lstatSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { readSynthInput, sha256Of } from '../../lib/synth-inputs.ts';
+import { folderDigest as fileListDigest, readSynthInput, recordSynthInput, sha256Of } from '../../lib/synth-inputs.ts';
 
 export const FOLDER_LIMITS = { files: 2_000, bytes: 32 * 1024 * 1024 } as const;
 
@@ -16,6 +16,7 @@ export function folderDigest(root: string, folder: string): string {
     if (bytes > FOLDER_LIMITS.bytes) throw new Error(`chart folder ${folder} holds more than ${FOLDER_LIMITS.bytes / 1024 / 1024} MiB`);
     lines.push(`${posix.relative(folder, file)}\0${sha256Of(content)}\n`);
   }
+  recordSynthInput(`${folder}/`, fileListDigest(join(root, folder))); // a file added to the chart runs the app again
   return `sha256:${sha256Of(lines.join(''))}`;
 }
 
