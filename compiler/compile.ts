@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import type { RenderedKind } from '../lib/define-app.ts';
 import { bundleEntries, findPackageRoot, type Bundle } from '../core/bundle.ts';
 import { SynthCache } from './synth-cache.ts';
+import { appRecords, recordContext, type AppBuild } from './app-record.ts';
+import { openRenderedCache, type RenderedCache } from './rendered-cache.ts';
 import type { ResolvedConfig, ResolvedEnvironment } from '../core/config.ts';
 import { UserInputError } from '../core/errors.ts';
 import { discoverApps } from './discover.ts';
@@ -33,6 +35,8 @@ export interface CompileOptions {
   readonly onProgress?: (message: string) => void;
   /** Reuse apps synthesized by earlier runs while their bundle, values and packages are unchanged. @default true */
   readonly cache?: boolean;
+  /** A rendered commit (ref) to take unchanged apps from, when `cache` is on (rendered-cache.ts). @default none */
+  readonly cacheFrom?: string;
 }
 
 export interface CompileOutcome {
@@ -53,10 +57,14 @@ interface AppState {
   readonly hash: string; // bundle hash and environments the results are for
   readonly errors: readonly Diagnostic[];
   readonly results: readonly SynthResult[];
+  readonly environments?: readonly string[];
 }
 
+/** Where an app's results may come from instead of running it: the local synth cache, then a rendered commit. */
+interface Caches { readonly local?: SynthCache; readonly rendered?: RenderedCache }
+
 export class Compiler {
-  private readonly options: Required<Omit<CompileOptions, 'envs' | 'apps'>> & Pick<CompileOptions, 'envs' | 'apps'>;
+  private readonly options: Required<Omit<CompileOptions, 'envs' | 'apps' | 'cacheFrom'>> & Pick<CompileOptions, 'envs' | 'apps' | 'cacheFrom'>;
   private readonly apps = new Map<string, AppState>();
   private lastWritten?: ReadonlyMap<string, string>;
 
@@ -80,7 +88,12 @@ export class Compiler {
     const bundles = await bundleEntries(root, entries.map((e) => ({ id: e.name, file: e.sourceFile })));
 
     onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
-    const cache = this.options.cache ? new SynthCache(root, packageRoot) : undefined;
+    const context = recordContext(root, packageRoot);
+    const caches: Caches = this.options.cache ? {
+      local: new SynthCache(root, packageRoot),
+      rendered: this.options.cacheFrom ? await openRenderedCache({ root, ref: this.options.cacheFrom, config, envs, entries, bundles, context, onProgress }) : undefined,
+    } : {};
+    const builds = new Map<string, AppBuild>();
     const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[]; rendered?: RenderedOf }[] = [];
     const results: SynthResult[] = [];
     const loadErrors: Diagnostic[] = [];
@@ -90,13 +103,14 @@ export class Compiler {
       const envKey = `${bundle.hash}:${envs.map((e) => e.name).join(',')}`;
       let state = this.apps.get(entry.name);
       if (state?.hash !== envKey) {
-        const synthesized = await this.synthesize(entry, bundle, envs, config, cache);
+        const synthesized = await this.synthesize(entry, bundle, envs, config, caches);
         if (synthesized === AFTER_OTHERS) { last.push(entry); continue; }
         if ('severity' in synthesized) { loadErrors.push(synthesized); continue; }
         state = { hash: envKey, ...synthesized };
         this.apps.set(entry.name, state);
         if (synthesized.fresh.length > 0) fresh.push({ entry, hash: bundle.hash, environments: synthesized.environments, results: synthesized.fresh });
       }
+      builds.set(entry.name, { bundle: bundle.hash, environments: state.environments ?? null });
       loadErrors.push(...state.errors);
       results.push(...state.results);
     }
@@ -108,9 +122,10 @@ export class Compiler {
     for (const entry of last) {
       const kinds = new Map(envs.map((e) => [e.name, renderedKinds(objects.filter((o) => o.env === e.name))]));
       const rendered: RenderedOf = (env) => kinds.get(env) ?? [];
-      const synthesized = await this.synthesize(entry, bundles.get(entry.name)!, envs, config, cache, rendered);
+      const synthesized = await this.synthesize(entry, bundles.get(entry.name)!, envs, config, caches, rendered);
       if (synthesized === AFTER_OTHERS) continue; // not when given what the others render
       if ('severity' in synthesized) { loadErrors.push(synthesized); continue; }
+      builds.set(entry.name, { bundle: bundles.get(entry.name)!.hash, environments: synthesized.environments ?? null, rendered });
       loadErrors.push(...synthesized.errors);
       results.push(...synthesized.results);
       objects.push(...synthesized.results.flatMap((r) => r.objects));
@@ -127,14 +142,15 @@ export class Compiler {
 
     const scope: RenderScope[] = envs.map((e) => (this.options.apps ? { env: e.name, apps: [...selected] } : { env: e.name }));
     onProgress(`rendering ${objects.length} objects`);
-    const tree = withHealthRules(render(encrypted.objects, scope), config.health.rules);
+    const records = appRecords(context, results, encrypted.objects, builds, envs);
+    const tree = withHealthRules(render(encrypted.objects, scope, records), config.health.rules);
     let written: WriteSummary | undefined;
     if (this.options.write) {
       onProgress(`writing ${tree.files.size} files`);
       written = writeTree(outDir, tree, this.lastWritten);
       this.lastWritten = tree.files;
     }
-    for (const f of fresh) cache?.save(f.entry, f.hash, f.environments, f.results, envs, f.rendered);
+    for (const f of fresh) caches.local?.save(f.entry, f.hash, f.environments, f.results, envs, f.rendered);
     return { ...base, tree, written, durationMs: performance.now() - started };
   }
 
@@ -142,16 +158,16 @@ export class Compiler {
    * An app's results for the environments it renders for: from the synth cache where it has them, else by running it.
    * An app built after the others is only recognized (AFTER_OTHERS) until it is asked again with what they render.
    */
-  private async synthesize(entry: AppEntry, bundle: Bundle, envs: readonly ResolvedEnvironment[], config: ResolvedConfig, cache: SynthCache | undefined, rendered?: RenderedOf):
+  private async synthesize(entry: AppEntry, bundle: Bundle, envs: readonly ResolvedEnvironment[], config: ResolvedConfig, caches: Caches, rendered?: RenderedOf):
     Promise<Diagnostic | typeof AFTER_OTHERS | { errors: Diagnostic[]; results: SynthResult[]; fresh: SynthResult[]; environments?: readonly string[] }> {
-    const cached = cache?.load(entry, bundle.hash);
-    if (cached?.afterOthers && !rendered) return AFTER_OTHERS;
-    const hit = (env: ResolvedEnvironment): SynthResult | undefined => {
-      const objects = cached && cache!.objects(cached, entry, env, rendered?.(env.name));
-      return objects && { app: entry.name, env: env.name, sourceFile: entry.sourceFile, objects, errors: [] };
-    };
-    if (cached) {
-      const environments = cached.environments ?? undefined;
+    const cached = caches.local?.load(entry, bundle.hash);
+    const taken = caches.rendered?.app(entry.name);
+    if ((cached?.afterOthers || taken?.afterOthers) && !rendered) return AFTER_OTHERS;
+    const hit = (env: ResolvedEnvironment): SynthResult | undefined =>
+      (cached && caches.local!.result(cached, entry, env, rendered?.(env.name))) || taken?.result(env, rendered?.(env.name));
+    const known = cached ?? taken;
+    if (known) {
+      const environments = known.environments ?? undefined;
       const results = renderedEnvironments(environments, envs).map(hit);
       if (results.every((r) => r !== undefined)) return { errors: unknownEnvironments(entry, environments, config), results, fresh: [], environments };
     }

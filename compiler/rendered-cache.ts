@@ -1,0 +1,201 @@
+// The rendered branch as a build cache (`synth --cache-from <ref>`, on by default in publish): a commit's
+// manifests record what each app's output depended on (app-record.ts); an app whose record equals what it
+// depends on now, and whose files match the manifest's sha256, is taken from that commit (its objects parsed
+// back, their YAML and findings primed) instead of being loaded and run. Anything else about an entry (a changed
+// input, a file that does not match) leaves the app to be synthesized; the commit is read with bounded memory.
+import type { Bundle } from '../core/bundle.ts';
+import type { ResolvedConfig, ResolvedEnvironment } from '../core/config.ts';
+import { UserInputError } from '../core/errors.ts';
+import { listTree, readBlobs, resolveRef, type TreeEntry } from '../core/git-read.ts';
+import { isRecord } from '../core/is-record.ts';
+import { refOf } from '../core/kinds.ts';
+import { ownerLabels } from '../core/owner-labels.ts';
+import { manifestPath } from '../core/tree-paths.ts';
+import type { AppEntry, AppRecord, K8sObject, ManifestEntry, SynthObject, SynthResult } from '../core/types.ts';
+import type { RenderedKind } from '../lib/define-app.ts';
+import { readDocuments } from '../agent/parse-yaml.ts';
+import { readRenderedYaml } from './read-rendered-yaml.ts';
+import { dependencyKey, keyDifference, type RecordContext } from './app-record.ts';
+import { objectPath, primeRendered, sha256 } from './render.ts';
+import { cacheTrustProblem } from './rendered-trust.ts';
+import { inputsUnchanged, valuesHash } from './synth-cache.ts';
+import { objectRulesKey, primeObjectFindings } from './validate/object-rules.ts';
+
+export interface RenderedCacheRequest {
+  readonly root: string;
+  /** The rendered commit to take from (a ref or sha in the project's repository). */
+  readonly ref: string;
+  readonly config: ResolvedConfig;
+  readonly envs: readonly ResolvedEnvironment[];
+  readonly entries: readonly AppEntry[];
+  readonly bundles: ReadonlyMap<string, Bundle>;
+  readonly context: RecordContext;
+  readonly onProgress: (message: string) => void;
+}
+
+/** An app as the rendered commit has it: its environments, and its result for an environment where it is unchanged. */
+export interface RenderedApp {
+  readonly environments: readonly string[] | null;
+  readonly afterOthers: boolean;
+  result(env: ResolvedEnvironment, rendered?: readonly RenderedKind[]): SynthResult | undefined;
+}
+
+/** One app in one environment, as recorded: its record and its manifest entries. */
+interface Recorded { readonly record: AppRecord; readonly entries: readonly ManifestEntry[] }
+
+export interface RenderedCache {
+  /** The app, when the commit holds it unchanged in some environment. */
+  app(name: string): RenderedApp | undefined;
+}
+
+/** Opens `ref` as a cache; undefined (said once in the progress) when it may not or cannot serve as one. */
+export async function openRenderedCache(request: RenderedCacheRequest): Promise<RenderedCache | undefined> {
+  const { root, ref, config, onProgress } = request;
+  const sha = await resolveRef(root, ref);
+  if (!sha) {
+    throw new UserInputError(`--cache-from ${ref}: no such commit in this repository`, { hint: 'Fetch the rendered branch first (git fetch origin rendered) and pass the fetched ref, e.g. origin/rendered.' });
+  }
+  const short = sha.slice(0, 7);
+  const distrust = await cacheTrustProblem(root, sha, config.agent.verify);
+  if (distrust) return onProgress(`not taking apps from rendered commit ${short}: ${distrust}; every app is synthesized`), undefined;
+  const limits = config.agent.limits;
+  const listing = await listTree(root, sha, { maxEntries: limits.objects * config.environments.length + config.environments.length * 2 });
+  if (listing.length > limits.objects * config.environments.length) {
+    return onProgress(`not taking apps from rendered commit ${short}: it holds more files than agent.limits.objects allows; every app is synthesized`), undefined;
+  }
+  const files = new Map(listing.filter((e) => e.type === 'blob' && (e.mode === '100644' || e.mode === '100755')).map((e) => [e.path, e]));
+  const problems: string[] = [];
+  const recorded = await readManifests(root, sha, request, files, problems);
+  const taken = await readObjects(root, sha, request, files, recorded, problems);
+  const apps = new Set([...taken.values()].flatMap((byApp) => [...byApp.keys()]));
+  onProgress(`taking ${apps.size} of ${request.entries.length} apps from rendered commit ${short}`);
+  if (problems.length > 0) onProgress(`rendered commit ${short}: ignoring ${problems.length} entr${problems.length === 1 ? 'y' : 'ies'}, synthesized instead: ${problems.join('; ')}`);
+  return { app: (name) => renderedApp(name, taken) };
+}
+
+/** The app's recorded results per environment, or undefined when no environment holds it. */
+function renderedApp(name: string, taken: ReadonlyMap<string, ReadonlyMap<string, { record: AppRecord; result: SynthResult }>>): RenderedApp | undefined {
+  const found = [...taken.values()].map((byApp) => byApp.get(name)).find((t) => t !== undefined);
+  if (!found) return undefined;
+  return {
+    environments: found.record.environments,
+    afterOthers: found.record.afterOthers,
+    result(env, rendered) {
+      const hit = taken.get(env.name)?.get(name);
+      if (!hit || (hit.record.afterOthers && hit.record.values !== valuesHash(env, rendered))) return undefined;
+      return hit.result;
+    },
+  };
+}
+
+/** Per environment, the apps whose record equals what they depend on now, with their manifest entries. */
+async function readManifests(root: string, sha: string, request: RenderedCacheRequest, files: ReadonlyMap<string, TreeEntry>, problems: string[]): Promise<Map<string, Map<string, Recorded>>> {
+  const { envs, entries, bundles, context, config } = request;
+  const listed = envs.map((env) => files.get(manifestPath(env.name))).filter((e): e is TreeEntry => e !== undefined && e.size! <= config.agent.limits.revisionBytes);
+  const texts = await readBlobs(root, sha, listed);
+  const unchanged = inputsUnchanged(root);
+  const result = new Map<string, Map<string, Recorded>>();
+  for (const env of envs) {
+    const at = listed.findIndex((e) => e.path === manifestPath(env.name));
+    const manifest = at < 0 ? undefined : parseManifest(texts[at]!);
+    if (at >= 0 && !manifest) problems.push(`${manifestPath(env.name)} is not a manifest typed-gitops writes`);
+    const byApp = new Map<string, Recorded>();
+    result.set(env.name, byApp);
+    if (!manifest) continue;
+    for (const entry of entries) {
+      const record = manifest.apps[entry.name];
+      if (!isAppRecord(record)) continue;
+      const expected = dependencyKey(context, bundles.get(entry.name)!.hash, env);
+      // An app built after the others: its values include what they render, compared once that is known.
+      if (keyDifference(record, record.afterOthers ? { ...expected, values: record.values } : expected) || !unchanged(record.inputs)) continue;
+      byApp.set(entry.name, { record, entries: manifest.objects.filter((o) => o.app === entry.name) });
+    }
+  }
+  return result;
+}
+
+/** The objects of every recorded app whose files are in the commit with the manifest's sha256, as cached results. */
+async function readObjects(root: string, sha: string, request: RenderedCacheRequest, files: ReadonlyMap<string, TreeEntry>, recorded: Map<string, Map<string, Recorded>>, problems: string[]) {
+  const { envs, entries, config } = request;
+  const limits = config.agent.limits;
+  const wanted: TreeEntry[] = [];
+  for (const [env, byApp] of recorded) {
+    for (const [app, { entries: objects }] of byApp) {
+      const missing = objects.find((o) => !files.has(`${env}/${o.path}`) || files.get(`${env}/${o.path}`)!.size! > limits.fileBytes);
+      if (missing) { problems.push(`${app} in ${env}: ${env}/${missing.path} is not a file of the commit within agent.limits.fileSize`); byApp.delete(app); continue; }
+      for (const o of objects) wanted.push(files.get(`${env}/${o.path}`)!);
+    }
+  }
+  const texts = await readBlobs(root, sha, wanted);
+  const text = new Map(wanted.map((e, i) => [e.path, texts[i]!]));
+  const taken = new Map<string, Map<string, { record: AppRecord; result: SynthResult }>>();
+  for (const [envName, byApp] of recorded) {
+    const env = envs.find((e) => e.name === envName)!;
+    const results = new Map<string, { record: AppRecord; result: SynthResult }>();
+    taken.set(envName, results);
+    for (const [app, { record, entries: objects }] of byApp) {
+      const entry = entries.find((e) => e.name === app)!;
+      const parsed = objects.map((o) => objectOf(o, text.get(`${envName}/${o.path}`)!, entry, env, record, limits));
+      const problem = parsed.find((p): p is string => typeof p === 'string');
+      if (problem !== undefined) { problems.push(`${app} in ${envName}: ${problem}`); continue; }
+      results.set(app, { record, result: { app, env: envName, sourceFile: entry.sourceFile, objects: parsed as SynthObject[], errors: [], inputs: record.inputs } });
+    }
+  }
+  return taken;
+}
+
+/** The object of one manifest entry from its file's text, with its YAML and findings primed; or why it cannot be taken. */
+function objectOf(o: ManifestEntry, text: string, entry: AppEntry, env: ResolvedEnvironment, record: AppRecord, limits: ResolvedConfig['agent']['limits']): SynthObject | string {
+  const file = `${env.name}/${o.path}`;
+  const hash = sha256(text);
+  if (hash !== o.sha256) return `${file} does not match its sha256 in ${manifestPath(env.name)}`;
+  const value = readRenderedYaml(text, limits.yamlDepth) ?? readWithYaml(text, limits);
+  if (!value) return `${file} is not one object`;
+  const object = withoutOwnerLabels(value as K8sObject, entry.name, env.name);
+  const ref = refOf(object);
+  const synthObject: SynthObject = { ref, object, app: entry.name, env: env.name, sourceFile: entry.sourceFile, constructPath: o.constructPath };
+  if (o.sourceFile !== entry.sourceFile || objectPath(synthObject) !== o.path || ref.group !== o.group || ref.kind !== o.kind || ref.namespace !== o.namespace || ref.name !== o.name) {
+    return `${file} is not the object its manifest entry names`;
+  }
+  primeRendered(synthObject, text, hash);
+  primeObjectFindings(synthObject, objectRulesKey(env), record.findings[o.path] ?? []);
+  return synthObject;
+}
+
+/** The one object of a file that render's own style does not cover, read as the agent reads it. */
+function readWithYaml(text: string, limits: ResolvedConfig['agent']['limits']): Record<string, unknown> | undefined {
+  const docs = [...readDocuments(text, limits)];
+  const doc = docs[0];
+  return docs.length === 1 && doc && 'value' in doc && isRecord(doc.value) ? doc.value : undefined;
+}
+
+/** The object as the app made it: render added the owner labels. */
+function withoutOwnerLabels(object: K8sObject, app: string, env: string): K8sObject {
+  const labels = object.metadata?.labels;
+  if (!isRecord(labels)) return object;
+  const own = ownerLabels(app, env);
+  const rest = Object.fromEntries(Object.entries(labels).filter(([k, v]) => own[k] !== v));
+  const { labels: _, ...metadata } = object.metadata;
+  return { ...object, metadata: Object.keys(rest).length > 0 ? { ...metadata, labels: rest as Record<string, string> } : metadata };
+}
+
+function parseManifest(text: string): { objects: ManifestEntry[]; apps: Record<string, unknown> } | undefined {
+  let json: unknown;
+  try { json = JSON.parse(text); } catch { return undefined; }
+  if (!isRecord(json) || !Array.isArray(json.objects) || !json.objects.every(isManifestEntry)) return undefined;
+  return { objects: json.objects, apps: isRecord(json.apps) ? json.apps : {} };
+}
+
+const STRINGS = ['group', 'kind', 'namespace', 'name', 'app', 'path', 'sourceFile', 'constructPath', 'sha256'] as const;
+function isManifestEntry(value: unknown): value is ManifestEntry {
+  return isRecord(value) && STRINGS.every((k) => typeof value[k] === 'string');
+}
+
+function isAppRecord(value: unknown): value is AppRecord {
+  if (!isRecord(value)) return false;
+  const strings = (v: unknown) => isRecord(v) && Object.values(v).every((s) => typeof s === 'string');
+  const findings = (v: unknown) => isRecord(v) && Object.values(v).every((list) => Array.isArray(list) && list.every((d: unknown) => isRecord(d) && typeof d.message === 'string' && typeof d.rule === 'string' && (d.severity === 'warn' || d.severity === 'error')));
+  return (['bundle', 'values', 'packages', 'tool', 'rules'] as const).every((k) => typeof value[k] === 'string') && typeof value.format === 'number'
+    && (value.environments === null || (Array.isArray(value.environments) && value.environments.every((e) => typeof e === 'string')))
+    && typeof value.afterOthers === 'boolean' && strings(value.inputs) && findings(value.findings);
+}
