@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { compile } from '../../compiler/compile.ts';
 import { publish } from '../../compiler/publish.ts';
-import { snapshotDir } from '../helpers/project.ts';
+import { makeProject, snapshotDir } from '../helpers/project.ts';
 import { removeKeys, sshKey } from '../helpers/keys.ts';
 import { cleanUp, cloneProject, createBareRemote, createProject, git, type Project } from '../publish/fixtures.ts';
 
@@ -65,7 +65,7 @@ async function synth(dir: string, options: { cacheFrom?: string; cache?: boolean
   const progress: string[] = [];
   const outcome = await compile({ root: dir, typecheck: false, ...options, onProgress: (m) => progress.push(m) });
   expect(outcome.report.errors).toEqual([]);
-  return { builds: builds(), progress: progress.join('\n'), dist: snapshotDir(join(dir, 'dist')) };
+  return { builds: builds(), progress: progress.join('\n'), dist: snapshotDir(join(dir, 'dist')), warnings: outcome.report.warnings };
 }
 
 /** A commit with the tree of `ref` except `changes` (path -> content), and `message`: made without publish. */
@@ -175,6 +175,44 @@ describe('synth --cache-from the rendered branch', () => {
     const again = await publish({ root: second.dir, ...quiet, cache: false });
     expect(builds()).toHaveLength(6);
     expect(again).toMatchObject({ outcome: 'unchanged', head: published.head }); // the same bytes as the run that took from the cache
+  });
+});
+
+/** A Deployment without resources, only in dev: the example's dev warns about it (policy resources-required). */
+const DEV_ONLY_WITHOUT_RESOURCES = `import { ApiObject, Chart } from 'cdk8s';
+import { defineApp } from 'typed-gitops/lib';
+export default defineApp({
+  name: 'extra',
+  environments: ['dev'],
+  build(app) {
+    const chart = new Chart(app, 'extra', { namespace: 'shop' });
+    const labels = { app: 'extra' };
+    const container = { name: 'main', image: 'ghcr.io/acme/extra:1.0.0', readinessProbe: { httpGet: { path: '/', port: 8080 } } };
+    new ApiObject(chart, 'd', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'extra' }, spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container] } } } });
+  },
+});
+`;
+
+describe('--cache-from on the example project', () => {
+  it('takes every app (encrypted Secrets, the agent built after the others, findings) and writes what --no-cache writes', async () => {
+    const example = makeProject({ '.gitignore': 'dist/\n.gitops-cache/\n', 'apps/extra.ts': DEV_ONLY_WITHOUT_RESOURCES }, { copyExample: true });
+    try {
+      const remote = createBareRemote();
+      for (const args of [['init', '--quiet', '--initial-branch=main'], ['add', '-A'], ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '--quiet', '-m', 'example'], ['remote', 'add', 'origin', remote]]) git(example.root, ...args);
+      await publish({ root: example.root, ...quiet });
+      fetchRendered(example.root);
+      const cached = await synth(example.root, { cacheFrom: 'origin/rendered' });
+      expect(cached.progress).toMatch(/taking 7 of 7 apps from rendered commit/);
+      expect(cached.progress).not.toContain('ignoring');
+      const uncached = await synth(example.root, { cache: false });
+      expect(cached.dist).toEqual(uncached.dist);
+      expect(cached.warnings.filter((w) => w.app === 'extra').map((w) => `${w.env} ${w.rule}`)).toEqual(['dev policy/resources-required']);
+      expect(cached.warnings).toEqual(uncached.warnings);
+      expect(Object.keys(JSON.parse(cached.dist.get('dev.manifest.json')!).apps.extra.findings)).toEqual(['extra/shop/deployment-extra.yaml']);
+      expect(JSON.parse(cached.dist.get('prod.manifest.json')!).apps['gitops-agent'].afterOthers).toBe(true);
+    } finally {
+      example.cleanup();
+    }
   });
 });
 
