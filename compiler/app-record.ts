@@ -75,6 +75,14 @@ export function appRecords(context: RecordContext, results: readonly SynthResult
   return records;
 }
 
+/** The records of a run limited to some apps, with the others' as last written (`previous`, per environment). */
+export function withOthers(records: Map<string, Record<string, AppRecord>>, previous: (env: string) => Record<string, unknown>, selected: ReadonlySet<string>): Map<string, Record<string, AppRecord>> {
+  return new Map([...records].map(([env, own]) => {
+    const others = Object.entries(previous(env)).filter(([app]) => !selected.has(app)) as [string, AppRecord][];
+    return [env, sortedByKey({ ...Object.fromEntries(others), ...own })];
+  }));
+}
+
 function sortedByKey<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

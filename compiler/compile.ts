@@ -4,13 +4,13 @@ import { resolve } from 'node:path';
 import type { RenderedKind } from '../lib/define-app.ts';
 import { bundleEntries, findPackageRoot, type Bundle } from '../core/bundle.ts';
 import { SynthCache } from './synth-cache.ts';
-import { appRecords, recordContext, type AppBuild } from './app-record.ts';
+import { appRecords, recordContext, withOthers, type AppBuild } from './app-record.ts';
 import { openRenderedCache, type RenderedCache } from './rendered-cache.ts';
 import type { ResolvedConfig, ResolvedEnvironment } from '../core/config.ts';
 import { UserInputError } from '../core/errors.ts';
 import { discoverApps } from './discover.ts';
 import { loadConfig } from '../core/load-config.ts';
-import { readRenderedObjects } from './read-dist.ts';
+import { readAppRecords, readRenderedObjects } from './read-dist.ts';
 import { render } from './render.ts';
 import { loadAppDefinition, renderedKinds, synthApp } from './synth.ts';
 import { typecheck } from './typecheck.ts';
@@ -142,7 +142,8 @@ export class Compiler {
 
     const scope: RenderScope[] = envs.map((e) => (this.options.apps ? { env: e.name, apps: [...selected] } : { env: e.name }));
     onProgress(`rendering ${objects.length} objects`);
-    const records = appRecords(context, results, encrypted.objects, builds, envs);
+    const own = appRecords(context, results, encrypted.objects, builds, envs);
+    const records = this.options.apps ? withOthers(own, (env) => readAppRecords(outDir, env), selected) : own;
     const tree = withHealthRules(render(encrypted.objects, scope, records), config.health.rules);
     let written: WriteSummary | undefined;
     if (this.options.write) {

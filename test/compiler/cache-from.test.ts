@@ -158,6 +158,13 @@ describe('synth --cache-from the rendered branch', () => {
     expect(run.dist.get(file)).toContain('value: one');
   });
 
+  it('a run limited to one app keeps the records of the others in the manifest', async () => {
+    const clone = cloneProject(project, remote);
+    const full = await synth(clone.dir, { cache: false });
+    await compile({ root: clone.dir, typecheck: false, apps: ['alpha'] });
+    expect(snapshotDir(join(clone.dir, 'dist'))).toEqual(full.dist);
+  });
+
   it('refuses an unknown ref, naming it', async () => {
     const clone = cloneProject(project, remote);
     await expect(synth(clone.dir, { cacheFrom: 'origin/no-such-branch' })).rejects.toThrow(/--cache-from origin\/no-such-branch: no such commit/);
