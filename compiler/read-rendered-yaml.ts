@@ -3,7 +3,7 @@
 // else. A text it cannot read gives undefined; and a value is only returned when rendering it again gives
 // exactly the same bytes, so what it returns is what any YAML reader gets from that text.
 import { isRecord } from '../core/is-record.ts';
-import { toYaml } from './render.ts';
+import { emitYaml } from './render.ts';
 
 /** The object of a rendered file, or undefined (the caller then reads it with `yaml`). */
 export function readRenderedYaml(text: string, maxDepth: number): Record<string, unknown> | undefined {
@@ -12,7 +12,7 @@ export function readRenderedYaml(text: string, maxDepth: number): Record<string,
   try {
     const [value, next] = block(lines, 0, 0, maxDepth);
     if (next !== lines.length || !isRecord(value)) return undefined;
-    return toYaml(value) === text ? value : undefined;
+    return emitYaml(value) === text ? value : undefined; // keys in the text's order
   } catch {
     return undefined; // not render's style
   }

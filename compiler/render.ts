@@ -64,8 +64,12 @@ function withOwnerLabels(o: SynthObject): K8sObject {
 }
 
 export function toYaml(object: object): string {
-  const sorted = sortKeys(object, true) as Record<string, unknown>;
-  return fastYaml(sorted) ?? stringify(sorted, YAML_OPTIONS);
+  return emitYaml(sortKeys(object, true) as Record<string, unknown>);
+}
+
+/** The YAML of a document whose keys are already in order. */
+export function emitYaml(doc: Record<string, unknown>): string {
+  return fastYaml(doc) ?? stringify(doc, YAML_OPTIONS);
 }
 
 export function objectPath(o: SynthObject): string {
