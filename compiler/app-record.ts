@@ -1,8 +1,8 @@
 // What each app's output depends on (AppRecord), as the manifest records it: its bundle, its environment's values,
 // the installed packages, the tool and output format, the per-object rules, the files it read, and its per-object
 // findings. The same function gives the record a run writes and the one a rendered commit's entry must equal.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import type { RenderedKind } from '../lib/define-app.ts';
 import type { ResolvedEnvironment } from '../core/config.ts';
 import { sha256Of } from '../lib/synth-inputs.ts';
@@ -27,7 +27,17 @@ export interface AppBuild {
 export type DependencyKey = Pick<AppRecord, 'bundle' | 'values' | 'packages' | 'tool' | 'format' | 'rules'>;
 
 export function recordContext(root: string, packageRoot: string): RecordContext {
-  return { packages: packagesHash(root, packageRoot), tool: toolVersion(packageRoot) };
+  return { packages: packagesHash(root, packageRoot), tool: `${toolVersion(packageRoot)} ${sha256Of(toolSources(packageRoot)).slice(0, 16)}` };
+}
+
+/**
+ * The compiler's own code (compiler/, core/): what it makes of an app's objects (their YAML, their findings) changes
+ * with it. Installed, it changes only with the version; in a checkout of typed-gitops, with any commit to it.
+ */
+function toolSources(packageRoot: string): string {
+  const files = ['compiler', 'core'].flatMap((dir) => readdirSync(join(packageRoot, dir), { recursive: true, encoding: 'utf8' }).map((f) => `${dir}/${f.split(sep).join('/')}`))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+  return files.map((f) => `${f}\0${sha256Of(readFileSync(join(packageRoot, f)))}`).join('\n');
 }
 
 export function toolVersion(packageRoot: string): string {

@@ -120,9 +120,13 @@ async function readObjects(root: string, sha: string, request: RenderedCacheRequ
   const limits = config.agent.limits;
   const wanted: TreeEntry[] = [];
   for (const [env, byApp] of recorded) {
+    let bytes = 0; // of this environment's files to read, within what the agent would read of it
     for (const [app, { entries: objects }] of byApp) {
       const missing = objects.find((o) => !files.has(`${env}/${o.path}`) || files.get(`${env}/${o.path}`)!.size! > limits.fileBytes);
       if (missing) { problems.push(`${app} in ${env}: ${env}/${missing.path} is not a file of the commit within agent.limits.fileSize`); byApp.delete(app); continue; }
+      const size = objects.reduce((sum, o) => sum + files.get(`${env}/${o.path}`)!.size!, 0);
+      if (bytes + size > limits.revisionBytes) { problems.push(`${app} in ${env}: more than agent.limits.revisionSize to read`); byApp.delete(app); continue; }
+      bytes += size;
       for (const o of objects) wanted.push(files.get(`${env}/${o.path}`)!);
     }
   }
