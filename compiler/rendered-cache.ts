@@ -74,7 +74,7 @@ export async function openRenderedCache(request: RenderedCacheRequest): Promise<
 }
 
 /** The app's recorded results per environment, or undefined when no environment holds it. */
-function renderedApp(name: string, taken: ReadonlyMap<string, ReadonlyMap<string, { record: AppRecord; result: SynthResult }>>): RenderedApp | undefined {
+function renderedApp(name: string, taken: Taken): RenderedApp | undefined {
   const found = [...taken.values()].map((byApp) => byApp.get(name)).find((t) => t !== undefined);
   if (!found) return undefined;
   return {
@@ -114,13 +114,35 @@ async function readManifests(root: string, sha: string, request: RenderedCacheRe
   return result;
 }
 
+type Taken = Map<string, Map<string, { record: AppRecord; result: SynthResult }>>;
+
 /** The objects of every recorded app whose files are in the commit with the manifest's sha256, as cached results. */
-async function readObjects(root: string, sha: string, request: RenderedCacheRequest, files: ReadonlyMap<string, TreeEntry>, recorded: Map<string, Map<string, Recorded>>, problems: string[]) {
+async function readObjects(root: string, sha: string, request: RenderedCacheRequest, files: ReadonlyMap<string, TreeEntry>, recorded: Map<string, Map<string, Recorded>>, problems: string[]): Promise<Taken> {
   const { envs, entries, config } = request;
-  const limits = config.agent.limits;
+  const wanted = filesToRead(files, recorded, config.agent.limits, problems);
+  const texts = await readBlobs(root, sha, wanted);
+  const text = new Map(wanted.map((e, i) => [e.path, texts[i]!]));
+  const taken: Taken = new Map();
+  for (const [envName, byApp] of recorded) {
+    const env = envs.find((e) => e.name === envName)!;
+    const results = new Map<string, { record: AppRecord; result: SynthResult }>();
+    taken.set(envName, results);
+    for (const [app, { record, entries: objects }] of byApp) {
+      const entry = entries.find((e) => e.name === app)!;
+      const parsed = objects.map((o) => objectOf(o, text.get(`${envName}/${o.path}`)!, entry, env, record, config.agent.limits));
+      const problem = parsed.find((p): p is string => typeof p === 'string');
+      if (problem !== undefined) { problems.push(`${app} in ${envName}: ${problem}`); continue; }
+      results.set(app, { record, result: { app, env: envName, sourceFile: entry.sourceFile, objects: parsed as SynthObject[], errors: [], inputs: record.inputs } });
+    }
+  }
+  return taken;
+}
+
+/** The files of the recorded apps, each within the agent's file size and each environment's within its revision size; other apps are dropped. */
+function filesToRead(files: ReadonlyMap<string, TreeEntry>, recorded: Map<string, Map<string, Recorded>>, limits: ResolvedConfig['agent']['limits'], problems: string[]): TreeEntry[] {
   const wanted: TreeEntry[] = [];
   for (const [env, byApp] of recorded) {
-    let bytes = 0; // of this environment's files to read, within what the agent would read of it
+    let bytes = 0;
     for (const [app, { entries: objects }] of byApp) {
       const missing = objects.find((o) => !files.has(`${env}/${o.path}`) || files.get(`${env}/${o.path}`)!.size! > limits.fileBytes);
       if (missing) { problems.push(`${app} in ${env}: ${env}/${missing.path} is not a file of the commit within agent.limits.fileSize`); byApp.delete(app); continue; }
@@ -130,22 +152,7 @@ async function readObjects(root: string, sha: string, request: RenderedCacheRequ
       for (const o of objects) wanted.push(files.get(`${env}/${o.path}`)!);
     }
   }
-  const texts = await readBlobs(root, sha, wanted);
-  const text = new Map(wanted.map((e, i) => [e.path, texts[i]!]));
-  const taken = new Map<string, Map<string, { record: AppRecord; result: SynthResult }>>();
-  for (const [envName, byApp] of recorded) {
-    const env = envs.find((e) => e.name === envName)!;
-    const results = new Map<string, { record: AppRecord; result: SynthResult }>();
-    taken.set(envName, results);
-    for (const [app, { record, entries: objects }] of byApp) {
-      const entry = entries.find((e) => e.name === app)!;
-      const parsed = objects.map((o) => objectOf(o, text.get(`${envName}/${o.path}`)!, entry, env, record, limits));
-      const problem = parsed.find((p): p is string => typeof p === 'string');
-      if (problem !== undefined) { problems.push(`${app} in ${envName}: ${problem}`); continue; }
-      results.set(app, { record, result: { app, env: envName, sourceFile: entry.sourceFile, objects: parsed as SynthObject[], errors: [], inputs: record.inputs } });
-    }
-  }
-  return taken;
+  return wanted;
 }
 
 /** The object of one manifest entry from its file's text, with its YAML and findings primed; or why it cannot be taken. */
