@@ -14,6 +14,7 @@ import { readAppRecords, readRenderedObjects } from './read-dist.ts';
 import { render } from './render.ts';
 import { loadAppDefinition, renderedKinds, synthApp } from './synth.ts';
 import { typecheck } from './typecheck.ts';
+import type { TrustedKeys } from '../core/trusted-keys.ts';
 import type { AppEntry, Diagnostic, RenderScope, RenderedTree, SynthObject, SynthResult, ValidationReport } from '../core/types.ts';
 import { withHealthRules } from './health-rules.ts';
 import { validate } from './validate/index.ts';
@@ -37,6 +38,8 @@ export interface CompileOptions {
   readonly cache?: boolean;
   /** A rendered commit (ref) to take unchanged apps from, when `cache` is on (rendered-cache.ts). @default none */
   readonly cacheFrom?: string;
+  /** Keys that commit must be signed with when agent.verify names no key files (publish's own). @default none */
+  readonly cacheSignedBy?: TrustedKeys;
 }
 
 export interface CompileOutcome {
@@ -64,7 +67,7 @@ interface AppState {
 interface Caches { readonly local?: SynthCache; readonly rendered?: RenderedCache }
 
 export class Compiler {
-  private readonly options: Required<Omit<CompileOptions, 'envs' | 'apps' | 'cacheFrom'>> & Pick<CompileOptions, 'envs' | 'apps' | 'cacheFrom'>;
+  private readonly options: Required<Omit<CompileOptions, 'envs' | 'apps' | 'cacheFrom' | 'cacheSignedBy'>> & Pick<CompileOptions, 'envs' | 'apps' | 'cacheFrom' | 'cacheSignedBy'>;
   private readonly apps = new Map<string, AppState>();
   private lastWritten?: ReadonlyMap<string, string>;
 
@@ -91,7 +94,8 @@ export class Compiler {
     const context = recordContext(root, packageRoot);
     const caches: Caches = this.options.cache ? {
       local: new SynthCache(root, packageRoot),
-      rendered: this.options.cacheFrom ? await openRenderedCache({ root, ref: this.options.cacheFrom, config, envs, entries, bundles, context, onProgress }) : undefined,
+      rendered: this.options.cacheFrom
+        ? await openRenderedCache({ root, ref: this.options.cacheFrom, config, envs, entries, bundles, context, signedBy: this.options.cacheSignedBy, onProgress }) : undefined,
     } : {};
     const builds = new Map<string, AppBuild>();
     const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[]; rendered?: RenderedOf }[] = [];

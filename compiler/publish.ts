@@ -94,7 +94,7 @@ async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, sign
   const branch = config.branches.rendered;
   // The rendered head is the build cache every CI job already has: fetched before synth.
   const cacheFrom = options.cache === false ? undefined : await fetchedHead(root, remote, branch);
-  const files = await synthesize(root, source.sha, { typecheck, onProgress, cache: options.cache !== false, cacheFrom });
+  const files = await synthesize(root, source.sha, { typecheck, onProgress, cache: options.cache !== false, cacheFrom, cacheSignedBy: signer?.publicKeys });
   const synthMs = performance.now() - started;
   const hash = await blobHasher(root);
   const after = new Map([...files].map(([path, content]) => [path, hash(content)]));
@@ -161,7 +161,7 @@ async function readSource(root: string, branchOption: string | undefined, env: N
 }
 
 /** The rendered files of the whole project (path -> content); a synth error refuses the publish. */
-async function synthesize(root: string, commit: string, options: Pick<CompileOptions, 'typecheck' | 'onProgress' | 'cache' | 'cacheFrom'>): Promise<ReadonlyMap<string, string>> {
+async function synthesize(root: string, commit: string, options: Pick<CompileOptions, 'typecheck' | 'onProgress' | 'cache' | 'cacheFrom' | 'cacheSignedBy'>): Promise<ReadonlyMap<string, string>> {
   const outcome = await compile({ root, write: false, ...options });
   if (outcome.report.errors.length > 0 || !outcome.tree) {
     const errors = outcome.report.errors.map(formatDiagnostic).join('\n');

@@ -12,6 +12,7 @@ import { refOf } from '../core/kinds.ts';
 import { ownerLabels } from '../core/owner-labels.ts';
 import { manifestPath } from '../core/tree-paths.ts';
 import type { AppEntry, AppRecord, K8sObject, ManifestEntry, SynthObject, SynthResult } from '../core/types.ts';
+import type { TrustedKeys } from '../core/trusted-keys.ts';
 import type { RenderedKind } from '../lib/define-app.ts';
 import { readDocuments } from '../agent/parse-yaml.ts';
 import { readRenderedYaml } from './read-rendered-yaml.ts';
@@ -30,6 +31,8 @@ export interface RenderedCacheRequest {
   readonly entries: readonly AppEntry[];
   readonly bundles: ReadonlyMap<string, Bundle>;
   readonly context: RecordContext;
+  /** The key publish signs with: without agent.verify key files, the commit must be signed by it. @default none */
+  readonly signedBy?: TrustedKeys;
   readonly onProgress: (message: string) => void;
 }
 
@@ -56,7 +59,7 @@ export async function openRenderedCache(request: RenderedCacheRequest): Promise<
     throw new UserInputError(`--cache-from ${ref}: no such commit in this repository`, { hint: 'Fetch the rendered branch first (git fetch origin rendered) and pass the fetched ref, e.g. origin/rendered.' });
   }
   const short = sha.slice(0, 7);
-  const distrust = await cacheTrustProblem(root, sha, config.agent.verify);
+  const distrust = await cacheTrustProblem(root, sha, config.agent.verify, request.signedBy);
   if (distrust) return onProgress(`not taking apps from rendered commit ${short}: ${distrust}; every app is synthesized`), undefined;
   const limits = config.agent.limits;
   const listing = await listTree(root, sha, { maxEntries: limits.objects * config.environments.length + config.environments.length * 2 });

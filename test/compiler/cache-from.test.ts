@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { compile } from '../../compiler/compile.ts';
 import { publish } from '../../compiler/publish.ts';
 import { makeProject, snapshotDir } from '../helpers/project.ts';
-import { removeKeys, sshKey } from '../helpers/keys.ts';
+import { openpgpKey, removeKeys, sshKey } from '../helpers/keys.ts';
 import { cleanUp, cloneProject, createBareRemote, createProject, git, type Project } from '../publish/fixtures.ts';
 
 const buildsLog = join(mkdtempSync(join(tmpdir(), 'cache-from-')), 'builds.log');
@@ -220,6 +220,47 @@ describe('--cache-from on the example project', () => {
     } finally {
       example.cleanup();
     }
+  });
+});
+
+describe('publish signing its commits, without agent.verify keys', () => {
+  it('takes only from a commit signed by its own key, not from one pushed by someone else', async () => {
+    process.env.CACHE_FROM_BUILDS = buildsLog;
+    const key = sshKey('ci@example.com');
+    const remote = createBareRemote();
+    const project = createProject({ alpha: app('alpha', 'one'), beta: app('beta', 'one') }, remote);
+    await publish({ root: project.dir, ...quiet, signingKey: key.secretFile });
+
+    const mallory = cloneProject(project, remote);
+    fetchRendered(mallory.dir);
+    const message = git(mallory.dir, 'log', '-1', '--format=%B', 'origin/rendered');
+    git(mallory.dir, 'push', '--quiet', remote, `${handMadeCommit(mallory.dir, 'origin/rendered', message)}:refs/heads/rendered`);
+    const progress: string[] = [];
+    const first = cloneProject(project, remote);
+    first.commit('alpha: two', { alpha: app('alpha', 'two') });
+    writeFileSync(buildsLog, '');
+    await publish({ root: first.dir, ...quiet, signingKey: key.secretFile, onProgress: (m) => progress.push(m) });
+    expect(builds()).toHaveLength(4);
+    expect(progress.join('\n')).toMatch(/not taking apps from rendered commit [0-9a-f]{7}: it is not signed \(checked against the key publish signs with\)/);
+
+    const second = cloneProject(first, remote);
+    second.commit('beta: two', { beta: app('beta', 'two') });
+    writeFileSync(buildsLog, '');
+    await publish({ root: second.dir, ...quiet, signingKey: key.secretFile });
+    expect(builds()).toEqual(['beta dev', 'beta prod']);
+  });
+
+  it('checks an OpenPGP signing key the same way', async () => {
+    process.env.CACHE_FROM_BUILDS = buildsLog;
+    const key = openpgpKey();
+    const remote = createBareRemote();
+    const project = createProject({ alpha: app('alpha', 'one'), beta: app('beta', 'one') }, remote);
+    await publish({ root: project.dir, ...quiet, signingKey: key.secretFile });
+    const clone = cloneProject(project, remote);
+    clone.commit('beta: two', { beta: app('beta', 'two') });
+    writeFileSync(buildsLog, '');
+    expect(await publish({ root: clone.dir, ...quiet, signingKey: key.secretFile })).toMatchObject({ outcome: 'published', signed: 'openpgp' });
+    expect(builds()).toEqual(['beta dev', 'beta prod']);
   });
 });
 
