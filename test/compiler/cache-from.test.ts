@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { compile } from '../../compiler/compile.ts';
 import { publish } from '../../compiler/publish.ts';
-import { makeProject, snapshotDir } from '../helpers/project.ts';
+import { makeProject, REPO_ROOT, snapshotDir } from '../helpers/project.ts';
 import { openpgpKey, removeKeys, sshKey } from '../helpers/keys.ts';
 import { cleanUp, cloneProject, createBareRemote, createProject, git, type Project } from '../publish/fixtures.ts';
 
@@ -163,6 +163,19 @@ describe('synth --cache-from the rendered branch', () => {
     const full = await synth(clone.dir, { cache: false });
     await compile({ root: clone.dir, typecheck: false, apps: ['alpha'] });
     expect(snapshotDir(join(clone.dir, 'dist'))).toEqual(full.dist);
+  });
+
+  it('gitops synth --cache-from and gitops publish --no-cache', () => {
+    const clone = cloneProject(project, remote);
+    fetchRendered(clone.dir);
+    clone.commit('alpha: three', { alpha: app('alpha', 'three') });
+    const gitops = (...args: string[]) => execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'gitops.js'), ...args, '--root', clone.dir, '--no-typecheck'], { encoding: 'utf8', stdio: 'pipe' });
+    writeFileSync(buildsLog, '');
+    gitops('synth', '--cache-from', 'origin/rendered');
+    expect(builds()).toEqual(['alpha dev', 'alpha prod']);
+    writeFileSync(buildsLog, '');
+    gitops('publish', '--no-cache', '--remote', createBareRemote());
+    expect(builds()).toHaveLength(6);
   });
 
   it('refuses an unknown ref, naming it', async () => {
