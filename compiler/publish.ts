@@ -19,6 +19,7 @@ import {
   readRenderLog, remoteBranchHead, writeCommit, type Identity, type SourceCommit,
 } from './rendered-branch.ts';
 import { redactCredentials } from '../core/git-credentials.ts';
+import { manifestPath } from '../core/tree-paths.ts';
 import type { RenderCommit } from '../core/types.ts';
 
 export interface PublishOptions {
@@ -108,7 +109,7 @@ async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, sign
     const unknownSource = rendered?.sourceCommit !== undefined && rendered.sourceIsAncestor === undefined;
     const step = planPublish({ source: source.sha, branch, head: rendered, force, shallow: unknownSource && (await isShallow(root)) });
     if (step.kind === 'refuse') throw step.error;
-    if (rendered && sameTree(before, after)) return result({ outcome: 'unchanged', head: rendered.sha, changes: new Map(), attempts });
+    if (rendered && sameTree(withoutManifests(before, config), withoutManifests(after, config))) return result({ outcome: 'unchanged', head: rendered.sha, changes: new Map(), attempts });
     if (step.warning) onWarning(step.warning);
 
     const changes = countChanges(before, after);
@@ -182,6 +183,15 @@ async function readRendered(root: string, remote: string, branch: string, source
   const sourceCommit = entry.sourceCommit || undefined;
   const sourceIsAncestor = sourceCommit ? await isAncestor(root, sourceCommit, source) : undefined;
   return { rendered: { sha, sourceCommit, sourceIsAncestor }, before: await listTree(root, sha) };
+}
+
+/**
+ * The tree without the manifests: a commit that would change only what they record (a new lock file, a refactored
+ * app rendering the same objects) is not published; the agent would dry-run the whole set for nothing.
+ */
+function withoutManifests(tree: ReadonlyMap<string, string>, config: ResolvedConfig): Map<string, string> {
+  const manifests = new Set(config.environments.map((e) => manifestPath(e.name)));
+  return new Map([...tree].filter(([path]) => !manifests.has(path)));
 }
 
 /** The remote's rendered head, fetched, or undefined when there is no rendered branch yet. */

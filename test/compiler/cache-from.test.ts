@@ -178,6 +178,13 @@ describe('synth --cache-from the rendered branch', () => {
     expect(builds()).toHaveLength(6);
   });
 
+  it('publishes nothing when only what the manifests record changed (a new lock file, the same objects)', async () => {
+    const clone = cloneProject(project, remote);
+    commitFiles(clone, { 'package-lock.json': '{ "name": "shop", "lockfileVersion": 3, "requires": true }\n' });
+    const head = git(remote, 'rev-parse', 'rendered');
+    expect(await publish({ root: clone.dir, ...quiet })).toMatchObject({ outcome: 'unchanged', head });
+  });
+
   it('refuses an unknown ref, naming it', async () => {
     const clone = cloneProject(project, remote);
     await expect(synth(clone.dir, { cacheFrom: 'origin/no-such-branch' })).rejects.toThrow(/--cache-from origin\/no-such-branch: no such commit/);
