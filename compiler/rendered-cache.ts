@@ -62,8 +62,9 @@ export async function openRenderedCache(request: RenderedCacheRequest): Promise<
   const distrust = await cacheTrustProblem(root, sha, config.agent.verify, request.signedBy);
   if (distrust) return onProgress(`not taking apps from rendered commit ${short}: ${distrust}; every app is synthesized`), undefined;
   const limits = config.agent.limits;
-  const listing = await listTree(root, sha, { maxEntries: limits.objects * config.environments.length + config.environments.length * 2 });
-  if (listing.length > limits.objects * config.environments.length) {
+  const most = config.environments.length * (limits.objects + 2); // each environment's objects, manifest and health rules
+  const listing = await listTree(root, sha, { maxEntries: most });
+  if (listing.length > most) {
     return onProgress(`not taking apps from rendered commit ${short}: it holds more files than agent.limits.objects allows; every app is synthesized`), undefined;
   }
   const files = new Map(listing.filter((e) => e.type === 'blob' && (e.mode === '100644' || e.mode === '100755')).map((e) => [e.path, e]));
