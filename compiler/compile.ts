@@ -160,7 +160,8 @@ export class Compiler {
   }
 
   /**
-   * An app's results for the environments it renders for: from the synth cache where it has them, else by running it.
+   * An app's results for the environments it renders for: from the synth cache or the rendered commit where they have
+   * them, else by running it.
    * An app built after the others is only recognized (AFTER_OTHERS) until it is asked again with what they render.
    */
   private async synthesize(entry: AppEntry, bundle: Bundle, envs: readonly ResolvedEnvironment[], config: ResolvedConfig, caches: Caches, rendered?: RenderedOf):
