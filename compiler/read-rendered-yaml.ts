@@ -38,7 +38,7 @@ function map(lines: string[], at: number, indent: number, depth: number): [Recor
   while (i < lines.length && indentOf(lines[i]!) === indent && lines[i]![indent] !== '-') {
     const line = lines[i]!;
     const [key, end] = keyAt(line, indent);
-    if (key === undefined || Object.hasOwn(out, key)) throw new NotRendered();
+    if (key === undefined || key === '__proto__' || Object.hasOwn(out, key)) throw new NotRendered(); // `yaml` reads that key as data
     if (end === line.length) {
       const [value, next] = block(lines, i + 1, indent + 2, depth - 1);
       out[key] = value;

@@ -45,7 +45,7 @@ describe('readRenderedYaml', () => {
   });
 
   it('gives nothing for what render does not write: multi-line strings, a sequence in a sequence, flow style, comments, deeper than the limit', () => {
-    for (const text of [toYaml(object({ k: 'a\nb' })), toYaml(object([[1, 2]])), 'a: {b: 1}\n', 'a: 1 # note\n', 'a: 1\n  b: 2\n', 'a: 1']) {
+    for (const text of [toYaml(object({ k: 'a\nb' })), 'a:\n  __proto__:\n    polluted: 1\n', toYaml(object([[1, 2]])), 'a: {b: 1}\n', 'a: 1 # note\n', 'a: 1\n  b: 2\n', 'a: 1']) {
       expect(readRenderedYaml(text, 64), text).toBeUndefined();
     }
     expect(readRenderedYaml(toYaml(object({ a: { b: { c: 1 } } })), 3)).toBeUndefined();
