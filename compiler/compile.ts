@@ -5,7 +5,7 @@ import type { RenderedKind } from '../lib/define-app.ts';
 import { bundleEntries, findPackageRoot, type Bundle } from '../core/bundle.ts';
 import { SynthCache } from './synth-cache.ts';
 import { appRecords, recordContext, withOthers, type AppBuild } from './app-record.ts';
-import { openRenderedCache, type RenderedCache } from './rendered-cache.ts';
+import { readRenderedCommit, renderedCache, type RenderedCache } from './rendered-cache.ts';
 import type { ResolvedConfig, ResolvedEnvironment } from '../core/config.ts';
 import { UserInputError } from '../core/errors.ts';
 import { discoverApps } from './discover.ts';
@@ -87,15 +87,19 @@ export class Compiler {
     const envs = selectEnvironments(config, this.options.envs);
     const entries = selectApps(discoverApps(root, config.appsDir), this.options.apps);
 
+    const { cache, cacheFrom, cacheSignedBy: signedBy } = this.options;
+    // The rendered commit is read while the apps are bundled; awaited below.
+    const reading = cache && cacheFrom ? readRenderedCommit({ root, ref: cacheFrom, config, envs, apps: entries.map((e) => e.name), signedBy, onProgress }) : undefined;
+    reading?.catch(() => {});
     onProgress(`bundling ${entries.length} apps`);
     const bundles = await bundleEntries(root, entries.map((e) => ({ id: e.name, file: e.sourceFile })));
 
     onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
     const context = recordContext(root, packageRoot);
-    const caches: Caches = this.options.cache ? {
+    const commit = await reading;
+    const caches: Caches = cache ? {
       local: new SynthCache(root, packageRoot),
-      rendered: this.options.cacheFrom
-        ? await openRenderedCache({ root, ref: this.options.cacheFrom, config, envs, entries, bundles, context, signedBy: this.options.cacheSignedBy, onProgress }) : undefined,
+      rendered: commit && renderedCache(commit, { root, entries, bundles, context, envs, onProgress }),
     } : {};
     const builds = new Map<string, AppBuild>();
     const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[]; rendered?: RenderedOf }[] = [];

@@ -8,6 +8,7 @@ import type { ResolvedConfig, ResolvedEnvironment } from '../core/config.ts';
 import { UserInputError } from '../core/errors.ts';
 import { listTree, readBlobs, resolveRef, type TreeEntry } from '../core/git-read.ts';
 import { isRecord } from '../core/is-record.ts';
+import type { RevisionLimits } from '../core/limits.ts';
 import { refOf } from '../core/kinds.ts';
 import { ownerLabels } from '../core/owner-labels.ts';
 import { manifestPath } from '../core/tree-paths.ts';
@@ -22,18 +23,27 @@ import { cacheTrustProblem } from './rendered-trust.ts';
 import { inputsUnchanged, valuesHash } from './synth-cache.ts';
 import { objectRulesKey, primeObjectFindings } from './validate/object-rules.ts';
 
-export interface RenderedCacheRequest {
+export interface RenderedCommitRequest {
   readonly root: string;
   /** The rendered commit to take from (a ref or sha in the project's repository). */
   readonly ref: string;
   readonly config: ResolvedConfig;
   readonly envs: readonly ResolvedEnvironment[];
-  readonly entries: readonly AppEntry[];
-  readonly bundles: ReadonlyMap<string, Bundle>;
-  readonly context: RecordContext;
+  /** The apps of this run: only theirs are read. */
+  readonly apps: readonly string[];
   /** The key publish signs with: without agent.verify key files, the commit must be signed by it. @default none */
   readonly signedBy?: TrustedKeys;
   readonly onProgress: (message: string) => void;
+}
+
+/** One app in one environment as the commit records it: its record and its objects, their YAML and findings primed. */
+interface Recorded { readonly record: AppRecord; readonly objects: readonly SynthObject[] }
+
+/** What a trusted rendered commit holds for the cache, per environment and app; and what of it could not be read. */
+export interface RenderedCommit {
+  readonly short: string;
+  readonly apps: ReadonlyMap<string, ReadonlyMap<string, Recorded>>;
+  readonly problems: readonly string[];
 }
 
 /** An app as the rendered commit has it: its environments, and its result for an environment where it is unchanged. */
@@ -43,17 +53,17 @@ export interface RenderedApp {
   result(env: ResolvedEnvironment, rendered?: readonly RenderedKind[]): SynthResult | undefined;
 }
 
-/** One app in one environment, as recorded: its record and its manifest entries. */
-interface Recorded { readonly record: AppRecord; readonly entries: readonly ManifestEntry[] }
-
 export interface RenderedCache {
   /** The app, when the commit holds it unchanged in some environment. */
   app(name: string): RenderedApp | undefined;
 }
 
-/** Opens `ref` as a cache; undefined (said once in the progress) when it may not or cannot serve as one. */
-export async function openRenderedCache(request: RenderedCacheRequest): Promise<RenderedCache | undefined> {
-  const { root, ref, config, onProgress } = request;
+/**
+ * Reads `ref` for the cache (it needs no bundle, so it runs while the apps are bundled); undefined, said once in the
+ * progress, when the commit may not serve as one.
+ */
+export async function readRenderedCommit(request: RenderedCommitRequest): Promise<RenderedCommit | undefined> {
+  const { root, ref, config, envs, onProgress } = request;
   const sha = await resolveRef(root, ref);
   if (!sha) {
     throw new UserInputError(`--cache-from ${ref}: no such commit in this repository`, { hint: 'Fetch the rendered branch first (git fetch origin rendered) and pass the fetched ref, e.g. origin/rendered.' });
@@ -69,13 +79,36 @@ export async function openRenderedCache(request: RenderedCacheRequest): Promise<
   }
   const files = new Map(listing.filter((e) => e.type === 'blob' && (e.mode === '100644' || e.mode === '100755')).map((e) => [e.path, e]));
   const problems: string[] = [];
-  const recorded = await readManifests(root, sha, request, files, problems);
-  const taken = await readObjects(root, sha, request, files, recorded, problems);
+  const manifests = await readManifests(root, sha, envs, new Set(request.apps), files, limits, problems);
+  return { short, apps: await readObjects(root, sha, envs, files, manifests, limits, problems), problems };
+}
+
+/** The cache of the apps whose record in `commit` equals what they depend on now (their bundle, values, …, files read). */
+export function renderedCache(commit: RenderedCommit, request: { root: string; entries: readonly AppEntry[]; bundles: ReadonlyMap<string, Bundle>; context: RecordContext; envs: readonly ResolvedEnvironment[]; onProgress: (message: string) => void }): RenderedCache {
+  const { entries, bundles, context, envs, onProgress } = request;
+  const unchanged = inputsUnchanged(request.root);
+  const taken: Taken = new Map();
+  for (const env of envs) {
+    const results = new Map<string, { record: AppRecord; result: SynthResult }>();
+    taken.set(env.name, results);
+    for (const entry of entries) {
+      const recorded = commit.apps.get(env.name)?.get(entry.name);
+      if (!recorded || recorded.objects.some((o) => o.sourceFile !== entry.sourceFile)) continue;
+      const { record, objects } = recorded;
+      const expected = dependencyKey(context, bundles.get(entry.name)!.hash, env);
+      // An app built after the others: its values include what they render, compared once that is known.
+      if (keyDifference(record, record.afterOthers ? { ...expected, values: record.values } : expected) || !unchanged(record.inputs)) continue;
+      results.set(entry.name, { record, result: { app: entry.name, env: env.name, sourceFile: entry.sourceFile, objects, errors: [], inputs: record.inputs } });
+    }
+  }
   const apps = new Set([...taken.values()].flatMap((byApp) => [...byApp.keys()]));
-  onProgress(`taking ${apps.size} of ${request.entries.length} apps from rendered commit ${short}`);
-  if (problems.length > 0) onProgress(`rendered commit ${short}: ignoring ${problems.length} entr${problems.length === 1 ? 'y' : 'ies'}, synthesized instead: ${problems.join('; ')}`);
+  onProgress(`taking ${apps.size} of ${entries.length} apps from rendered commit ${commit.short}`);
+  const { problems } = commit;
+  if (problems.length > 0) onProgress(`rendered commit ${commit.short}: ignoring ${problems.length} entr${problems.length === 1 ? 'y' : 'ies'}, synthesized instead: ${problems.join('; ')}`);
   return { app: (name) => renderedApp(name, taken) };
 }
+
+type Taken = Map<string, Map<string, { record: AppRecord; result: SynthResult }>>;
 
 /** The app's recorded results per environment, or undefined when no environment holds it. */
 function renderedApp(name: string, taken: Taken): RenderedApp | undefined {
@@ -92,58 +125,52 @@ function renderedApp(name: string, taken: Taken): RenderedApp | undefined {
   };
 }
 
-/** Per environment, the apps whose record equals what they depend on now, with their manifest entries. */
-async function readManifests(root: string, sha: string, request: RenderedCacheRequest, files: ReadonlyMap<string, TreeEntry>, problems: string[]): Promise<Map<string, Map<string, Recorded>>> {
-  const { envs, entries, bundles, context, config } = request;
-  const listed = envs.map((env) => files.get(manifestPath(env.name))).filter((e): e is TreeEntry => e !== undefined && e.size! <= config.agent.limits.revisionBytes);
+/** One app in one environment as its manifest records it, before its files are read. */
+interface Listed { readonly record: AppRecord; readonly entries: readonly ManifestEntry[] }
+
+/** Per environment, each of `apps` its manifest records, with its manifest entries. */
+async function readManifests(root: string, sha: string, envs: readonly ResolvedEnvironment[], apps: ReadonlySet<string>, files: ReadonlyMap<string, TreeEntry>, limits: RevisionLimits,
+  problems: string[]): Promise<Map<string, Map<string, Listed>>> {
+  const listed = envs.map((env) => files.get(manifestPath(env.name))).filter((e): e is TreeEntry => e !== undefined && e.size! <= limits.revisionBytes);
   const texts = await readBlobs(root, sha, listed);
-  const unchanged = inputsUnchanged(root);
-  const result = new Map<string, Map<string, Recorded>>();
+  const result = new Map<string, Map<string, Listed>>();
   for (const env of envs) {
     const at = listed.findIndex((e) => e.path === manifestPath(env.name));
     const manifest = at < 0 ? undefined : parseManifest(texts[at]!);
     if (at >= 0 && !manifest) problems.push(`${manifestPath(env.name)} is not a manifest typed-gitops writes`);
-    const byApp = new Map<string, Recorded>();
+    const byApp = new Map<string, Listed>();
     result.set(env.name, byApp);
-    if (!manifest) continue;
-    for (const entry of entries) {
-      const record = manifest.apps[entry.name];
-      if (!isAppRecord(record)) continue;
-      const expected = dependencyKey(context, bundles.get(entry.name)!.hash, env);
-      // An app built after the others: its values include what they render, compared once that is known.
-      if (keyDifference(record, record.afterOthers ? { ...expected, values: record.values } : expected) || !unchanged(record.inputs)) continue;
-      byApp.set(entry.name, { record, entries: manifest.objects.filter((o) => o.app === entry.name) });
+    const entriesOf = new Map<string, ManifestEntry[]>();
+    for (const o of manifest?.objects ?? []) (entriesOf.get(o.app) ?? entriesOf.set(o.app, []).get(o.app)!).push(o);
+    for (const [app, record] of Object.entries(manifest?.apps ?? {})) {
+      if (apps.has(app) && isAppRecord(record)) byApp.set(app, { record, entries: entriesOf.get(app) ?? [] });
     }
   }
   return result;
 }
 
-type Taken = Map<string, Map<string, { record: AppRecord; result: SynthResult }>>;
-
-/** The objects of every recorded app whose files are in the commit with the manifest's sha256, as cached results. */
-async function readObjects(root: string, sha: string, request: RenderedCacheRequest, files: ReadonlyMap<string, TreeEntry>, recorded: Map<string, Map<string, Recorded>>, problems: string[]): Promise<Taken> {
-  const { envs, entries, config } = request;
-  const wanted = filesToRead(files, recorded, config.agent.limits, problems);
+/** The objects of every recorded app whose files are in the commit with the manifest's sha256. */
+async function readObjects(root: string, sha: string, envs: readonly ResolvedEnvironment[], files: ReadonlyMap<string, TreeEntry>, listed: Map<string, Map<string, Listed>>, limits: RevisionLimits, problems: string[]): Promise<Map<string, Map<string, Recorded>>> {
+  const wanted = filesToRead(files, listed, limits, problems);
   const texts = await readBlobs(root, sha, wanted);
   const text = new Map(wanted.map((e, i) => [e.path, texts[i]!]));
-  const taken: Taken = new Map();
-  for (const [envName, byApp] of recorded) {
+  const recorded = new Map<string, Map<string, Recorded>>();
+  for (const [envName, byApp] of listed) {
     const env = envs.find((e) => e.name === envName)!;
-    const results = new Map<string, { record: AppRecord; result: SynthResult }>();
-    taken.set(envName, results);
-    for (const [app, { record, entries: objects }] of byApp) {
-      const entry = entries.find((e) => e.name === app)!;
-      const parsed = objects.map((o) => objectOf(o, text.get(`${envName}/${o.path}`)!, entry, env, record, config.agent.limits));
+    const results = new Map<string, Recorded>();
+    recorded.set(envName, results);
+    for (const [app, { record, entries }] of byApp) {
+      const parsed = entries.map((o) => objectOf(o, text.get(`${envName}/${o.path}`)!, env, record, limits));
       const problem = parsed.find((p): p is string => typeof p === 'string');
-      if (problem !== undefined) { problems.push(`${app} in ${envName}: ${problem}`); continue; }
-      results.set(app, { record, result: { app, env: envName, sourceFile: entry.sourceFile, objects: parsed as SynthObject[], errors: [], inputs: record.inputs } });
+      if (problem !== undefined) problems.push(`${app} in ${envName}: ${problem}`);
+      else results.set(app, { record, objects: parsed as SynthObject[] });
     }
   }
-  return taken;
+  return recorded;
 }
 
 /** The files of the recorded apps, each within the agent's file size and each environment's within its revision size; other apps are dropped. */
-function filesToRead(files: ReadonlyMap<string, TreeEntry>, recorded: Map<string, Map<string, Recorded>>, limits: ResolvedConfig['agent']['limits'], problems: string[]): TreeEntry[] {
+function filesToRead(files: ReadonlyMap<string, TreeEntry>, recorded: Map<string, Map<string, Listed>>, limits: RevisionLimits, problems: string[]): TreeEntry[] {
   const wanted: TreeEntry[] = [];
   for (const [env, byApp] of recorded) {
     let bytes = 0;
@@ -160,16 +187,16 @@ function filesToRead(files: ReadonlyMap<string, TreeEntry>, recorded: Map<string
 }
 
 /** The object of one manifest entry from its file's text, with its YAML and findings primed; or why it cannot be taken. */
-function objectOf(o: ManifestEntry, text: string, entry: AppEntry, env: ResolvedEnvironment, record: AppRecord, limits: ResolvedConfig['agent']['limits']): SynthObject | string {
+function objectOf(o: ManifestEntry, text: string, env: ResolvedEnvironment, record: AppRecord, limits: RevisionLimits): SynthObject | string {
   const file = `${env.name}/${o.path}`;
   const hash = sha256(text);
   if (hash !== o.sha256) return `${file} does not match its sha256 in ${manifestPath(env.name)}`;
   const value = readRenderedYaml(text, limits.yamlDepth) ?? readWithYaml(text, limits);
   if (!value) return `${file} is not one object`;
-  const object = withoutOwnerLabels(value as K8sObject, entry.name, env.name);
+  const object = withoutOwnerLabels(value as K8sObject, o.app, env.name);
   const ref = refOf(object);
-  const synthObject: SynthObject = { ref, object, app: entry.name, env: env.name, sourceFile: entry.sourceFile, constructPath: o.constructPath };
-  if (o.sourceFile !== entry.sourceFile || objectPath(synthObject) !== o.path || ref.group !== o.group || ref.kind !== o.kind || ref.namespace !== o.namespace || ref.name !== o.name) {
+  const synthObject: SynthObject = { ref, object, app: o.app, env: env.name, sourceFile: o.sourceFile, constructPath: o.constructPath };
+  if (objectPath(synthObject) !== o.path || ref.group !== o.group || ref.kind !== o.kind || ref.namespace !== o.namespace || ref.name !== o.name) {
     return `${file} is not the object its manifest entry names`;
   }
   primeRendered(synthObject, text, hash);
@@ -178,7 +205,7 @@ function objectOf(o: ManifestEntry, text: string, entry: AppEntry, env: Resolved
 }
 
 /** The one object of a file that render's own style does not cover, read as the agent reads it. */
-function readWithYaml(text: string, limits: ResolvedConfig['agent']['limits']): Record<string, unknown> | undefined {
+function readWithYaml(text: string, limits: RevisionLimits): Record<string, unknown> | undefined {
   const docs = [...readDocuments(text, limits)];
   const doc = docs[0];
   return docs.length === 1 && doc && 'value' in doc && isRecord(doc.value) ? doc.value : undefined;
