@@ -315,4 +315,19 @@ describe('--cache-from with agent.verify keys', () => {
     expect((await synth(signed.dir, { cacheFrom: 'origin/rendered' })).builds).toEqual(['beta dev', 'beta prod']);
     expect(existsSync(join(signed.dir, 'dist', 'dev', 'alpha'))).toBe(true);
   });
+
+  it('takes nothing when the keys are only in a cluster Secret, where synth cannot check them', async () => {
+    process.env.CACHE_FROM_BUILDS = buildsLog;
+    const remote = createBareRemote();
+    const project = createProject({ alpha: app('alpha', 'one') }, remote);
+    const config = readFileSync(join(project.dir, 'gitops.config.ts'), 'utf8')
+      .replace("external: { namespaces: ['demo'] },", "external: { namespaces: ['demo'] },\n  agent: { verify: { secret: 'agent-keys' } },");
+    commitFiles(project, { 'gitops.config.ts': config });
+    await publish({ root: project.dir, ...quiet });
+    const clone = cloneProject(project, remote);
+    fetchRendered(clone.dir);
+    const run = await synth(clone.dir, { cacheFrom: 'origin/rendered' });
+    expect(run.builds).toEqual(['alpha dev', 'alpha prod']);
+    expect(run.progress).toContain('agent.verify names its keys only in a Secret');
+  });
 });
