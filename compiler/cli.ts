@@ -19,8 +19,9 @@ function program(): Command {
     .option('--no-typecheck', 'skip the TypeScript type-check')
     .option('--watch', 're-synthesize when a file changes')
     .option('--no-cache', 'synthesize every app again, even those unchanged since the last run')
-    .action(async (opts: { root: string; env?: string[]; app?: string[]; typecheck: boolean; watch?: boolean; cache: boolean }) => {
-      const options = { root: opts.root, envs: opts.env, apps: opts.app, typecheck: opts.typecheck, cache: opts.cache, onProgress: progress };
+    .option('--cache-from <ref>', 'take unchanged apps from this rendered commit (e.g. origin/rendered), as publish does')
+    .action(async (opts: { root: string; env?: string[]; app?: string[]; typecheck: boolean; watch?: boolean; cache: boolean; cacheFrom?: string }) => {
+      const options = { root: opts.root, envs: opts.env, apps: opts.app, typecheck: opts.typecheck, cache: opts.cache, cacheFrom: opts.cacheFrom, onProgress: progress };
       if (opts.watch) { (await import('./watch.ts')).watch(options, report); return; }
       if (!report(await (await import('./compile.ts')).compile(options))) process.exitCode = 1;
     });
@@ -57,7 +58,8 @@ function program(): Command {
     .option('--committer-name <name>', 'committer of the rendered commit (default: $GITOPS_COMMITTER_NAME, else typed-gitops)')
     .option('--committer-email <email>', 'its email (default: $GITOPS_COMMITTER_EMAIL, else typed-gitops@noreply.invalid)')
     .option('--signing-key <file>', 'sign the rendered commit with this OpenSSH or armored OpenPGP private key (default: $GITOPS_SIGNING_KEY_FILE, else the key in $GITOPS_SIGNING_KEY, else unsigned)')
-    .action(async (opts: { root: string; remote: string; sourceBranch?: string; force?: boolean; typecheck: boolean; committerName?: string; committerEmail?: string; signingKey?: string }) => {
+    .option('--no-cache', 'synthesize every app, taking none from the rendered head or the local synth cache')
+    .action(async (opts: { root: string; remote: string; sourceBranch?: string; force?: boolean; typecheck: boolean; committerName?: string; committerEmail?: string; signingKey?: string; cache: boolean }) => {
       const committer = { name: opts.committerName, email: opts.committerEmail };
       const [{ publish }, { formatPublished }] = await Promise.all([import('./publish.ts'), import('./publish-report.ts')]);
       const result = await publish({ ...opts, committer, onProgress: progress, onWarning: (m) => console.error(`\n!!! ${m}\n`) });

@@ -5,16 +5,19 @@ import { join, resolve } from 'node:path';
 import type { RenderedKind } from '../lib/define-app.ts';
 import { bundleEntries, findPackageRoot, type Bundle } from '../core/bundle.ts';
 import { inputsUnchanged, SynthCache } from './synth-cache.ts';
+import { appRecords, recordContext, withOthers, type AppBuild } from './app-record.ts';
+import { readRenderedCommit, renderedCache, type RenderedCache } from './rendered-cache.ts';
 import type { ResolvedConfig, ResolvedEnvironment } from '../core/config.ts';
 import { UserInputError } from '../core/errors.ts';
 import { discoverApps } from './discover.ts';
 import { ensureHelm } from './helm/helm-binary.ts';
 import { LOCK_FILE } from './lock-file.ts';
 import { loadConfig } from '../core/load-config.ts';
-import { readRenderedObjects } from './read-dist.ts';
+import { readAppRecords, readRenderedObjects } from './read-dist.ts';
 import { render } from './render.ts';
 import { loadAppDefinition, renderedKinds, synthApp } from './synth.ts';
 import { typecheck } from './typecheck.ts';
+import type { TrustedKeys } from '../core/trusted-keys.ts';
 import type { AppEntry, Diagnostic, RenderScope, RenderedTree, SynthObject, SynthResult, ValidationReport } from '../core/types.ts';
 import { withHealthRules } from './health-rules.ts';
 import { validate } from './validate/index.ts';
@@ -37,6 +40,10 @@ export interface CompileOptions {
   readonly onProgress?: (message: string) => void;
   /** Reuse apps synthesized by earlier runs while their bundle, values and packages are unchanged. @default true */
   readonly cache?: boolean;
+  /** A rendered commit (ref) to take unchanged apps from, when `cache` is on (rendered-cache.ts). @default none */
+  readonly cacheFrom?: string;
+  /** Keys that commit must be signed with when agent.verify names no key files (publish's own). @default none */
+  readonly cacheSignedBy?: TrustedKeys;
 }
 
 export interface CompileOutcome {
@@ -57,10 +64,14 @@ interface AppState {
   readonly hash: string; // bundle hash and environments the results are for
   readonly errors: readonly Diagnostic[];
   readonly results: readonly SynthResult[];
+  readonly environments?: readonly string[];
 }
 
+/** Where an app's results may come from instead of running it: the local synth cache, then a rendered commit. */
+interface Caches { readonly local?: SynthCache; readonly rendered?: RenderedCache }
+
 export class Compiler {
-  private readonly options: Required<Omit<CompileOptions, 'envs' | 'apps'>> & Pick<CompileOptions, 'envs' | 'apps'>;
+  private readonly options: Required<Omit<CompileOptions, 'envs' | 'apps' | 'cacheFrom' | 'cacheSignedBy'>> & Pick<CompileOptions, 'envs' | 'apps' | 'cacheFrom' | 'cacheSignedBy'>;
   private readonly apps = new Map<string, AppState>();
   private lastWritten?: ReadonlyMap<string, string>;
 
@@ -82,12 +93,22 @@ export class Compiler {
     // A project with charts renders them with helm while its apps build: build the pinned helm first if there is none.
     if (existsSync(join(root, LOCK_FILE))) await ensureHelm();
 
+    const { cache, cacheFrom, cacheSignedBy: signedBy } = this.options;
+    // The rendered commit is read while the apps are bundled; awaited below.
+    const reading = cache && cacheFrom ? readRenderedCommit({ root, ref: cacheFrom, config, envs, apps: entries.map((e) => e.name), signedBy, onProgress }) : undefined;
+    reading?.catch(() => {});
     onProgress(`bundling ${entries.length} apps`);
     const bundles = await bundleEntries(root, entries.map((e) => ({ id: e.name, file: e.sourceFile })));
 
     onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
-    const cache = this.options.cache ? new SynthCache(root, packageRoot) : undefined;
     const inputsSame = inputsUnchanged(root);
+    const context = recordContext(root, packageRoot);
+    const commit = await reading;
+    const caches: Caches = cache ? {
+      local: new SynthCache(root, packageRoot),
+      rendered: commit && renderedCache(commit, { root, entries, bundles, context, envs, onProgress }),
+    } : {};
+    const builds = new Map<string, AppBuild>();
     const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[]; rendered?: RenderedOf }[] = [];
     const results: SynthResult[] = [];
     const loadErrors: Diagnostic[] = [];
@@ -97,13 +118,14 @@ export class Compiler {
       const envKey = `${bundle.hash}:${envs.map((e) => e.name).join(',')}`;
       let state = this.apps.get(entry.name);
       if (state?.hash !== envKey || !state.results.every((r) => inputsSame(r.inputs))) { // its code, or a file it read, changed
-        const synthesized = await this.synthesize(entry, bundle, envs, config, cache);
+        const synthesized = await this.synthesize(entry, bundle, envs, config, caches);
         if (synthesized === AFTER_OTHERS) { last.push(entry); continue; }
         if ('severity' in synthesized) { loadErrors.push(synthesized); continue; }
         state = { hash: envKey, ...synthesized };
         this.apps.set(entry.name, state);
         if (synthesized.fresh.length > 0) fresh.push({ entry, hash: bundle.hash, environments: synthesized.environments, results: synthesized.fresh });
       }
+      builds.set(entry.name, { bundle: bundle.hash, environments: state.environments ?? null });
       loadErrors.push(...state.errors);
       results.push(...state.results);
     }
@@ -115,9 +137,10 @@ export class Compiler {
     for (const entry of last) {
       const kinds = new Map(envs.map((e) => [e.name, renderedKinds(objects.filter((o) => o.env === e.name))]));
       const rendered: RenderedOf = (env) => kinds.get(env) ?? [];
-      const synthesized = await this.synthesize(entry, bundles.get(entry.name)!, envs, config, cache, rendered);
+      const synthesized = await this.synthesize(entry, bundles.get(entry.name)!, envs, config, caches, rendered);
       if (synthesized === AFTER_OTHERS) continue; // not when given what the others render
       if ('severity' in synthesized) { loadErrors.push(synthesized); continue; }
+      builds.set(entry.name, { bundle: bundles.get(entry.name)!.hash, environments: synthesized.environments ?? null, rendered });
       loadErrors.push(...synthesized.errors);
       results.push(...synthesized.results);
       objects.push(...synthesized.results.flatMap((r) => r.objects));
@@ -134,32 +157,34 @@ export class Compiler {
 
     const scope: RenderScope[] = envs.map((e) => (this.options.apps ? { env: e.name, apps: [...selected] } : { env: e.name }));
     onProgress(`rendering ${objects.length} objects`);
-    const tree = withHealthRules(render(encrypted.objects, scope), config.health.rules);
+    const own = appRecords(context, results, encrypted.objects, builds, envs);
+    const records = this.options.apps ? withOthers(own, (env) => readAppRecords(outDir, env), selected) : own;
+    const tree = withHealthRules(render(encrypted.objects, scope, records), config.health.rules);
     let written: WriteSummary | undefined;
     if (this.options.write) {
       onProgress(`writing ${tree.files.size} files`);
       written = writeTree(outDir, tree, this.lastWritten);
       this.lastWritten = tree.files;
     }
-    for (const f of fresh) cache?.save(f.entry, f.hash, f.environments, f.results, envs, f.rendered);
+    for (const f of fresh) caches.local?.save(f.entry, f.hash, f.environments, f.results, envs, f.rendered);
     return { ...base, tree, written, durationMs: performance.now() - started };
   }
 
   /**
-   * An app's results for the environments it renders for: from the synth cache where it has them, else by running it.
+   * An app's results for the environments it renders for: from the synth cache or the rendered commit where they have
+   * them, else by running it.
    * An app built after the others is only recognized (AFTER_OTHERS) until it is asked again with what they render.
    */
-  private async synthesize(entry: AppEntry, bundle: Bundle, envs: readonly ResolvedEnvironment[], config: ResolvedConfig, cache: SynthCache | undefined, rendered?: RenderedOf):
+  private async synthesize(entry: AppEntry, bundle: Bundle, envs: readonly ResolvedEnvironment[], config: ResolvedConfig, caches: Caches, rendered?: RenderedOf):
     Promise<Diagnostic | typeof AFTER_OTHERS | { errors: Diagnostic[]; results: SynthResult[]; fresh: SynthResult[]; environments?: readonly string[] }> {
-    const cached = cache?.load(entry, bundle.hash);
-    if (cached?.afterOthers && !rendered) return AFTER_OTHERS;
-    const hit = (env: ResolvedEnvironment): SynthResult | undefined => {
-      const objects = cached && cache!.objects(cached, entry, env, rendered?.(env.name));
-      const { warnings = [], inputs } = cached?.envs[env.name] ?? {};
-      return objects && { app: entry.name, env: env.name, sourceFile: entry.sourceFile, objects, errors: [], warnings, inputs };
-    };
-    if (cached) {
-      const environments = cached.environments ?? undefined;
+    const cached = caches.local?.load(entry, bundle.hash);
+    const taken = caches.rendered?.app(entry.name);
+    if ((cached?.afterOthers || taken?.afterOthers) && !rendered) return AFTER_OTHERS;
+    const hit = (env: ResolvedEnvironment): SynthResult | undefined =>
+      (cached && caches.local!.result(cached, entry, env, rendered?.(env.name))) || taken?.result(env, rendered?.(env.name));
+    const known = cached ?? taken;
+    if (known) {
+      const environments = known.environments ?? undefined;
       const results = renderedEnvironments(environments, envs).map(hit);
       if (results.every((r) => r !== undefined)) return { errors: unknownEnvironments(entry, environments, config), results, fresh: [], environments };
     }

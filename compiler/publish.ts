@@ -1,11 +1,11 @@
 // `gitops publish`: turns the checked-out source commit into one commit on the rendered branch of
 // the remote. Read (work tree, source commit, synth, remote head), plan (publish-plan.ts), write
 // (fast-import) and push; when someone else pushed first, fetch and plan again, a bounded number of times.
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findPackageRoot } from '../core/bundle.ts';
-import { compile } from './compile.ts';
+import { compile, type CompileOptions } from './compile.ts';
+import { toolVersion } from './app-record.ts';
 import type { ResolvedConfig } from '../core/config.ts';
 import { GitError, UserInputError } from '../core/errors.ts';
 import { isAncestor } from '../core/git-read.ts';
@@ -19,6 +19,7 @@ import {
   readRenderLog, remoteBranchHead, writeCommit, type Identity, type SourceCommit,
 } from './rendered-branch.ts';
 import { redactCredentials } from '../core/git-credentials.ts';
+import { manifestPath } from '../core/tree-paths.ts';
 import type { RenderCommit } from '../core/types.ts';
 
 export interface PublishOptions {
@@ -44,6 +45,8 @@ export interface PublishOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** A file holding the key to sign the rendered commit with. @default GITOPS_SIGNING_KEY_FILE, else the key in GITOPS_SIGNING_KEY, else unsigned */
   readonly signingKey?: string;
+  /** Take unchanged apps from the rendered head it fetched (and the local synth cache). @default true */
+  readonly cache?: boolean;
 }
 
 export const DEFAULT_COMMITTER: Identity = { name: 'typed-gitops', email: 'typed-gitops@noreply.invalid' };
@@ -89,12 +92,14 @@ async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, sign
   const started = performance.now();
 
   const { source, config } = await readSource(root, options.sourceBranch, env);
-  const files = await synthesize(root, source.sha, typecheck, onProgress);
-  const synthMs = performance.now() - started;
   const branch = config.branches.rendered;
+  // The rendered head is the build cache every CI job already has: fetched before synth.
+  const cacheFrom = options.cache === false ? undefined : await fetchedHead(root, remote, branch);
+  const files = await synthesize(root, source.sha, { typecheck, onProgress, cache: options.cache !== false, cacheFrom, cacheSignedBy: signer?.publicKeys });
+  const synthMs = performance.now() - started;
   const hash = await blobHasher(root);
   const after = new Map([...files].map(([path, content]) => [path, hash(content)]));
-  const renderedBy = `typed-gitops ${toolVersion(root)}`;
+  const renderedBy = `typed-gitops ${toolVersion(findPackageRoot(root))}`;
   const result = (fields: Pick<PublishResult, 'outcome' | 'head' | 'commit' | 'changes' | 'attempts'>): PublishResult =>
     ({ ...fields, remote: shownRemote, branch, source, files: files.size, synthMs, publishMs: performance.now() - started - synthMs, ...(signer && fields.commit ? { signed: signer.format } : {}) });
 
@@ -104,7 +109,7 @@ async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, sign
     const unknownSource = rendered?.sourceCommit !== undefined && rendered.sourceIsAncestor === undefined;
     const step = planPublish({ source: source.sha, branch, head: rendered, force, shallow: unknownSource && (await isShallow(root)) });
     if (step.kind === 'refuse') throw step.error;
-    if (rendered && sameTree(before, after)) return result({ outcome: 'unchanged', head: rendered.sha, changes: new Map(), attempts });
+    if (rendered && sameTree(withoutManifests(before, config), withoutManifests(after, config))) return result({ outcome: 'unchanged', head: rendered.sha, changes: new Map(), attempts });
     if (step.warning) onWarning(step.warning);
 
     const changes = countChanges(before, after);
@@ -157,8 +162,8 @@ async function readSource(root: string, branchOption: string | undefined, env: N
 }
 
 /** The rendered files of the whole project (path -> content); a synth error refuses the publish. */
-async function synthesize(root: string, commit: string, typecheck: boolean, onProgress: (m: string) => void): Promise<ReadonlyMap<string, string>> {
-  const outcome = await compile({ root, typecheck, write: false, onProgress });
+async function synthesize(root: string, commit: string, options: Pick<CompileOptions, 'typecheck' | 'onProgress' | 'cache' | 'cacheFrom' | 'cacheSignedBy'>): Promise<ReadonlyMap<string, string>> {
+  const outcome = await compile({ root, write: false, ...options });
   if (outcome.report.errors.length > 0 || !outcome.tree) {
     const errors = outcome.report.errors.map(formatDiagnostic).join('\n');
     throw new UserInputError(`refusing to publish: synth failed with ${outcome.report.errors.length} error(s); nothing was pushed\n${errors}`, {
@@ -180,12 +185,22 @@ async function readRendered(root: string, remote: string, branch: string, source
   return { rendered: { sha, sourceCommit, sourceIsAncestor }, before: await listTree(root, sha) };
 }
 
+/**
+ * The tree without the manifests: a commit that would change only what they record (a new lock file, a refactored
+ * app rendering the same objects) is not published; the agent would dry-run the whole set for nothing.
+ */
+function withoutManifests(tree: ReadonlyMap<string, string>, config: ResolvedConfig): Map<string, string> {
+  const manifests = new Set(config.environments.map((e) => manifestPath(e.name)));
+  return new Map([...tree].filter(([path]) => !manifests.has(path)));
+}
+
+/** The remote's rendered head, fetched, or undefined when there is no rendered branch yet. */
+async function fetchedHead(root: string, remote: string, branch: string): Promise<string | undefined> {
+  return (await remoteBranchHead(root, remote, branch)) ? fetchBranch(root, remote, branch) : undefined;
+}
+
 /** GitHub Actions and GitLab CI check out a detached HEAD in some events; they name the branch in the env. */
 function ciBranch(env: NodeJS.ProcessEnv): string | undefined {
   if (env.GITHUB_REF_TYPE === 'branch' && env.GITHUB_REF_NAME) return env.GITHUB_REF_NAME;
   return env.CI_COMMIT_BRANCH || undefined;
-}
-
-function toolVersion(root: string): string {
-  return JSON.parse(readFileSync(join(findPackageRoot(root), 'package.json'), 'utf8')).version;
 }

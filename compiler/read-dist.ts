@@ -11,6 +11,12 @@ export function readManifest(outDir: string, env: string): ManifestEntry[] {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).objects as ManifestEntry[]) : [];
 }
 
+/** What the manifest records of each app (AppRecord, app-record.ts); {} when there is none. */
+export function readAppRecords(outDir: string, env: string): Record<string, unknown> {
+  const file = join(outDir, manifestPath(env));
+  return (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).apps : undefined) ?? {};
+}
+
 export function readRenderedObjects(outDir: string, env: string, skipApps: ReadonlySet<string>): SynthObject[] {
   return readManifest(outDir, env)
     .filter((e) => !skipApps.has(e.app))

@@ -3,7 +3,7 @@
 // <env>.manifest.json beside the environment's folder (so `kubectl -R -f dist/<env>` reads only objects). Pure.
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
-import type { K8sObject, ManifestEntry, RenderScope, RenderedTree, SynthObject } from '../core/types.ts';
+import type { AppRecord, K8sObject, ManifestEntry, RenderScope, RenderedTree, SynthObject } from '../core/types.ts';
 import { InternalError, UserInputError } from '../core/errors.ts';
 import { formatRef } from '../core/kinds.ts';
 import { ownerLabels } from '../core/owner-labels.ts';
@@ -64,8 +64,12 @@ function withOwnerLabels(o: SynthObject): K8sObject {
 }
 
 export function toYaml(object: object): string {
-  const sorted = sortKeys(object, true) as Record<string, unknown>;
-  return fastYaml(sorted) ?? stringify(sorted, YAML_OPTIONS);
+  return emitYaml(sortKeys(object, true) as Record<string, unknown>);
+}
+
+/** The YAML of a document whose keys are already in order. */
+export function emitYaml(doc: Record<string, unknown>): string {
+  return fastYaml(doc) ?? stringify(doc, YAML_OPTIONS);
 }
 
 export function objectPath(o: SynthObject): string {
@@ -118,8 +122,11 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Renders every object of the given environments; `scope` says which part of the output the tree replaces. */
-export function render(objects: readonly SynthObject[], scope: readonly RenderScope[]): RenderedTree {
+/**
+ * Renders every object of the given environments; `scope` says which part of the output the tree replaces.
+ * `apps`: per environment, what each app's output depends on, recorded in its manifest (app-record.ts).
+ */
+export function render(objects: readonly SynthObject[], scope: readonly RenderScope[], apps?: ReadonlyMap<string, Readonly<Record<string, AppRecord>>>): RenderedTree {
   const files = new Map<string, string>();
   const byEnv = new Map<string, RenderedObject[]>();
   refuseUnsafePaths(objects);
@@ -133,13 +140,14 @@ export function render(objects: readonly SynthObject[], scope: readonly RenderSc
   }
   for (const { env } of scope) {
     const entries = (byEnv.get(env) ?? []).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    files.set(manifestPath(env), manifestJson(env, entries.map((e) => e.entry)));
+    files.set(manifestPath(env), manifestJson(env, entries.map((e) => e.entry), apps?.get(env)));
   }
   return { files, scope };
 }
 
-/** The bytes of `JSON.stringify({ environment, objects }, null, 2)`, from entries already in place. */
-function manifestJson(env: string, entries: readonly string[]): string {
+/** The bytes of `JSON.stringify({ environment, objects, apps }, null, 2)`, from entries already in place. */
+function manifestJson(env: string, entries: readonly string[], apps: Readonly<Record<string, AppRecord>> | undefined): string {
   const objects = entries.length === 0 ? '[]' : `[\n    ${entries.join(',\n    ')}\n  ]`;
-  return `{\n  "environment": ${JSON.stringify(env)},\n  "objects": ${objects}\n}\n`;
+  const recorded = apps ? `,\n  "apps": ${JSON.stringify(apps, null, 2).replace(/\n/g, '\n  ')}` : '';
+  return `{\n  "environment": ${JSON.stringify(env)},\n  "objects": ${objects}${recorded}\n}\n`;
 }

@@ -3,7 +3,7 @@
 // later run neither loads nor synthesizes an unchanged app: loading cdk8s and running build() is
 // most of a synth. Apps are functions of their environment (DESIGN.md), which is what makes this sound.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ResolvedEnvironment } from '../core/config.ts';
 import { sortKeys } from '../core/sort-keys.ts';
 import { inputDigest, sha256Of, type SynthInputs } from '../lib/synth-inputs.ts';
@@ -11,8 +11,8 @@ import { primeRendered, renderedText } from './render.ts';
 import type { AppEntry, Diagnostic, K8sObject, ObjectRef, SynthObject, SynthResult } from '../core/types.ts';
 import { objectFindings, objectRulesKey, primeObjectFindings } from './validate/object-rules.ts';
 
-/** Bump when what synth or render produce changes for the same input. */
-const FORMAT = 6; // 5: the files an app read (inputs) are checked; 6: warnings, an object's own sourceFile
+/** Bump when what synth or render produce changes for the same input (the rendered-branch cache records it too). */
+export const FORMAT = 6; // 5: the files an app read (inputs) are checked; 6: warnings, an object's own sourceFile
 
 interface CachedObject {
   readonly ref: ObjectRef;
@@ -38,9 +38,7 @@ export class SynthCache {
   constructor(root: string, packageRoot: string) {
     this.unchanged = inputsUnchanged(root);
     this.dir = join(root, '.gitops-cache', 'synth');
-    // Any change to the installed packages (cdk8s, cdk8s-plus, …) changes every key.
-    const lock = ['package-lock.json', 'package.json'].map((f) => join(packageRoot, f)).find((f) => existsSync(f));
-    this.packages = lock ? sha256Of(readFileSync(lock, 'utf8')) : '';
+    this.packages = packagesHash(root, packageRoot);
   }
 
   /** The app as cached for this bundle, or undefined. */
@@ -51,17 +49,18 @@ export class SynthCache {
     return cached.key === this.key(bundleHash) ? cached : undefined;
   }
 
-  /** The app's objects for one environment, when cached for these values; their YAML is primed for render. */
-  objects(cached: CachedApp, entry: AppEntry, env: ResolvedEnvironment, rendered?: readonly unknown[]): SynthObject[] | undefined {
+  /** The app's result for one environment, when cached for these values; its objects' YAML is primed for render. */
+  result(cached: CachedApp, entry: AppEntry, env: ResolvedEnvironment, rendered?: readonly unknown[]): SynthResult | undefined {
     const found = cached.envs[env.name];
     if (!found || found.values !== valuesHash(env, rendered) || !this.unchanged(found.inputs)) return undefined;
     const rulesKey = objectRulesKey(env);
-    return found.objects.map((c) => {
+    const objects = found.objects.map((c) => {
       const o: SynthObject = { ref: c.ref, object: c.object, constructPath: c.constructPath, app: entry.name, env: env.name, sourceFile: c.sourceFile ?? entry.sourceFile };
       if (c.yaml !== undefined) primeRendered(o, c.yaml.text, c.yaml.sha256);
       if (c.findings !== undefined && found.rulesKey === rulesKey) primeObjectFindings(o, rulesKey, c.findings);
       return o;
     });
+    return { app: entry.name, env: env.name, sourceFile: entry.sourceFile, objects, errors: [], warnings: found.warnings ?? [], inputs: found.inputs ?? {} };
   }
 
   /** Stores successful results (with their YAML and validation findings, as far as known), keeping other environments' entries. */
@@ -97,8 +96,27 @@ export class SynthCache {
   }
 }
 
+const LOCK_FILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'];
+
+/**
+ * The installed packages (cdk8s, cdk8s-plus, …): the project's lock file (the nearest one up from its folder) and
+ * typed-gitops's own lock file or package.json. Any change to them changes every key.
+ */
+export function packagesHash(root: string, packageRoot: string): string {
+  const own = ['package-lock.json', 'package.json'].map((f) => join(packageRoot, f)).find((f) => existsSync(f));
+  const files = [nearestLockFile(root), own].filter((f): f is string => f !== undefined);
+  return sha256Of(files.map((f) => sha256Of(readFileSync(f))).join(':'));
+}
+
+function nearestLockFile(root: string): string | undefined {
+  for (let dir = resolve(root); ; dir = dirname(dir)) {
+    const found = LOCK_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
+    if (found || dirname(dir) === dir) return found;
+  }
+}
+
 /** The environment's values and, for an app built after the others, what they render. */
-function valuesHash(env: ResolvedEnvironment, rendered?: readonly unknown[]): string {
+export function valuesHash(env: ResolvedEnvironment, rendered?: readonly unknown[]): string {
   return sha256Of(JSON.stringify(sortKeys(env.values ?? null)) + (rendered ? JSON.stringify(rendered) : ''));
 }
 

@@ -87,6 +87,24 @@ export interface ManifestEntry {
   readonly sha256: string;
 }
 
+/**
+ * What an app's output in one environment depends on, as `<env>.manifest.json` records it under `apps`, so a later
+ * run (a fresh CI clone) can take the app's objects from the rendered commit instead of running it.
+ */
+export interface AppRecord {
+  readonly bundle: string; // sha256 over the app's file and everything it imports
+  readonly values: string; // sha256 of the environment's values (and, built after the others, what they render)
+  readonly packages: string; // sha256 of the installed packages' lock file
+  readonly tool: string; // typed-gitops version
+  readonly format: number; // what synth and render produce (compiler/synth-cache.ts FORMAT)
+  readonly rules: string; // sha256 of the per-object validation rules' key
+  readonly environments: readonly string[] | null; // the app's own list; null: every environment
+  readonly afterOthers: boolean;
+  readonly inputs: Readonly<Record<string, string>>; // project files it read while it built -> sha256
+  readonly findings: Readonly<Record<string, readonly Diagnostic[]>>; // per-object findings by path, only where there are some
+  readonly warnings?: readonly Diagnostic[]; // the app's own warnings from synth (a patch that lands nowhere), when it has some
+}
+
 /** Deterministic files to write, relative to the output folder, per environment. */
 export interface RenderedTree {
   /** path relative to the output folder (e.g. 'dev/web/shop/deployment-web.yaml') -> file content */
