@@ -49,6 +49,12 @@ export function renderedText(o: SynthObject): { text: string; sha256: string } |
   return rendered && { text: rendered.text, sha256: rendered.sha256 };
 }
 
+/** The YAML of an object and its sha256, rendered now unless it already was (synth jobs render what they send). */
+export function objectYaml(o: SynthObject): { text: string; sha256: string } {
+  const rendered = renderObject(o);
+  return { text: rendered.text, sha256: rendered.sha256 };
+}
+
 /** Takes an object's YAML (and its sha256) from the synth cache instead of rendering it again. */
 export function primeRendered(o: SynthObject, text: string, hash: string): void {
   renderCache.set(o, renderedFrom(o, text, hash));

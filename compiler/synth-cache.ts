@@ -7,20 +7,13 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { ResolvedEnvironment } from '../core/config.ts';
 import { sortKeys } from '../core/sort-keys.ts';
-import { primeRendered, renderedText } from './render.ts';
-import type { AppEntry, Diagnostic, K8sObject, ObjectRef, SynthObject, SynthResult } from '../core/types.ts';
-import { objectFindings, objectRulesKey, primeObjectFindings } from './validate/object-rules.ts';
+import { renderedText } from './render.ts';
+import type { AppEntry, SynthObject, SynthResult } from '../core/types.ts';
+import { objectRulesKey } from './validate/object-rules.ts';
+import { cachedObject, restoreObjects, type CachedObject } from './cached-objects.ts';
 
 /** Bump when what synth or render produce changes for the same input. */
 const FORMAT = 4; // 4: owner labels rendered into the YAML
-
-interface CachedObject {
-  readonly ref: ObjectRef;
-  readonly object: K8sObject;
-  readonly constructPath: string;
-  readonly yaml?: { readonly text: string; readonly sha256: string };
-  readonly findings?: readonly Diagnostic[]; // of the per-object validation rules, under the env's rulesKey
-}
 
 interface CachedApp {
   readonly key: string; // bundle hash + installed packages + format
@@ -53,12 +46,7 @@ export class SynthCache {
     const found = cached.envs[env.name];
     if (!found || found.values !== valuesHash(env, rendered)) return undefined;
     const rulesKey = objectRulesKey(env);
-    return found.objects.map((c) => {
-      const o: SynthObject = { ref: c.ref, object: c.object, constructPath: c.constructPath, app: entry.name, env: env.name, sourceFile: entry.sourceFile };
-      if (c.yaml !== undefined) primeRendered(o, c.yaml.text, c.yaml.sha256);
-      if (c.findings !== undefined && found.rulesKey === rulesKey) primeObjectFindings(o, rulesKey, c.findings);
-      return o;
-    });
+    return restoreObjects(found.objects, { app: entry.name, env: env.name, sourceFile: entry.sourceFile }, found.rulesKey === rulesKey ? rulesKey : undefined);
   }
 
   /** Stores successful results (with their YAML and validation findings, as far as known), keeping other environments' entries. */
@@ -74,7 +62,7 @@ export class SynthCache {
       next.envs[r.env] = {
         values: valuesHash(env, rendered?.(r.env)),
         rulesKey,
-        objects: r.objects.map((o) => ({ ref: o.ref, object: o.object, constructPath: o.constructPath, yaml: renderedText(o), findings: objectFindings(o, env, rulesKey) })),
+        objects: r.objects.map((o) => cachedObject(o, renderedText(o), env, rulesKey)),
       };
     }
     mkdirSync(this.dir, { recursive: true });

@@ -1,0 +1,135 @@
+// Runs synth jobs on worker threads and on the main thread together (on 2 cores one worker and the
+// main thread), and hands back each job's outcome in job order, so the merge does not depend on timing.
+// A worker that stops while building an app (process.exit, out of memory) fails that app alone;
+// one that cannot start or cannot be sent a job leaves its jobs to the main thread.
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Diagnostic } from '../core/types.ts';
+import { runSynthJob, type SynthJob, type SynthJobOutcome } from './synth-job.ts';
+
+/** Fewer apps to run than this are built in the main thread: starting a worker costs more than they take (see README). */
+export const MIN_POOLED_APPS = 8;
+const MAX_HANDS = 8;
+/** Each worker's heap: what an app may use before it fails (instead of the whole synth). */
+export const WORKER_HEAP_MB = 512;
+const AHEAD = 2; // jobs sent to a worker before it answers, so it never waits on a busy main thread
+
+// Workers run TypeScript through the same esbuild runner as the CLI (bin/run-ts.js): Node 20 cannot load .ts.
+const BOOT = "import(require('node:worker_threads').workerData.runTs).then((m) => m.runTs('compiler/synth-worker.ts'))";
+
+/** How many apps are built at once: `jobs` when given, else one per core (at least 2, at most 8), and 1 for few apps. */
+export function synthHands(apps: number, jobs?: number): number {
+  if (jobs !== undefined) return Math.max(1, Math.min(jobs, apps));
+  if (apps < MIN_POOLED_APPS) return 1;
+  return Math.min(apps, Math.max(2, availableParallelism()), MAX_HANDS);
+}
+
+/** Every job's outcome, in job order; `hands` - 1 workers and the main thread take jobs as they become free. */
+export async function runSynthJobs(jobs: readonly SynthJob[], hands: number, packageRoot: string): Promise<SynthJobOutcome[]> {
+  const pool = new Pool(jobs);
+  const runTs = pathToFileURL(join(packageRoot, 'bin', 'run-ts.js')).href;
+  const workers = Array.from({ length: Math.min(hands, jobs.length) - 1 }, () => pool.start(runTs));
+  try {
+    pool.runMain();
+    await pool.finished;
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return pool.outcomes;
+}
+
+class Pool {
+  readonly outcomes: SynthJobOutcome[] = [];
+  readonly finished: Promise<void>;
+  private next = 0;
+  private settled = 0;
+  private readonly returned: number[] = []; // jobs a worker gave back unrun
+  private mainRunning = false;
+  private done!: () => void;
+  private fail!: (error: unknown) => void;
+
+  constructor(private readonly jobs: readonly SynthJob[]) {
+    this.finished = new Promise((resolve, reject) => { this.done = resolve; this.fail = reject; });
+    if (jobs.length === 0) this.done();
+  }
+
+  /** Runs jobs in the main thread until none is left (again when a worker gives jobs back). */
+  runMain(): void {
+    if (this.mainRunning) return;
+    this.mainRunning = true;
+    void (async () => {
+      try {
+        for (let i = this.take(); i !== undefined; i = this.take()) this.settle(i, await runSynthJob(this.jobs[i]));
+      } catch (error) {
+        this.fail(error);
+      }
+      this.mainRunning = false; // at once after the last take(): a job given back later starts the loop again
+    })();
+  }
+
+  start(runTs: string): Worker {
+    const worker = new Worker(BOOT, { eval: true, workerData: { runTs }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const inFlight: number[] = [];
+    let ready = false;
+    let retired = false;
+    const retire = (unrun: readonly number[]) => {
+      retired = true;
+      this.returned.push(...unrun);
+      if (unrun.length > 0) this.runMain();
+      void worker.terminate();
+    };
+    const feed = () => {
+      while (!retired && inFlight.length < AHEAD) {
+        const i = this.take();
+        if (i === undefined) return;
+        inFlight.push(i);
+        try {
+          worker.postMessage(this.jobs[i]);
+        } catch { // the job holds what cannot be sent to a thread (a function among the values): the main thread runs it
+          return retire(inFlight.splice(0));
+        }
+      }
+    };
+    const stopped = (why: string) => {
+      if (retired) return;
+      if (!ready) return retire(inFlight.splice(0)); // it never ran anything: not an app's doing
+      const [current, ...rest] = inFlight.splice(0);
+      if (current !== undefined) this.settle(current, crashed(this.jobs[current], why));
+      retire(rest);
+    };
+    worker.on('message', (message: SynthJobOutcome | 'ready') => {
+      if (retired) return;
+      if (message === 'ready') ready = true;
+      else this.settle(inFlight.shift()!, message);
+      feed();
+    });
+    worker.on('error', (error: Error & { code?: string }) => stopped(error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? `it ran out of memory (a synth worker's heap is limited to ${WORKER_HEAP_MB} MB)`
+      : `it threw outside build(): ${error.stack ?? error.message}`));
+    worker.on('exit', (code) => stopped(`process.exit(${code}) was called while it was being built`));
+    return worker;
+  }
+
+  private take(): number | undefined {
+    return this.returned.shift() ?? (this.next < this.jobs.length ? this.next++ : undefined);
+  }
+
+  private settle(i: number, outcome: SynthJobOutcome): void {
+    this.outcomes[i] = outcome;
+    if (++this.settled === this.jobs.length) this.done();
+  }
+}
+
+function crashed(job: SynthJob, why: string): SynthJobOutcome {
+  const diagnostic: Diagnostic = {
+    severity: 'error',
+    rule: 'app-crashed',
+    app: job.entry.name,
+    sourceFile: job.entry.sourceFile,
+    message: `the synth worker building the app stopped: ${why}`,
+    hint: 'An app builds its objects and returns: remove process.exit(), unbounded allocations and timers that throw from its code.',
+  };
+  return { kind: 'failed', diagnostic };
+}
