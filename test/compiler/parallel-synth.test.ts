@@ -1,0 +1,139 @@
+// Parallel synth: the apps that must run are built on worker threads and the main thread at once,
+// and the output is byte for byte what building them one after another writes (every file of dist/,
+// the manifests, errors and warnings in the same order). A worker that stops fails its app alone.
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { compile, parseJobs, type CompileOutcome } from '../../compiler/compile.ts';
+import { synthHands } from '../../compiler/synth-pool.ts';
+import { generateProjects } from '../../bench/generate.ts';
+import { makeProject, snapshotDir, webApp, BASIC_CONFIG, REPO_ROOT, type TestProject } from '../helpers/project.ts';
+
+let p: TestProject | undefined;
+afterEach(() => p?.cleanup());
+
+/** dist/ and the report of an uncached synth of `root` with `jobs` at once, from an empty dist/. */
+async function synthWith(root: string, jobs: number): Promise<{ files: Map<string, string>; outcome: CompileOutcome }> {
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  const outcome = await compile({ root, typecheck: false, cache: false, jobs });
+  return { files: snapshotDir(join(root, 'dist')), outcome };
+}
+
+async function expectSameAsSerial(root: string, jobs: number, pooledEnv: Record<string, string> = {}): Promise<CompileOutcome> {
+  // Pooled first: the main thread's module cache then still lacks the apps (their top-level code runs once a process).
+  const pooled = await withEnv(pooledEnv, () => synthWith(root, jobs));
+  const serial = await synthWith(root, 1);
+  expect([...pooled.files.keys()]).toEqual([...serial.files.keys()]);
+  expect(pooled.files).toEqual(serial.files);
+  expect(pooled.outcome.report).toEqual(serial.outcome.report);
+  return pooled.outcome;
+}
+
+async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  Object.assign(process.env, vars);
+  try {
+    return await run();
+  } finally {
+    for (const name of Object.keys(vars)) delete process.env[name];
+  }
+}
+
+/** A web app that logs the thread it is built on to $THREADS_LOG; `extra` ends its build(), `top` ends its module. */
+function loggingApp(name: string, extra = '', top = ''): string {
+  return webApp(name)
+    .replace("import type { Values } from '../gitops.config.ts';", "import type { Values } from '../gitops.config.ts';\nimport { appendFileSync, readFileSync } from 'node:fs';\nimport { isMainThread, threadId } from 'node:worker_threads';")
+    .replace('build(app, env) {', `build(app, env) {\n    appendFileSync(process.env.THREADS_LOG!, threadId + ' ${name}\\n');`)
+    .replace('\n  },\n});', `\n    ${extra}\n  },\n});\n${top}`);
+}
+
+/**
+ * Module code that holds the main thread's first app (it takes one at once) while a worker starts on an app matching
+ * `app` (a regexp source), when $HOLD_MAIN is set: so a test knows which apps the workers build. It waits without
+ * blocking, as the main thread sends the workers their apps. At most 30 s.
+ */
+function holdMainUntilWorkerBuilds(app: string): string {
+  return `const until = Date.now() + 30_000;
+while (isMainThread && process.env.HOLD_MAIN && Date.now() < until && !/^[1-9]\\d* ${app}$/m.test(readFileSync(process.env.THREADS_LOG!, 'utf8'))) {
+  await new Promise((resolve) => setTimeout(resolve, 10));
+}
+`;
+}
+
+/** The threads the apps were built on, by app name (thread 0 is the main thread). */
+function threadsLogged(file: string): Map<string, Set<string>> {
+  const threads = new Map<string, Set<string>>();
+  for (const [thread, app] of readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(' '))) threads.set(app, (threads.get(app) ?? new Set()).add(thread));
+  return threads;
+}
+
+describe('parallel synth', () => {
+  it('writes the example project byte for byte as a serial run does, the app built after the others included', async () => {
+    p = makeProject({}, { copyExample: true });
+    const outcome = await expectSameAsSerial(p.root, 3);
+    expect(outcome.report.errors).toEqual([]);
+    expect(outcome.results.some((r) => r.app === 'gitops-agent')).toBe(true);
+  });
+
+  it('writes a generated project of many apps byte for byte as a serial run does', async () => {
+    const { ours } = generateProjects(REPO_ROOT, 160); // 16 apps of 70 objects
+    const outcome = await expectSameAsSerial(ours, 2);
+    expect(outcome.results).toHaveLength(16);
+    expect(JSON.parse(readFileSync(join(ours, 'dist', 'bench.manifest.json'), 'utf8')).objects).toHaveLength(16 * 70);
+  });
+
+  it('gives the same errors and warnings in the same order, an exception on a worker mapped to its TS line', async () => {
+    const apps: Record<string, string> = { 'apps/app-0.ts': loggingApp('app-0', '', holdMainUntilWorkerBuilds('app-9')) };
+    for (let i = 1; i < 10; i++) apps[`apps/app-${i}.ts`] = loggingApp(`app-${i}`);
+    apps['apps/app-7.ts'] = webApp('app-7', 'ghcr.io/acme/app-7:latest');
+    apps['apps/app-8.ts'] = loggingApp('app-8', "new ApiObject(chart, 'bad', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad_Name' } });")
+      .replace("import { Chart } from 'cdk8s';", "import { ApiObject, Chart } from 'cdk8s';");
+    apps['apps/app-9.ts'] = loggingApp('app-9', "if (env.name === 'prod') throw new Error('no prod for app-9');");
+    p = makeProject({ ...apps, 'threads.log': '' }, { config: BASIC_CONFIG.replace('external: {', "policies: { 'no-latest-image': 'warn' },\n  external: {") });
+    const log = join(p.root, 'threads.log');
+    const outcome = await withEnv({ THREADS_LOG: log }, () => expectSameAsSerial(p!.root, 3, { HOLD_MAIN: '1' }));
+    expect(outcome.report.errors.find((e) => e.rule === 'app-threw')).toMatchObject({ app: 'app-9', env: 'prod', sourceFile: expect.stringMatching(/^apps\/app-9\.ts:\d+:\d+$/) });
+    expect(outcome.report.errors.filter((e) => e.app === 'app-8').length).toBeGreaterThan(0);
+    expect(outcome.report.warnings.map((w) => w.rule)).toContain('policy/no-latest-image');
+    expect([...threadsLogged(log).get('app-9')!]).toEqual([expect.not.stringMatching(/^0$/), '0']); // on a worker, then serially on the main thread
+  });
+
+  it('fails only the app whose code stops its worker, naming it, and builds the others', async () => {
+    const apps: Record<string, string> = { 'apps/app-0.ts': loggingApp('app-0', '', holdMainUntilWorkerBuilds('app-\\d')) };
+    for (let i = 1; i < 8; i++) apps[`apps/app-${i}.ts`] = loggingApp(`app-${i}`, 'if (!isMainThread) process.exit(3);');
+    p = makeProject({ ...apps, 'threads.log': '' });
+    const outcome = await withEnv({ THREADS_LOG: join(p.root, 'threads.log'), HOLD_MAIN: '1' }, () => compile({ root: p!.root, typecheck: false, cache: false, jobs: 2, write: false }));
+    expect(outcome.report.errors).toHaveLength(1);
+    const [error] = outcome.report.errors;
+    expect(error).toMatchObject({ rule: 'app-crashed', app: 'app-1', sourceFile: 'apps/app-1.ts' }); // the first app the worker took
+    expect(error.message).toContain('process.exit(3)');
+    expect([...new Set(outcome.results.map((r) => r.app))].sort()).toEqual(['app-0', 'app-2', 'app-3', 'app-4', 'app-5', 'app-6', 'app-7']);
+  });
+
+  it('fails an app that runs its worker out of memory, naming it, and builds the others', async () => {
+    const apps: Record<string, string> = { 'apps/app-0.ts': loggingApp('app-0', '', holdMainUntilWorkerBuilds('app-\\d')) };
+    const hoard = 'if (!isMainThread) { const hoard: number[][] = []; for (;;) hoard.push(new Array(1e5).fill(hoard.length)); }';
+    for (let i = 1; i < 4; i++) apps[`apps/app-${i}.ts`] = loggingApp(`app-${i}`, hoard);
+    p = makeProject({ ...apps, 'threads.log': '' });
+    const outcome = await withEnv({ THREADS_LOG: join(p.root, 'threads.log'), HOLD_MAIN: '1' }, () => compile({ root: p!.root, typecheck: false, cache: false, jobs: 2, write: false }));
+    expect(outcome.report.errors).toHaveLength(1);
+    expect(outcome.report.errors[0]).toMatchObject({ rule: 'app-crashed', app: 'app-1', message: expect.stringContaining('ran out of memory') });
+    expect([...new Set(outcome.results.map((r) => r.app))].sort()).toEqual(['app-0', 'app-2', 'app-3']);
+  });
+});
+
+describe('how many apps are built at once', () => {
+  it('builds one app, or a few, in the main thread, and as many as asked when asked', () => {
+    expect(synthHands(1)).toBe(1);
+    expect(synthHands(3)).toBe(1);
+    expect(synthHands(40)).toBeGreaterThanOrEqual(2);
+    expect(synthHands(40)).toBeLessThanOrEqual(8);
+    expect(synthHands(40, 1)).toBe(1);
+    expect(synthHands(3, 6)).toBe(3);
+  });
+
+  it('refuses a count that is not a whole number of 1 or more, naming where it came from', () => {
+    expect(() => parseJobs('0')).toThrow(/--jobs must be a whole number of 1 or more, not '0'/);
+    expect(() => parseJobs('two', 'GITOPS_JOBS')).toThrow(/GITOPS_JOBS/);
+    expect(parseJobs('4')).toBe(4);
+  });
+});
