@@ -14,6 +14,8 @@ export const MIN_POOLED_APPS = 8;
 const MAX_HANDS = 8;
 /** Each worker's heap: what an app may use before it fails (instead of the whole synth). */
 export const WORKER_HEAP_MB = 512;
+// A small young generation: at N=500 the process peaked at 212 MB with V8's default, 190 MB with 8 MB, at no CPU cost.
+const WORKER_LIMITS = { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 };
 const AHEAD = 2; // jobs sent to a worker before it answers, so it never waits on a busy main thread
 
 // Workers run TypeScript through the same esbuild runner as the CLI (bin/run-ts.js): Node 20 cannot load .ts.
@@ -70,7 +72,7 @@ class Pool {
   }
 
   start(runTs: string): Worker {
-    const worker = new Worker(BOOT, { eval: true, workerData: { runTs }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const worker = new Worker(BOOT, { eval: true, workerData: { runTs }, resourceLimits: WORKER_LIMITS });
     const inFlight: number[] = [];
     let ready = false;
     let retired = false;
