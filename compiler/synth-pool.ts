@@ -1,7 +1,7 @@
 // Runs synth jobs on worker threads and on the main thread together (on 2 cores one worker and the
 // main thread), and hands back each job's outcome in job order, so the merge does not depend on timing.
 // A worker that stops while building an app (process.exit, out of memory) fails that app alone;
-// one that cannot start or cannot be sent a job leaves its jobs to the main thread.
+// one that cannot start leaves its jobs to the main thread.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,7 +32,9 @@ export function synthHands(apps: number, jobs?: number): number {
 export async function runSynthJobs(jobs: readonly SynthJob[], hands: number, packageRoot: string): Promise<SynthJobOutcome[]> {
   const pool = new Pool(jobs);
   const runTs = pathToFileURL(join(packageRoot, 'bin', 'run-ts.js')).href;
-  const workers = Array.from({ length: Math.min(hands, jobs.length) - 1 }, () => pool.start(runTs));
+  // A worker gets a copy of the values: only plain data is the same there (a class instance would lose its methods).
+  const sendable = jobs.every((job) => job.envs.every((env) => isPlainData(env.values)));
+  const workers = Array.from({ length: sendable ? Math.min(hands, jobs.length) - 1 : 0 }, () => pool.start(runTs));
   try {
     pool.runMain();
     await pool.finished;
@@ -83,20 +85,16 @@ class Pool {
       void worker.terminate();
     };
     const feed = () => {
-      while (!retired && inFlight.length < AHEAD) {
+      while (inFlight.length < AHEAD) {
         const i = this.take();
         if (i === undefined) return;
         inFlight.push(i);
-        try {
-          worker.postMessage(this.jobs[i]);
-        } catch { // the job holds what cannot be sent to a thread (a function among the values): the main thread runs it
-          return retire(inFlight.splice(0));
-        }
+        worker.postMessage(this.jobs[i]);
       }
     };
     const stopped = (why: string) => {
       if (retired) return;
-      if (!ready) return retire(inFlight.splice(0)); // it never ran anything: not an app's doing
+      if (!ready) return retire([]); // it could not start (it was sent nothing): the others and the main thread go on
       const [current, ...rest] = inFlight.splice(0);
       if (current !== undefined) this.settle(current, crashed(this.jobs[current], why));
       retire(rest);
@@ -122,6 +120,14 @@ class Pool {
     this.outcomes[i] = outcome;
     if (++this.settled === this.jobs.length) this.done();
   }
+}
+
+/** Primitives, arrays and plain objects only: what a structured clone copies without changing. */
+function isPlainData(value: unknown): boolean {
+  if (value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value)) return true;
+  if (Array.isArray(value)) return value.every(isPlainData);
+  if (typeof value !== 'object' || ![Object.prototype, null].includes(Object.getPrototypeOf(value))) return false;
+  return Object.values(value as object).every(isPlainData);
 }
 
 function crashed(job: SynthJob, why: string): SynthJobOutcome {

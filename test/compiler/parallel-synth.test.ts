@@ -119,6 +119,17 @@ describe('parallel synth', () => {
     expect(outcome.report.errors[0]).toMatchObject({ rule: 'app-crashed', app: 'app-1', message: expect.stringContaining('ran out of memory') });
     expect([...new Set(outcome.results.map((r) => r.app))].sort()).toEqual(['app-0', 'app-2', 'app-3']);
   });
+  it('builds every app in the main thread when the values are not plain data, which a worker would get changed', async () => {
+    const apps: Record<string, string> = {};
+    for (let i = 0; i < 4; i++) apps[`apps/app-${i}.ts`] = loggingApp(`app-${i}`).replace("'.' + env.values.host", "'.' + (env.values as unknown as { hostOf(): string }).hostOf()");
+    const config = BASIC_CONFIG.replace("host: 'example.com' }", "host: 'example.com', hostOf: () => 'example.com' }").replace("host: 'dev.example.com' }", "host: 'dev.example.com', hostOf: () => 'dev.example.com' }");
+    p = makeProject({ ...apps, 'threads.log': '' }, { config });
+    const log = join(p.root, 'threads.log');
+    const outcome = await withEnv({ THREADS_LOG: log }, () => compile({ root: p!.root, typecheck: false, cache: false, jobs: 3 }));
+    expect(outcome.report.errors).toEqual([]);
+    expect(p.read('dist/prod/app-1/shop/ingress-app-1.yaml')).toContain('app-1.example.com');
+    expect([...threadsLogged(log).values()].flatMap((threads) => [...threads])).toEqual(Array(4).fill('0'));
+  });
 });
 
 describe('how many apps are built at once', () => {
