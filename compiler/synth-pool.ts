@@ -10,7 +10,7 @@ import type { Diagnostic } from '../core/types.ts';
 import { runSynthJob, type SynthJob, type SynthJobOutcome } from './synth-job.ts';
 
 /** Fewer apps to run than this are built in the main thread: starting a worker costs more than they take (see README). */
-export const MIN_POOLED_APPS = 8;
+export const MIN_POOLED_APPS = 24;
 const MAX_HANDS = 8;
 /** Each worker's heap: what an app may use before it fails (instead of the whole synth). */
 export const WORKER_HEAP_MB = 512;
@@ -21,7 +21,7 @@ const AHEAD = 2; // jobs sent to a worker before it answers, so it never waits o
 // Workers run TypeScript through the same esbuild runner as the CLI (bin/run-ts.js): Node 20 cannot load .ts.
 const BOOT = "import(require('node:worker_threads').workerData.runTs).then((m) => m.runTs('compiler/synth-worker.ts'))";
 
-/** How many apps are built at once: `jobs` when given, else one per core (at least 2, at most 8), and 1 for few apps. */
+/** How many apps are built at once: `jobs` when given, else one per core (at least 2, at most 8), and 1 for fewer than MIN_POOLED_APPS. */
 export function synthHands(apps: number, jobs?: number): number {
   if (jobs !== undefined) return Math.max(1, Math.min(jobs, apps));
   if (apps < MIN_POOLED_APPS) return 1;
