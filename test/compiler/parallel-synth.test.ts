@@ -2,6 +2,7 @@
 // and the output is byte for byte what building them one after another writes (every file of dist/,
 // the manifests, errors and warnings in the same order). A worker that stops fails its app alone.
 import { afterEach, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile, parseJobs, type CompileOutcome } from '../../compiler/compile.ts';
@@ -146,5 +147,38 @@ describe('how many apps are built at once', () => {
     expect(() => parseJobs('0')).toThrow(/--jobs must be a whole number of 1 or more, not '0'/);
     expect(() => parseJobs('two', 'GITOPS_JOBS')).toThrow(/GITOPS_JOBS/);
     expect(parseJobs('4')).toBe(4);
+  });
+});
+
+describe('gitops synth --jobs (CLI)', () => {
+  function gitops(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      execFile(process.execPath, [join(REPO_ROOT, 'bin/gitops.js'), ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      });
+    });
+  }
+
+  it('builds on workers with --jobs and writes what --jobs 1 writes', async () => {
+    const apps = { 'apps/app-0.ts': loggingApp('app-0', '', holdMainUntilWorkerBuilds('app-\\d')), 'apps/app-1.ts': loggingApp('app-1'), 'apps/app-2.ts': loggingApp('app-2') };
+    p = makeProject({ ...apps, 'threads.log': '' });
+    const log = join(p.root, 'threads.log');
+    const pooled = await gitops(['synth', '--root', p.root, '--no-typecheck', '--jobs', '3'], { THREADS_LOG: log, HOLD_MAIN: '1' });
+    expect(pooled).toMatchObject({ code: 0, stderr: '' });
+    expect([...threadsLogged(log).values()].some((threads) => !threads.has('0'))).toBe(true);
+    const files = p.snapshot();
+    p.remove('dist');
+    expect(await gitops(['synth', '--root', p.root, '--no-typecheck', '--no-cache'], { GITOPS_JOBS: '1', THREADS_LOG: log })).toMatchObject({ code: 0, stderr: '' });
+    expect(p.snapshot()).toEqual(files);
+  });
+
+  it('refuses a count that is not a whole number, naming the flag or the variable', async () => {
+    p = makeProject({ 'apps/web.ts': webApp('web') });
+    const flag = await gitops(['synth', '--root', p.root, '--no-typecheck', '--jobs', '0']);
+    expect(flag.code).toBe(1);
+    expect(flag.stderr).toContain("--jobs must be a whole number of 1 or more, not '0'");
+    const variable = await gitops(['synth', '--root', p.root, '--no-typecheck'], { GITOPS_JOBS: 'many' });
+    expect(variable.code).toBe(1);
+    expect(variable.stderr).toContain("GITOPS_JOBS must be a whole number of 1 or more, not 'many'");
   });
 });
