@@ -75,8 +75,7 @@ class Pool {
 
   start(runTs: string): Worker {
     const worker = new Worker(BOOT, { eval: true, workerData: { runTs }, resourceLimits: WORKER_LIMITS });
-    const inFlight: number[] = [];
-    let ready = false;
+    const inFlight: number[] = []; // sent only once it is ready: one that cannot start has none
     let retired = false;
     const retire = (unrun: readonly number[]) => {
       retired = true;
@@ -94,15 +93,13 @@ class Pool {
     };
     const stopped = (why: string) => {
       if (retired) return;
-      if (!ready) return retire([]); // it could not start (it was sent nothing): the others and the main thread go on
       const [current, ...rest] = inFlight.splice(0);
       if (current !== undefined) this.settle(current, crashed(this.jobs[current], why));
       retire(rest);
     };
     worker.on('message', (message: SynthJobOutcome | 'ready') => {
       if (retired) return;
-      if (message === 'ready') ready = true;
-      else this.settle(inFlight.shift()!, message);
+      if (message !== 'ready') this.settle(inFlight.shift()!, message);
       feed();
     });
     worker.on('error', (error: Error & { code?: string }) => stopped(error.code === 'ERR_WORKER_OUT_OF_MEMORY'

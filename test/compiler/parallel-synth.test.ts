@@ -6,7 +6,9 @@ import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile, parseJobs, type CompileOutcome } from '../../compiler/compile.ts';
-import { synthHands } from '../../compiler/synth-pool.ts';
+import { runSynthJobs, synthHands } from '../../compiler/synth-pool.ts';
+import { bundleEntries } from '../../core/bundle.ts';
+import { loadConfig } from '../../core/load-config.ts';
 import { generateProjects } from '../../bench/generate.ts';
 import { makeProject, snapshotDir, webApp, BASIC_CONFIG, REPO_ROOT, type TestProject } from '../helpers/project.ts';
 
@@ -130,6 +132,15 @@ describe('parallel synth', () => {
     expect(outcome.report.errors).toEqual([]);
     expect(p.read('dist/prod/app-1/shop/ingress-app-1.yaml')).toContain('app-1.example.com');
     expect([...threadsLogged(log).values()].flatMap((threads) => [...threads])).toEqual(Array(4).fill('0'));
+  });
+  it('builds every app in the main thread when no worker can start', async () => {
+    p = makeProject({ 'apps/web.ts': webApp('web'), 'apps/api.ts': webApp('api') });
+    const config = await loadConfig(p.root);
+    const entries = [{ name: 'web', sourceFile: 'apps/web.ts' }, { name: 'api', sourceFile: 'apps/api.ts' }];
+    const bundles = await bundleEntries(p.root, entries.map((e) => ({ id: e.name, file: e.sourceFile })));
+    const jobs = entries.map((entry) => ({ root: p!.root, entry, bundle: bundles.get(entry.name)!, envs: config.environments, known: [] }));
+    const outcomes = await runSynthJobs(jobs, 3, join(p.root, 'no-typed-gitops-here')); // no bin/run-ts.js to start them with
+    expect(outcomes.map((o) => (o.kind === 'built' ? o.fresh.map((r) => `${r.app} ${r.env} ${r.objects.length}`) : o.kind))).toEqual([['web dev 3', 'web prod 4'], ['api dev 3', 'api prod 4']]);
   });
 });
 
