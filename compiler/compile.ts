@@ -181,15 +181,14 @@ export class Compiler {
     Synthesis | Missing {
     const cached = cache?.load(entry, bundle.hash);
     if (cached?.afterOthers && !rendered) return AFTER_OTHERS;
+    const environments = cached?.environments ?? undefined;
+    const wanted = cached ? renderedEnvironments(environments, envs) : [];
     const hits = new Map<string, SynthResult>();
-    for (const env of cached ? renderedEnvironments(cached.environments ?? undefined, envs) : []) {
+    for (const env of wanted) {
       const objects = cache!.objects(cached!, entry, env, rendered?.(env.name));
       if (objects) hits.set(env.name, { app: entry.name, env: env.name, sourceFile: entry.sourceFile, objects, errors: [] });
     }
-    if (cached && hits.size === renderedEnvironments(cached.environments ?? undefined, envs).length) {
-      const environments = cached.environments ?? undefined;
-      return { errors: unknownEnvironments(entry, environments, config), results: [...hits.values()], fresh: [], environments };
-    }
+    if (cached && hits.size === wanted.length) return { errors: unknownEnvironments(entry, environments, config), results: [...hits.values()], fresh: [], environments };
     // Only the environments the cache lacks are built again.
     const job: SynthJob = {
       root: this.options.root, entry, bundle, envs, known: [...hits.keys()],
