@@ -19,7 +19,7 @@ function program(): Command {
     .option('--no-typecheck', 'skip the TypeScript type-check')
     .option('--watch', 're-synthesize when a file changes')
     .option('--no-cache', 'synthesize every app again, even those unchanged since the last run')
-    .option('-j, --jobs <count>', 'apps built at once in worker threads; 1: one after another (default: $GITOPS_JOBS, else one per core for 24 or more apps)')
+    .option('-j, --jobs <count>', 'apps built at once in worker threads; 1: one after another (default: $GITOPS_JOBS, else one per free core for 24 or more apps)')
     .action(async (opts: { root: string; env?: string[]; app?: string[]; typecheck: boolean; watch?: boolean; cache: boolean; jobs?: string }) => {
       const { parseJobs } = await import('./compile.ts');
       const jobs = opts.jobs === undefined ? undefined : parseJobs(opts.jobs);

@@ -37,7 +37,7 @@ export interface CompileOptions {
   readonly cache?: boolean;
   /**
    * Apps built at once, in worker threads and the main thread; 1 builds them one after another in the main thread.
-   * @default $GITOPS_JOBS, else one per core when 24 or more apps must run, else 1
+   * @default $GITOPS_JOBS, else one per core the load leaves free when 24 or more apps must run, else 1
    */
   readonly jobs?: number;
 }

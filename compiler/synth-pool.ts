@@ -1,8 +1,8 @@
-// Runs synth jobs on worker threads and on the main thread together (on 2 cores one worker and the
+// Runs synth jobs on worker threads and on the main thread together (on 2 quiet cores one worker and the
 // main thread), and hands back each job's outcome in job order, so the merge does not depend on timing.
 // A worker that stops while building an app (process.exit, out of memory) fails that app alone;
 // one that cannot start leaves its jobs to the main thread.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -21,11 +21,17 @@ const AHEAD = 2; // jobs sent to a worker before it answers, so it never waits o
 // Workers run TypeScript through the same esbuild runner as the CLI (bin/run-ts.js): Node 20 cannot load .ts.
 const BOOT = "import(require('node:worker_threads').workerData.runTs).then((m) => m.runTs('compiler/synth-worker.ts'))";
 
-/** How many apps are built at once: `jobs` when given, else one per core (at least 2, at most 8), and 1 for fewer than MIN_POOLED_APPS. */
-export function synthHands(apps: number, jobs?: number): number {
+/** The machine as the automatic count sees it: cores, and the 1-minute load average (0 where the OS has none). */
+export interface Machine { readonly cores: number; readonly load: number }
+
+/**
+ * How many apps are built at once: `jobs` when given; else 1 for fewer than MIN_POOLED_APPS, and otherwise the
+ * main thread plus a worker per core the load leaves free (as `make -j -l` does), at most MAX_HANDS.
+ */
+export function synthHands(apps: number, jobs?: number, machine: Machine = { cores: availableParallelism(), load: loadavg()[0] }): number {
   if (jobs !== undefined) return Math.max(1, Math.min(jobs, apps));
   if (apps < MIN_POOLED_APPS) return 1;
-  return Math.min(apps, Math.max(2, availableParallelism()), MAX_HANDS);
+  return Math.max(1, Math.min(apps, Math.round(machine.cores - machine.load), MAX_HANDS));
 }
 
 /** Every job's outcome, in job order; `hands` - 1 workers and the main thread take jobs as they become free. */

@@ -145,13 +145,16 @@ describe('parallel synth', () => {
 });
 
 describe('how many apps are built at once', () => {
-  it('builds one app, or a few, in the main thread, and as many as asked when asked', () => {
-    expect(synthHands(1)).toBe(1);
-    expect(synthHands(3)).toBe(1);
-    expect(synthHands(40)).toBeGreaterThanOrEqual(2);
-    expect(synthHands(40)).toBeLessThanOrEqual(8);
-    expect(synthHands(40, 1)).toBe(1);
-    expect(synthHands(3, 6)).toBe(3);
+  it('builds a few apps in the main thread, more on the cores the load leaves free, and as many as asked when asked', () => {
+    const quiet = { cores: 2, load: 0.1 };
+    expect(synthHands(1, undefined, quiet)).toBe(1);
+    expect(synthHands(23, undefined, quiet)).toBe(1);
+    expect(synthHands(40, undefined, quiet)).toBe(2); // the main thread and one worker
+    expect(synthHands(40, undefined, { cores: 2, load: 0.7 })).toBe(1); // no core free for a worker
+    expect(synthHands(40, undefined, { cores: 2, load: 9 })).toBe(1);
+    expect(synthHands(40, undefined, { cores: 64, load: 0 })).toBe(8);
+    expect(synthHands(40, 1, quiet)).toBe(1);
+    expect(synthHands(3, 6, { cores: 2, load: 9 })).toBe(3); // as asked, up to one per app
   });
 
   it('refuses a count that is not a whole number of 1 or more, naming where it came from', () => {
