@@ -49,10 +49,10 @@ export function renderedText(o: SynthObject): { text: string; sha256: string } |
   return rendered && { text: rendered.text, sha256: rendered.sha256 };
 }
 
-/** The YAML of an object and its sha256, rendered now unless it already was (synth jobs render what they send). */
+/** The YAML of an object and its sha256, rendered now (synth jobs render what they send; the receiver primes it). */
 export function objectYaml(o: SynthObject): { text: string; sha256: string } {
-  const rendered = renderObject(o);
-  return { text: rendered.text, sha256: rendered.sha256 };
+  const text = toYaml(withOwnerLabels(o));
+  return { text, sha256: sha256(text) };
 }
 
 /** Takes an object's YAML (and its sha256) from the synth cache instead of rendering it again. */
