@@ -152,7 +152,7 @@ describe('how many apps are built at once', () => {
     expect(synthHands(40, undefined, quiet)).toBe(2); // the main thread and one worker
     expect(synthHands(40, undefined, { cores: 2, load: 0.7 })).toBe(1); // no core free for a worker
     expect(synthHands(40, undefined, { cores: 2, load: 9 })).toBe(1);
-    expect(synthHands(40, undefined, { cores: 64, load: 0 })).toBe(8);
+    expect(synthHands(40, undefined, { cores: 64, load: 0 })).toBe(4); // memory: ~40 MB a worker
     expect(synthHands(40, 1, quiet)).toBe(1);
     expect(synthHands(3, 6, { cores: 2, load: 9 })).toBe(3); // as asked, up to one per app
   });
