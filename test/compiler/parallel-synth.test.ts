@@ -84,17 +84,19 @@ describe('parallel synth', () => {
     expect(JSON.parse(readFileSync(join(ours, 'dist', 'bench.manifest.json'), 'utf8')).objects).toHaveLength(16 * 70);
   });
 
-  it('gives the same errors and warnings in the same order, an exception on a worker mapped to its TS line', async () => {
+  it('gives the same errors and warnings in the same order, exceptions on a worker (loading, in build()) mapped to their TS line', async () => {
     const apps: Record<string, string> = { 'apps/app-0.ts': loggingApp('app-0', '', holdMainUntilWorkerBuilds('app-9')) };
     for (let i = 1; i < 10; i++) apps[`apps/app-${i}.ts`] = loggingApp(`app-${i}`);
     apps['apps/app-7.ts'] = webApp('app-7', 'ghcr.io/acme/app-7:latest');
     apps['apps/app-8.ts'] = loggingApp('app-8', "new ApiObject(chart, 'bad', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad_Name' } });")
       .replace("import { Chart } from 'cdk8s';", "import { ApiObject, Chart } from 'cdk8s';");
+    apps['apps/app-6.ts'] = loggingApp('app-6', '', "throw new Error('app-6 will not load');");
     apps['apps/app-9.ts'] = loggingApp('app-9', "if (env.name === 'prod') throw new Error('no prod for app-9');");
     p = makeProject({ ...apps, 'threads.log': '' }, { config: BASIC_CONFIG.replace('external: {', "policies: { 'no-latest-image': 'warn' },\n  external: {") });
     const log = join(p.root, 'threads.log');
     const outcome = await withEnv({ THREADS_LOG: log }, () => expectSameAsSerial(p!.root, 3, { HOLD_MAIN: '1' }));
     expect(outcome.report.errors.find((e) => e.rule === 'app-threw')).toMatchObject({ app: 'app-9', env: 'prod', sourceFile: expect.stringMatching(/^apps\/app-9\.ts:\d+:\d+$/) });
+    expect(outcome.report.errors.find((e) => e.rule === 'app-load')).toMatchObject({ app: 'app-6', sourceFile: expect.stringMatching(/^apps\/app-6\.ts:\d+:\d+$/), message: expect.stringContaining('app-6 will not load') });
     expect(outcome.report.errors.filter((e) => e.app === 'app-8').length).toBeGreaterThan(0);
     expect(outcome.report.warnings.map((w) => w.rule)).toContain('policy/no-latest-image');
     expect([...threadsLogged(log).get('app-9')!]).toEqual([expect.not.stringMatching(/^0$/), '0']); // on a worker, then serially on the main thread
