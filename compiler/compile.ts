@@ -79,7 +79,7 @@ export class Compiler {
   private lastWritten?: ReadonlyMap<string, string>;
 
   constructor(options: CompileOptions) {
-    this.options = { typecheck: true, write: true, cache: true, onProgress: () => {}, jobs: jobsFromEnvironment(), ...options, root: resolve(options.root) };
+    this.options = { typecheck: true, write: true, cache: true, onProgress: () => {}, ...options, root: resolve(options.root), jobs: options.jobs ?? jobsFromEnvironment() };
   }
 
   async run(): Promise<CompileOutcome> {

@@ -175,16 +175,16 @@ describe('gitops synth --jobs (CLI)', () => {
     });
   }
 
-  it('builds on workers with --jobs and writes what --jobs 1 writes', async () => {
+  it('builds on workers with GITOPS_JOBS and writes what --jobs 1 writes', async () => {
     const apps = { 'apps/app-0.ts': loggingApp('app-0', '', holdMainUntilWorkerBuilds('app-\\d')), 'apps/app-1.ts': loggingApp('app-1'), 'apps/app-2.ts': loggingApp('app-2') };
     p = makeProject({ ...apps, 'threads.log': '' });
     const log = join(p.root, 'threads.log');
-    const pooled = await gitops(['synth', '--root', p.root, '--no-typecheck', '--jobs', '3'], { THREADS_LOG: log, HOLD_MAIN: '1' });
+    const pooled = await gitops(['synth', '--root', p.root, '--no-typecheck'], { GITOPS_JOBS: '3', THREADS_LOG: log, HOLD_MAIN: '1' });
     expect(pooled).toMatchObject({ code: 0, stderr: '' });
     expect([...threadsLogged(log).values()].some((threads) => !threads.has('0'))).toBe(true);
     const files = p.snapshot();
     p.remove('dist');
-    expect(await gitops(['synth', '--root', p.root, '--no-typecheck', '--no-cache'], { GITOPS_JOBS: '1', THREADS_LOG: log })).toMatchObject({ code: 0, stderr: '' });
+    expect(await gitops(['synth', '--root', p.root, '--no-typecheck', '--no-cache', '--jobs', '1'], { GITOPS_JOBS: '3', THREADS_LOG: log })).toMatchObject({ code: 0, stderr: '' });
     expect(p.snapshot()).toEqual(files);
   });
 
