@@ -126,12 +126,13 @@ class Pool {
   }
 }
 
-/** Primitives, arrays and plain objects only: what a structured clone copies without changing. */
-function isPlainData(value: unknown): boolean {
+/** Primitives, arrays and plain objects only, without cycles: what a structured clone copies without changing. */
+function isPlainData(value: unknown, within: ReadonlySet<object> = new Set()): boolean {
   if (value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value)) return true;
-  if (Array.isArray(value)) return value.every(isPlainData);
-  if (typeof value !== 'object' || ![Object.prototype, null].includes(Object.getPrototypeOf(value))) return false;
-  return Object.values(value as object).every(isPlainData);
+  if (typeof value !== 'object' || within.has(value)) return false;
+  if (!Array.isArray(value) && ![Object.prototype, null].includes(Object.getPrototypeOf(value))) return false;
+  const inner = new Set(within).add(value);
+  return Object.values(value).every((v) => isPlainData(v, inner));
 }
 
 function crashed(job: SynthJob, why: string): SynthJobOutcome {
