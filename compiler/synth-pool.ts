@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../core/types.ts';
 import { runSynthJob, type SynthJob, type SynthJobOutcome } from './synth-job.ts';
+import { throwSite } from './synth.ts';
 
 /** Fewer apps to run than this are built in the main thread: starting a worker costs more than they take (see README). */
 export const MIN_POOLED_APPS = 24;
@@ -98,10 +99,10 @@ class Pool {
         worker.postMessage(this.jobs[i]);
       }
     };
-    const stopped = (why: string) => {
+    const stopped = (why: string, hint: string, error?: Error) => {
       if (retired) return;
       const [current, ...rest] = inFlight.splice(0);
-      if (current !== undefined) this.settle(current, crashed(this.jobs[current], why));
+      if (current !== undefined) this.settle(current, crashed(this.jobs[current], why, hint, error));
       retire(rest);
     };
     worker.on('message', (message: SynthJobOutcome | 'ready') => {
@@ -109,10 +110,16 @@ class Pool {
       if (message !== 'ready') this.settle(inFlight.shift()!, message);
       feed();
     });
-    worker.on('error', (error: Error & { code?: string }) => stopped(error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-      ? `it ran out of memory (a synth worker's heap is limited to ${WORKER_HEAP_MB} MB)`
-      : `it threw outside build(): ${error.stack ?? error.message}`));
-    worker.on('exit', (code) => stopped(`process.exit(${code}) was called while it was being built`));
+    worker.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        stopped(`it ran out of memory (a synth worker's heap is limited to ${WORKER_HEAP_MB} MB)`,
+          'Find what grows without bound in the app; an app that needs more builds with --jobs 1 (the main thread has Node\'s own limit).');
+      } else {
+        stopped(`it threw outside build(): ${error.message}`,
+          'A timer or promise started by app code (at the file named; on this worker, this app or one built before it) threw after build() returned: make build() do its work and return.', error);
+      }
+    });
+    worker.on('exit', (code) => stopped(`process.exit(${code}) was called while it was being built`, 'Remove process.exit() from the app: an app builds its objects and returns.'));
     return worker;
   }
 
@@ -135,14 +142,9 @@ function isPlainData(value: unknown, within: ReadonlySet<object> = new Set()): b
   return Object.values(value).every((v) => isPlainData(v, inner));
 }
 
-function crashed(job: SynthJob, why: string): SynthJobOutcome {
-  const diagnostic: Diagnostic = {
-    severity: 'error',
-    rule: 'app-crashed',
-    app: job.entry.name,
-    sourceFile: job.entry.sourceFile,
-    message: `the synth worker building the app stopped: ${why}`,
-    hint: 'An app builds its objects and returns: remove process.exit(), unbounded allocations and timers that throw from its code.',
-  };
+/** The error of the app a worker was building when it stopped; the file is where `error` was thrown, when in the project. */
+function crashed(job: SynthJob, why: string, hint: string, error?: Error): SynthJobOutcome {
+  const sourceFile = (error && throwSite(job.root, error)) ?? job.entry.sourceFile;
+  const diagnostic: Diagnostic = { severity: 'error', rule: 'app-crashed', app: job.entry.name, sourceFile, message: `the synth worker building the app stopped: ${why}`, hint };
   return { kind: 'failed', diagnostic };
 }

@@ -124,6 +124,16 @@ describe('parallel synth', () => {
     expect(outcome.report.errors[0]).toMatchObject({ rule: 'app-crashed', app: 'app-1', message: expect.stringContaining('ran out of memory') });
     expect([...new Set(outcome.results.map((r) => r.app))].sort()).toEqual(['app-0', 'app-2', 'app-3']);
   });
+  it('names the file of an error a timer of an app throws on its worker after build() returned', async () => {
+    const apps: Record<string, string> = { 'apps/app-0.ts': loggingApp('app-0', '', holdMainUntilWorkerBuilds('app-1')) };
+    apps['apps/app-1.ts'] = loggingApp('app-1', "if (!isMainThread) setTimeout(() => { throw new Error('late for app-1'); }, 0);");
+    for (let i = 2; i < 6; i++) apps[`apps/app-${i}.ts`] = loggingApp(`app-${i}`);
+    p = makeProject({ ...apps, 'threads.log': '' });
+    const outcome = await withEnv({ THREADS_LOG: join(p.root, 'threads.log'), HOLD_MAIN: '1' }, () => compile({ root: p!.root, typecheck: false, cache: false, jobs: 2, write: false }));
+    expect(outcome.report.errors).toHaveLength(1);
+    expect(outcome.report.errors[0]).toMatchObject({ rule: 'app-crashed', sourceFile: expect.stringMatching(/^apps\/app-1\.ts:\d+:\d+$/), message: expect.stringContaining('late for app-1') });
+  });
+
   it('builds every app in the main thread when the values are not plain data, which a worker would get changed', async () => {
     const apps: Record<string, string> = {};
     for (let i = 0; i < 4; i++) apps[`apps/app-${i}.ts`] = loggingApp(`app-${i}`).replace("'.' + env.values.host", "'.' + (env.values as unknown as { hostOf(): string }).hostOf()");
