@@ -105,7 +105,7 @@ export class Compiler {
     const last: AppEntry[] = [];
     const envKey = (entry: AppEntry) => `${bundles.get(entry.name)!.hash}:${envs.map((e) => e.name).join(',')}`;
     const stale = entries.filter((entry) => this.apps.get(entry.name)?.hash !== envKey(entry));
-    const synthesized = await this.synthesizeAll(stale, bundles, envs, config, cache, packageRoot);
+    const synthesized = await this.synthesizeAll(stale, bundles, envs, config, cache);
     for (const entry of entries) {
       let state = this.apps.get(entry.name);
       if (synthesized.has(entry.name)) {
@@ -127,7 +127,7 @@ export class Compiler {
     for (const entry of last) { // one at a time: each is given what the apps before it render
       const kinds = new Map(envs.map((e) => [e.name, renderedKinds(objects.filter((o) => o.env === e.name))]));
       const rendered: RenderedOf = (env) => kinds.get(env) ?? [];
-      const s = (await this.synthesizeAll([entry], bundles, envs, config, cache, packageRoot, rendered)).get(entry.name)!;
+      const s = (await this.synthesizeAll([entry], bundles, envs, config, cache, rendered)).get(entry.name)!;
       if (s === AFTER_OTHERS) continue; // not when given what the others render
       if ('severity' in s) { loadErrors.push(s); continue; }
       loadErrors.push(...s.errors);
@@ -159,12 +159,12 @@ export class Compiler {
 
   /** Each app's synthesis, by name: from the synth cache where it has every environment, else by running the app (several at once when worth it). */
   private async synthesizeAll(entries: readonly AppEntry[], bundles: ReadonlyMap<string, Bundle>, envs: readonly ResolvedEnvironment[], config: ResolvedConfig,
-    cache: SynthCache | undefined, packageRoot: string, rendered?: RenderedOf): Promise<Map<string, Synthesis>> {
+    cache: SynthCache | undefined, rendered?: RenderedOf): Promise<Map<string, Synthesis>> {
     const found = entries.map((entry) => this.fromCache(entry, bundles.get(entry.name)!, envs, config, cache, rendered));
     const missing = found.filter((f): f is Missing => typeof f === 'object' && 'job' in f);
     const hands = synthHands(missing.length, this.options.jobs);
     if (hands > 1) this.options.onProgress(`synthesizing ${missing.length} apps, ${hands} at once`);
-    const outcomes = await runSynthJobs(missing.map((m) => m.job), hands, packageRoot);
+    const outcomes = await runSynthJobs(missing.map((m) => m.job), hands);
     const synthesis = new Map<string, Synthesis>();
     entries.forEach((entry, i) => {
       const f = found[i];

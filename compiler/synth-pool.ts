@@ -3,9 +3,10 @@
 // A worker that stops while building an app (process.exit, out of memory) fails that app alone;
 // one that cannot start leaves its jobs to the main thread.
 import { availableParallelism, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { findPackageRoot } from '../core/bundle.ts';
 import type { Diagnostic } from '../core/types.ts';
 import { runSynthJob, type SynthJob, type SynthJobOutcome } from './synth-job.ts';
 import { throwSite } from './synth.ts';
@@ -36,13 +37,16 @@ export function synthHands(apps: number, jobs?: number, machine: Machine = { cor
   return Math.max(1, Math.min(apps, Math.round(machine.cores - machine.load), MAX_HANDS));
 }
 
-/** Every job's outcome, in job order; `hands` - 1 workers and the main thread take jobs as they become free. */
-export async function runSynthJobs(jobs: readonly SynthJob[], hands: number, packageRoot: string): Promise<SynthJobOutcome[]> {
+/**
+ * Every job's outcome, in job order; `hands` - 1 workers and the main thread take jobs as they become free.
+ * Workers run this same typed-gitops (`toolRoot`, found from this module), whichever one the project depends on.
+ */
+export async function runSynthJobs(jobs: readonly SynthJob[], hands: number, toolRoot?: string): Promise<SynthJobOutcome[]> {
   const pool = new Pool(jobs);
-  const runTs = pathToFileURL(join(packageRoot, 'bin', 'run-ts.js')).href;
+  const runTs = () => pathToFileURL(join(toolRoot ?? findPackageRoot(dirname(fileURLToPath(import.meta.url))), 'bin', 'run-ts.js')).href;
   // A worker gets a copy of the values: only plain data is the same there (a class instance would lose its methods).
   const sendable = jobs.every((job) => job.envs.every((env) => isPlainData(env.values)));
-  const workers = Array.from({ length: sendable ? Math.min(hands, jobs.length) - 1 : 0 }, () => pool.start(runTs));
+  const workers = Array.from({ length: sendable ? Math.min(hands, jobs.length) - 1 : 0 }, () => pool.start(runTs()));
   try {
     pool.runMain();
     await pool.finished;
