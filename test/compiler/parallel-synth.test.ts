@@ -3,7 +3,7 @@
 // the manifests, errors and warnings in the same order). A worker that stops fails its app alone.
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile, parseJobs, type CompileOutcome } from '../../compiler/compile.ts';
 import { runSynthJobs, synthHands } from '../../compiler/synth-pool.ts';
@@ -41,12 +41,31 @@ async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): 
   }
 }
 
-/** A web app that logs the thread it is built on to $THREADS_LOG; `extra` ends its build(), `top` ends its module. */
+/** An app's source that also logs the thread it is built on to $THREADS_LOG; `top` ends its module. */
+function logThreads(source: string, name: string, top = ''): string {
+  return `import { appendFileSync, readFileSync } from 'node:fs';\nimport { isMainThread, threadId } from 'node:worker_threads';\n${source}\n${top}`
+    .replace('build(app, env) {', `build(app, env) {\n    appendFileSync(process.env.THREADS_LOG!, threadId + ' ${name}\\n');`);
+}
+
+/** A web app that logs the thread it is built on; `extra` ends its build(), `top` its module. */
 function loggingApp(name: string, extra = '', top = ''): string {
-  return webApp(name)
-    .replace("import type { Values } from '../gitops.config.ts';", "import type { Values } from '../gitops.config.ts';\nimport { appendFileSync, readFileSync } from 'node:fs';\nimport { isMainThread, threadId } from 'node:worker_threads';")
-    .replace('build(app, env) {', `build(app, env) {\n    appendFileSync(process.env.THREADS_LOG!, threadId + ' ${name}\\n');`)
-    .replace('\n  },\n});', `\n    ${extra}\n  },\n});\n${top}`);
+  return logThreads(webApp(name).replace('\n  },\n});', `\n    ${extra}\n  },\n});`), name, top);
+}
+
+/** Makes every app of `root` log its thread, the first one holding the main thread until a worker builds another. */
+function logEveryApp(root: string): void {
+  const files = readdirSync(join(root, 'apps')).filter((f) => f.endsWith('.ts')).sort();
+  files.forEach((file, i) => {
+    const name = file.slice(0, -3);
+    const path = join(root, 'apps', file);
+    writeFileSync(path, logThreads(readFileSync(path, 'utf8'), name, i === 0 ? holdMainUntilWorkerBuilds('\\S+') : ''));
+  });
+  writeFileSync(join(root, 'threads.log'), '');
+}
+
+/** Whether any app was built off the main thread. */
+function builtOnWorkers(log: string): boolean {
+  return [...threadsLogged(log).values()].some((threads) => [...threads].some((t) => t !== '0'));
 }
 
 /**
@@ -72,16 +91,22 @@ function threadsLogged(file: string): Map<string, Set<string>> {
 describe('parallel synth', () => {
   it('writes the example project byte for byte as a serial run does, the app built after the others included', async () => {
     p = makeProject({}, { copyExample: true });
-    const outcome = await expectSameAsSerial(p.root, 3);
+    logEveryApp(p.root);
+    const log = join(p.root, 'threads.log');
+    const outcome = await withEnv({ THREADS_LOG: log }, () => expectSameAsSerial(p!.root, 3, { HOLD_MAIN: '1' }));
     expect(outcome.report.errors).toEqual([]);
     expect(outcome.results.some((r) => r.app === 'gitops-agent')).toBe(true);
+    expect(builtOnWorkers(log)).toBe(true);
   });
 
   it('writes a generated project of many apps byte for byte as a serial run does', async () => {
     const { ours } = generateProjects(REPO_ROOT, 160); // 16 apps of 70 objects
-    const outcome = await expectSameAsSerial(ours, 2);
+    logEveryApp(ours);
+    const log = join(ours, 'threads.log');
+    const outcome = await withEnv({ THREADS_LOG: log }, () => expectSameAsSerial(ours, 2, { HOLD_MAIN: '1' }));
     expect(outcome.results).toHaveLength(16);
     expect(JSON.parse(readFileSync(join(ours, 'dist', 'bench.manifest.json'), 'utf8')).objects).toHaveLength(16 * 70);
+    expect(builtOnWorkers(log)).toBe(true);
   });
 
   it('gives the same errors and warnings in the same order, exceptions on a worker (loading, in build()) mapped to their TS line', async () => {
@@ -191,7 +216,7 @@ describe('gitops synth --jobs (CLI)', () => {
     const log = join(p.root, 'threads.log');
     const pooled = await gitops(['synth', '--root', p.root, '--no-typecheck'], { GITOPS_JOBS: '3', THREADS_LOG: log, HOLD_MAIN: '1' });
     expect(pooled).toMatchObject({ code: 0, stderr: '' });
-    expect([...threadsLogged(log).values()].some((threads) => !threads.has('0'))).toBe(true);
+    expect(builtOnWorkers(log)).toBe(true);
     const files = p.snapshot();
     p.remove('dist');
     expect(await gitops(['synth', '--root', p.root, '--no-typecheck', '--no-cache', '--jobs', '1'], { GITOPS_JOBS: '3', THREADS_LOG: log })).toMatchObject({ code: 0, stderr: '' });
