@@ -123,6 +123,7 @@ class Pool {
           'A timer or promise started by app code (at the file named; on this worker, this app or one built before it) threw after build() returned: make build() do its work and return.', error);
       }
     });
+    worker.on('messageerror', (error) => stopped(`its result could not be received: ${error.message}`, 'Report this as a bug in typed-gitops; build with --jobs 1 meanwhile.'));
     worker.on('exit', (code) => stopped(`process.exit(${code}) was called while it was being built`, 'Remove process.exit() from the app: an app builds its objects and returns.'));
     return worker;
   }
