@@ -20,8 +20,11 @@ function program(): Command {
     .option('--watch', 're-synthesize when a file changes')
     .option('--no-cache', 'synthesize every app again, even those unchanged since the last run')
     .option('--cache-from <ref>', 'take unchanged apps from this rendered commit (e.g. origin/rendered), as publish does')
-    .action(async (opts: { root: string; env?: string[]; app?: string[]; typecheck: boolean; watch?: boolean; cache: boolean; cacheFrom?: string }) => {
-      const options = { root: opts.root, envs: opts.env, apps: opts.app, typecheck: opts.typecheck, cache: opts.cache, cacheFrom: opts.cacheFrom, onProgress: progress };
+    .option('-j, --jobs <count>', 'apps built at once in worker threads; 1: one after another (default: $GITOPS_JOBS, else one per free core for 24 or more apps)')
+    .action(async (opts: { root: string; env?: string[]; app?: string[]; typecheck: boolean; watch?: boolean; cache: boolean; cacheFrom?: string; jobs?: string }) => {
+      const { parseJobs } = await import('./compile.ts');
+      const jobs = opts.jobs === undefined ? undefined : parseJobs(opts.jobs);
+      const options = { root: opts.root, envs: opts.env, apps: opts.app, typecheck: opts.typecheck, cache: opts.cache, cacheFrom: opts.cacheFrom, jobs, onProgress: progress };
       if (opts.watch) { (await import('./watch.ts')).watch(options, report); return; }
       if (!report(await (await import('./compile.ts')).compile(options))) process.exitCode = 1;
     });

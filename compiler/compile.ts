@@ -15,7 +15,9 @@ import { LOCK_FILE } from './lock-file.ts';
 import { loadConfig } from '../core/load-config.ts';
 import { readAppRecords, readRenderedObjects } from './read-dist.ts';
 import { render } from './render.ts';
-import { loadAppDefinition, renderedKinds, synthApp } from './synth.ts';
+import { renderedKinds } from './synth.ts';
+import { receivedResults, renderedEnvironments, type SynthJob, type SynthJobOutcome } from './synth-job.ts';
+import { runSynthJobs, synthHands } from './synth-pool.ts';
 import { typecheck } from './typecheck.ts';
 import type { TrustedKeys } from '../core/trusted-keys.ts';
 import type { AppEntry, Diagnostic, RenderScope, RenderedTree, SynthObject, SynthResult, ValidationReport } from '../core/types.ts';
@@ -40,6 +42,11 @@ export interface CompileOptions {
   readonly onProgress?: (message: string) => void;
   /** Reuse apps synthesized by earlier runs while their bundle, values and packages are unchanged. @default true */
   readonly cache?: boolean;
+  /**
+   * Apps built at once, in worker threads and the main thread; 1 builds them one after another in the main thread.
+   * @default $GITOPS_JOBS, else one per core the load leaves free when 24 or more apps must run, else 1
+   */
+  readonly jobs?: number;
   /** A rendered commit (ref) to take unchanged apps from, when `cache` is on (rendered-cache.ts). @default none */
   readonly cacheFrom?: string;
   /** Keys that commit must be signed with when agent.verify names no key files (publish's own). @default none */
@@ -60,6 +67,17 @@ export interface CompileOutcome {
 type RenderedOf = (env: string) => readonly RenderedKind[];
 const AFTER_OTHERS = 'after-others';
 
+interface Synthesized {
+  readonly errors: Diagnostic[];
+  readonly results: SynthResult[];
+  readonly fresh: SynthResult[]; // the results that were run, not taken from the synth cache
+  readonly environments?: readonly string[];
+}
+/** An app's synth: its results, the error that stopped it loading, or AFTER_OTHERS. */
+type Synthesis = Synthesized | Diagnostic | typeof AFTER_OTHERS;
+/** What the synth cache lacks of an app: a job to run, and the environments it had. */
+interface Missing { readonly job: SynthJob; readonly hits: ReadonlyMap<string, SynthResult> }
+
 interface AppState {
   readonly hash: string; // bundle hash and environments the results are for
   readonly errors: readonly Diagnostic[];
@@ -70,13 +88,15 @@ interface AppState {
 /** Where an app's results may come from instead of running it: the local synth cache, then a rendered commit. */
 interface Caches { readonly local?: SynthCache; readonly rendered?: RenderedCache }
 
+type Optional = 'envs' | 'apps' | 'jobs' | 'cacheFrom' | 'cacheSignedBy';
+
 export class Compiler {
-  private readonly options: Required<Omit<CompileOptions, 'envs' | 'apps' | 'cacheFrom' | 'cacheSignedBy'>> & Pick<CompileOptions, 'envs' | 'apps' | 'cacheFrom' | 'cacheSignedBy'>;
+  private readonly options: Required<Omit<CompileOptions, Optional>> & Pick<CompileOptions, Optional>;
   private readonly apps = new Map<string, AppState>();
   private lastWritten?: ReadonlyMap<string, string>;
 
   constructor(options: CompileOptions) {
-    this.options = { typecheck: true, write: true, cache: true, onProgress: () => {}, ...options, root: resolve(options.root) };
+    this.options = { typecheck: true, write: true, cache: true, onProgress: () => {}, ...options, root: resolve(options.root), jobs: options.jobs ?? jobsFromEnvironment() };
   }
 
   async run(): Promise<CompileOutcome> {
@@ -113,38 +133,40 @@ export class Compiler {
     const results: SynthResult[] = [];
     const loadErrors: Diagnostic[] = [];
     const last: AppEntry[] = [];
+    const envKey = (entry: AppEntry) => `${bundles.get(entry.name)!.hash}:${envs.map((e) => e.name).join(',')}`;
+    const changed = (state: AppState | undefined, entry: AppEntry) => state?.hash !== envKey(entry) || !state.results.every((r) => inputsSame(r.inputs)); // its code, or a file it read
+    const stale = entries.filter((entry) => changed(this.apps.get(entry.name), entry));
+    const synthesized = await this.synthesizeAll(stale, bundles, envs, config, caches);
     for (const entry of entries) {
-      const bundle = bundles.get(entry.name)!;
-      const envKey = `${bundle.hash}:${envs.map((e) => e.name).join(',')}`;
       let state = this.apps.get(entry.name);
-      if (state?.hash !== envKey || !state.results.every((r) => inputsSame(r.inputs))) { // its code, or a file it read, changed
-        const synthesized = await this.synthesize(entry, bundle, envs, config, caches);
-        if (synthesized === AFTER_OTHERS) { last.push(entry); continue; }
-        if ('severity' in synthesized) { loadErrors.push(synthesized); continue; }
-        state = { hash: envKey, ...synthesized };
+      if (synthesized.has(entry.name)) {
+        const s = synthesized.get(entry.name)!;
+        if (s === AFTER_OTHERS) { last.push(entry); continue; }
+        if ('severity' in s) { loadErrors.push(s); continue; }
+        state = { hash: envKey(entry), ...s };
         this.apps.set(entry.name, state);
-        if (synthesized.fresh.length > 0) fresh.push({ entry, hash: bundle.hash, environments: synthesized.environments, results: synthesized.fresh });
+        if (s.fresh.length > 0) fresh.push({ entry, hash: bundles.get(entry.name)!.hash, environments: s.environments, results: s.fresh });
       }
-      builds.set(entry.name, { bundle: bundle.hash, environments: state.environments ?? null });
-      loadErrors.push(...state.errors);
-      results.push(...state.results);
+      builds.set(entry.name, { bundle: bundles.get(entry.name)!.hash, environments: state!.environments ?? null });
+      loadErrors.push(...state!.errors);
+      results.push(...state!.results);
     }
 
     // A run limited to some apps still validates against the rest of each environment, as last written.
     const selected = new Set(entries.map((e) => e.name));
     const others = this.options.apps ? envs.flatMap((env) => readRenderedObjects(outDir, env.name, selected)) : [];
     const objects: SynthObject[] = [...results.flatMap((r) => r.objects), ...others];
-    for (const entry of last) {
+    for (const entry of last) { // one at a time: each is given what the apps before it render
       const kinds = new Map(envs.map((e) => [e.name, renderedKinds(objects.filter((o) => o.env === e.name))]));
       const rendered: RenderedOf = (env) => kinds.get(env) ?? [];
-      const synthesized = await this.synthesize(entry, bundles.get(entry.name)!, envs, config, caches, rendered);
-      if (synthesized === AFTER_OTHERS) continue; // not when given what the others render
-      if ('severity' in synthesized) { loadErrors.push(synthesized); continue; }
-      builds.set(entry.name, { bundle: bundles.get(entry.name)!.hash, environments: synthesized.environments ?? null, rendered });
-      loadErrors.push(...synthesized.errors);
-      results.push(...synthesized.results);
-      objects.push(...synthesized.results.flatMap((r) => r.objects));
-      if (synthesized.fresh.length > 0) fresh.push({ entry, hash: bundles.get(entry.name)!.hash, environments: synthesized.environments, results: synthesized.fresh, rendered });
+      const s = (await this.synthesizeAll([entry], bundles, envs, config, caches, rendered)).get(entry.name)!;
+      if (s === AFTER_OTHERS) continue; // not when given what the others render
+      if ('severity' in s) { loadErrors.push(s); continue; }
+      builds.set(entry.name, { bundle: bundles.get(entry.name)!.hash, environments: s.environments ?? null, rendered });
+      loadErrors.push(...s.errors);
+      results.push(...s.results);
+      objects.push(...s.results.flatMap((r) => r.objects));
+      if (s.fresh.length > 0) fresh.push({ entry, hash: bundles.get(entry.name)!.hash, environments: s.environments, results: s.fresh, rendered });
     }
 
     onProgress(`validating ${objects.length} objects`);
@@ -170,38 +192,70 @@ export class Compiler {
     return { ...base, tree, written, durationMs: performance.now() - started };
   }
 
+  /** Each app's synthesis, by name: from the synth cache where it has every environment, else by running the app (several at once when worth it). */
+  private async synthesizeAll(entries: readonly AppEntry[], bundles: ReadonlyMap<string, Bundle>, envs: readonly ResolvedEnvironment[], config: ResolvedConfig,
+    caches: Caches, rendered?: RenderedOf): Promise<Map<string, Synthesis>> {
+    const found = entries.map((entry) => this.fromCache(entry, bundles.get(entry.name)!, envs, config, caches, rendered));
+    const missing = found.filter((f): f is Missing => typeof f === 'object' && 'job' in f);
+    const hands = synthHands(missing.length, this.options.jobs);
+    if (hands > 1) this.options.onProgress(`synthesizing ${missing.length} apps, ${hands} at once`);
+    const outcomes = await runSynthJobs(missing.map((m) => m.job), hands);
+    const synthesis = new Map<string, Synthesis>();
+    entries.forEach((entry, i) => {
+      const f = found[i];
+      synthesis.set(entry.name, typeof f === 'object' && 'job' in f ? merged(entry, outcomes[missing.indexOf(f)], f.hits, envs, config) : f);
+    });
+    return synthesis;
+  }
+
   /**
-   * An app's results for the environments it renders for: from the synth cache or the rendered commit where they have
-   * them, else by running it.
-   * An app built after the others is only recognized (AFTER_OTHERS) until it is asked again with what they render.
+   * An app's results from the synth cache or the rendered commit when they have every environment the app renders for,
+   * else the job that runs it. An app built after the others is only recognized (AFTER_OTHERS) until it is asked again
+   * with what they render.
    */
-  private async synthesize(entry: AppEntry, bundle: Bundle, envs: readonly ResolvedEnvironment[], config: ResolvedConfig, caches: Caches, rendered?: RenderedOf):
-    Promise<Diagnostic | typeof AFTER_OTHERS | { errors: Diagnostic[]; results: SynthResult[]; fresh: SynthResult[]; environments?: readonly string[] }> {
+  private fromCache(entry: AppEntry, bundle: Bundle, envs: readonly ResolvedEnvironment[], config: ResolvedConfig, caches: Caches, rendered?: RenderedOf):
+    Synthesis | Missing {
     const cached = caches.local?.load(entry, bundle.hash);
     const taken = caches.rendered?.app(entry.name);
     if ((cached?.afterOthers || taken?.afterOthers) && !rendered) return AFTER_OTHERS;
-    const hit = (env: ResolvedEnvironment): SynthResult | undefined =>
-      (cached && caches.local!.result(cached, entry, env, rendered?.(env.name))) || taken?.result(env, rendered?.(env.name));
     const known = cached ?? taken;
-    if (known) {
-      const environments = known.environments ?? undefined;
-      const results = renderedEnvironments(environments, envs).map(hit);
-      if (results.every((r) => r !== undefined)) return { errors: unknownEnvironments(entry, environments, config), results, fresh: [], environments };
+    const environments = known?.environments ?? undefined;
+    const wanted = known ? renderedEnvironments(environments, envs) : [];
+    const hits = new Map<string, SynthResult>();
+    for (const env of wanted) {
+      const hit = (cached && caches.local!.result(cached, entry, env, rendered?.(env.name))) || taken?.result(env, rendered?.(env.name));
+      if (hit) hits.set(env.name, hit);
     }
+    if (known && hits.size === wanted.length) return { errors: unknownEnvironments(entry, environments, config), results: [...hits.values()], fresh: [], environments };
     // Only the environments the cache lacks are built again.
-    const definition = await loadAppDefinition(this.options.root, entry, bundle);
-    if (!('build' in definition)) return definition;
-    if (definition.buildAfterOthers && !rendered) return AFTER_OTHERS;
-    const fresh: SynthResult[] = [];
-    const results = renderedEnvironments(definition.environments, envs).map((env) => {
-      const cachedResult = hit(env);
-      if (cachedResult) return cachedResult;
-      const result = synthApp(this.options.root, entry, definition, env, rendered?.(env.name));
-      fresh.push(result);
-      return result;
-    });
-    return { errors: unknownEnvironments(entry, definition.environments, config), results, fresh, environments: definition.environments };
+    const job: SynthJob = {
+      root: this.options.root, entry, bundle, envs, known: [...hits.keys()],
+      ...(rendered ? { rendered: Object.fromEntries(envs.map((e) => [e.name, rendered(e.name)])) } : {}),
+    };
+    return { job, hits };
   }
+}
+
+/** An app's synthesis from the outcome of its job and what the synth cache had. */
+function merged(entry: AppEntry, outcome: SynthJobOutcome, hits: ReadonlyMap<string, SynthResult>, envs: readonly ResolvedEnvironment[], config: ResolvedConfig): Synthesis {
+  if (outcome.kind === 'failed') return outcome.diagnostic;
+  if (outcome.kind === 'after-others') return AFTER_OTHERS;
+  const fresh = receivedResults(outcome.fresh, envs);
+  const results = renderedEnvironments(outcome.environments, envs).map((env) => hits.get(env.name) ?? fresh.find((r) => r.env === env.name)!);
+  return { errors: unknownEnvironments(entry, outcome.environments, config), results, fresh, environments: outcome.environments };
+}
+
+/** GITOPS_JOBS, when set: how many apps synth builds at once. */
+function jobsFromEnvironment(): number | undefined {
+  const value = process.env.GITOPS_JOBS;
+  if (value === undefined || value === '') return undefined;
+  return parseJobs(value, 'GITOPS_JOBS');
+}
+
+/** A count of apps to build at once, from a flag or variable named `what`. */
+export function parseJobs(value: string, what = '--jobs'): number {
+  if (!/^[1-9]\d*$/.test(value)) throw new UserInputError(`${what} must be a whole number of 1 or more, not '${value}'`, { hint: `Set ${what} to 1 to build the apps one after another, or to the number of apps to build at once.` });
+  return Number(value);
 }
 
 export function compile(options: CompileOptions): Promise<CompileOutcome> {
@@ -218,10 +272,6 @@ function unknownEnvironments(entry: AppEntry, names: readonly string[] | undefin
     message: `the app renders for environment '${name}', which gitops.config.ts does not declare`,
     hint: `Declare it under environments, or remove it from the app's environments (known: ${known.join(', ')}).`,
   }));
-}
-
-function renderedEnvironments(names: readonly string[] | undefined, envs: readonly ResolvedEnvironment[]): ResolvedEnvironment[] {
-  return names ? envs.filter((e) => names.includes(e.name)) : [...envs];
 }
 
 function selectEnvironments(config: ResolvedConfig, names: readonly string[] | undefined): ResolvedEnvironment[] {

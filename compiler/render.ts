@@ -49,6 +49,12 @@ export function renderedText(o: SynthObject): { text: string; sha256: string } |
   return rendered && { text: rendered.text, sha256: rendered.sha256 };
 }
 
+/** The YAML of an object and its sha256, rendered now (synth jobs render what they send; the receiver primes it). */
+export function objectYaml(o: SynthObject): { text: string; sha256: string } {
+  const text = toYaml(withOwnerLabels(o));
+  return { text, sha256: sha256(text) };
+}
+
 /** Takes an object's YAML (and its sha256) from the synth cache instead of rendering it again. */
 export function primeRendered(o: SynthObject, text: string, hash: string): void {
   renderCache.set(o, renderedFrom(o, text, hash));

@@ -7,21 +7,13 @@ import { dirname, join, resolve } from 'node:path';
 import type { ResolvedEnvironment } from '../core/config.ts';
 import { sortKeys } from '../core/sort-keys.ts';
 import { inputDigest, sha256Of, type SynthInputs } from '../lib/synth-inputs.ts';
-import { primeRendered, renderedText } from './render.ts';
-import type { AppEntry, Diagnostic, K8sObject, ObjectRef, SynthObject, SynthResult } from '../core/types.ts';
-import { objectFindings, objectRulesKey, primeObjectFindings } from './validate/object-rules.ts';
+import { renderedText } from './render.ts';
+import type { AppEntry, Diagnostic, SynthResult } from '../core/types.ts';
+import { objectRulesKey } from './validate/object-rules.ts';
+import { cachedObject, restoreObjects, type CachedObject } from './cached-objects.ts';
 
 /** Bump when what synth or render produce changes for the same input (the rendered-branch cache records it too). */
 export const FORMAT = 6; // 5: the files an app read (inputs) are checked; 6: warnings, an object's own sourceFile
-
-interface CachedObject {
-  readonly ref: ObjectRef;
-  readonly object: K8sObject;
-  readonly constructPath: string;
-  readonly sourceFile?: string; // the included file#index an object came from; else the app's file
-  readonly yaml?: { readonly text: string; readonly sha256: string };
-  readonly findings?: readonly Diagnostic[]; // of the per-object validation rules, under the env's rulesKey
-}
 
 interface CachedApp {
   readonly key: string; // bundle hash + installed packages + format
@@ -54,12 +46,7 @@ export class SynthCache {
     const found = cached.envs[env.name];
     if (!found || found.values !== valuesHash(env, rendered) || !this.unchanged(found.inputs)) return undefined;
     const rulesKey = objectRulesKey(env);
-    const objects = found.objects.map((c) => {
-      const o: SynthObject = { ref: c.ref, object: c.object, constructPath: c.constructPath, app: entry.name, env: env.name, sourceFile: c.sourceFile ?? entry.sourceFile };
-      if (c.yaml !== undefined) primeRendered(o, c.yaml.text, c.yaml.sha256);
-      if (c.findings !== undefined && found.rulesKey === rulesKey) primeObjectFindings(o, rulesKey, c.findings);
-      return o;
-    });
+    const objects = restoreObjects(found.objects, { app: entry.name, env: env.name }, found.rulesKey === rulesKey ? rulesKey : undefined);
     return { app: entry.name, env: env.name, sourceFile: entry.sourceFile, objects, errors: [], warnings: found.warnings ?? [], inputs: found.inputs ?? {} };
   }
 
@@ -78,7 +65,7 @@ export class SynthCache {
         rulesKey,
         inputs: r.inputs,
         warnings: r.warnings,
-        objects: r.objects.map((o) => ({ ref: o.ref, object: o.object, constructPath: o.constructPath, sourceFile: o.sourceFile !== entry.sourceFile ? o.sourceFile : undefined, yaml: renderedText(o), findings: objectFindings(o, env, rulesKey) })),
+        objects: r.objects.map((o) => cachedObject(o, renderedText(o), env, rulesKey)),
       };
     }
     mkdirSync(this.dir, { recursive: true });

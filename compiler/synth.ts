@@ -114,7 +114,8 @@ function projectFrames(root: string, error: unknown): string[] {
   return frames;
 }
 
-function throwSite(root: string, error: unknown): string | undefined {
+/** Where in the project (repo-relative TS file:line:column) an error was thrown, when its stack says. */
+export function throwSite(root: string, error: unknown): string | undefined {
   return projectFrames(root, error)[0];
 }
 
