@@ -1,7 +1,7 @@
 // Formats benchmark results: the side-by-side Markdown table with ratios (cdk8s / ours) and the target checks.
 import type { Sample } from './measure.ts';
 
-export const TOOLS = ['oursNoTypecheck', 'oursTypecheck', 'oursClean', 'oursNoCache', 'cdk8s'] as const;
+export const TOOLS = ['oursNoTypecheck', 'oursTypecheck', 'oursClean', 'oursNoCache', 'freshOne', 'freshEvery', 'publishOne', 'cdk8s'] as const;
 export type Tool = (typeof TOOLS)[number];
 
 export interface SizeResult {
@@ -30,10 +30,25 @@ export function resultsTable(results: readonly SizeResult[]): string {
   ]);
   const header = ['N', 'objects', 'ours --no-typecheck', 'ours (type-check)', 'ours --no-typecheck, empty dist/', 'ours --no-typecheck --no-cache', 'cdk8s synth',
     'cdk8s / ours no-tc', 'cdk8s / ours tc', 'cdk8s / ours empty dist/', 'cdk8s / ours no cache', 'ours cold: no caches, empty dist/ (1 run)'];
-  return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  return markdown([header, ...rows]);
+}
+
+/** The fresh-clone columns (what CI pays), with cdk8s synth of the same run beside them. */
+export function freshTable(results: readonly SizeResult[]): string {
+  const rows = results.map(({ services, objects, median: m }) => [
+    String(services), String(objects), s(m.freshOne), s(m.freshEvery), s(m.publishOne), s(m.cdk8s),
+    ratio(m.cdk8s.wallMs, m.freshOne.wallMs), ratio(m.cdk8s.wallMs, m.freshEvery.wallMs),
+  ]);
+  const header = ['N', 'objects', 'fresh clone, one app changed', 'fresh clone, every app changed', 'publish on a fresh clone, one app changed', 'cdk8s synth',
+    'cdk8s / ours one app', 'cdk8s / ours every app'];
+  return markdown([header, ...rows]);
 }
 
 export function targetsTable(targets: readonly Target[]): string {
   const rows = targets.map((t) => [t.name, t.value, t.goal, t.met ? 'met' : 'MISSED']);
-  return [['target', 'measured', 'goal', ''], ['---', '---', '---', '---'], ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  return markdown([['target', 'measured', 'goal', ''], ...rows]);
+}
+
+function markdown([header, ...rows]: readonly (readonly string[])[]): string {
+  return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
