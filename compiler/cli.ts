@@ -2,6 +2,7 @@
 // errors to messages and exit codes in one place. Each subcommand loads its modules when it
 // runs, so `synth` never pays for the agent's Kubernetes client (start-up is most of a small synth).
 import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
 import type { CompileOutcome } from './compile.ts';
 import { runProgram } from '../core/errors.ts';
 import { formatDiagnostic, formatSummary } from './format.ts';
@@ -22,6 +23,7 @@ function program(): Command {
     .action(async (opts: { root: string; env?: string[]; app?: string[]; typecheck: boolean; watch?: boolean; cache: boolean }) => {
       const options = { root: opts.root, envs: opts.env, apps: opts.app, typecheck: opts.typecheck, cache: opts.cache, onProgress: progress };
       if (opts.watch) { (await import('./watch.ts')).watch(options, report); return; }
+      if (opts.typecheck) await typecheckEarly(opts.root);
       if (!report(await (await import('./compile.ts')).compile(options))) process.exitCode = 1;
     });
   cli.command('diff')
@@ -49,6 +51,7 @@ function program(): Command {
     .option('--signing-key <file>', 'sign the rendered commit with this OpenSSH or armored OpenPGP private key (default: $GITOPS_SIGNING_KEY_FILE, else the key in $GITOPS_SIGNING_KEY, else unsigned)')
     .action(async (opts: { root: string; remote: string; sourceBranch?: string; force?: boolean; typecheck: boolean; committerName?: string; committerEmail?: string; signingKey?: string }) => {
       const committer = { name: opts.committerName, email: opts.committerEmail };
+      if (opts.typecheck) await typecheckEarly(opts.root);
       const [{ publish }, { formatPublished }] = await Promise.all([import('./publish.ts'), import('./publish-report.ts')]);
       const result = await publish({ ...opts, committer, onProgress: progress, onWarning: (m) => console.error(`\n!!! ${m}\n`) });
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
@@ -71,6 +74,13 @@ function program(): Command {
   registerInstallCommands(cli);
   registerSecretCommands(cli);
   return cli;
+}
+
+/** tsc would otherwise start after the compiler's modules load, and a short synth then waits for it: start it first. */
+async function typecheckEarly(root: string): Promise<void> {
+  const [{ startTypecheck }, { findPackageRoot }] = await Promise.all([import('./typecheck.ts'), import('../core/bundle.ts')]);
+  const dir = resolve(root);
+  startTypecheck(dir, findPackageRoot(dir));
 }
 
 /** Prints warnings, errors and the summary of one compile; true when it succeeded. */
