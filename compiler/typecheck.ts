@@ -18,11 +18,11 @@ const early = new Map<string, Promise<Diagnostic[]>>();
  * Starts the type-check of `root` now, so tsc runs while the compiler's modules load (it is otherwise the
  * last thing a short synth waits for); the next `typecheck(root)` takes this run instead of starting one.
  */
-export function startTypecheck(root: string, packageRoot: string): void {
-  if (early.has(root)) return;
-  const run = runTsc(root, packageRoot);
+export function startTypecheck(root: string, packageRoot: string): Promise<Diagnostic[]> {
+  const run = early.get(root) ?? runTsc(root, packageRoot);
   run.catch(() => {}); // awaited by typecheck(); avoid an unhandled rejection meanwhile
   early.set(root, run);
+  return run;
 }
 
 export function typecheck(root: string, packageRoot: string): Promise<Diagnostic[]> {
