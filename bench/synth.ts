@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareObjectSets } from './equivalence.ts';
 import { OBJECTS_PER_SERVICE, generateProjects, type BenchProjects } from './generate.ts';
-import { measure, median, rssMethod, type Command, type Sample } from './measure.ts';
+import { measure, median, medianSample, rssMethod, type Command, type Sample } from './measure.ts';
+import { measureCliBuild } from './cli-build.ts';
 import { repoRoot } from './repo-root.ts';
 import { makeOrigin, type FreshOrigin, type Scenario } from './fresh-clone.ts';
-import { TOOLS, freshTable, resultsTable, targetsTable, type SizeResult, type Tool } from './table.ts';
+import { TOOLS, formatSample, freshTable, resultsTable, targetsTable, type SizeResult, type Tool } from './table.ts';
 import { targets } from './targets.ts';
 import { watchLatencies } from './watch-latency.ts';
 
@@ -61,8 +62,7 @@ function benchSize(services: number, runs: number, synthFlags: readonly string[]
     process.stderr.write(`  N=${services}: run ${i + 1}/${runs}\n`);
   }
   fresh.remove();
-  const med = (xs: Sample[]): Sample => ({ wallMs: median(xs.map((x) => x.wallMs)), cpuMs: median(xs.map((x) => x.cpuMs)), rssMB: median(xs.map((x) => x.rssMB)) });
-  const medians = Object.fromEntries(TOOLS.map((t) => [t, med(samples[t])])) as Record<Tool, Sample>;
+  const medians = Object.fromEntries(TOOLS.map((t) => [t, medianSample(samples[t])])) as Record<Tool, Sample>;
   return { services, objects: services * OBJECTS_PER_SERVICE, oursCold, median: medians };
 }
 
@@ -80,6 +80,8 @@ async function main(): Promise<void> {
   const results = sizes.map((n) => benchSize(n, runs, cacheFrom ? CACHE_FROM : []));
   console.log(resultsTable(results));
   console.log(`\n${freshTable(results)}\n`);
+  const cli = measureCliBuild(repoRoot, runs);
+  console.log(`first gitops command after npm ci (CLI bundle built, not in the columns above): ${formatSample(cli.first)}; then ${formatSample(cli.next)}`);
   console.log(`load after runs: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}\n`);
 
   const small = generateProjects(repoRoot, 10);
