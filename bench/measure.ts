@@ -72,3 +72,8 @@ export function median(values: readonly number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
+
+/** The median of each figure over the samples. */
+export function medianSample(samples: readonly Sample[]): Sample {
+  return { wallMs: median(samples.map((x) => x.wallMs)), cpuMs: median(samples.map((x) => x.cpuMs)), rssMB: median(samples.map((x) => x.rssMB)) };
+}

@@ -2,6 +2,7 @@
 // errors to messages and exit codes in one place. Each subcommand loads its modules when it
 // runs, so `synth` never pays for the agent's Kubernetes client (start-up is most of a small synth).
 import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
 import type { CompileOutcome } from './compile.ts';
 import { runProgram } from '../core/errors.ts';
 import { formatDiagnostic, formatSummary } from './format.ts';
@@ -26,6 +27,7 @@ function program(): Command {
       const jobs = opts.jobs === undefined ? undefined : parseJobs(opts.jobs);
       const options = { root: opts.root, envs: opts.env, apps: opts.app, typecheck: opts.typecheck, cache: opts.cache, cacheFrom: opts.cacheFrom, jobs, onProgress: progress };
       if (opts.watch) { (await import('./watch.ts')).watch(options, report); return; }
+      if (opts.typecheck) await typecheckEarly(opts.root);
       if (!report(await (await import('./compile.ts')).compile(options))) process.exitCode = 1;
     });
   cli.command('lock')
@@ -64,6 +66,7 @@ function program(): Command {
     .option('--no-cache', 'synthesize every app, taking none from the rendered head or the local synth cache')
     .action(async (opts: { root: string; remote: string; sourceBranch?: string; force?: boolean; typecheck: boolean; committerName?: string; committerEmail?: string; signingKey?: string; cache: boolean }) => {
       const committer = { name: opts.committerName, email: opts.committerEmail };
+      if (opts.typecheck) await typecheckEarly(opts.root);
       const [{ publish }, { formatPublished }] = await Promise.all([import('./publish.ts'), import('./publish-report.ts')]);
       const result = await publish({ ...opts, committer, onProgress: progress, onWarning: (m) => console.error(`\n!!! ${m}\n`) });
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
@@ -97,6 +100,13 @@ function program(): Command {
   registerInstallCommands(cli);
   registerSecretCommands(cli);
   return cli;
+}
+
+/** tsc would otherwise start after the compiler's modules load, and a short synth then waits for it: start it first. */
+async function typecheckEarly(root: string): Promise<void> {
+  const [{ startTypecheck }, { findPackageRoot }] = await Promise.all([import('./typecheck.ts'), import('../core/bundle.ts')]);
+  const dir = resolve(root);
+  startTypecheck(dir, findPackageRoot(dir));
 }
 
 /** Prints warnings, errors and the summary of one compile; true when it succeeded. */

@@ -12,7 +12,26 @@ export function tsconfigFor(root: string): string | undefined {
   return ['tsconfig.apps.json', 'tsconfig.json'].map((f) => join(root, f)).find((f) => existsSync(f));
 }
 
-export async function typecheck(root: string, packageRoot: string): Promise<Diagnostic[]> {
+const early = new Map<string, Promise<Diagnostic[]>>();
+
+/**
+ * Starts the type-check of `root` now, so tsc runs while the compiler's modules load (it is otherwise the
+ * last thing a short synth waits for); the next `typecheck(root)` takes this run instead of starting one.
+ */
+export function startTypecheck(root: string, packageRoot: string): Promise<Diagnostic[]> {
+  const run = early.get(root) ?? runTsc(root, packageRoot);
+  run.catch(() => {}); // awaited by typecheck(); avoid an unhandled rejection meanwhile
+  early.set(root, run);
+  return run;
+}
+
+export function typecheck(root: string, packageRoot: string): Promise<Diagnostic[]> {
+  const started = early.get(root);
+  early.delete(root);
+  return started ?? runTsc(root, packageRoot);
+}
+
+async function runTsc(root: string, packageRoot: string): Promise<Diagnostic[]> {
   const tsconfig = tsconfigFor(root);
   if (!tsconfig) return [{ severity: 'error', rule: 'typecheck', message: 'no tsconfig.json to type-check with', hint: 'Add a tsconfig.json, or run with --no-typecheck.' }];
   const exe = await tscExecutable(packageRoot);

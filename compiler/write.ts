@@ -28,7 +28,8 @@ export function writeTree(outDir: string, tree: RenderedTree, previous?: Readonl
   const inScope = (path: string) => prefixes.some((p) => path.startsWith(p)) || besides.has(path);
 
   const madeDirs = new Set<string>(); // one mkdir per folder, not per file
-  const onDisk = previous ? (path: string, text: string) => previous.get(path) === text : sameOnDisk(outDir, tree.scope.map((s) => s.env));
+  const fresh = !previous && !existsSync(outDir); // a fresh clone: no file to compare or remove (saves a stat per file)
+  const onDisk = previous ? (path: string, text: string) => previous.get(path) === text : fresh ? () => false : sameOnDisk(outDir, tree.scope.map((s) => s.env));
   for (const [path, text] of tree.files) {
     if (!inScope(path)) continue;
     if (onDisk(path, text)) { unchanged++; continue; }
@@ -38,7 +39,7 @@ export function writeTree(outDir: string, tree: RenderedTree, previous?: Readonl
     writeFileSync(file, text);
     written++;
   }
-  const stale = previous ? [...previous.keys()].filter(inScope) : [...scopeDirs.flatMap((dir) => listFiles(outDir, dir)), ...besides];
+  const stale = previous ? [...previous.keys()].filter(inScope) : fresh ? [] : [...scopeDirs.flatMap((dir) => listFiles(outDir, dir)), ...besides];
   for (const path of stale) {
     if (!tree.files.has(path) && existsSync(join(outDir, path))) { rmSync(join(outDir, path)); deleted++; }
   }

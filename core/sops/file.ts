@@ -3,7 +3,6 @@
 // the callers add the file's name.
 import { randomBytes } from 'node:crypto';
 import { Document, parse, type Scalar } from 'yaml';
-import { unwrapDataKey, wrapDataKey } from './age-keys.ts';
 import { metadataNode, readMetadata, SOPS_FORMAT_VERSION, type SopsMetadata } from './metadata.ts';
 import { mapLeaves, shouldEncrypt, treeMac, type EncryptionRules, type Node, type Tree } from './tree.ts';
 import { decryptValue, encryptValue, isEncryptedValue } from './value-cipher.ts';
@@ -44,7 +43,7 @@ export async function encryptSops(plain: Tree, recipients: readonly string[], ru
   const lastmodified = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const encrypted = mapLeaves(plain, (leaf, path) => (shouldEncrypt(path, rules) ? encryptValue(leaf, dataKey, `${path.join(':')}:`) : leaf)) as Tree;
   const metadata: SopsMetadata = {
-    ...rules, age: await wrapDataKey(dataKey, recipients), lastmodified,
+    ...rules, age: await (await ageKeys()).wrapDataKey(dataKey, recipients), lastmodified,
     mac: encryptValue(treeMac(plain, rules), dataKey, lastmodified), version: SOPS_FORMAT_VERSION,
   };
   const out = new Document(new Map<string, Node>([...encrypted, ['sops', metadataNode(metadata)]]));
@@ -56,7 +55,7 @@ export async function encryptSops(plain: Tree, recipients: readonly string[], ru
 /** The plaintext document, after its MAC was checked; throws SopsError when no identity opens it or anything was changed. */
 export async function decryptSops(file: SopsFile, identities: readonly string[]): Promise<Tree> {
   const { doc, metadata } = file;
-  const dataKey = await unwrapDataKey(metadata.age, identities);
+  const dataKey = await (await ageKeys()).unwrapDataKey(metadata.age, identities);
   if (!dataKey) {
     throw new SopsError(`is encrypted for ${metadata.age.map((s) => s.recipient).join(', ')}, and none of the agent's ${identities.length} age identities opens it`);
   }
@@ -73,3 +72,6 @@ export async function decryptSops(file: SopsFile, identities: readonly string[])
 }
 
 export { type Tree, type Node, type EncryptionRules } from './tree.ts';
+
+/** age-encryption costs ~80 ms and 16 MB to load; synth only reads the files' metadata, so it is loaded when a key is used. */
+const ageKeys = () => import('./age-keys.ts');
