@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareObjectSets } from './equivalence.ts';
+import { helmOverheadReport } from './helm-overhead.ts';
 import { OBJECTS_PER_SERVICE, generateProjects, type BenchProjects } from './generate.ts';
 import { measure, median, rssMethod, type Command, type Sample } from './measure.ts';
 import { repoRoot } from './repo-root.ts';
@@ -74,7 +75,7 @@ function targets(results: readonly SizeResult[], watchMs: number | undefined): T
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10,100,500,1000' }, runs: { type: 'string', default: '5' }, 'watch-edits': { type: 'string', default: '5' } } });
+  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10,100,500,1000' }, runs: { type: 'string', default: '5' }, 'watch-edits': { type: 'string', default: '5' }, 'helm-size': { type: 'string' } } });
   const sizes = values.sizes.split(',').map(Number);
   const runs = Number(values.runs);
   const edits = Number(values['watch-edits']);
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   const results = sizes.map((n) => benchSize(n, runs));
   console.log(resultsTable(results));
   console.log(`load after runs: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}\n`);
+  console.log(`${await helmOverheadReport(repoRoot, values['helm-size'], sizes, runs)}\n`); // --helm-size 0 skips
 
   const small = generateProjects(repoRoot, 10);
   if (!sizes.includes(10)) { run(small, 'oursClean'); run(small, 'cdk8s'); }

@@ -1,0 +1,133 @@
+// Benchmark (part of npm run bench:synth, --helm-size N): what a locked folder Helm chart costs a warm
+// `gitops synth --no-typecheck`. The N-service project and a copy with one more app that renders the repo's
+// charts/status-page, interleaved; helm itself is a PATH wrapper that logs every call, so the report shows
+// whether helm ran at all on the warm runs (it must not: the synth cache holds the chart's objects).
+import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { ensureHelm } from '../compiler/helm/helm-binary.ts';
+import { NAMESPACE, generateProjects, writeIfChanged } from './generate.ts';
+import { measure, median, type Command, type Sample } from './measure.ts';
+
+const CHART = 'charts/status-page';
+
+const HELM_APP = `// Benchmark app status-page: the repo's folder chart ${CHART}, pinned in gitops.lock.
+import { Chart } from 'cdk8s';
+import { defineApp, HelmChart } from 'typed-gitops/lib';
+import type { Values } from '../gitops.config.ts';
+
+export default defineApp<Values>({
+  name: 'status-page',
+  build(app) {
+    const chart = new Chart(app, 'status-page', { namespace: '${NAMESPACE}' });
+    new HelmChart(chart, 'status-page', { chart: '${CHART}', values: { replicas: 2, title: 'Bench status' } });
+  },
+});
+`;
+
+export interface HelmOverhead {
+  readonly services: number;
+  readonly withHelm: readonly Sample[];
+  readonly without: readonly Sample[];
+  readonly coldWith: Sample;
+  readonly coldWithout: Sample;
+  /** helm calls seen by the PATH wrapper: during `gitops lock`, the cold run with the Helm app, all warm runs. */
+  readonly helmCalls: { readonly lock: number; readonly cold: number; readonly warm: number };
+}
+
+/** The size to measure: the flag (0 skips), else N=500 when it was run, else the largest size run. */
+export function helmSize(flag: string | undefined, sizes: readonly number[]): number {
+  if (flag !== undefined) return Number(flag);
+  return sizes.includes(500) ? 500 : Math.max(...sizes);
+}
+
+/** The table for bench:synth, or '' when --helm-size is 0. */
+export async function helmOverheadReport(repoRoot: string, flag: string | undefined, sizes: readonly number[], runs: number): Promise<string> {
+  const services = helmSize(flag, sizes);
+  return services > 0 ? helmOverheadTable(await helmOverhead(repoRoot, services, runs)) : '';
+}
+
+export async function helmOverhead(repoRoot: string, services: number, runs: number): Promise<HelmOverhead> {
+  const without = generateProjects(repoRoot, services).ours;
+  const withHelm = `${without}-helm`;
+  for (const file of ['gitops.config.ts', 'tsconfig.json']) writeIfChanged(join(withHelm, file), readFileSync(join(without, file), 'utf8'));
+  copyTree(join(without, 'apps'), join(withHelm, 'apps'));
+  copyTree(join(repoRoot, CHART), join(withHelm, CHART));
+  writeIfChanged(join(withHelm, 'apps', 'status-page.ts'), HELM_APP);
+  const spy = helmSpy(join(withHelm, '..', 'helm-spy'), await ensureHelm());
+  const synth = (root: string): Command => gitops(repoRoot, spy.path, ['synth', '--root', root, '--no-typecheck']);
+
+  measure(gitops(repoRoot, spy.path, ['lock', '--root', withHelm])); // not measured
+  const lock = spy.take();
+  for (const root of [withHelm, without]) rmSync(join(root, '.gitops-cache'), { recursive: true, force: true });
+  const coldWith = measure(synth(withHelm));
+  const cold = spy.take(); // the warm-up with the Helm app below counts as warm
+  const coldWithout = measure(synth(without));
+  measure(synth(withHelm)); // warm-up of both, not counted
+  measure(synth(without));
+  const samples = { withHelm: [] as Sample[], without: [] as Sample[] };
+  for (let i = 0; i < runs; i++) {
+    samples.withHelm.push(measure(synth(withHelm))); // interleaved, so load changes hit both alike
+    samples.without.push(measure(synth(without)));
+    process.stderr.write(`  Helm app at N=${services}: run ${i + 1}/${runs}\n`);
+  }
+  return { services, ...samples, coldWith, coldWithout, helmCalls: { lock, cold, warm: spy.take() } };
+}
+
+export function helmOverheadTable(r: HelmOverhead): string {
+  const walls = (xs: readonly Sample[]) => xs.map((x) => x.wallMs);
+  const [mWith, mWithout] = [median(walls(r.withHelm)), median(walls(r.without))];
+  const spread = (xs: readonly Sample[]) => Math.max(...walls(xs)) - Math.min(...walls(xs));
+  const range = (xs: readonly Sample[]) => `${ms(Math.min(...walls(xs)))}–${ms(Math.max(...walls(xs)))}`;
+  const diff = mWith - mWithout;
+  const widest = Math.max(spread(r.withHelm), spread(r.without));
+  const signed = (d: number) => `${d >= 0 ? '+' : '−'}${ms(Math.abs(d))}`;
+  return [
+    `## A locked folder Helm chart (${CHART}) in the N=${r.services} project, gitops synth --no-typecheck`,
+    '',
+    '| run | with the Helm app | without | difference |',
+    '| --- | --- | --- | --- |',
+    `| warm, median of ${r.withHelm.length} (dist/ and .gitops-cache/ kept) | ${ms(mWith)} | ${ms(mWithout)} | ${signed(diff)} (${diff >= 0 ? '+' : '−'}${Math.abs(diff / mWithout * 100).toFixed(1)}%) |`,
+    `| warm, min–max | ${range(r.withHelm)} | ${range(r.without)} | spread up to ${ms(widest)} |`,
+    `| warm, median CPU / peak RSS | ${ms(median(r.withHelm.map((x) => x.cpuMs)))} / ${mb(r.withHelm)} | ${ms(median(r.without.map((x) => x.cpuMs)))} / ${mb(r.without)} | |`,
+    `| cold: fresh .gitops-cache/, dist/ kept (1 run) | ${ms(r.coldWith.wallMs)} | ${ms(r.coldWithout.wallMs)} | ${signed(r.coldWith.wallMs - r.coldWithout.wallMs)} |`,
+    '',
+    `helm calls (PATH wrapper): gitops lock ${r.helmCalls.lock}, cold run ${r.helmCalls.cold}, ${r.withHelm.length + 1} warm runs ${r.helmCalls.warm}.`,
+    `No measurable time on a warm run: ${Math.abs(diff) <= widest && r.helmCalls.warm === 0 ? 'yes' : 'NO'} (difference ${signed(diff)}, run-to-run spread up to ${ms(widest)}; helm ran ${r.helmCalls.warm} times warm).`,
+  ].join('\n');
+}
+
+function ms(value: number): string {
+  return `${Math.round(value)} ms`;
+}
+
+function mb(xs: readonly Sample[]): string {
+  return `${Math.round(median(xs.map((x) => x.rssMB)))} MB`;
+}
+
+/** `gitops <args>` with the spy first on PATH; both projects run through the same `env`, so neither pays more. */
+function gitops(repoRoot: string, spyDir: string, args: readonly string[]): Command {
+  const path = `PATH=${spyDir}${delimiter}${process.env.PATH ?? ''}`;
+  return { cmd: '/usr/bin/env', args: [path, process.execPath, join(repoRoot, 'bin', 'gitops.js'), ...args], cwd: repoRoot };
+}
+
+/** A folder with a `helm` that appends a line to its log and runs the real helm; take() counts and clears the log. */
+function helmSpy(dir: string, realHelm: string): { readonly path: string; take(): number } {
+  const log = join(dir, 'calls.log');
+  const script = join(dir, 'helm');
+  writeIfChanged(script, `#!/bin/sh\necho "$1" >> '${log}'\nexec '${realHelm}' "$@"\n`);
+  chmodSync(script, 0o755);
+  const take = (): number => {
+    const calls = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0;
+    writeFileSync(log, '');
+    return calls;
+  };
+  take();
+  return { path: dir, take };
+}
+
+/** Copies the files under `from` to `to`, rewriting only changed ones (keeps the synth cache warm). */
+function copyTree(from: string, to: string): void {
+  for (const rel of readdirSync(from, { recursive: true, encoding: 'utf8' })) {
+    if (statSync(join(from, rel)).isFile()) writeIfChanged(join(to, rel), readFileSync(join(from, rel), 'utf8'));
+  }
+}
