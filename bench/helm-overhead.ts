@@ -30,8 +30,8 @@ export interface HelmOverhead {
   readonly without: readonly Sample[];
   readonly coldWith: Sample;
   readonly coldWithout: Sample;
-  /** helm calls seen by the PATH wrapper: during `gitops lock`, the cold run with the Helm app, all warm runs. */
-  readonly helmCalls: { readonly lock: number; readonly cold: number; readonly warm: number };
+  /** helm calls seen by the PATH wrapper: during `gitops lock` and a first synth, the cold run with the Helm app, all warm runs. */
+  readonly helmCalls: { readonly lock: HelmCalls; readonly cold: HelmCalls; readonly warm: HelmCalls };
 }
 
 /** The size to measure: the flag (0 skips), else N=500 when it was run, else the largest size run. */
@@ -57,6 +57,7 @@ export async function helmOverhead(repoRoot: string, services: number, runs: num
   const synth = (root: string): Command => gitops(repoRoot, spy.path, ['synth', '--root', root, '--no-typecheck']);
 
   measure(gitops(repoRoot, spy.path, ['lock', '--root', withHelm])); // not measured
+  for (const root of [withHelm, without]) measure(synth(root)); // dist/ exists, so the cold runs create no files
   const lock = spy.take();
   for (const root of [withHelm, without]) rmSync(join(root, '.gitops-cache'), { recursive: true, force: true });
   const coldWith = measure(synth(withHelm));
@@ -91,13 +92,17 @@ export function helmOverheadTable(r: HelmOverhead): string {
     `| warm, median CPU / peak RSS | ${ms(median(r.withHelm.map((x) => x.cpuMs)))} / ${mb(r.withHelm)} | ${ms(median(r.without.map((x) => x.cpuMs)))} / ${mb(r.without)} | |`,
     `| cold: fresh .gitops-cache/, dist/ kept (1 run) | ${ms(r.coldWith.wallMs)} | ${ms(r.coldWithout.wallMs)} | ${signed(r.coldWith.wallMs - r.coldWithout.wallMs)} |`,
     '',
-    `helm calls (PATH wrapper): gitops lock ${r.helmCalls.lock}, cold run ${r.helmCalls.cold}, ${r.withHelm.length + 1} warm runs ${r.helmCalls.warm}.`,
-    `No measurable time on a warm run: ${Math.abs(diff) <= widest && r.helmCalls.warm === 0 ? 'yes' : 'NO'} (difference ${signed(diff)}, run-to-run spread up to ${ms(widest)}; helm ran ${r.helmCalls.warm} times warm).`,
+    `helm calls (a PATH wrapper that logs each one): gitops lock and a first synth ${calls(r.helmCalls.lock)}; the cold run ${calls(r.helmCalls.cold)}; ${r.withHelm.length + 1} warm runs ${calls(r.helmCalls.warm)}.`,
+    `No measurable time on a warm run: ${Math.abs(diff) <= widest && r.helmCalls.warm.calls === 0 ? 'yes' : 'NO'} (difference ${signed(diff)}, run-to-run spread up to ${ms(widest)}; helm ran ${r.helmCalls.warm.calls} times warm).`,
   ].join('\n');
 }
 
 function ms(value: number): string {
   return `${Math.round(value)} ms`;
+}
+
+function calls(c: HelmCalls): string {
+  return c.calls === 0 ? 'none' : `${c.calls} (${ms(c.ms)})`;
 }
 
 function mb(xs: readonly Sample[]): string {
@@ -110,16 +115,23 @@ function gitops(repoRoot: string, spyDir: string, args: readonly string[]): Comm
   return { cmd: '/usr/bin/env', args: [path, process.execPath, join(repoRoot, 'bin', 'gitops.js'), ...args], cwd: repoRoot };
 }
 
-/** A folder with a `helm` that appends a line to its log and runs the real helm; take() counts and clears the log. */
-function helmSpy(dir: string, realHelm: string): { readonly path: string; take(): number } {
+/** helm calls the spy logged, and the milliseconds they took together. */
+export interface HelmCalls {
+  readonly calls: number;
+  readonly ms: number;
+}
+
+/** A folder with a `helm` that runs the real helm and logs each call's duration; take() reads and clears the log. */
+function helmSpy(dir: string, realHelm: string): { readonly path: string; take(): HelmCalls } {
   const log = join(dir, 'calls.log');
   const script = join(dir, 'helm');
-  writeIfChanged(script, `#!/bin/sh\necho "$1" >> '${log}'\nexec '${realHelm}' "$@"\n`);
+  const now = 'date +%s%N';
+  writeIfChanged(script, `#!/bin/sh\nstart=$(${now})\n'${realHelm}' "$@"\nrc=$?\necho "$1 $(( ($(${now}) - start) / 1000000 ))" >> '${log}'\nexit $rc\n`);
   chmodSync(script, 0o755);
-  const take = (): number => {
-    const calls = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0;
+  const take = (): HelmCalls => {
+    const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
     writeFileSync(log, '');
-    return calls;
+    return { calls: lines.length, ms: lines.reduce((sum, line) => sum + Number(line.split(' ')[1]), 0) };
   };
   take();
   return { path: dir, take };
