@@ -48,15 +48,11 @@ export async function helmOverheadReport(repoRoot: string, flag: string | undefi
 
 export async function helmOverhead(repoRoot: string, services: number, runs: number): Promise<HelmOverhead> {
   const without = generateProjects(repoRoot, services).ours;
-  const withHelm = `${without}-helm`;
-  for (const file of ['gitops.config.ts', 'tsconfig.json']) writeIfChanged(join(withHelm, file), readFileSync(join(without, file), 'utf8'));
-  copyTree(join(without, 'apps'), join(withHelm, 'apps'));
-  copyTree(join(repoRoot, CHART), join(withHelm, CHART));
-  writeIfChanged(join(withHelm, 'apps', 'status-page.ts'), HELM_APP);
+  const withHelm = helmProject(repoRoot, without);
   const spy = helmSpy(join(withHelm, '..', 'helm-spy'), await ensureHelm());
   const synth = (root: string): Command => gitops(repoRoot, spy.path, ['synth', '--root', root, '--no-typecheck']);
 
-  measure(gitops(repoRoot, spy.path, ['lock', '--root', withHelm])); // not measured
+  measure(gitops(repoRoot, spy.path, ['lock', '--update', '--root', withHelm])); // not measured; --update: the chart may have changed
   for (const root of [withHelm, without]) measure(synth(root)); // dist/ exists, so the cold runs create no files
   const lock = spy.take();
   for (const root of [withHelm, without]) rmSync(join(root, '.gitops-cache'), { recursive: true, force: true });
@@ -74,11 +70,23 @@ export async function helmOverhead(repoRoot: string, services: number, runs: num
   return { services, ...samples, coldWith, coldWithout, helmCalls: { lock, cold, warm: spy.take() } };
 }
 
+/** `<project>-helm`: a copy of the generated project with the repo's chart and an app that renders it. */
+function helmProject(repoRoot: string, project: string): string {
+  const copy = `${project}-helm`;
+  for (const file of ['gitops.config.ts', 'tsconfig.json']) writeIfChanged(join(copy, file), readFileSync(join(project, file), 'utf8'));
+  copyTree(join(project, 'apps'), join(copy, 'apps'));
+  copyTree(join(repoRoot, CHART), join(copy, CHART));
+  writeIfChanged(join(copy, 'apps', 'status-page.ts'), HELM_APP);
+  return copy;
+}
+
 export function helmOverheadTable(r: HelmOverhead): string {
   const walls = (xs: readonly Sample[]) => xs.map((x) => x.wallMs);
+  const cpus = (xs: readonly Sample[]) => xs.map((x) => x.cpuMs);
   const [mWith, mWithout] = [median(walls(r.withHelm)), median(walls(r.without))];
   const spread = (xs: readonly Sample[]) => Math.max(...walls(xs)) - Math.min(...walls(xs));
-  const range = (xs: readonly Sample[]) => `${ms(Math.min(...walls(xs)))}–${ms(Math.max(...walls(xs)))}`;
+  const range = (values: readonly number[]) => `${ms(Math.min(...values))}–${ms(Math.max(...values))}`;
+  const cpu = (xs: readonly Sample[]) => `${ms(median(cpus(xs)))} (${range(cpus(xs))}) / ${mb(xs)}`;
   const diff = mWith - mWithout;
   const widest = Math.max(spread(r.withHelm), spread(r.without));
   const signed = (d: number) => `${d >= 0 ? '+' : '−'}${ms(Math.abs(d))}`;
@@ -88,8 +96,8 @@ export function helmOverheadTable(r: HelmOverhead): string {
     '| run | with the Helm app | without | difference |',
     '| --- | --- | --- | --- |',
     `| warm, median of ${r.withHelm.length} (dist/ and .gitops-cache/ kept) | ${ms(mWith)} | ${ms(mWithout)} | ${signed(diff)} (${diff >= 0 ? '+' : '−'}${Math.abs(diff / mWithout * 100).toFixed(1)}%) |`,
-    `| warm, min–max | ${range(r.withHelm)} | ${range(r.without)} | spread up to ${ms(widest)} |`,
-    `| warm, median CPU / peak RSS | ${ms(median(r.withHelm.map((x) => x.cpuMs)))} / ${mb(r.withHelm)} | ${ms(median(r.without.map((x) => x.cpuMs)))} / ${mb(r.without)} | |`,
+    `| warm, min–max | ${range(walls(r.withHelm))} | ${range(walls(r.without))} | spread up to ${ms(widest)} |`,
+    `| warm, CPU median (min–max) / peak RSS | ${cpu(r.withHelm)} | ${cpu(r.without)} | ${signed(median(cpus(r.withHelm)) - median(cpus(r.without)))} CPU |`,
     `| cold: fresh .gitops-cache/, dist/ kept (1 run) | ${ms(r.coldWith.wallMs)} | ${ms(r.coldWithout.wallMs)} | ${signed(r.coldWith.wallMs - r.coldWithout.wallMs)} |`,
     '',
     `helm calls (a PATH wrapper that logs each one): gitops lock and a first synth ${calls(r.helmCalls.lock)}; the cold run ${calls(r.helmCalls.cold)}; ${r.withHelm.length + 1} warm runs ${calls(r.helmCalls.warm)}.`,
