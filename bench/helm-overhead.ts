@@ -36,6 +36,7 @@ export interface HelmOverhead {
 
 /** The size to measure: the flag (0 skips), else N=500 when it was run, else the largest size run. */
 export function helmSize(flag: string | undefined, sizes: readonly number[]): number {
+  if (flag !== undefined && !/^\d+$/.test(flag)) throw new Error(`--helm-size ${flag}: give a number of services (0 skips)`);
   if (flag !== undefined) return Number(flag);
   return sizes.includes(500) ? 500 : Math.max(...sizes);
 }
