@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareObjectSets } from './equivalence.ts';
+import { helmOverheadReport } from './helm-overhead.ts';
 import { OBJECTS_PER_SERVICE, generateProjects, type BenchProjects } from './generate.ts';
 import { measure, median, medianSample, rssMethod, type Command, type Sample } from './measure.ts';
 import { measureCliBuild } from './cli-build.ts';
@@ -67,7 +68,7 @@ function benchSize(services: number, runs: number, synthFlags: readonly string[]
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10,100,500,1000' }, runs: { type: 'string', default: '5' }, 'watch-edits': { type: 'string', default: '5' } } });
+  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10,100,500,1000' }, runs: { type: 'string', default: '5' }, 'watch-edits': { type: 'string', default: '5' }, 'helm-size': { type: 'string' } } });
   const sizes = values.sizes.split(',').map(Number);
   const runs = Number(values.runs);
   const edits = Number(values['watch-edits']);
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
   const cli = measureCliBuild(repoRoot, runs);
   console.log(`first gitops command after npm ci (CLI bundle built, not in the columns above): ${formatSample(cli.first)}; then ${formatSample(cli.next)}`);
   console.log(`load after runs: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}\n`);
+  console.log(`${await helmOverheadReport(repoRoot, values['helm-size'], sizes, runs)}\n`); // --helm-size 0 skips
 
   const small = generateProjects(repoRoot, 10);
   if (!sizes.includes(10)) { rmSync(join(small.ours, 'dist'), { recursive: true, force: true }); measure(gitops(['synth', '--root', small.ours, '--no-typecheck'])); measure({ cmd: 'npx', args: ['cdk8s', 'synth', '--check-upgrade=false'], cwd: small.cdk8s }); }
