@@ -28,7 +28,7 @@ if (values.publish) {
 } else {
   const { compile } = await import('../compiler/compile.ts');
   stage('modules loaded');
-  const outcome = await compile({ root, typecheck, write: !values['no-write'], onProgress: stage });
+  const outcome = await compile({ root, typecheck, write: !values['no-write'], onProgress: stage, cacheFrom: process.env.CACHE_FROM });
   stage(`done: ${outcome.report.errors.length} errors, ${JSON.stringify(outcome.written ?? {})}`);
 }
 console.log(`(the process started ${Math.round(started)} ms before the first line: Node and the bench's own modules)`);
