@@ -6,7 +6,7 @@ import type { RenderedKind } from '../lib/define-app.ts';
 import { bundleEntries, findPackageRoot, type Bundle } from '../core/bundle.ts';
 import { inputsUnchanged, SynthCache } from './synth-cache.ts';
 import { appRecords, recordContext, withOthers, type AppBuild } from './app-record.ts';
-import { readRenderedCommit, renderedCache, type RenderedCache } from './rendered-cache.ts';
+import type { RenderedCache } from './rendered-cache.ts';
 import type { ResolvedConfig, ResolvedEnvironment } from '../core/config.ts';
 import { UserInputError } from '../core/errors.ts';
 import { discoverApps } from './discover.ts';
@@ -115,7 +115,9 @@ export class Compiler {
 
     const { cache, cacheFrom, cacheSignedBy: signedBy } = this.options;
     // The rendered commit is read while the apps are bundled; awaited below.
-    const reading = cache && cacheFrom ? readRenderedCommit({ root, ref: cacheFrom, config, envs, apps: entries.map((e) => e.name), signedBy, onProgress }) : undefined;
+    // Loaded only then: reading git (simple-git and the YAML reader) is no part of an everyday synth.
+    const renderedCaches = cache && cacheFrom ? await import('./rendered-cache.ts') : undefined;
+    const reading = renderedCaches?.readRenderedCommit({ root, ref: cacheFrom!, config, envs, apps: entries.map((e) => e.name), signedBy, onProgress });
     reading?.catch(() => {});
     onProgress(`bundling ${entries.length} apps`);
     const bundles = await bundleEntries(root, entries.map((e) => ({ id: e.name, file: e.sourceFile })));
@@ -126,7 +128,7 @@ export class Compiler {
     const commit = await reading;
     const caches: Caches = cache ? {
       local: new SynthCache(root, packageRoot),
-      rendered: commit && renderedCache(commit, { root, entries, bundles, context, envs, onProgress }),
+      rendered: commit && renderedCaches?.renderedCache(commit, { root, entries, bundles, context, envs, onProgress }),
     } : {};
     const builds = new Map<string, AppBuild>();
     const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[]; rendered?: RenderedOf }[] = [];
