@@ -17,6 +17,7 @@ import type { TrustedKeys } from '../core/trusted-keys.ts';
 import type { RenderedKind } from '../lib/define-app.ts';
 import { readDocuments } from '../agent/parse-yaml.ts';
 import { readRenderedYaml } from './read-rendered-yaml.ts';
+import { readRenderLog } from './rendered-branch.ts';
 import { dependencyKey, keyDifference, type RecordContext } from './app-record.ts';
 import { objectPath, primeRendered, sha256 } from './render.ts';
 import { cacheTrustProblem } from './rendered-trust.ts';
@@ -42,6 +43,8 @@ interface Recorded { readonly record: AppRecord; readonly objects: readonly Synt
 /** What a trusted rendered commit holds for the cache, per environment and app; and what of it could not be read. */
 export interface RenderedCommit {
   readonly short: string;
+  /** The source commit it was rendered from (its Source-Commit trailer). */
+  readonly sourceCommit: string;
   readonly apps: ReadonlyMap<string, ReadonlyMap<string, Recorded>>;
   readonly problems: readonly string[];
 }
@@ -71,6 +74,7 @@ export async function readRenderedCommit(request: RenderedCommitRequest): Promis
   const short = sha.slice(0, 7);
   const distrust = await cacheTrustProblem(root, sha, config.agent.verify, request.signedBy);
   if (distrust) return onProgress(`not taking apps from rendered commit ${short}: ${distrust}; every app is synthesized`), undefined;
+  const [{ sourceCommit }] = await readRenderLog(root, sha, { max: 1 }); // the trust check found it
   const limits = config.agent.limits;
   const most = config.environments.length * (limits.objects + 2); // each environment's objects, manifest and health rules
   const listing = await listTree(root, sha, { maxEntries: most });
@@ -80,11 +84,11 @@ export async function readRenderedCommit(request: RenderedCommitRequest): Promis
   const files = new Map(listing.filter((e) => e.type === 'blob' && (e.mode === '100644' || e.mode === '100755')).map((e) => [e.path, e]));
   const problems: string[] = [];
   const manifests = await readManifests(root, sha, envs, new Set(request.apps), files, limits, problems);
-  return { short, apps: await readObjects(root, sha, envs, files, manifests, limits, problems), problems };
+  return { short, sourceCommit, apps: await readObjects(root, sha, envs, files, manifests, limits, problems), problems };
 }
 
 /** The cache of the apps whose record in `commit` equals what they depend on now (their bundle, values, …, files read). */
-export function renderedCache(commit: RenderedCommit, request: { root: string; entries: readonly AppEntry[]; bundles: ReadonlyMap<string, Bundle>; context: RecordContext; envs: readonly ResolvedEnvironment[]; onProgress: (message: string) => void }): RenderedCache {
+export function renderedCache(commit: RenderedCommit, request: { root: string; entries: readonly AppEntry[]; bundles: ReadonlyMap<string, Pick<Bundle, 'hash'>>; context: RecordContext; envs: readonly ResolvedEnvironment[]; onProgress: (message: string) => void }): RenderedCache {
   const { entries, bundles, context, envs, onProgress } = request;
   const unchanged = inputsUnchanged(request.root);
   const taken: Taken = new Map();
@@ -240,6 +244,6 @@ function isAppRecord(value: unknown): value is AppRecord {
   const findings = (v: unknown) => isRecord(v) && Object.values(v).every((list) => Array.isArray(list) && list.every((d: unknown) => isRecord(d) && typeof d.message === 'string' && typeof d.rule === 'string' && (d.severity === 'warn' || d.severity === 'error')));
   return (['bundle', 'values', 'packages', 'tool', 'rules'] as const).every((k) => typeof value[k] === 'string') && typeof value.format === 'number'
     && (value.environments === null || (Array.isArray(value.environments) && value.environments.every((e) => typeof e === 'string')))
-    && typeof value.afterOthers === 'boolean' && strings(value.inputs) && findings(value.findings)
+    && typeof value.afterOthers === 'boolean' && strings(value.inputs) && strings(value.sources) && findings(value.findings)
     && (value.warnings === undefined || findings({ warnings: value.warnings }));
 }
