@@ -2,10 +2,10 @@
 // sha256 (the bundle hash is the hash of that list): while each still has that content and no file was added
 // since the commit's source, the bundle is the recorded one, so esbuild runs only for the other apps. A recorded
 // app's bundle file is written only when the app must run after all (`built`).
-import { isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { bundleEntries, bundleHash, memoizedFileHash, type Bundle } from '../core/bundle.ts';
 import type { AppEntry } from '../core/types.ts';
-import { fileAddedSince } from './added-files.ts';
+import { resolutionChangedSince } from './import-resolution.ts';
 import type { RenderedCommit } from './rendered-cache.ts';
 
 /** What a run knows of an app's bundle without its file: its hash and input files. */
@@ -45,14 +45,15 @@ export async function appBundles(root: string, entries: readonly AppEntry[], rec
 
 /**
  * The bundle keys `commit` records for `entries` whose input files all still have the recorded content; none (said
- * in the progress) when a file may have been added to the project since its source commit. `outDir`: absolute.
+ * in the progress) when an import may resolve otherwise than at its source commit. `outDir`: absolute.
  */
 export async function recordedBundles(root: string, commit: RenderedCommit, entries: readonly AppEntry[], outDir: string,
   onProgress: (message: string) => void): Promise<Map<string, BundleKey>> {
   const output = relative(root, outDir);
   const skip = ['.gitops-cache', ...(output && !output.startsWith('..') && !isAbsolute(output) ? [output.split(sep).join('/')] : [])];
-  const added = await fileAddedSince(root, commit.sourceCommit, skip);
-  if (added) return onProgress(`bundling every app, not taking bundles as rendered commit ${commit.short} records them: ${added}`), new Map();
+  const sources = [...new Set([...commit.apps.values()].flatMap((byApp) => [...byApp.values()].flatMap((r) => Object.keys(r.record.sources))))];
+  const changed = await resolutionChangedSince(root, commit.sourceCommit, sources.map((f) => resolve(root, f)), skip);
+  if (changed) return onProgress(`bundling every app, not taking bundles as rendered commit ${commit.short} records them: ${changed}`), new Map();
   const hashOf = memoizedFileHash(root, MAX_SOURCE_BYTES);
   const result = new Map<string, BundleKey>();
   for (const entry of entries) {

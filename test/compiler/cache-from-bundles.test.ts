@@ -29,7 +29,7 @@ export default defineApp<{ replicas: number }>({
 }
 
 const APPS = { alpha: app('alpha', 'one'), beta: app('beta', 'one', '../shared/suffix.ts'), delta: app('delta', 'one', '../shared/util') };
-const FILES = { 'shared/suffix.ts': "export const word = '-a';\n", 'shared/util/index.ts': "export const word = '-from-index';\n" };
+const FILES = { 'shared/suffix.ts': "export const word = '-a';\n", 'shared/util/index.ts': "export const word = '-from-index';\n", 'tsconfig.json': '{}\n' };
 const quiet = { typecheck: false, onWarning: () => {} };
 
 function commitFiles(project: Project, files: Record<string, string>, message = 'change files'): void {
@@ -129,6 +129,15 @@ describe('synth --cache-from bundles only the apps it must', () => {
     const committed = await synth(clone.dir, { cacheFrom: 'origin/rendered' });
     expect(committed.progress).toMatch(/shared\/util\.ts was added since its source commit/);
     expect(committed.dist.get('dev/delta/demo/configmap-delta.yaml')).toContain('value: one-from-file');
+  });
+
+  it('bundles every app when tsconfig.json changed (its paths may resolve an import elsewhere)', async () => {
+    const clone = cloneProject(project, remote);
+    fetchRendered(clone.dir);
+    commitFiles(clone, { 'tsconfig.json': '{ "compilerOptions": { "paths": {} } }\n' });
+    const run = await cachedAndUncached(clone.dir);
+    expect(run.progress).toMatch(/bundling every app, .*: tsconfig\.json changed since its source commit/);
+    expect(run.bundled).toEqual(['alpha', 'beta', 'delta']);
   });
 
   it('bundles every app in a shallow clone without the source commit', async () => {
