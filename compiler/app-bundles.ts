@@ -6,7 +6,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { bundleEntries, bundleHash, memoizedFileHash, type Bundle } from '../core/bundle.ts';
 import type { AppEntry } from '../core/types.ts';
 import { resolutionChangedSince } from './import-resolution.ts';
-import type { RenderedCommit } from './rendered-cache.ts';
+import type { RenderedCommitReading } from './rendered-cache.ts';
 
 /** What a run knows of an app's bundle without its file: its hash and input files. */
 export type BundleKey = Omit<Bundle, 'bundleFile'>;
@@ -47,18 +47,18 @@ export async function appBundles(root: string, entries: readonly AppEntry[], rec
  * The bundle keys `commit` records for `entries` whose input files all still have the recorded content; none (said
  * in the progress) when an import may resolve otherwise than at its source commit. `outDir`: absolute.
  */
-export async function recordedBundles(root: string, commit: RenderedCommit, entries: readonly AppEntry[], outDir: string,
+export async function recordedBundles(root: string, commit: RenderedCommitReading, entries: readonly AppEntry[], outDir: string,
   onProgress: (message: string) => void): Promise<Map<string, BundleKey>> {
   const output = relative(root, outDir);
   const skip = ['.gitops-cache', ...(output && !output.startsWith('..') && !isAbsolute(output) ? [output.split(sep).join('/')] : [])];
-  const sources = [...new Set([...commit.apps.values()].flatMap((byApp) => [...byApp.values()].flatMap((r) => Object.keys(r.record.sources))))];
+  const sources = [...new Set([...commit.records.values()].flatMap((byApp) => [...byApp.values()].flatMap((r) => Object.keys(r.sources))))];
   const changed = await resolutionChangedSince(root, commit.sourceCommit, sources.map((f) => resolve(root, f)), skip);
   if (changed) return onProgress(`bundling every app, not taking bundles as rendered commit ${commit.short} records them: ${changed}`), new Map();
   const hashOf = memoizedFileHash(root, MAX_SOURCE_BYTES);
   const result = new Map<string, BundleKey>();
   for (const entry of entries) {
-    for (const byApp of commit.apps.values()) {
-      const record = byApp.get(entry.name)?.record;
+    for (const byApp of commit.records.values()) {
+      const record = byApp.get(entry.name);
       if (!record || record.bundle !== bundleHash(record.sources) || !(entry.sourceFile in record.sources)) continue;
       if (Object.entries(record.sources).every(([file, hash]) => hashOf(file) === hash)) result.set(entry.name, { id: entry.name, hash: record.bundle, inputs: record.sources });
       break;

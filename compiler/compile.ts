@@ -115,14 +115,15 @@ export class Compiler {
     if (existsSync(join(root, LOCK_FILE))) await ensureHelm();
 
     const { cache, cacheFrom, cacheSignedBy: signedBy } = this.options;
-    // The rendered commit is read first: the apps it records unchanged need no esbuild.
-    const commit = cache && cacheFrom ? await readRenderedCommit({ root, ref: cacheFrom, config, envs, apps: entries.map((e) => e.name), signedBy, onProgress }) : undefined;
-    const recorded = commit ? await recordedBundles(root, commit, entries, outDir, onProgress) : new Map<string, BundleKey>();
+    // The rendered commit's records are read first: the apps whose bundle they record unchanged need no esbuild.
+    const reading = cache && cacheFrom ? await readRenderedCommit({ root, ref: cacheFrom, config, envs, apps: entries.map((e) => e.name), signedBy, onProgress }) : undefined;
+    const recorded = reading ? await recordedBundles(root, reading, entries, outDir, onProgress) : new Map<string, BundleKey>();
     const bundles = await appBundles(root, entries, recorded, onProgress);
 
     onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
     const inputsSame = inputsUnchanged(root);
     const context = recordContext(root, packageRoot);
+    const commit = await reading?.commit;
     const caches: Caches = cache ? {
       local: new SynthCache(root, packageRoot),
       rendered: commit && renderedCache(commit, { root, entries, bundles: bundles.keys, context, envs, onProgress }),

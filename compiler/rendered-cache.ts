@@ -43,8 +43,6 @@ interface Recorded { readonly record: AppRecord; readonly objects: readonly Synt
 /** What a trusted rendered commit holds for the cache, per environment and app; and what of it could not be read. */
 export interface RenderedCommit {
   readonly short: string;
-  /** The source commit it was rendered from (its Source-Commit trailer). */
-  readonly sourceCommit: string;
   readonly apps: ReadonlyMap<string, ReadonlyMap<string, Recorded>>;
   readonly problems: readonly string[];
 }
@@ -61,11 +59,19 @@ export interface RenderedCache {
   app(name: string): RenderedApp | undefined;
 }
 
-/**
- * Reads `ref` for the cache (it needs no bundle, so it runs while the apps are bundled); undefined, said once in the
- * progress, when the commit may not serve as one.
- */
-export async function readRenderedCommit(request: RenderedCommitRequest): Promise<RenderedCommit | undefined> {
+/** A trusted rendered commit being read: its manifests' records first, then (`commit`) its objects. */
+export interface RenderedCommitReading {
+  readonly short: string;
+  /** The source commit it was rendered from (its Source-Commit trailer). */
+  readonly sourceCommit: string;
+  /** Per environment, each app's record as its manifest has it (its objects not checked yet). */
+  readonly records: ReadonlyMap<string, ReadonlyMap<string, AppRecord>>;
+  /** What it holds for the cache, once its objects are read (which needs no bundle, so it runs while the apps are bundled). */
+  readonly commit: Promise<RenderedCommit>;
+}
+
+/** Starts reading `ref` for the cache; undefined, said once in the progress, when the commit may not serve as one. */
+export async function readRenderedCommit(request: RenderedCommitRequest): Promise<RenderedCommitReading | undefined> {
   const { root, ref, config, envs, onProgress } = request;
   const sha = await resolveRef(root, ref);
   if (!sha) {
@@ -84,7 +90,10 @@ export async function readRenderedCommit(request: RenderedCommitRequest): Promis
   const files = new Map(listing.filter((e) => e.type === 'blob' && (e.mode === '100644' || e.mode === '100755')).map((e) => [e.path, e]));
   const problems: string[] = [];
   const manifests = await readManifests(root, sha, envs, new Set(request.apps), files, limits, problems);
-  return { short, sourceCommit, apps: await readObjects(root, sha, envs, files, manifests, limits, problems), problems };
+  const records = new Map([...manifests].map(([env, byApp]) => [env, new Map([...byApp].map(([app, listed]) => [app, listed.record]))]));
+  const commit = readObjects(root, sha, envs, files, manifests, limits, problems).then((apps) => ({ short, apps, problems }));
+  commit.catch(() => {}); // awaited by the caller; avoid an unhandled rejection meanwhile
+  return { short, sourceCommit, records, commit };
 }
 
 /** The cache of the apps whose record in `commit` equals what they depend on now (their bundle, values, …, files read). */
