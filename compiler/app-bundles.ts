@@ -49,20 +49,25 @@ export async function appBundles(root: string, entries: readonly AppEntry[], rec
  */
 export async function recordedBundles(root: string, commit: RenderedCommitReading, entries: readonly AppEntry[], outDir: string,
   onProgress: (message: string) => void): Promise<Map<string, BundleKey>> {
-  const output = relative(root, outDir);
-  const skip = ['.gitops-cache', ...(output && !output.startsWith('..') && !isAbsolute(output) ? [output.split(sep).join('/')] : [])];
-  const sources = [...new Set([...commit.records.values()].flatMap((byApp) => [...byApp.values()].flatMap((r) => Object.keys(r.sources))))];
-  const changed = await resolutionChangedSince(root, commit.sourceCommit, sources.map((f) => resolve(root, f)), skip);
+  const records = [...commit.records.values()].flatMap((byApp) => [...byApp.values()]);
+  const sources = [...new Set(records.flatMap((r) => Object.keys(r.sources)))].map((f) => resolve(root, f));
+  const changed = await resolutionChangedSince(root, commit.sourceCommit, sources, unreadFolders(root, outDir))
+    .catch((error: Error) => `git could not compare the project with its source commit: ${error.message}`);
   if (changed) return onProgress(`bundling every app, not taking bundles as rendered commit ${commit.short} records them: ${changed}`), new Map();
   const hashOf = memoizedFileHash(root, MAX_SOURCE_BYTES);
   const result = new Map<string, BundleKey>();
   for (const entry of entries) {
-    for (const byApp of commit.records.values()) {
-      const record = byApp.get(entry.name);
-      if (!record || record.bundle !== bundleHash(record.sources) || !(entry.sourceFile in record.sources)) continue;
-      if (Object.entries(record.sources).every(([file, hash]) => hashOf(file) === hash)) result.set(entry.name, { id: entry.name, hash: record.bundle, inputs: record.sources });
-      break;
-    }
+    // Every environment records the same bundle: the first record that is one of this app's file will do.
+    const record = [...commit.records.values()].map((byApp) => byApp.get(entry.name))
+      .find((r) => r !== undefined && r.bundle === bundleHash(r.sources) && entry.sourceFile in r.sources);
+    if (record && Object.entries(record.sources).every(([file, hash]) => hashOf(file) === hash)) result.set(entry.name, { id: entry.name, hash: record.bundle, inputs: record.sources });
   }
   return result;
+}
+
+/** The project's folders no import reads: the caches, and the output folder when it is inside the project. */
+function unreadFolders(root: string, outDir: string): string[] {
+  const output = relative(root, outDir);
+  const inside = output !== '' && !output.startsWith('..') && !isAbsolute(output);
+  return ['.gitops-cache', ...(inside ? [output.split(sep).join('/')] : [])];
 }
