@@ -1,6 +1,6 @@
-// What each app's output depends on (AppRecord), as the manifest records it: its bundle, its environment's values,
-// the installed packages, the tool and output format, the per-object rules, the files it read, and its per-object
-// findings. The same function gives the record a run writes and the one a rendered commit's entry must equal.
+// What each app's output depends on (AppRecord), as the manifest records it: its bundle (and the bundle's input
+// files), its environment's values, the installed packages, the tool and output format, the per-object rules, the
+// files it read, and its per-object findings. The same function gives the record a run writes and the one a rendered commit's entry must equal.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { RenderedKind } from '../lib/define-app.ts';
@@ -20,6 +20,7 @@ export interface RecordContext {
 /** How an app was built: its bundle, its own list of environments, and what the others render when built after them. */
 export interface AppBuild {
   readonly bundle: string;
+  readonly sources: Readonly<Record<string, string>>; // the bundle's input files -> sha256
   readonly environments: readonly string[] | null;
   readonly rendered?: (env: string) => readonly RenderedKind[];
 }
@@ -76,6 +77,7 @@ export function appRecords(context: RecordContext, results: readonly SynthResult
     if (!env || !build || r.errors.length > 0) continue;
     records.get(r.env)![r.app] = {
       ...dependencyKey(context, build.bundle, env, build.rendered?.(r.env)),
+      sources: build.sources,
       environments: build.environments,
       afterOthers: build.rendered !== undefined,
       inputs: r.inputs ?? {},

@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RenderedKind } from '../lib/define-app.ts';
-import { bundleEntries, findPackageRoot, type Bundle } from '../core/bundle.ts';
+import { findPackageRoot } from '../core/bundle.ts';
+import { appBundles, recordedBundles, type AppBundles, type BundleKey } from './app-bundles.ts';
 import { inputsUnchanged, SynthCache } from './synth-cache.ts';
 import { appRecords, recordContext, withOthers, type AppBuild } from './app-record.ts';
 import type { RenderedCache } from './rendered-cache.ts';
@@ -76,7 +77,7 @@ interface Synthesized {
 /** An app's synth: its results, the error that stopped it loading, or AFTER_OTHERS. */
 type Synthesis = Synthesized | Diagnostic | typeof AFTER_OTHERS;
 /** What the synth cache lacks of an app: a job to run, and the environments it had. */
-interface Missing { readonly job: SynthJob; readonly hits: ReadonlyMap<string, SynthResult> }
+interface Missing { readonly job: Omit<SynthJob, 'bundle'>; readonly hits: ReadonlyMap<string, SynthResult> }
 
 interface AppState {
   readonly hash: string; // bundle hash and environments the results are for
@@ -114,28 +115,27 @@ export class Compiler {
     if (existsSync(join(root, LOCK_FILE))) await ensureHelm();
 
     const { cache, cacheFrom, cacheSignedBy: signedBy } = this.options;
-    // The rendered commit is read while the apps are bundled; awaited below.
     // Loaded only then: reading git (simple-git and the YAML reader) is no part of an everyday synth.
     const renderedCaches = cache && cacheFrom ? await import('./rendered-cache.ts') : undefined;
-    const reading = renderedCaches?.readRenderedCommit({ root, ref: cacheFrom!, config, envs, apps: entries.map((e) => e.name), signedBy, onProgress });
-    reading?.catch(() => {});
-    onProgress(`bundling ${entries.length} apps`);
-    const bundles = await bundleEntries(root, entries.map((e) => ({ id: e.name, file: e.sourceFile })));
+    // The rendered commit's records are read first: the apps whose bundle they record unchanged need no esbuild.
+    const reading = renderedCaches && await renderedCaches.readRenderedCommit({ root, ref: cacheFrom!, config, envs, apps: entries.map((e) => e.name), signedBy, onProgress });
+    const recorded = reading ? await recordedBundles(root, reading, entries, outDir, onProgress) : new Map<string, BundleKey>();
+    const bundles = await appBundles(root, entries, recorded, onProgress);
 
     onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
     const inputsSame = inputsUnchanged(root);
     const context = recordContext(root, packageRoot);
-    const commit = await reading;
+    const commit = await reading?.commit;
     const caches: Caches = cache ? {
       local: new SynthCache(root, packageRoot),
-      rendered: commit && renderedCaches?.renderedCache(commit, { root, entries, bundles, context, envs, onProgress }),
+      rendered: commit && renderedCaches?.renderedCache(commit, { root, entries, bundles: bundles.keys, context, envs, onProgress }),
     } : {};
     const builds = new Map<string, AppBuild>();
     const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[]; rendered?: RenderedOf }[] = [];
     const results: SynthResult[] = [];
     const loadErrors: Diagnostic[] = [];
     const last: AppEntry[] = [];
-    const envKey = (entry: AppEntry) => `${bundles.get(entry.name)!.hash}:${envs.map((e) => e.name).join(',')}`;
+    const envKey = (entry: AppEntry) => `${bundles.keys.get(entry.name)!.hash}:${envs.map((e) => e.name).join(',')}`;
     const changed = (state: AppState | undefined, entry: AppEntry) => state?.hash !== envKey(entry) || !state.results.every((r) => inputsSame(r.inputs)); // its code, or a file it read
     const stale = entries.filter((entry) => changed(this.apps.get(entry.name), entry));
     const synthesized = await this.synthesizeAll(stale, bundles, envs, config, caches);
@@ -147,9 +147,9 @@ export class Compiler {
         if ('severity' in s) { loadErrors.push(s); continue; }
         state = { hash: envKey(entry), ...s };
         this.apps.set(entry.name, state);
-        if (s.fresh.length > 0) fresh.push({ entry, hash: bundles.get(entry.name)!.hash, environments: s.environments, results: s.fresh });
+        if (s.fresh.length > 0) fresh.push({ entry, hash: bundles.keys.get(entry.name)!.hash, environments: s.environments, results: s.fresh });
       }
-      builds.set(entry.name, { bundle: bundles.get(entry.name)!.hash, environments: state!.environments ?? null });
+      builds.set(entry.name, { ...buildOf(bundles.keys.get(entry.name)!), environments: state!.environments ?? null });
       loadErrors.push(...state!.errors);
       results.push(...state!.results);
     }
@@ -164,11 +164,11 @@ export class Compiler {
       const s = (await this.synthesizeAll([entry], bundles, envs, config, caches, rendered)).get(entry.name)!;
       if (s === AFTER_OTHERS) continue; // not when given what the others render
       if ('severity' in s) { loadErrors.push(s); continue; }
-      builds.set(entry.name, { bundle: bundles.get(entry.name)!.hash, environments: s.environments ?? null, rendered });
+      builds.set(entry.name, { ...buildOf(bundles.keys.get(entry.name)!), environments: s.environments ?? null, rendered });
       loadErrors.push(...s.errors);
       results.push(...s.results);
       objects.push(...s.results.flatMap((r) => r.objects));
-      if (s.fresh.length > 0) fresh.push({ entry, hash: bundles.get(entry.name)!.hash, environments: s.environments, results: s.fresh, rendered });
+      if (s.fresh.length > 0) fresh.push({ entry, hash: bundles.keys.get(entry.name)!.hash, environments: s.environments, results: s.fresh, rendered });
     }
 
     onProgress(`validating ${objects.length} objects`);
@@ -195,13 +195,14 @@ export class Compiler {
   }
 
   /** Each app's synthesis, by name: from the synth cache where it has every environment, else by running the app (several at once when worth it). */
-  private async synthesizeAll(entries: readonly AppEntry[], bundles: ReadonlyMap<string, Bundle>, envs: readonly ResolvedEnvironment[], config: ResolvedConfig,
+  private async synthesizeAll(entries: readonly AppEntry[], bundles: AppBundles, envs: readonly ResolvedEnvironment[], config: ResolvedConfig,
     caches: Caches, rendered?: RenderedOf): Promise<Map<string, Synthesis>> {
-    const found = entries.map((entry) => this.fromCache(entry, bundles.get(entry.name)!, envs, config, caches, rendered));
+    const found = entries.map((entry) => this.fromCache(entry, bundles.keys.get(entry.name)!, envs, config, caches, rendered));
     const missing = found.filter((f): f is Missing => typeof f === 'object' && 'job' in f);
+    const built = await bundles.built(missing.map((m) => m.job.entry)); // an app taken as recorded that must run after all
     const hands = synthHands(missing.length, this.options.jobs);
     if (hands > 1) this.options.onProgress(`synthesizing ${missing.length} apps, ${hands} at once`);
-    const outcomes = await runSynthJobs(missing.map((m) => m.job), hands);
+    const outcomes = await runSynthJobs(missing.map((m) => ({ ...m.job, bundle: built.get(m.job.entry.name)! })), hands);
     const synthesis = new Map<string, Synthesis>();
     entries.forEach((entry, i) => {
       const f = found[i];
@@ -215,7 +216,7 @@ export class Compiler {
    * else the job that runs it. An app built after the others is only recognized (AFTER_OTHERS) until it is asked again
    * with what they render.
    */
-  private fromCache(entry: AppEntry, bundle: Bundle, envs: readonly ResolvedEnvironment[], config: ResolvedConfig, caches: Caches, rendered?: RenderedOf):
+  private fromCache(entry: AppEntry, bundle: BundleKey, envs: readonly ResolvedEnvironment[], config: ResolvedConfig, caches: Caches, rendered?: RenderedOf):
     Synthesis | Missing {
     const cached = caches.local?.load(entry, bundle.hash);
     const taken = caches.rendered?.app(entry.name);
@@ -230,8 +231,8 @@ export class Compiler {
     }
     if (known && hits.size === wanted.length) return { errors: unknownEnvironments(entry, environments, config), results: [...hits.values()], fresh: [], environments };
     // Only the environments the cache lacks are built again.
-    const job: SynthJob = {
-      root: this.options.root, entry, bundle, envs, known: [...hits.keys()],
+    const job: Missing['job'] = {
+      root: this.options.root, entry, envs, known: [...hits.keys()],
       ...(rendered ? { rendered: Object.fromEntries(envs.map((e) => [e.name, rendered(e.name)])) } : {}),
     };
     return { job, hits };
@@ -245,6 +246,11 @@ function merged(entry: AppEntry, outcome: SynthJobOutcome, hits: ReadonlyMap<str
   const fresh = receivedResults(outcome.fresh, envs);
   const results = renderedEnvironments(outcome.environments, envs).map((env) => hits.get(env.name) ?? fresh.find((r) => r.env === env.name)!);
   return { errors: unknownEnvironments(entry, outcome.environments, config), results, fresh, environments: outcome.environments };
+}
+
+/** What an app's record says of its bundle. */
+function buildOf(bundle: BundleKey): Pick<AppBuild, 'bundle' | 'sources'> {
+  return { bundle: bundle.hash, sources: bundle.inputs };
 }
 
 /** GITOPS_JOBS, when set: how many apps synth builds at once. */

@@ -17,6 +17,7 @@ import type { TrustedKeys } from '../core/trusted-keys.ts';
 import type { RenderedKind } from '../lib/define-app.ts';
 import { readDocuments } from '../agent/parse-yaml.ts';
 import { readRenderedYaml } from './read-rendered-yaml.ts';
+import { readRenderLog } from './rendered-branch.ts';
 import { dependencyKey, keyDifference, type RecordContext } from './app-record.ts';
 import { objectPath, primeRendered, sha256 } from './render.ts';
 import { cacheTrustProblem } from './rendered-trust.ts';
@@ -58,11 +59,19 @@ export interface RenderedCache {
   app(name: string): RenderedApp | undefined;
 }
 
-/**
- * Reads `ref` for the cache (it needs no bundle, so it runs while the apps are bundled); undefined, said once in the
- * progress, when the commit may not serve as one.
- */
-export async function readRenderedCommit(request: RenderedCommitRequest): Promise<RenderedCommit | undefined> {
+/** A trusted rendered commit being read: its manifests' records first, then (`commit`) its objects. */
+export interface RenderedCommitReading {
+  readonly short: string;
+  /** The source commit it was rendered from (its Source-Commit trailer). */
+  readonly sourceCommit: string;
+  /** Per environment, each app's record as its manifest has it (its objects not checked yet). */
+  readonly records: ReadonlyMap<string, ReadonlyMap<string, AppRecord>>;
+  /** What it holds for the cache, once its objects are read (which needs no bundle, so it runs while the apps are bundled). */
+  readonly commit: Promise<RenderedCommit>;
+}
+
+/** Starts reading `ref` for the cache; undefined, said once in the progress, when the commit may not serve as one. */
+export async function readRenderedCommit(request: RenderedCommitRequest): Promise<RenderedCommitReading | undefined> {
   const { root, ref, config, envs, onProgress } = request;
   const sha = await resolveRef(root, ref);
   if (!sha) {
@@ -71,6 +80,7 @@ export async function readRenderedCommit(request: RenderedCommitRequest): Promis
   const short = sha.slice(0, 7);
   const distrust = await cacheTrustProblem(root, sha, config.agent.verify, request.signedBy);
   if (distrust) return onProgress(`not taking apps from rendered commit ${short}: ${distrust}; every app is synthesized`), undefined;
+  const [{ sourceCommit }] = await readRenderLog(root, sha, { max: 1 }); // the trust check found it
   const limits = config.agent.limits;
   const most = config.environments.length * (limits.objects + 2); // each environment's objects, manifest and health rules
   const listing = await listTree(root, sha, { maxEntries: most });
@@ -80,11 +90,14 @@ export async function readRenderedCommit(request: RenderedCommitRequest): Promis
   const files = new Map(listing.filter((e) => e.type === 'blob' && (e.mode === '100644' || e.mode === '100755')).map((e) => [e.path, e]));
   const problems: string[] = [];
   const manifests = await readManifests(root, sha, envs, new Set(request.apps), files, limits, problems);
-  return { short, apps: await readObjects(root, sha, envs, files, manifests, limits, problems), problems };
+  const records = new Map([...manifests].map(([env, byApp]) => [env, new Map([...byApp].map(([app, listed]) => [app, listed.record]))]));
+  const commit = readObjects(root, sha, envs, files, manifests, limits, problems).then((apps) => ({ short, apps, problems }));
+  commit.catch(() => {}); // awaited by the caller; avoid an unhandled rejection meanwhile
+  return { short, sourceCommit, records, commit };
 }
 
 /** The cache of the apps whose record in `commit` equals what they depend on now (their bundle, values, …, files read). */
-export function renderedCache(commit: RenderedCommit, request: { root: string; entries: readonly AppEntry[]; bundles: ReadonlyMap<string, Bundle>; context: RecordContext; envs: readonly ResolvedEnvironment[]; onProgress: (message: string) => void }): RenderedCache {
+export function renderedCache(commit: RenderedCommit, request: { root: string; entries: readonly AppEntry[]; bundles: ReadonlyMap<string, Pick<Bundle, 'hash'>>; context: RecordContext; envs: readonly ResolvedEnvironment[]; onProgress: (message: string) => void }): RenderedCache {
   const { entries, bundles, context, envs, onProgress } = request;
   const unchanged = inputsUnchanged(request.root);
   const taken: Taken = new Map();
@@ -240,6 +253,6 @@ function isAppRecord(value: unknown): value is AppRecord {
   const findings = (v: unknown) => isRecord(v) && Object.values(v).every((list) => Array.isArray(list) && list.every((d: unknown) => isRecord(d) && typeof d.message === 'string' && typeof d.rule === 'string' && (d.severity === 'warn' || d.severity === 'error')));
   return (['bundle', 'values', 'packages', 'tool', 'rules'] as const).every((k) => typeof value[k] === 'string') && typeof value.format === 'number'
     && (value.environments === null || (Array.isArray(value.environments) && value.environments.every((e) => typeof e === 'string')))
-    && typeof value.afterOthers === 'boolean' && strings(value.inputs) && findings(value.findings)
+    && typeof value.afterOthers === 'boolean' && strings(value.inputs) && strings(value.sources) && findings(value.findings)
     && (value.warnings === undefined || findings({ warnings: value.warnings }));
 }

@@ -2,7 +2,7 @@
 // .gitops-cache/bundles, reusing a bundle while the content of all its inputs is unchanged.
 import type { Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -16,8 +16,8 @@ export interface BundleRequest {
 export interface Bundle {
   readonly id: string;
   readonly bundleFile: string;
-  readonly hash: string;
-  readonly inputs: readonly string[];
+  readonly hash: string; // sha256 of JSON.stringify(inputs)
+  readonly inputs: Readonly<Record<string, string>>; // the bundle's input files (relative to the project, sorted) -> sha256
 }
 
 interface CacheIndex {
@@ -37,7 +37,7 @@ export async function bundleEntries(root: string, requests: readonly BundleReque
     const cached = index[req.id];
     const fresh = cached && existsSync(join(cacheDir, cached.bundleFile)) &&
       Object.entries(cached.inputs).every(([file, hash]) => hashOfFile(file) === hash);
-    if (fresh) result.set(req.id, { id: req.id, bundleFile: join(cacheDir, cached.bundleFile), hash: cached.hash, inputs: Object.keys(cached.inputs) });
+    if (fresh) result.set(req.id, { id: req.id, bundleFile: join(cacheDir, cached.bundleFile), hash: cached.hash, inputs: cached.inputs });
     else stale.push(req);
   }
   if (stale.length === 0) return result;
@@ -73,11 +73,11 @@ export async function bundleEntries(root: string, requests: readonly BundleReque
     const meta = built.metafile.outputs[relative(root, outPath).split('\\').join('/')];
     if (!output || !meta) throw new Error(`esbuild produced no output for ${req.file}`);
     const inputs = Object.fromEntries(Object.keys(meta.inputs).sort().map((f) => [f, hashOfFile(f) ?? '']));
-    const hash = createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
+    const hash = bundleHash(inputs);
     const bundleFile = `${req.id}-${hash.slice(0, 16)}.mjs`;
     writeAtomically(join(cacheDir, bundleFile), output.text);
     index[req.id] = { hash, bundleFile, inputs };
-    result.set(req.id, { id: req.id, bundleFile: join(cacheDir, bundleFile), hash, inputs: Object.keys(inputs) });
+    result.set(req.id, { id: req.id, bundleFile: join(cacheDir, bundleFile), hash, inputs });
   }
   writeAtomically(indexFile, JSON.stringify(index));
   return result;
@@ -105,12 +105,19 @@ export function findPackageRoot(root: string): string {
   return dirname(createRequire(join(root, 'package.json')).resolve('typed-gitops/package.json'));
 }
 
-function memoizedFileHash(root: string): (file: string) => string | undefined {
+/** The hash of a bundle: of its input files and their content. */
+export function bundleHash(inputs: Readonly<Record<string, string>>): string {
+  return createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
+}
+
+/** The sha256 of a project file (relative to `root`), memoized; undefined when it is not a regular file of at most `maxBytes`. */
+export function memoizedFileHash(root: string, maxBytes = Infinity): (file: string) => string | undefined {
   const memo = new Map<string, string | undefined>();
   return (file) => {
     if (!memo.has(file)) {
       const abs = resolve(root, file);
-      memo.set(file, existsSync(abs) ? createHash('sha256').update(readFileSync(abs)).digest('hex') : undefined);
+      const stat = statSync(abs, { throwIfNoEntry: false });
+      memo.set(file, stat?.isFile() && stat.size <= maxBytes ? createHash('sha256').update(readFileSync(abs)).digest('hex') : undefined);
     }
     return memo.get(file);
   };

@@ -98,6 +98,7 @@ export interface AppRecord {
   readonly tool: string; // typed-gitops version
   readonly format: number; // what synth and render produce (compiler/synth-cache.ts FORMAT)
   readonly rules: string; // sha256 of the per-object validation rules' key
+  readonly sources: Readonly<Record<string, string>>; // the bundle's input files (relative to the project) -> sha256; `bundle` hashes this
   readonly environments: readonly string[] | null; // the app's own list; null: every environment
   readonly afterOthers: boolean;
   readonly inputs: Readonly<Record<string, string>>; // project files it read while it built -> sha256

@@ -93,7 +93,7 @@ describe('synth --cache-from the rendered branch', () => {
   it('records in each manifest what every app depends on, and publish made a commit it can take from', () => {
     const manifest = JSON.parse(git(remote, 'show', 'rendered:dev.manifest.json'));
     expect(Object.keys(manifest.apps)).toEqual(['alpha', 'beta', 'gamma']);
-    expect(Object.keys(manifest.apps.gamma)).toEqual(['bundle', 'values', 'packages', 'tool', 'format', 'rules', 'environments', 'afterOthers', 'inputs', 'findings']);
+    expect(Object.keys(manifest.apps.gamma)).toEqual(['bundle', 'values', 'packages', 'tool', 'format', 'rules', 'sources', 'environments', 'afterOthers', 'inputs', 'findings']);
     expect(manifest.apps.gamma.inputs).toEqual({ 'data/greeting.txt': expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
