@@ -16,7 +16,7 @@ import { LOCK_FILE } from './lock-file.ts';
 import { loadConfig } from '../core/load-config.ts';
 import { readAppRecords, readRenderedObjects } from './read-dist.ts';
 import { render } from './render.ts';
-import { renderedKinds } from './synth.ts';
+import { renderedKinds } from './rendered-kinds.ts';
 import { receivedResults, renderedEnvironments, type SynthJob, type SynthJobOutcome } from './synth-job.ts';
 import { runSynthJobs, synthHands } from './synth-pool.ts';
 import { typecheck } from './typecheck.ts';

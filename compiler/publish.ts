@@ -105,7 +105,8 @@ async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, sign
 
   for (let attempts = 1; attempts <= maxAttempts; attempts++) {
     onProgress(`reading ${shownRemote}/${branch}`);
-    const { rendered, before } = await readRendered(root, remote, branch, source.sha);
+    // The first attempt plans against the head fetched for the cache; a push that loses a race fetches again.
+    const { rendered, before } = await readRendered(root, remote, branch, source.sha, attempts === 1 && options.cache !== false ? { head: cacheFrom } : undefined);
     const unknownSource = rendered?.sourceCommit !== undefined && rendered.sourceIsAncestor === undefined;
     const step = planPublish({ source: source.sha, branch, head: rendered, force, shallow: unknownSource && (await isShallow(root)) });
     if (step.kind === 'refuse') throw step.error;
@@ -174,11 +175,14 @@ async function synthesize(root: string, commit: string, options: Pick<CompileOpt
   return outcome.tree.files;
 }
 
-/** The remote's rendered head with its provenance, and its files as path -> blob id (empty when there is no branch yet). */
-async function readRendered(root: string, remote: string, branch: string, source: string): Promise<{ rendered?: RenderedHead; before: Map<string, string> }> {
-  if (!(await remoteBranchHead(root, remote, branch))) return { before: new Map() };
-  // The fetched head, not the one ls-remote saw: the branch may have moved in between.
-  const [entry] = await readRenderLog(root, await fetchBranch(root, remote, branch), { max: 1 });
+/**
+ * The remote's rendered head with its provenance, and its files as path -> blob id (empty when there is no branch yet);
+ * `fetched`: the head as just fetched (undefined: there was no branch), so it is not fetched again.
+ */
+async function readRendered(root: string, remote: string, branch: string, source: string, fetched?: { head: string | undefined }): Promise<{ rendered?: RenderedHead; before: Map<string, string> }> {
+  const head = fetched ? fetched.head : await fetchedHead(root, remote, branch);
+  if (!head) return { before: new Map() };
+  const [entry] = await readRenderLog(root, head, { max: 1 });
   const sha = entry.sha;
   const sourceCommit = entry.sourceCommit || undefined;
   const sourceIsAncestor = sourceCommit ? await isAncestor(root, sourceCommit, source) : undefined;

@@ -7,7 +7,6 @@ import type { ResolvedEnvironment } from '../core/config.ts';
 import type { AppEntry, Diagnostic, SynthResult } from '../core/types.ts';
 import { cachedObject, restoreObjects, type CachedObject } from './cached-objects.ts';
 import { objectYaml } from './render.ts';
-import { loadAppDefinition, synthApp } from './synth.ts';
 import { objectRulesKey } from './validate/object-rules.ts';
 
 export interface SynthJob {
@@ -31,6 +30,8 @@ export type SynthJobOutcome =
   | { readonly kind: 'built'; readonly environments?: readonly string[]; readonly fresh: readonly SentResult[] };
 
 export async function runSynthJob(job: SynthJob): Promise<SynthJobOutcome> {
+  // Loaded with the first app that must run: cdk8s (and what build() needs) is no part of a run the caches serve.
+  const { loadAppDefinition, synthApp } = await import('./synth.ts');
   const definition = await loadAppDefinition(job.root, job.entry, job.bundle);
   if (!('build' in definition)) return { kind: 'failed', diagnostic: definition };
   if (definition.buildAfterOthers && !job.rendered) return { kind: 'after-others' };

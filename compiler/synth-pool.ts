@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { findPackageRoot } from '../core/bundle.ts';
 import type { Diagnostic } from '../core/types.ts';
 import { runSynthJob, type SynthJob, type SynthJobOutcome } from './synth-job.ts';
-import { throwSite } from './synth.ts';
+import { throwSite } from './throw-site.ts';
 
 /** Fewer apps to run than this are built in the main thread: starting a worker costs more than they take (see README). */
 export const MIN_POOLED_APPS = 24;

@@ -2,17 +2,17 @@
 // against a fresh cdk8s App, runs construct validations once, and collects every ApiObject.
 // (cdk8s's App.synth re-resolves the whole app for every chart; we resolve each object once.)
 import { ApiObject, App } from 'cdk8s';
-import { relative, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { isAppDefinition, type AppDefinition, type RenderedKind } from '../lib/define-app.ts';
 import type { ResolvedEnvironment } from '../core/config.ts';
 import type { Bundle } from '../core/bundle.ts';
 import type { AppEntry, Diagnostic, SynthObject, SynthResult } from '../core/types.ts';
-import { formatRef, refOf, versionOf } from '../core/kinds.ts';
+import { formatRef, refOf } from '../core/kinds.ts';
 import { collectSynthInputs, type SynthInputs } from '../lib/synth-inputs.ts';
 import { sourceOf } from '../lib/include.ts';
 import { isConstructInputError } from '../lib/input-error.ts';
 import { patchedJson } from './patch-landing.ts';
+import { projectStack, throwSite } from './throw-site.ts';
 
 // Stack traces of app code then point at the TS source, via the bundles' inline source maps.
 process.setSourceMapsEnabled(true);
@@ -77,49 +77,4 @@ export function synthApp(root: string, entry: AppEntry, definition: AppDefinitio
     });
   }
   return { ...base, objects: errors.length > 0 ? [] : objects, errors, warnings, inputs };
-}
-
-/** The kinds per namespace that `objects` hold, sorted, with the plural of each kind a CRD among them defines and the names of cluster-scoped objects. */
-export function renderedKinds(objects: readonly SynthObject[]): RenderedKind[] {
-  const plurals = new Map<string, string>();
-  for (const { object } of objects) {
-    const spec = object.kind === 'CustomResourceDefinition' ? object.spec as { group?: unknown; names?: { kind?: unknown; plural?: unknown } } : undefined;
-    if (typeof spec?.group === 'string' && typeof spec.names?.kind === 'string' && typeof spec.names.plural === 'string') plurals.set(`${spec.group}/${spec.names.kind}`, spec.names.plural);
-  }
-  const kinds = new Map<string, RenderedKind & { names: string[] }>();
-  for (const { ref, object } of objects) {
-    const plural = plurals.get(`${ref.group}/${ref.kind}`);
-    const kind = { group: ref.group, version: versionOf(object.apiVersion), kind: ref.kind, namespace: ref.namespace, ...(plural ? { plural } : {}) };
-    const key = JSON.stringify(kind);
-    const entry = kinds.get(key) ?? { ...kind, names: [] };
-    if (!ref.namespace) entry.names.push(ref.name);
-    kinds.set(key, entry);
-  }
-  return [...kinds.keys()].sort().map((key) => {
-    const { names, ...kind } = kinds.get(key)!;
-    return names.length > 0 ? { ...kind, names: names.sort() } : kind;
-  });
-}
-
-/** Stack frames inside the project (not node_modules), as repo-relative TS locations. */
-function projectFrames(root: string, error: unknown): string[] {
-  const stack = error instanceof Error ? error.stack ?? '' : '';
-  const frames: string[] = [];
-  for (const m of stack.matchAll(/\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/gm)) {
-    const file = m[1].startsWith('file:') ? fileURLToPath(m[1]) : m[1];
-    const rel = relative(root, file).split(sep).join('/');
-    if (rel.startsWith('..') || rel.includes('node_modules') || rel.startsWith('.gitops-cache')) continue;
-    frames.push(`${rel}:${m[2]}:${m[3]}`);
-  }
-  return frames;
-}
-
-/** Where in the project (repo-relative TS file:line:column) an error was thrown, when its stack says. */
-export function throwSite(root: string, error: unknown): string | undefined {
-  return projectFrames(root, error)[0];
-}
-
-function projectStack(root: string, error: unknown): string {
-  const frames = projectFrames(root, error);
-  return frames.length > 1 ? `\n      at ${frames.join('\n      at ')}` : '';
 }

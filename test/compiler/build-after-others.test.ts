@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { compile } from '../../compiler/compile.ts';
 import { formatDiagnostic } from '../../compiler/format.ts';
 import { crdScopes, refOf } from '../../core/kinds.ts';
-import { renderedKinds } from '../../compiler/synth.ts';
+import { renderedKinds } from '../../compiler/rendered-kinds.ts';
 import type { K8sObject } from '../../core/types.ts';
 import { makeProject, webApp, BASIC_CONFIG, type TestProject } from '../helpers/project.ts';
 

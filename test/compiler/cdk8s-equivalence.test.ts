@@ -9,7 +9,8 @@ import { bundleEntries } from '../../core/bundle.ts';
 import { compile } from '../../compiler/compile.ts';
 import { discoverApps } from '../../compiler/discover.ts';
 import { ownerLabels } from '../../core/owner-labels.ts';
-import { loadAppDefinition, renderedKinds } from '../../compiler/synth.ts';
+import { loadAppDefinition } from '../../compiler/synth.ts';
+import { renderedKinds } from '../../compiler/rendered-kinds.ts';
 import { makeProject } from '../helpers/project.ts';
 import { SOPS_ANNOTATION, SOPS_FILE_ANNOTATION, secretFilePath } from '../../core/sops/names.ts';
 
