@@ -17,13 +17,14 @@ const RESOLUTION_FILES = /(^|\/)(package\.json|[jt]sconfig(\.[^/]*)?\.json)$/;
 export async function resolutionChangedSince(root: string, commit: string, sources: readonly string[], skip: readonly string[]): Promise<string | undefined> {
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit)) return `its source commit '${commit}' is not a commit id`;
   const short = commit.slice(0, 7);
-  const present = await runGitText(root, ['cat-file', '-e', `${commit}^{commit}`]);
+  const [present, top] = await Promise.all([runGitText(root, ['cat-file', '-e', `${commit}^{commit}`]), runGitText(root, ['rev-parse', '--show-toplevel'])]);
   if (present.code !== 0) return `its source commit ${short} is not in this clone (a shallow clone?)`;
-  const top = await runGitText(root, ['rev-parse', '--show-toplevel']);
   if (top.code !== 0) return `git could not find the repository of ${root}: ${top.stderr.trim()}`;
   const paths = ['--', '.', ...outsideFolders(root, top.stdout.trim(), sources), ...skip.map((dir) => `:(exclude)${dir}`)];
-  const changed = await runGitText(root, ['diff', '--name-status', '--no-renames', '-z', commit, ...paths]);
-  const untracked = await runGitText(root, ['ls-files', '--others', '--exclude-standard', '-z', ...paths]);
+  const [changed, untracked] = await Promise.all([
+    runGitText(root, ['diff', '--name-status', '--no-renames', '-z', commit, ...paths]),
+    runGitText(root, ['ls-files', '--others', '--exclude-standard', '-z', ...paths]),
+  ]);
   const failed = [changed, untracked].find((r) => r.code !== 0);
   if (failed) return `git could not compare the project with its source commit ${short}: ${failed.stderr.trim()}`;
   const fields = changed.stdout.split('\0'); // -z: status and path alternate

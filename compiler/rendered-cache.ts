@@ -78,12 +78,14 @@ export async function readRenderedCommit(request: RenderedCommitRequest): Promis
     throw new UserInputError(`--cache-from ${ref}: no such commit in this repository`, { hint: 'Fetch the rendered branch first (git fetch origin rendered) and pass the fetched ref, e.g. origin/rendered.' });
   }
   const short = sha.slice(0, 7);
-  const distrust = await cacheTrustProblem(root, sha, config.agent.verify, request.signedBy);
-  if (distrust) return onProgress(`not taking apps from rendered commit ${short}: ${distrust}; every app is synthesized`), undefined;
-  const [{ sourceCommit }] = await readRenderLog(root, sha, { max: 1 }); // the trust check found it
   const limits = config.agent.limits;
   const most = config.environments.length * (limits.objects + 2); // each environment's objects, manifest and health rules
-  const listing = await listTree(root, sha, { maxEntries: most });
+  // Its tree is listed while its trust is checked (git, in parallel); nothing of it is used unless it is trusted.
+  const [distrust, log, listing] = await Promise.all([
+    cacheTrustProblem(root, sha, config.agent.verify, request.signedBy), readRenderLog(root, sha, { max: 1 }), listTree(root, sha, { maxEntries: most }),
+  ]);
+  if (distrust) return onProgress(`not taking apps from rendered commit ${short}: ${distrust}; every app is synthesized`), undefined;
+  const [{ sourceCommit }] = log; // the trust check found it
   if (listing.length > most) {
     return onProgress(`not taking apps from rendered commit ${short}: it holds more files than agent.limits.objects allows; every app is synthesized`), undefined;
   }
