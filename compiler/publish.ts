@@ -95,6 +95,8 @@ async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, sign
   const branch = config.branches.rendered;
   // The rendered head is the build cache every CI job already has: fetched before synth.
   const cacheFrom = options.cache === false ? undefined : await fetchedHead(root, remote, branch);
+  const fetched = options.cache === false ? undefined : { head: cacheFrom, tree: cacheFrom ? listTree(root, cacheFrom) : undefined }; // listed by git while synth runs
+  fetched?.tree?.catch(() => {});
   const files = await synthesize(root, source.sha, { typecheck, onProgress, cache: options.cache !== false, cacheFrom, cacheSignedBy: signer?.publicKeys });
   const synthMs = performance.now() - started;
   const hash = await blobHasher(root);
@@ -106,7 +108,7 @@ async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, sign
   for (let attempts = 1; attempts <= maxAttempts; attempts++) {
     onProgress(`reading ${shownRemote}/${branch}`);
     // The first attempt plans against the head fetched for the cache; a push that loses a race fetches again.
-    const { rendered, before } = await readRendered(root, remote, branch, source.sha, attempts === 1 && options.cache !== false ? { head: cacheFrom } : undefined);
+    const { rendered, before } = await readRendered(root, remote, branch, source.sha, attempts === 1 ? fetched : undefined);
     const unknownSource = rendered?.sourceCommit !== undefined && rendered.sourceIsAncestor === undefined;
     const step = planPublish({ source: source.sha, branch, head: rendered, force, shallow: unknownSource && (await isShallow(root)) });
     if (step.kind === 'refuse') throw step.error;
@@ -116,7 +118,9 @@ async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, sign
     const changes = countChanges(before, after);
     const message = commitMessage({ source, sourceBranch: source.branch, changes, renderedBy, runUrl: ciRunUrl(env), forcedOver: step.forcedOver });
     onProgress(`writing ${files.size} files`);
-    const sha = await writeCommit(root, { files, parent: step.parent, message, identity: committer, signer });
+    // Files the head already holds byte for byte are named by their blob, not sent to fast-import again.
+    const existing = new Map([...after].filter(([path, blob]) => before.get(path) === blob));
+    const sha = await writeCommit(root, { files, parent: step.parent, message, identity: committer, signer, existing });
     onProgress(`pushing ${sha.slice(0, 7)} to ${shownRemote}/${branch}`);
     const push = await pushCommit(root, remote, sha, branch);
     if (push.pushed) {
@@ -177,16 +181,17 @@ async function synthesize(root: string, commit: string, options: Pick<CompileOpt
 
 /**
  * The remote's rendered head with its provenance, and its files as path -> blob id (empty when there is no branch yet);
- * `fetched`: the head as just fetched (undefined: there was no branch), so it is not fetched again.
+ * `fetched`: the head as just fetched (undefined: there was no branch) and its listing, so neither is read again.
  */
-async function readRendered(root: string, remote: string, branch: string, source: string, fetched?: { head: string | undefined }): Promise<{ rendered?: RenderedHead; before: Map<string, string> }> {
+async function readRendered(root: string, remote: string, branch: string, source: string, fetched?: { head: string | undefined; tree?: Promise<Map<string, string>> }):
+  Promise<{ rendered?: RenderedHead; before: Map<string, string> }> {
   const head = fetched ? fetched.head : await fetchedHead(root, remote, branch);
   if (!head) return { before: new Map() };
   const [entry] = await readRenderLog(root, head, { max: 1 });
   const sha = entry.sha;
   const sourceCommit = entry.sourceCommit || undefined;
   const sourceIsAncestor = sourceCommit ? await isAncestor(root, sourceCommit, source) : undefined;
-  return { rendered: { sha, sourceCommit, sourceIsAncestor }, before: await listTree(root, sha) };
+  return { rendered: { sha, sourceCommit, sourceIsAncestor }, before: await (fetched?.tree ?? listTree(root, sha)) };
 }
 
 /**

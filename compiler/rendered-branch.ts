@@ -145,6 +145,8 @@ export interface CommitRequest {
   readonly identity: Identity;
   /** Sign the commit with this key. @default unsigned */
   readonly signer?: Signer;
+  /** path -> id of a blob already in the repository with that path's content: named, not sent again. @default none */
+  readonly existing?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -166,6 +168,8 @@ export async function writeCommit(dir: string, request: CommitRequest): Promise<
   // deleteall: the tree is exactly `files`, whatever the parent had.
   chunks.push(Buffer.from(`${request.parent ? `from ${request.parent}\n` : ''}deleteall\n`));
   for (const [path, content] of request.files) {
+    const blob = request.existing?.get(path);
+    if (blob && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(blob)) { chunks.push(Buffer.from(`M 100644 ${blob} ${quotePath(path)}\n`)); continue; }
     chunks.push(Buffer.from(`M 100644 inline ${quotePath(path)}\n`));
     data(content);
   }
