@@ -42,6 +42,15 @@ describe('the cold path of gitops synth', () => {
     // age-encryption only opens keys (secret edit, the agent); the others are the agent's and publish's.
     for (const name of ['age-encryption', '@kubernetes/client-node', 'simple-git', 'pino', 'prom-client']) expect(run.packages).not.toContain(name);
   }, 60_000);
+
+  it('does not load cdk8s when the synth cache serves every app', async () => {
+    p = makeProject({ 'apps/web.ts': webApp('web'), 'apps/api.ts': webApp('api') });
+    expect((await synthLoading(p.root, join(p.root, 'first.log'))).packages).toContain('cdk8s');
+    const warm = await synthLoading(p.root, join(p.root, 'warm.log'));
+    expect(warm.code).toBe(0);
+    expect(warm.packages).not.toContain('cdk8s');
+    expect(warm.packages).not.toContain('cdk8s-plus-28');
+  }, 60_000);
 });
 
 describe('startTypecheck', () => {
