@@ -4,12 +4,12 @@
 // file added since the source commit (one that shadows an import) or a shallow clone bundles every app. Each run
 // writes byte for byte what --no-cache writes, manifest records included.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compile } from '../../compiler/compile.ts';
 import { publish } from '../../compiler/publish.ts';
 import { snapshotDir } from '../helpers/project.ts';
-import { cleanUp, cloneProject, createBareRemote, createProject, git, type Project } from '../publish/fixtures.ts';
+import { cleanUp, cloneProject, commitFiles, createBareRemote, createProject, fetchRendered, git, type Project } from '../publish/fixtures.ts';
 
 afterAll(() => cleanUp());
 
@@ -31,19 +31,6 @@ export default defineApp<{ replicas: number }>({
 const APPS = { alpha: app('alpha', 'one'), beta: app('beta', 'one', '../shared/suffix.ts'), delta: app('delta', 'one', '../shared/util') };
 const FILES = { 'shared/suffix.ts': "export const word = '-a';\n", 'shared/util/index.ts': "export const word = '-from-index';\n", 'tsconfig.json': '{}\n' };
 const quiet = { typecheck: false, onWarning: () => {} };
-
-function commitFiles(project: Project, files: Record<string, string>, message = 'change files'): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(project.dir, path)), { recursive: true });
-    writeFileSync(join(project.dir, path), content);
-  }
-  git(project.dir, 'add', '-A');
-  git(project.dir, 'commit', '--quiet', '-m', message);
-}
-
-function fetchRendered(dir: string): void {
-  git(dir, 'fetch', '--quiet', 'origin', '+refs/heads/rendered:refs/remotes/origin/rendered');
-}
 
 /** The apps whose bundle files a run wrote (the config's aside). */
 function bundled(dir: string): string[] {

@@ -4,14 +4,14 @@
 // from a file whose bytes do not match the manifest, or (with agent.verify keys) from one not signed by them.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { compile } from '../../compiler/compile.ts';
 import { publish } from '../../compiler/publish.ts';
 import { makeProject, REPO_ROOT, snapshotDir } from '../helpers/project.ts';
 import { openpgpKey, removeKeys, sshKey } from '../helpers/keys.ts';
-import { cleanUp, cloneProject, createBareRemote, createProject, git, type Project } from '../publish/fixtures.ts';
+import { cleanUp, cloneProject, commitFiles, createBareRemote, createProject, fetchRendered, git, type Project } from '../publish/fixtures.ts';
 
 const buildsLog = join(mkdtempSync(join(tmpdir(), 'cache-from-')), 'builds.log');
 beforeEach(() => writeFileSync(buildsLog, ''));
@@ -40,21 +40,8 @@ const APPS = { alpha: app('alpha', 'one'), beta: app('beta', 'one', { imports: t
 const FILES = { 'shared/suffix.ts': "export const suffix = '-a';\n", 'data/greeting.txt': 'hello', 'package-lock.json': '{ "name": "shop", "lockfileVersion": 3 }\n' };
 const quiet = { typecheck: false, onWarning: () => {} };
 
-function commitFiles(project: Project, files: Record<string, string>, message = 'change files'): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(project.dir, path)), { recursive: true });
-    writeFileSync(join(project.dir, path), content);
-  }
-  git(project.dir, 'add', '-A');
-  git(project.dir, 'commit', '--quiet', '-m', message);
-}
-
 function builds(): string[] {
   return readFileSync(buildsLog, 'utf8').split('\n').filter(Boolean).sort();
-}
-
-function fetchRendered(dir: string): void {
-  git(dir, 'fetch', '--quiet', 'origin', '+refs/heads/rendered:refs/remotes/origin/rendered');
 }
 
 /** Synth of the clone with no local cache (a fresh CI job): which apps ran, what it said, what it wrote. */

@@ -98,6 +98,21 @@ function projectAt(dir: string): Project {
 }
 
 /** An empty bare repository; returns its path. */
+/** Writes `files` (path -> content) into the project's checkout and commits them. */
+export function commitFiles(project: Project, files: Record<string, string>, message = 'change files'): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(project.dir, path)), { recursive: true });
+    writeFileSync(join(project.dir, path), content);
+  }
+  git(project.dir, 'add', '-A');
+  git(project.dir, 'commit', '--quiet', '-m', message);
+}
+
+/** Fetches the remote's rendered branch as origin/rendered. */
+export function fetchRendered(dir: string): void {
+  git(dir, 'fetch', '--quiet', 'origin', '+refs/heads/rendered:refs/remotes/origin/rendered');
+}
+
 export function createBareRemote(): string {
   const base = mkdtempSync(join(tmpdir(), 'gitops-remote-'));
   cleanups.push(() => rmSync(base, { recursive: true, force: true }));
