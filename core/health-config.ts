@@ -1,6 +1,7 @@
 // The `health` section of gitops.config.ts: declarative health rules, checked and compiled when the
 // config is read, so that a bad CEL expression is a synth error with its config line.
 import { checkHealthRules, type HealthRule } from './health-rules.ts';
+import { isRecord } from './is-record.ts';
 
 export interface HealthConfig {
   /** Health rules per group and kind, CEL over `metadata`, `spec` and `status`; they come before the built-in checks. @default [] */
@@ -10,8 +11,8 @@ export interface HealthConfig {
 /** The rules of `health` in the config, and the problems with them, each naming the key and its line in `source`. */
 export function resolveHealthConfig(raw: unknown, file: string, source = ''): { rules: readonly HealthRule[]; problems: string[] } {
   if (raw === undefined) return { rules: [], problems: [] };
-  const config = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw as Record<string, unknown> : undefined;
-  if (!config) return { rules: [], problems: ['health: must be an object, e.g. { rules: [...] }'] };
+  if (!isRecord(raw)) return { rules: [], problems: ['health: must be an object, e.g. { rules: [...] }'] };
+  const config = raw;
   const unknown = Object.keys(config).filter((k) => k !== 'rules').map((k) => `health.${k}: unknown key; use rules`);
   const list = config.rules;
   const where = (i: number, field?: string) => {

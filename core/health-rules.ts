@@ -45,11 +45,6 @@ export interface CheckedRule {
 }
 
 /**
- * Compiles the rules; each problem names the rule (`where(i)`), the field and what is wrong. A rule
- * with a bad expression still gets a check for its kind, which says Unknown and why, so that a
- * broken rule never falls back silently to another verdict.
- */
-/**
  * Checks and compiles the rules; each problem names the rule (`where(i)`), the field and what is wrong.
  * A rule with a bad expression is still returned (without expressions), so that its kind is never
  * assessed by another check silently.
