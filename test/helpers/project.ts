@@ -60,8 +60,7 @@ export function makeProject(files: Record<string, string> = {}, options: { confi
   if (options.copyExample) {
     cpSync(join(REPO_ROOT, 'apps'), join(root, 'apps'), { recursive: true });
     cpSync(join(REPO_ROOT, 'gitops.config.ts'), join(root, 'gitops.config.ts'));
-    cpSync(join(REPO_ROOT, 'secrets'), join(root, 'secrets'), { recursive: true });
-    for (const part of ['manifests', 'charts', 'imports', 'gitops.lock']) cpSync(join(REPO_ROOT, part), join(root, part), { recursive: true });
+    for (const part of ['secrets', 'manifests', 'charts', 'imports', 'gitops.lock']) cpSync(join(REPO_ROOT, part), join(root, part), { recursive: true });
   } else {
     write('gitops.config.ts', options.config ?? BASIC_CONFIG);
   }
