@@ -15,7 +15,7 @@ import { manifestPath } from '../core/tree-paths.ts';
 import type { AppEntry, AppRecord, K8sObject, ManifestEntry, SynthObject, SynthResult } from '../core/types.ts';
 import type { TrustedKeys } from '../core/trusted-keys.ts';
 import type { RenderedKind } from '../lib/define-app.ts';
-import { readDocuments } from '../agent/parse-yaml.ts';
+import { readDocuments } from '../core/parse-yaml.ts';
 import { readRenderedYaml } from './read-rendered-yaml.ts';
 import { readRenderLog } from './rendered-branch.ts';
 import { dependencyKey, keyDifference, type RecordContext } from './app-record.ts';
