@@ -123,12 +123,12 @@ export class Compiler {
     const bundles = await appBundles(root, entries, recorded, onProgress);
 
     onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
-    const inputsSame = inputsUnchanged(root);
+    const inputsSame = inputsUnchanged(root); // one per run: each file an app read is hashed once
     const context = recordContext(root, packageRoot);
     const commit = await reading?.commit;
     const caches: Caches = cache ? {
-      local: new SynthCache(root, packageRoot),
-      rendered: commit && renderedCaches?.renderedCache(commit, { root, entries, bundles: bundles.keys, context, envs, onProgress }),
+      local: new SynthCache(root, context.packages, inputsSame),
+      rendered: commit && renderedCaches?.renderedCache(commit, { unchanged: inputsSame, entries, bundles: bundles.keys, context, envs, onProgress }),
     } : {};
     const builds = new Map<string, AppBuild>();
     const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[]; rendered?: RenderedOf }[] = [];
