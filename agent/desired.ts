@@ -7,7 +7,7 @@ import { crdScopes, formatRef, refKey, refOf } from '../core/kinds.ts';
 import { sortKeys } from '../core/sort-keys.ts';
 import { ownerLabels } from '../core/owner-labels.ts';
 import { DEFAULT_LIMITS, type RevisionLimits } from '../core/limits.ts';
-import { readDocuments } from './parse-yaml.ts';
+import { readDocuments } from '../core/parse-yaml.ts';
 import { refProblem } from './ref-names.ts';
 import type { DesiredObject, DesiredSet, K8sObject, Revision } from './types.ts';
 import { isRecord } from '../core/is-record.ts';

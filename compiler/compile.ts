@@ -14,7 +14,7 @@ import { discoverApps } from './discover.ts';
 import { ensureHelm } from './helm/helm-binary.ts';
 import { LOCK_FILE } from './lock-file.ts';
 import { loadConfig } from '../core/load-config.ts';
-import { readAppRecords, readRenderedObjects } from './read-dist.ts';
+import { readOthers } from './read-dist.ts';
 import { render } from './render.ts';
 import { renderedKinds } from './rendered-kinds.ts';
 import { receivedResults, renderedEnvironments, type SynthJob, type SynthJobOutcome } from './synth-job.ts';
@@ -123,12 +123,12 @@ export class Compiler {
     const bundles = await appBundles(root, entries, recorded, onProgress);
 
     onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
-    const inputsSame = inputsUnchanged(root);
+    const inputsSame = inputsUnchanged(root); // one per run: each file an app read is hashed once
     const context = recordContext(root, packageRoot);
     const commit = await reading?.commit;
     const caches: Caches = cache ? {
-      local: new SynthCache(root, packageRoot),
-      rendered: commit && renderedCaches?.renderedCache(commit, { root, entries, bundles: bundles.keys, context, envs, onProgress }),
+      local: new SynthCache(root, context.packages, inputsSame),
+      rendered: commit && renderedCaches?.renderedCache(commit, { unchanged: inputsSame, entries, bundles: bundles.keys, context, envs, onProgress }),
     } : {};
     const builds = new Map<string, AppBuild>();
     const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[]; rendered?: RenderedOf }[] = [];
@@ -156,8 +156,8 @@ export class Compiler {
 
     // A run limited to some apps still validates against the rest of each environment, as last written.
     const selected = new Set(entries.map((e) => e.name));
-    const others = this.options.apps ? envs.flatMap((env) => readRenderedObjects(outDir, env.name, selected)) : [];
-    const objects: SynthObject[] = [...results.flatMap((r) => r.objects), ...others];
+    const others = this.options.apps ? new Map(envs.map((env) => [env.name, readOthers(outDir, env.name, selected)])) : undefined;
+    const objects: SynthObject[] = [...results.flatMap((r) => r.objects), ...[...(others?.values() ?? [])].flatMap((o) => o.objects)];
     for (const entry of last) { // one at a time: each is given what the apps before it render
       const kinds = new Map(envs.map((e) => [e.name, renderedKinds(objects.filter((o) => o.env === e.name))]));
       const rendered: RenderedOf = (env) => kinds.get(env) ?? [];
@@ -182,7 +182,7 @@ export class Compiler {
     const scope: RenderScope[] = envs.map((e) => (this.options.apps ? { env: e.name, apps: [...selected] } : { env: e.name }));
     onProgress(`rendering ${objects.length} objects`);
     const own = appRecords(context, results, encrypted.objects, builds, envs);
-    const records = this.options.apps ? withOthers(own, (env) => readAppRecords(outDir, env), selected) : own;
+    const records = others ? withOthers(own, (env) => others.get(env)!.records, selected) : own;
     const tree = withHealthRules(render(encrypted.objects, scope, records), config.health.rules);
     let written: WriteSummary | undefined;
     if (this.options.write) {

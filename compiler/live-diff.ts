@@ -13,7 +13,7 @@ import { kindTargets, scopesOf, type KindTarget } from '../agent/watch-scope.ts'
 import { ClusterError } from '../core/errors.ts';
 import { refKey, refOf } from '../core/kinds.ts';
 import { objectChange, type ObjectChange } from './diff.ts';
-import { toYaml } from './render.ts';
+import { objectPath, toYaml } from './render.ts';
 
 export interface LiveDiffOptions {
   /** Where the agent keeps the environment's inventory (what it would prune). */
@@ -112,7 +112,7 @@ function prunedChange(o: K8sObject, env: string): ObjectChange {
 
 /** Where the compiler renders an object (the paths `gitops diff` shows), whatever file of the revision held it. */
 function pathOf(env: string, app: string, ref: ObjectRef): string {
-  return `${env}/${app}/${ref.namespace || '_cluster'}/${ref.kind.toLowerCase()}-${ref.name}.yaml`;
+  return `${env}/${objectPath({ app, ref })}`;
 }
 
 /** What every write changes or the server keeps to itself: not part of what applying would change. */

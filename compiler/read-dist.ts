@@ -7,18 +7,13 @@ import { manifestPath } from '../core/tree-paths.ts';
 import type { K8sObject, ManifestEntry, SynthObject } from '../core/types.ts';
 
 export function readManifest(outDir: string, env: string): ManifestEntry[] {
-  const file = join(outDir, manifestPath(env));
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).objects as ManifestEntry[]) : [];
+  return readManifestFile(outDir, env).objects;
 }
 
-/** What the manifest records of each app (AppRecord, app-record.ts); {} when there is none. */
-export function readAppRecords(outDir: string, env: string): Record<string, unknown> {
-  const file = join(outDir, manifestPath(env));
-  return (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).apps : undefined) ?? {};
-}
-
-export function readRenderedObjects(outDir: string, env: string, skipApps: ReadonlySet<string>): SynthObject[] {
-  return readManifest(outDir, env)
+/** An earlier synth's objects of the apps not in `skipApps`, and what its manifest records of each app (AppRecord, app-record.ts). */
+export function readOthers(outDir: string, env: string, skipApps: ReadonlySet<string>): { objects: SynthObject[]; records: Record<string, unknown> } {
+  const manifest = readManifestFile(outDir, env);
+  const objects = manifest.objects
     .filter((e) => !skipApps.has(e.app))
     .map((e) => ({
       ref: { group: e.group, kind: e.kind, namespace: e.namespace, name: e.name },
@@ -28,4 +23,13 @@ export function readRenderedObjects(outDir: string, env: string, skipApps: Reado
       sourceFile: e.sourceFile,
       constructPath: e.constructPath,
     }));
+  return { objects, records: manifest.apps };
+}
+
+/** The environment's manifest as last written: its entries and its apps' records (none when there is no manifest). */
+function readManifestFile(outDir: string, env: string): { objects: ManifestEntry[]; apps: Record<string, unknown> } {
+  const file = join(outDir, manifestPath(env));
+  if (!existsSync(file)) return { objects: [], apps: {} };
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+  return { objects: json.objects as ManifestEntry[], apps: json.apps ?? {} };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Duration } from 'cdk8s';
 import { stringify } from 'yaml';
 import { ScheduledJob, WebService, Worker, synthConstruct } from '../lib/index.ts';
-import { readDocuments } from '../agent/parse-yaml.ts';
+import { readDocuments } from '../core/parse-yaml.ts';
 import { DEFAULT_LIMITS } from '../core/limits.ts';
 import { sortKeys } from '../core/sort-keys.ts';
 import { toYaml } from './render.ts';

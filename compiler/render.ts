@@ -78,7 +78,7 @@ export function emitYaml(doc: Record<string, unknown>): string {
   return fastYaml(doc) ?? stringify(doc, YAML_OPTIONS);
 }
 
-export function objectPath(o: SynthObject): string {
+export function objectPath(o: Pick<SynthObject, 'app' | 'ref'>): string {
   const folder = o.ref.namespace || '_cluster';
   return `${o.app}/${folder}/${o.ref.kind.toLowerCase()}-${o.ref.name}.yaml`;
 }

@@ -15,13 +15,14 @@ import { manifestPath } from '../core/tree-paths.ts';
 import type { AppEntry, AppRecord, K8sObject, ManifestEntry, SynthObject, SynthResult } from '../core/types.ts';
 import type { TrustedKeys } from '../core/trusted-keys.ts';
 import type { RenderedKind } from '../lib/define-app.ts';
-import { readDocuments } from '../agent/parse-yaml.ts';
+import type { SynthInputs } from '../lib/synth-inputs.ts';
+import { readDocuments } from '../core/parse-yaml.ts';
 import { readRenderedYaml } from './read-rendered-yaml.ts';
 import { readRenderLog } from './rendered-branch.ts';
 import { dependencyKey, keyDifference, type RecordContext } from './app-record.ts';
 import { objectPath, primeRendered, sha256 } from './render.ts';
 import { cacheTrustProblem } from './rendered-trust.ts';
-import { inputsUnchanged, valuesHash } from './synth-cache.ts';
+import { valuesHash } from './synth-cache.ts';
 import { objectRulesKey, primeObjectFindings } from './validate/object-rules.ts';
 
 export interface RenderedCommitRequest {
@@ -98,10 +99,9 @@ export async function readRenderedCommit(request: RenderedCommitRequest): Promis
   return { short, sourceCommit, records, commit };
 }
 
-/** The cache of the apps whose record in `commit` equals what they depend on now (their bundle, values, …, files read). */
-export function renderedCache(commit: RenderedCommit, request: { root: string; entries: readonly AppEntry[]; bundles: ReadonlyMap<string, Pick<Bundle, 'hash'>>; context: RecordContext; envs: readonly ResolvedEnvironment[]; onProgress: (message: string) => void }): RenderedCache {
-  const { entries, bundles, context, envs, onProgress } = request;
-  const unchanged = inputsUnchanged(request.root);
+/** The cache of the apps whose record in `commit` equals what they depend on now (their bundle, values, …, files read: `unchanged`). */
+export function renderedCache(commit: RenderedCommit, request: { unchanged: (inputs: SynthInputs | undefined) => boolean; entries: readonly AppEntry[]; bundles: ReadonlyMap<string, Pick<Bundle, 'hash'>>; context: RecordContext; envs: readonly ResolvedEnvironment[]; onProgress: (message: string) => void }): RenderedCache {
+  const { unchanged, entries, bundles, context, envs, onProgress } = request;
   const taken: Taken = new Map();
   for (const env of envs) {
     const results = new Map<string, { record: AppRecord; result: SynthResult }>();

@@ -27,10 +27,11 @@ export class SynthCache {
   private readonly packages: string;
   private readonly unchanged: (inputs: SynthInputs | undefined) => boolean;
 
-  constructor(root: string, packageRoot: string) {
-    this.unchanged = inputsUnchanged(root);
+  /** `packages`: packagesHash of the project; `unchanged`: the run's inputsUnchanged. */
+  constructor(root: string, packages: string, unchanged: (inputs: SynthInputs | undefined) => boolean) {
+    this.unchanged = unchanged;
     this.dir = join(root, '.gitops-cache', 'synth');
-    this.packages = packagesHash(root, packageRoot);
+    this.packages = packages;
   }
 
   /** The app as cached for this bundle, or undefined. */

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { readDocuments } from '../../agent/parse-yaml.ts';
+import { readDocuments } from '../../core/parse-yaml.ts';
 import { UserInputError } from '../../core/errors.ts';
 import type { SourceDocument } from './crd.ts';
 import { sourceName, type ImportSource } from './source.ts';

@@ -1,7 +1,7 @@
 // Reading back what render wrote (compiler/read-rendered-yaml.ts), for the rendered-branch cache: every value
 // comes back as the `yaml` library reads the same text, or not at all (the caller then uses `yaml`).
 import { describe, expect, it } from 'vitest';
-import { readDocuments } from '../../agent/parse-yaml.ts';
+import { readDocuments } from '../../core/parse-yaml.ts';
 import { DEFAULT_LIMITS } from '../../core/limits.ts';
 import { readRenderedYaml } from '../../compiler/read-rendered-yaml.ts';
 import { toYaml } from '../../compiler/render.ts';
