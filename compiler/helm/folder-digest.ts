@@ -4,7 +4,7 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { fileListDigest, readSynthInput, recordSynthInput, sha256Of } from '../../lib/synth-inputs.ts';
 
-export const FOLDER_LIMITS = { files: 2_000, bytes: 32 * 1024 * 1024 } as const;
+const FOLDER_LIMITS = { files: 2_000, bytes: 32 * 1024 * 1024 } as const;
 
 /** `sha256:<hex>` over the sorted paths and contents of the files under `folder` (repo-relative). */
 export function folderDigest(root: string, folder: string): string {
