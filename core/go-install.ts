@@ -73,7 +73,7 @@ export interface GoCommand {
 const progressEveryMs = 30_000;
 
 /** Environment for every go call: no cgo, never switch toolchains, no workspace or vendor surprises. */
-export function goEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+function goEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
   return { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOWORK: 'off', GOFLAGS: '-buildvcs=false', ...extra };
 }
 
@@ -129,7 +129,7 @@ export interface GoTool {
 }
 
 /** Where a tool's binary is once built: ~/.cache/typed-gitops/<name>-<version>/bin/<name>. */
-export function goToolPaths(tool: GoTool): { readonly root: string; readonly binary: string; readonly done: string } {
+function goToolPaths(tool: GoTool): { readonly root: string; readonly binary: string; readonly done: string } {
   const root = join(typedGitopsCache(), `${tool.name}-${tool.version}`);
   // `built` is written last: an interrupted build is never taken for a finished one.
   return { root, binary: join(root, 'bin', tool.name), done: join(root, 'built') };

@@ -2,10 +2,10 @@
 // and watch mode see them change), or a URL pinned by sha256, fetched once into .gitops-cache/include/<sha256>.
 // build() is synchronous, so a fetch runs in a child process; the URL goes to it on stdin, never on its command line.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { ConstructInputError } from './input-error.ts';
-import { folderDigest, projectRoot, readSynthInput, recordSynthInput, sha256Of } from './synth-inputs.ts';
+import { fileListDigest, filesUnder, projectRoot, readSynthInput, recordSynthInput, sha256Of } from './synth-inputs.ts';
 
 export interface ManifestText {
   /** repo-relative file, or the URL */
@@ -26,7 +26,6 @@ export function readProjectManifests(path: string, maxBytes: number): ManifestTe
   if (!existsSync(abs)) throw new ConstructInputError(`Include path '${rel}' does not exist`, 'include', 'Check the path: it is relative to the project root.');
   const files = statSync(abs).isDirectory() ? manifestFilesUnder(abs, rel) : [rel];
   if (files.length === 0) throw new ConstructInputError(`Include folder '${rel}' holds no .yaml, .yml or .json file`, 'include', 'Add manifests to the folder, or remove the Include.');
-  if (rel !== files[0]) recordSynthInput(`${rel}/`, folderDigest(abs)); // a file added to the folder runs the app again
   return files.map((file) => {
     const size = statSync(join(root, file)).size;
     if (size > maxBytes) throw new ConstructInputError(`${file} is ${size} bytes, more than the ${maxBytes} an Include reads`, 'include', 'Split the file, or raise maxBytes of the Include.', file);
@@ -34,11 +33,11 @@ export function readProjectManifests(path: string, maxBytes: number): ManifestTe
   });
 }
 
+/** The manifest files of the folder, repo-relative and sorted; records the folder's file list (a file added runs the app again). */
 function manifestFilesUnder(abs: string, rel: string): string[] {
-  return readdirSync(abs, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile() && MANIFEST.test(d.name))
-    .map((d) => `${rel}/${relative(abs, join(d.parentPath, d.name)).split(sep).join('/')}`)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const all = filesUnder(abs);
+  recordSynthInput(`${rel}/`, fileListDigest(all));
+  return all.filter((f) => MANIFEST.test(f)).map((f) => `${rel}/${f}`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 export interface PinnedUrl {

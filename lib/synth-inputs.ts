@@ -54,8 +54,17 @@ export function inputDigest(root: string, file: string): string | undefined {
 /** The sha256 of the sorted list of files under `dir` (absolute): it changes when a file is added, removed or renamed. */
 export function folderDigest(dir: string): string {
   if (!statSync(dir).isDirectory()) return sha256Of('');
-  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => relative(dir, join(d.parentPath, d.name)).split(sep).join('/'));
-  return sha256Of(files.sort().join('\n'));
+  return fileListDigest(filesUnder(dir));
+}
+
+/** The regular files under `dir` (absolute), relative to it with forward slashes, in no set order. */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => relative(dir, join(d.parentPath, d.name)).split(sep).join('/'));
+}
+
+/** folderDigest of a folder holding `files` (relative to it, forward slashes), for a caller that listed it already. */
+export function fileListDigest(files: readonly string[]): string {
+  return sha256Of([...files].sort().join('\n'));
 }
 
 export function sha256Of(content: string | Buffer): string {

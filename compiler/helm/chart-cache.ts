@@ -26,6 +26,6 @@ export function storeChart(archive: Buffer): { digest: string; file: string } {
   return { digest, file };
 }
 
-export function archiveDigest(archive: Buffer): string {
+function archiveDigest(archive: Buffer): string {
   return `sha256:${sha256Of(archive)}`;
 }

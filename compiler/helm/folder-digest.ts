@@ -2,21 +2,22 @@
 // synth cache knows the app depends on them), within limits, so a chart folder cannot make synth unbounded.
 import { lstatSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { folderDigest as fileListDigest, readSynthInput, recordSynthInput, sha256Of } from '../../lib/synth-inputs.ts';
+import { fileListDigest, readSynthInput, recordSynthInput, sha256Of } from '../../lib/synth-inputs.ts';
 
-export const FOLDER_LIMITS = { files: 2_000, bytes: 32 * 1024 * 1024 } as const;
+const FOLDER_LIMITS = { files: 2_000, bytes: 32 * 1024 * 1024 } as const;
 
 /** `sha256:<hex>` over the sorted paths and contents of the files under `folder` (repo-relative). */
 export function folderDigest(root: string, folder: string): string {
   const lines: string[] = [];
+  const files = listFiles(root, folder);
   let bytes = 0;
-  for (const file of listFiles(root, folder)) {
+  for (const file of files) {
     const content = readSynthInput(file);
     bytes += content.length;
     if (bytes > FOLDER_LIMITS.bytes) throw new Error(`chart folder ${folder} holds more than ${FOLDER_LIMITS.bytes / 1024 / 1024} MiB`);
     lines.push(`${posix.relative(folder, file)}\0${sha256Of(content)}\n`);
   }
-  recordSynthInput(`${folder}/`, fileListDigest(join(root, folder))); // a file added to the chart runs the app again
+  recordSynthInput(`${folder}/`, fileListDigest(files.map((file) => posix.relative(folder, file)))); // a file added to the chart runs the app again
   return `sha256:${sha256Of(lines.join(''))}`;
 }
 

@@ -14,7 +14,7 @@ export interface HelmRun {
 }
 
 /** What a chart's rendering and fetching may take at most. */
-export const HELM_LIMITS = { timeoutMs: 120_000, outputBytes: 64 * 1024 * 1024 } as const;
+const HELM_LIMITS = { timeoutMs: 120_000, outputBytes: 64 * 1024 * 1024 } as const;
 
 export class HelmFailed extends Error {}
 

@@ -18,7 +18,7 @@ export interface TemplateRequest {
 /** The Kubernetes version charts are rendered for unless a HelmChart says otherwise: pinned, so the output never depends on which helm renders it. */
 export const DEFAULT_KUBE_VERSION = '1.34.0';
 
-export function templateArgs(req: TemplateRequest): string[] {
+function templateArgs(req: TemplateRequest): string[] {
   return [
     'template', req.releaseName, req.chartPath,
     '--namespace', req.namespace,

@@ -2,6 +2,7 @@
 // generated code and the schema check need (slim CRDs: group, names, scope, served versions with their
 // schemas). Pure: documents in, CRDs out; every problem names the file (or URL) and document.
 import { UserInputError } from '../../core/errors.ts';
+import { isSubdomain } from '../../core/names.ts';
 import { list, record, str, type JsonRecord } from '../validate/json.ts';
 
 /** One parsed document, the source it was read from as the user named it, and where in it ('crds/foo.yaml#2'). */
@@ -33,8 +34,8 @@ export interface SlimCrd {
   readonly source: string;
 }
 
-// Names go into generated code (comments, file names): only what Kubernetes itself accepts gets through.
-const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+// Names go into generated code (comments, file names): only what Kubernetes itself accepts gets through
+// (metadata.name: a DNS-1123 subdomain, isSubdomain).
 const GROUP = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 const VERSION = /^[a-z0-9]{1,63}$/;
 const KIND = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
@@ -83,7 +84,7 @@ function slimCrd(doc: SourceDocument): SlimCrd | undefined {
   const group = str(spec?.group) ?? '';
   const names = record(spec?.names);
   const kind = str(names?.kind) ?? '';
-  if (!NAME.test(name) || name.length > 253) throw fail('metadata.name is not a DNS name', 'Fix metadata.name in the CRD (<plural>.<group>).');
+  if (!isSubdomain(name)) throw fail('metadata.name is not a DNS name', 'Fix metadata.name in the CRD (<plural>.<group>).');
   if (!GROUP.test(group)) throw fail(`spec.group ${JSON.stringify(group)} is not a DNS name with a dot`, 'Fix spec.group in the CRD.');
   if (!KIND.test(kind)) throw fail(`spec.names.kind ${JSON.stringify(kind)} is not a kind name`, 'Fix spec.names.kind in the CRD.');
   const versions: CrdVersion[] = [];

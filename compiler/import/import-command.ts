@@ -45,10 +45,11 @@ async function readCrds(options: ImportOptions): Promise<CollectedCrds> {
   if (options.sources.length === 0) {
     throw new UserInputError('nothing to import', { object: 'gitops import', hint: 'Name a CRD file or folder, a URL, gomod:<module>@<version>/<folder>, or use --from-cluster.' });
   }
+  const sources = options.sources.map(parseSource);
   const documents: SourceDocument[] = [];
-  for (const text of options.sources) documents.push(...(await readSource(parseSource(text))));
+  for (const source of sources) documents.push(...(await readSource(source)));
   const found = collectCrds(documents);
-  for (const source of options.sources.map((s) => sourceName(parseSource(s)))) {
+  for (const source of sources.map(sourceName)) {
     if (found.crds.some((c) => c.source === source)) continue;
     const skipped = found.skipped.filter((s) => s.source === source).map((s) => s.document);
     const seen = skipped.length > 0 ? `: ${few(skipped, 5)}` : ' (no documents)';
