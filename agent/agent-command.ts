@@ -91,9 +91,10 @@ export async function runAgentCommand(flags: AgentFlags): Promise<void> {
     reserved: reservedObjects(namespace, { settings, keysSecret, platformKeys, ageSecret }),
     ageIdentities: ageIdentitiesFor(flags.ageKeyFile, ageSecret, () => reconciler.kube),
   }));
-  const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, gitTimeout: parseDuration(flags.gitTimeout, '--git-timeout'), limits, log });
-  const verifier = await verifierFor(verify, source.dir, parseDuration(flags.gitTimeout, '--git-timeout'), keysSecret && { ...keysSecret, kube: reconciler.kube });
-  if (platformKeys) approver = await platformApprover(source.dir, { ...platformKeys, kube: reconciler.kube }, parseDuration(flags.gitTimeout, '--git-timeout'));
+  const gitTimeout = parseDuration(flags.gitTimeout, '--git-timeout');
+  const source = openSource({ url: flags.repo, branch: flags.branch ?? config.branches.rendered, cacheDir: flags.cacheDir, gitTimeout, limits, log });
+  const verifier = await verifierFor(verify, source.dir, gitTimeout, keysSecret && { ...keysSecret, kube: reconciler.kube });
+  if (platformKeys) approver = await platformApprover(source.dir, { ...platformKeys, kube: reconciler.kube }, gitTimeout);
   const closeKeys = () => Promise.all([verifier?.close(), approver?.close()]);
   const gate = revisionGate({
     source, log, verify: verifier?.verify,

@@ -16,6 +16,8 @@ export interface AgentMetrics {
   reconciled(result: ReconcileResult): void;
   /** A look at the branch head (ls-remote, and a fetch when it moved) took `seconds`; `failed` when it did not succeed. */
   sourceChecked(seconds: number, failed: boolean): void;
+  /** When the branch head was last read from the remote (ms since the epoch), for readiness too. */
+  headSeenAt(): number | undefined;
   /** Stops listening to the API client. */
   close(): void;
 }
@@ -69,6 +71,7 @@ export function createMetrics(env: string, now: () => number = Date.now): AgentM
       if (failed) fetchErrors.inc();
       else headSeenAt = now();
     },
+    headSeenAt: () => headSeenAt,
     close: () => { stopListening(); },
   };
 }

@@ -47,7 +47,6 @@ export interface Telemetry {
 export function createTelemetry(options: TelemetryOptions): Telemetry {
   const metrics: AgentMetrics = createMetrics(options.env);
   const activity = new Activity();
-  let headSeenAt: number | undefined;
   let commit: { id: string; info?: CommitInfo } | undefined; // read once per revision
   let page: { key: string; view: PageView } | undefined; // made again only when something changed
   let applied: Revision | undefined; // the loop holds it anyway: no copy
@@ -60,10 +59,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
 
   return {
     observer: {
-      sourceChecked(seconds, failed) {
-        metrics.sourceChecked(seconds, failed);
-        if (!failed) headSeenAt = Date.now();
-      },
+      sourceChecked: (seconds, failed) => metrics.sourceChecked(seconds, failed),
       reconciled(result, revision) {
         metrics.reconciled(result);
         activity.record(result);
@@ -73,7 +69,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     views: {
       metricsContentType: metrics.contentType,
       metrics: () => metrics.text(),
-      readiness: (last) => readiness({ now: Date.now(), last, headSeenAt, freshForMs: freshness(options.intervalMs) }),
+      readiness: (last) => readiness({ now: Date.now(), last, headSeenAt: metrics.headSeenAt(), freshForMs: freshness(options.intervalMs) }),
       async page(last) {
         const key = JSON.stringify([activity.version, last?.startedAt, last?.revision, last?.ok, last?.errors.length]);
         if (page?.key !== key) page = { key, view: pageView({ env: options.env, remote: options.remote, last, activity, commit: await commitInfo(last?.revision) }) };

@@ -57,11 +57,11 @@ export function conditionHealth(object: K8sObject): Health | undefined {
 }
 
 /** Ready True is Healthy, Unknown is Progressing, False Degraded when its reason names a failure, else Progressing. */
-function readyHealth(object: K8sObject, ready: Condition | undefined, type = 'Ready'): Health | undefined {
+function readyHealth(object: K8sObject, ready: Condition | undefined): Health | undefined {
   if (!ready) return undefined;
-  if (isTrue(ready)) return health(object, 'Healthy', type === 'Ready' ? 'ready' : type);
-  if (ready.status === 'False' && FAILURE_REASON.test(ready.reason ?? '')) return health(object, 'Degraded', `not ${type.toLowerCase()}: ${explain(ready)}`);
-  return health(object, 'Progressing', `${ready.status === 'False' ? `not ${type.toLowerCase()}` : 'reconciling'}: ${explain(ready)}`);
+  if (isTrue(ready)) return health(object, 'Healthy', 'ready');
+  if (ready.status === 'False' && FAILURE_REASON.test(ready.reason ?? '')) return health(object, 'Degraded', `not ready: ${explain(ready)}`);
+  return health(object, 'Progressing', `${ready.status === 'False' ? 'not ready' : 'reconciling'}: ${explain(ready)}`);
 }
 
 /** Says so when a condition was written for an older generation: it says nothing about the current spec. */
