@@ -37,6 +37,11 @@ describe('what bootstrap reads from the agent app', () => {
     expect(secrets.secrets.map((s) => [s.namespace, s.name, s.keys])).toEqual([['gitops-system', 'git', ['url']], ['gitops-system', 'hook', ['token']], ['gitops-system', 'keys', []]]);
   });
 
+  it('keeps what each purpose needs of a Secret that serves two (git credentials and verification keys)', () => {
+    const [shared] = agentReferences(deploymentOf(agentObjects('dev', { gitCredentials: { name: 'shared' }, verificationKeys: 'shared' }))).secrets;
+    expect([shared.name, shared.keys, shared.files, shared.repoKey]).toEqual(['shared', ['url'], 'keys', 'url']);
+  });
+
   it('prints kubectl lines with placeholders only', () => {
     const [git, hook, keys] = agentReferences(deploymentOf(agentObjects('dev', { gitCredentials: { name: 'git' }, webhookSecret: { name: 'hook' }, verificationKeys: 'keys' }))).secrets;
     expect(createSecretCommand(git, REPO)).toBe("kubectl create secret generic git -n gitops-system --from-literal=url='https://<user>:<token>@git.example.com/shop.git'");

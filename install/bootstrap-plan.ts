@@ -75,10 +75,11 @@ export function agentReferences(deployment: K8sObject): AgentReferences {
   const secrets = new Map<string, { namespace: string; name: string; keys: string[]; purposes: string[]; repoKey?: string; files?: 'keys' | 'age' }>();
   const need = (at: NamedObject, key: string | undefined, purpose: string, repoKey?: string, files?: 'keys' | 'age') => {
     const id = `${at.namespace}/${at.name}`;
-    const entry = secrets.get(id) ?? { ...at, keys: [], purposes: [], ...(files ? { files } : {}) };
+    const entry = secrets.get(id) ?? { ...at, keys: [], purposes: [] };
     if (key && !entry.keys.includes(key)) entry.keys.push(key);
     entry.purposes.push(purpose);
-    secrets.set(id, repoKey ? { ...entry, repoKey } : entry);
+    // One Secret may serve several purposes (git credentials and keys): each adds what it needs.
+    secrets.set(id, { ...entry, ...(repoKey ? { repoKey } : {}), ...(files ? { files } : {}) });
   };
   let repo: string | undefined;
   for (const variable of container.env ?? []) {
