@@ -37,7 +37,7 @@ export async function withBuildLock<T>(lockFile: string, log: (line: string) => 
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number(readFileSync(lockFile, 'utf8'));
-      if (!ownerAlive(owner)) {
+      if (!processAlive(owner)) {
         rmSync(lockFile, { force: true });
         continue;
       }
@@ -53,7 +53,8 @@ export async function withBuildLock<T>(lockFile: string, log: (line: string) => 
   }
 }
 
-function ownerAlive(pid: number): boolean {
+/** Whether process `pid` is still running (signal 0 checks without sending one). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

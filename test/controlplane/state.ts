@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { processAlive } from '../../core/go-install.ts';
 import { ControlPlaneError } from './errors.js';
 import { checkoutRoot, lastClusterPointer } from './paths.js';
 
@@ -67,14 +68,5 @@ export function unownedClusterDirs(): string[] {
   return readdirSync(tmpdir())
     .filter((name) => name.startsWith(stateDirPrefix))
     .map((name) => join(tmpdir(), name))
-    .filter((dir) => existsSync(join(dir, stateFileName)) && !isAlive(readState(dir).ownerPid));
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+    .filter((dir) => existsSync(join(dir, stateFileName)) && !processAlive(readState(dir).ownerPid));
 }
