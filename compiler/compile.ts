@@ -26,6 +26,7 @@ import { withHealthRules } from './health-rules.ts';
 import { validate } from './validate/index.ts';
 import { importedKinds } from './validate/crd-schemas.ts';
 import { embedEncryptedSecrets } from './sops/embed-secrets.ts';
+import { dropStaged, finishStaged, stageAhead, type StagedWrite } from './staged-write.ts';
 import { writeTree, type WriteSummary } from './write.ts';
 
 export interface CompileOptions {
@@ -95,12 +96,22 @@ export class Compiler {
   private readonly options: Required<Omit<CompileOptions, Optional>> & Pick<CompileOptions, Optional>;
   private readonly apps = new Map<string, AppState>();
   private lastWritten?: ReadonlyMap<string, string>;
+  private staged?: StagedWrite;
 
   constructor(options: CompileOptions) {
     this.options = { typecheck: true, write: true, cache: true, onProgress: () => {}, ...options, root: resolve(options.root), jobs: options.jobs ?? jobsFromEnvironment() };
   }
 
   async run(): Promise<CompileOutcome> {
+    try {
+      return await this.runOnce();
+    } finally {
+      if (this.staged) await dropStaged(this.staged); // gone once moved into place
+      this.staged = undefined;
+    }
+  }
+
+  private async runOnce(): Promise<CompileOutcome> {
     const started = performance.now();
     const { root, onProgress } = this.options;
     const packageRoot = findPackageRoot(root);
@@ -125,11 +136,13 @@ export class Compiler {
     onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
     const inputsSame = inputsUnchanged(root); // one per run: each file an app read is hashed once
     const context = recordContext(root, packageRoot);
-    const commit = await reading?.commit;
-    const caches: Caches = cache ? {
-      local: new SynthCache(root, context.packages, inputsSame),
-      rendered: commit && renderedCaches?.renderedCache(commit, { unchanged: inputsSame, entries, bundles: bundles.keys, context, envs, onProgress }),
-    } : {};
+    const local = cache ? new SynthCache(root, context.packages, inputsSame) : undefined;
+    // Only the apps whose records match are read back: a changed app's objects would be parsed for nothing.
+    const matching = reading && renderedCaches!.matchingRecords(reading.records, { unchanged: inputsSame, entries, bundles: bundles.keys, context, envs });
+    // A new output folder gets the commit's files written while the changed apps build (staged-write.ts).
+    const stage = this.options.write && !this.lastWritten ? (files: ReadonlyMap<string, string>) => { this.staged = stageAhead(root, outDir, files); } : undefined;
+    const commit = matching && await reading!.objects(matching, stage);
+    const caches: Caches = { local, rendered: commit && renderedCaches!.renderedCache(commit, entries, onProgress) };
     const builds = new Map<string, AppBuild>();
     const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[]; rendered?: RenderedOf }[] = [];
     const results: SynthResult[] = [];
@@ -187,7 +200,7 @@ export class Compiler {
     let written: WriteSummary | undefined;
     if (this.options.write) {
       onProgress(`writing ${tree.files.size} files`);
-      written = writeTree(outDir, tree, this.lastWritten);
+      written = this.staged ? await finishStaged(this.staged, outDir, tree) : writeTree(outDir, tree, this.lastWritten);
       this.lastWritten = tree.files;
     }
     for (const f of fresh) caches.local?.save(f.entry, f.hash, f.environments, f.results, envs, f.rendered);

@@ -1,9 +1,11 @@
 // Reads back an object file that render wrote, many times faster than `yaml` reads it: the block style
 // render-yaml.ts writes (maps, sequences of scalars or maps, plain and quoted scalars, [] and {}), nothing
 // else. A text it cannot read gives undefined; and a value is only returned when rendering it again gives
-// exactly the same bytes, so what it returns is what any YAML reader gets from that text.
+// exactly the same bytes, so what it returns is what any YAML reader gets from that text. That is checked
+// as it reads, without rendering again: the layout is the only one render writes (two spaces a level,
+// `key:` alone before a non-empty block, `- ` items), and each key and scalar stands as render writes it.
 import { isRecord } from '../core/is-record.ts';
-import { emitYaml } from './render.ts';
+import { yamlKeyText, yamlScalarText } from './render.ts';
 
 /** The object of a rendered file, or undefined (the caller then reads it with `yaml`). */
 export function readRenderedYaml(text: string, maxDepth: number): Record<string, unknown> | undefined {
@@ -11,8 +13,7 @@ export function readRenderedYaml(text: string, maxDepth: number): Record<string,
   const lines = text.slice(0, -1).split('\n');
   try {
     const [value, next] = block(lines, 0, 0, maxDepth);
-    if (next !== lines.length || !isRecord(value)) return undefined;
-    return emitYaml(value) === text ? value : undefined; // keys in the text's order
+    return next === lines.length && isRecord(value) ? value : undefined;
   } catch {
     return undefined; // not render's style
   }
@@ -39,6 +40,7 @@ function map(lines: string[], at: number, indent: number, depth: number): [Recor
     const line = lines[i]!;
     const [key, end] = keyAt(line, indent);
     if (key === undefined || key === '__proto__' || Object.hasOwn(out, key)) throw new NotRendered(); // `yaml` reads that key as data
+    if (yamlKeyText(key) !== line.slice(indent, end - 1)) throw new NotRendered();
     if (end === line.length) {
       const [value, next] = block(lines, i + 1, indent + 2, depth - 1);
       out[key] = value;
@@ -105,9 +107,16 @@ function quoted(line: string, from: number): [string, number] {
   return [JSON.parse(line.slice(from, i + 1)) as string, i + 1];
 }
 
+/** The value of a scalar (or [] or {}) standing exactly as render writes that value. */
 function scalar(text: string): unknown {
   if (text === '[]') return [];
   if (text === '{}') return {};
+  const value = scalarValue(text);
+  if (yamlScalarText(value) !== text) throw new NotRendered();
+  return value;
+}
+
+function scalarValue(text: string): unknown {
   if (text[0] === '"' || text[0] === "'") {
     const [value, end] = quoted(text, 0);
     if (end !== text.length) throw new NotRendered();

@@ -14,8 +14,14 @@ const PLAIN = /^[A-Za-z][A-Za-z0-9._/-]{5,}$/;
 const CONTEXTUAL = /^(%|---|\.\.\.)|[\n\r]|^<<$/;
 const MAX_MEMO = 100_000;
 
+/** An emitter, and how it writes each scalar and key (undefined: not in a form it writes). */
+export type Emitter = ((doc: Record<string, unknown>) => string | undefined) & {
+  readonly scalar: (value: unknown) => string | undefined;
+  readonly key: (key: string) => string | undefined;
+};
+
 /** An emitter for one set of block-style options (indent 2, lineWidth 0, indented sequences). */
-export function yamlEmitter(options: YamlOptions): (doc: Record<string, unknown>) => string | undefined {
+export function yamlEmitter(options: YamlOptions): Emitter {
   const values = memo((s) => {
     const text = stringify({ k: s }, options);
     return text.startsWith('k: ') && text.indexOf('\n') === text.length - 1 ? text.slice(3, -1) : undefined;
@@ -74,10 +80,11 @@ export function yamlEmitter(options: YamlOptions): (doc: Record<string, unknown>
     return out;
   }
 
-  return (doc) => {
+  const emit = (doc: Record<string, unknown>) => {
     const body = map(doc, '');
     return body === undefined || body === '' ? undefined : `${body}\n`;
   };
+  return Object.assign(emit, { scalar, key: keys });
 }
 
 function memo(quote: Quote): Quote {

@@ -78,6 +78,10 @@ export function emitYaml(doc: Record<string, unknown>): string {
   return fastYaml(doc) ?? stringify(doc, YAML_OPTIONS);
 }
 
+/** How emitYaml writes a scalar value and a map key, where its fast path writes them (undefined elsewhere). */
+export const yamlScalarText: (value: unknown) => string | undefined = fastYaml.scalar;
+export const yamlKeyText: (key: string) => string | undefined = fastYaml.key;
+
 export function objectPath(o: Pick<SynthObject, 'app' | 'ref'>): string {
   const folder = o.ref.namespace || '_cluster';
   return `${o.app}/${folder}/${o.ref.kind.toLowerCase()}-${o.ref.name}.yaml`;

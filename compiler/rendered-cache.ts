@@ -66,10 +66,13 @@ export interface RenderedCommitReading {
   /** The source commit it was rendered from (its Source-Commit trailer). */
   readonly sourceCommit: string;
   /** Per environment, each app's record as its manifest has it (its objects not checked yet). */
-  readonly records: ReadonlyMap<string, ReadonlyMap<string, AppRecord>>;
-  /** What it holds for the cache, once its objects are read (which needs no bundle, so it runs while the apps are bundled). */
-  readonly commit: Promise<RenderedCommit>;
+  readonly records: Records;
+  /** What it holds for the cache of the `matching` apps, their objects read and checked; `onRead` gets their files' texts (tree path → text) as soon as read, before any check. */
+  objects(matching: Records, onRead?: (files: ReadonlyMap<string, string>) => void): Promise<RenderedCommit>;
 }
+
+/** Per environment, records by app name. */
+export type Records = ReadonlyMap<string, ReadonlyMap<string, AppRecord>>;
 
 /** Starts reading `ref` for the cache; undefined, said once in the progress, when the commit may not serve as one. */
 export async function readRenderedCommit(request: RenderedCommitRequest): Promise<RenderedCommitReading | undefined> {
@@ -94,27 +97,41 @@ export async function readRenderedCommit(request: RenderedCommitRequest): Promis
   const problems: string[] = [];
   const manifests = await readManifests(root, sha, envs, new Set(request.apps), files, limits, problems);
   const records = new Map([...manifests].map(([env, byApp]) => [env, new Map([...byApp].map(([app, listed]) => [app, listed.record]))]));
-  const commit = readObjects(root, sha, envs, files, manifests, limits, problems).then((apps) => ({ short, apps, problems }));
-  commit.catch(() => {}); // awaited by the caller; avoid an unhandled rejection meanwhile
-  return { short, sourceCommit, records, commit };
+  const objects = async (matching: Records, onRead?: (files: ReadonlyMap<string, string>) => void) => {
+    const wanted = new Map([...manifests].map(([env, byApp]) => [env, new Map([...byApp].filter(([app]) => matching.get(env)?.has(app)))]));
+    return { short, apps: await readObjects(root, sha, envs, files, wanted, limits, problems, onRead), problems };
+  };
+  return { short, sourceCommit, records, objects };
 }
 
-/** The cache of the apps whose record in `commit` equals what they depend on now (their bundle, values, …, files read: `unchanged`). */
-export function renderedCache(commit: RenderedCommit, request: { unchanged: (inputs: SynthInputs | undefined) => boolean; entries: readonly AppEntry[]; bundles: ReadonlyMap<string, Pick<Bundle, 'hash'>>; context: RecordContext; envs: readonly ResolvedEnvironment[]; onProgress: (message: string) => void }): RenderedCache {
-  const { unchanged, entries, bundles, context, envs, onProgress } = request;
+/**
+ * Per environment, the records that equal what their app depends on now (its bundle, values, …, files read:
+ * `unchanged`): the apps the commit may serve, once their objects are read. An app built after the others is
+ * compared on its values once what they render is known.
+ */
+export function matchingRecords(records: Records, request: { unchanged: (inputs: SynthInputs | undefined) => boolean; entries: readonly AppEntry[]; bundles: ReadonlyMap<string, Pick<Bundle, 'hash'>>; context: RecordContext; envs: readonly ResolvedEnvironment[] }): Records {
+  const { unchanged, entries, bundles, context, envs } = request;
+  return new Map(envs.map((env) => [env.name, new Map(entries.flatMap((entry) => {
+    const record = records.get(env.name)?.get(entry.name);
+    if (!record) return [];
+    const expected = dependencyKey(context, bundles.get(entry.name)!.hash, env);
+    const same = !keyDifference(record, record.afterOthers ? { ...expected, values: record.values } : expected) && unchanged(record.inputs);
+    return same ? [[entry.name, record] as const] : [];
+  }))]));
+}
+
+/** The cache of the apps `commit` holds as matching records (matchingRecords), each of whose objects names the app's file or a file it read. */
+export function renderedCache(commit: RenderedCommit, entries: readonly AppEntry[], onProgress: (message: string) => void): RenderedCache {
   const taken: Taken = new Map();
-  for (const env of envs) {
+  for (const [env, byApp] of commit.apps) {
     const results = new Map<string, { record: AppRecord; result: SynthResult }>();
-    taken.set(env.name, results);
+    taken.set(env, results);
     for (const entry of entries) {
-      const recorded = commit.apps.get(env.name)?.get(entry.name);
+      const recorded = byApp.get(entry.name);
       // An object names the app's file, or a file the app read (an included one: 'manifests/x.yaml#2').
       if (!recorded || recorded.objects.some((o) => o.sourceFile !== entry.sourceFile && !(o.sourceFile.replace(/#[^#]*$/, '') in recorded.record.inputs))) continue;
       const { record, objects } = recorded;
-      const expected = dependencyKey(context, bundles.get(entry.name)!.hash, env);
-      // An app built after the others: its values include what they render, compared once that is known.
-      if (keyDifference(record, record.afterOthers ? { ...expected, values: record.values } : expected) || !unchanged(record.inputs)) continue;
-      results.set(entry.name, { record, result: { app: entry.name, env: env.name, sourceFile: entry.sourceFile, objects, errors: [], warnings: record.warnings ?? [], inputs: record.inputs } });
+      results.set(entry.name, { record, result: { app: entry.name, env, sourceFile: entry.sourceFile, objects, errors: [], warnings: record.warnings ?? [], inputs: record.inputs } });
     }
   }
   const apps = new Set([...taken.values()].flatMap((byApp) => [...byApp.keys()]));
@@ -166,10 +183,12 @@ async function readManifests(root: string, sha: string, envs: readonly ResolvedE
 }
 
 /** The objects of every recorded app whose files are in the commit with the manifest's sha256. */
-async function readObjects(root: string, sha: string, envs: readonly ResolvedEnvironment[], files: ReadonlyMap<string, TreeEntry>, listed: Map<string, Map<string, Listed>>, limits: RevisionLimits, problems: string[]): Promise<Map<string, Map<string, Recorded>>> {
+async function readObjects(root: string, sha: string, envs: readonly ResolvedEnvironment[], files: ReadonlyMap<string, TreeEntry>, listed: Map<string, Map<string, Listed>>, limits: RevisionLimits, problems: string[],
+  onRead?: (files: ReadonlyMap<string, string>) => void): Promise<Map<string, Map<string, Recorded>>> {
   const wanted = filesToRead(files, listed, limits, problems);
   const texts = await readBlobs(root, sha, wanted);
   const text = new Map(wanted.map((e, i) => [e.path, texts[i]!]));
+  onRead?.(text);
   const recorded = new Map<string, Map<string, Recorded>>();
   for (const [envName, byApp] of listed) {
     const env = envs.find((e) => e.name === envName)!;

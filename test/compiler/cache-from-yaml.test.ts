@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readDocuments } from '../../core/parse-yaml.ts';
 import { DEFAULT_LIMITS } from '../../core/limits.ts';
 import { readRenderedYaml } from '../../compiler/read-rendered-yaml.ts';
-import { toYaml } from '../../compiler/render.ts';
+import { emitYaml, toYaml } from '../../compiler/render.ts';
 
 const STRINGS = ['yes', 'no', 'on', 'off', 'y', 'n', 'true', 'null', '~', '', ' lead', 'trail ', '0o644', '0x1f', '1.0', '1e3', '010', '1_000', '12:30',
   'a: b', 'a:b', 'http://x/y', '- item', '#not', 'x #y', "it's", 'say "hi"', 'back\\slash', 'tab\there', 'ünïcødé ✓', '@at', '`tick', '%pct', '*star', '&amp',
@@ -49,5 +49,22 @@ describe('readRenderedYaml', () => {
       expect(readRenderedYaml(text, 64), text).toBeUndefined();
     }
     expect(readRenderedYaml(toYaml(object({ a: { b: { c: 1 } } })), 3)).toBeUndefined();
+  });
+
+  it('gives a value only for a text render writes again byte for byte: other spellings of the same data are left to yaml', () => {
+    const canonical = toYaml(object({ a: { b: [1, 'x', { c: 'yes', d: [] }], e: {} }, f: 1.5, g: 'plain-text', h: "it's", 'i j': null, k: true }));
+    expect(readRenderedYaml(canonical, 64)).toBeDefined();
+    // Each is valid YAML with the same (or nearly the same) data, in a form render does not write.
+    const respelled = [
+      ['f: 1.5', 'f: 1.50'], ['f: 1.5', 'f: 15e-1'], ['k: true', 'k: True'], ["h: it's", "h: 'it''s'"], ['g: plain-text', 'g: "plain-text"'],
+      ['i j: null', '"i j": null'], ['i j: null', "'i j': null"], ['i j: null', 'i j: ~'], ['i j: null', 'i j:'], ['g: plain-text', 'g: plain-text '], ['g: plain-text', 'g:  plain-text'],
+      ['c: "yes"', "c: 'yes'"], ['e: {}', 'e: { }'], ['d: []', 'd: [ ]'], ['    - 1', '    -  1'], ['    - 1', '    - "1"'],
+    ];
+    for (const [from, to] of respelled) {
+      expect(canonical, from).toContain(from);
+      const text = canonical.replace(from, to);
+      const read = readRenderedYaml(text, 64);
+      if (read !== undefined) expect(emitYaml(read), `${from} -> ${to}`).toBe(text);
+    }
   });
 });

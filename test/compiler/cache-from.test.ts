@@ -4,7 +4,7 @@
 // from a file whose bytes do not match the manifest, or (with agent.verify keys) from one not signed by them.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { compile } from '../../compiler/compile.ts';
@@ -97,6 +97,19 @@ describe('synth --cache-from the rendered branch', () => {
     expect(cached.dist).toEqual(uncached.dist);
     expect([...cached.dist.keys()].filter((f) => f.endsWith('.manifest.json'))).toEqual(['dev.manifest.json', 'prod.manifest.json']);
     expect((await synth(clone.dir, { cacheFrom: 'origin/rendered', cache: false })).builds).toHaveLength(6); // --no-cache wins
+  });
+
+  it('on a fresh clone, a synth with errors leaves no output folder, though the unchanged apps\' files were being written', async () => {
+    const clone = cloneProject(project, remote);
+    fetchRendered(clone.dir);
+    clone.commit('alpha: broken', { alpha: app('alpha', 'two').replace("replicas: String(env.values.replicas)", 'replicas: env.values.replicas as unknown as string') });
+    rmSync(join(clone.dir, 'dist'), { recursive: true, force: true });
+    const progress: string[] = [];
+    const outcome = await compile({ root: clone.dir, typecheck: false, cacheFrom: 'origin/rendered', onProgress: (m) => progress.push(m) });
+    expect(progress.join('\n')).toMatch(/taking 2 of 3 apps/);
+    expect(outcome.report.errors.map((e) => `${e.app}: ${e.message}`).join('\n')).toMatch(/alpha: .*replicas/);
+    expect(existsSync(join(clone.dir, 'dist'))).toBe(false);
+    expect(readdirSync(join(clone.dir, '.gitops-cache')).filter((f) => f.startsWith('staging'))).toEqual([]);
   });
 
   it('runs an app again when its values, a module it imports, the lock file or a file it read changes', async () => {
