@@ -2,13 +2,15 @@
 // project) and the rendered branch published from it. Each sample clones origin into a new folder (no
 // .gitops-cache/, no dist/) and changes one or every app; only the command run after that is measured.
 // Clones live under the repo, so node_modules and the typed-gitops package resolve as in the other bench
-// projects (no npm install). They are removed only after all samples of a size: deleting thousands of files
-// right before a measured run slows the file creation it measures (online discard on this disk).
+// projects (no npm install). They are set aside after all samples of a size and deleted after the last
+// sample of the run: deleting thousands of files right before a measured run slows the file creation it
+// measures (set-aside.ts).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appSource, chartName, type BenchProjects } from './generate.ts';
 import type { Command } from './measure.ts';
+import type { SetAside } from './set-aside.ts';
 
 export type FreshTool = 'freshOne' | 'freshEvery' | 'publishOne';
 
@@ -20,8 +22,8 @@ export interface Scenario {
 
 export interface FreshOrigin {
   readonly scenarios: Readonly<Record<FreshTool, Scenario>>;
-  /** Removes the origin and every clone. */
-  remove(): void;
+  /** Sets the origin and every clone aside (set-aside.ts). */
+  setAside(): void;
 }
 
 /** How bench runs `gitops <args>` (the same node and bin as the other columns). */
@@ -34,9 +36,9 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd,
  * A new origin for the projects, with the rendered branch made by `gitops publish` from a first clone.
  * `synthFlags` are added to the fresh-clone synth commands (e.g. `--cache-from origin/rendered`).
  */
-export function makeOrigin(p: BenchProjects, gitops: Gitops, run: (c: Command) => void, synthFlags: readonly string[]): FreshOrigin {
+export function makeOrigin(p: BenchProjects, gitops: Gitops, run: (c: Command) => void, synthFlags: readonly string[], aside: SetAside): FreshOrigin {
   const base = join(p.ours, '..', 'fresh');
-  rmSync(base, { recursive: true, force: true });
+  aside.move(base);
   const origin = join(base, 'origin.git');
   const clones = join(base, 'clones');
   mkdirSync(clones, { recursive: true });
@@ -76,7 +78,7 @@ export function makeOrigin(p: BenchProjects, gitops: Gitops, run: (c: Command) =
       after: () => git(published, 'push', '--quiet', 'origin', 'main'),
     },
   };
-  return { scenarios, remove: () => rmSync(base, { recursive: true, force: true }) };
+  return { scenarios, setAside: () => aside.move(base) };
 }
 
 /** The generated project (ours/ and the shared chart it imports) as the only commit of main on a new bare origin. */

@@ -3,7 +3,6 @@
 // Also a fresh clone as CI has it (fresh-clone.ts): synth with one or every app changed, and publish.
 // Flags: --sizes 10,100,500,1000  --runs 5  --watch-edits 5 (0 skips the watch measurement).
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareObjectSets } from './equivalence.ts';
@@ -13,12 +12,14 @@ import { measure, median, medianSample, rssMethod, type Command, type Sample } f
 import { measureCliBuild } from './cli-build.ts';
 import { repoRoot } from './repo-root.ts';
 import { makeOrigin, type FreshOrigin, type Scenario } from './fresh-clone.ts';
+import { setAsideIn } from './set-aside.ts';
 import { TOOLS, formatSample, freshTable, resultsTable, targetsTable, type SizeResult, type Tool } from './table.ts';
 import { targets } from './targets.ts';
 import { watchLatencies } from './watch-latency.ts';
 
 const WATCH_SIZE = 500;
 const CACHE_FROM = ['--cache-from', 'origin/rendered'];
+const aside = setAsideIn(join(repoRoot, '.gitops-cache', 'bench')); // emptied after the last sample
 
 const gitops = (args: readonly string[]): Command => ({ cmd: process.execPath, args: [join(repoRoot, 'bin', 'gitops.js'), ...args], cwd: repoRoot });
 
@@ -37,7 +38,7 @@ function scenarios(p: BenchProjects, fresh: FreshOrigin): Record<Tool, Scenario>
   return {
     oursNoTypecheck: synth('--no-typecheck'),
     oursTypecheck: synth(),
-    oursClean: { prepare: () => { rmSync(join(p.ours, 'dist'), { recursive: true, force: true }); return synth('--no-typecheck').prepare(); } },
+    oursClean: { prepare: () => { aside.move(join(p.ours, 'dist')); return synth('--no-typecheck').prepare(); } },
     oursNoCache: synth('--no-typecheck', '--no-cache'),
     ...fresh.scenarios,
     cdk8s: { prepare: () => ({ cmd: 'npx', args: ['cdk8s', 'synth', '--check-upgrade=false'], cwd: p.cdk8s }) },
@@ -52,8 +53,8 @@ function run(scenario: Scenario): Sample {
 
 function benchSize(services: number, runs: number, synthFlags: readonly string[]): SizeResult {
   const p = generateProjects(repoRoot, services);
-  rmSync(join(p.ours, '.gitops-cache'), { recursive: true, force: true });
-  const fresh = makeOrigin(p, gitops, (c) => measure(c), synthFlags);
+  aside.move(join(p.ours, '.gitops-cache'));
+  const fresh = makeOrigin(p, gitops, (c) => measure(c), synthFlags, aside);
   const all = scenarios(p, fresh);
   const oursCold = run(all.oursClean);
   for (const tool of TOOLS) run(all[tool]); // warm-up, not counted
@@ -62,7 +63,7 @@ function benchSize(services: number, runs: number, synthFlags: readonly string[]
     for (const tool of TOOLS) samples[tool].push(run(all[tool])); // interleaved, so load changes hit every tool alike
     process.stderr.write(`  N=${services}: run ${i + 1}/${runs}\n`);
   }
-  fresh.remove();
+  fresh.setAside();
   const medians = Object.fromEntries(TOOLS.map((t) => [t, medianSample(samples[t])])) as Record<Tool, Sample>;
   return { services, objects: services * OBJECTS_PER_SERVICE, oursCold, median: medians };
 }
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
   console.log(`${await helmOverheadReport(repoRoot, values['helm-size'], sizes, runs)}\n`); // --helm-size 0 skips
 
   const small = generateProjects(repoRoot, 10);
-  if (!sizes.includes(10)) { rmSync(join(small.ours, 'dist'), { recursive: true, force: true }); measure(gitops(['synth', '--root', small.ours, '--no-typecheck'])); measure({ cmd: 'npx', args: ['cdk8s', 'synth', '--check-upgrade=false'], cwd: small.cdk8s }); }
+  if (!sizes.includes(10)) { aside.move(join(small.ours, 'dist')); measure(gitops(['synth', '--root', small.ours, '--no-typecheck'])); measure({ cmd: 'npx', args: ['cdk8s', 'synth', '--check-upgrade=false'], cwd: small.cdk8s }); }
   const same = compareObjectSets(join(small.ours, 'dist'), join(small.cdk8s, 'dist'));
   console.log(`same objects at N=10 (apiVersion/kind/namespace/name): ${same.ok ? 'OK' : 'FAIL'} — ours ${same.ours}, cdk8s ${same.cdk8s}`);
   for (const d of same.differences.slice(0, 20)) console.log(`  ${d}`);
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
     console.log(`watch at N=${WATCH_SIZE}: ${latencies.map((l) => `${Math.round(l)}`).join(', ')} ms (median ${Math.round(watchMs)} ms)`);
   }
   console.log(`\n${targetsTable(targets(results, watchMs, WATCH_SIZE))}`);
+  aside.empty();
   if (!same.ok) process.exitCode = 1;
 }
 
