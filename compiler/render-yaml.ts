@@ -7,9 +7,11 @@ import { stringify, type CreateNodeOptions, type DocumentOptions, type SchemaOpt
 type YamlOptions = DocumentOptions & SchemaOptions & CreateNodeOptions & ToStringOptions;
 type Quote = (s: string) => string | undefined;
 
-// Starts with a letter, no indicator characters, and longer than every YAML 1.1/1.2 word ('false', 'null'):
-// `yaml` writes such a string as it is, as a key or a value.
-const PLAIN = /^[A-Za-z][A-Za-z0-9._/-]{5,}$/;
+// Starts with a letter and has no indicator characters, and is none of YAML 1.1's boolean and null words nor
+// an exponent `yaml` reads as a float ('e5', 'E-12345'): `yaml` writes such a string as it is, as a key or a
+// value (compiler/render-yaml.test.ts checks such strings of up to 3 characters, and these words in every case).
+const PLAIN = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+const WORDS = /^(y|n|yes|no|on|off|true|false|null)$|^e[-+]?[0-9]/i;
 // Strings whose bytes may depend on where they stand (document markers, multi-line, explicit keys) or on merge keys.
 const CONTEXTUAL = /^(%|---|\.\.\.)|[\n\r]|^<<$/;
 const MAX_MEMO = 100_000;
@@ -91,7 +93,7 @@ function memo(quote: Quote): Quote {
   const cache = new Map<string, string | undefined>();
   return (s) => {
     if (s.length > 1000 || CONTEXTUAL.test(s)) return undefined;
-    if (PLAIN.test(s)) return s;
+    if (PLAIN.test(s) && !WORDS.test(s)) return s;
     let text = cache.get(s);
     if (text === undefined && !cache.has(s)) {
       if (cache.size > MAX_MEMO) cache.clear();
