@@ -48,13 +48,20 @@ export function stageAhead(root: string, outDir: string, files: ReadonlyMap<stri
 export async function finishStaged(staged: StagedWrite, outDir: string, tree: RenderedTree): Promise<WriteSummary> {
   const ahead = await staged.written;
   const rest = writeTree(staged.dir, tree, ahead);
-  if (existsSync(outDir)) { // made by someone else meanwhile: write into it as any run would
-    await dropStaged(staged);
-    return writeTree(outDir, tree);
+  if (!existsSync(outDir) && moved(staged.dir, outDir)) return { written: rest.written + rest.unchanged, deleted: 0, unchanged: 0 }; // all new in outDir
+  // Made by someone else meanwhile, or on another file system: write into it as any run would.
+  await dropStaged(staged);
+  return writeTree(outDir, tree);
+}
+
+function moved(from: string, to: string): boolean {
+  try {
+    mkdirSync(dirname(to), { recursive: true });
+    renameSync(from, to);
+    return true;
+  } catch {
+    return false;
   }
-  mkdirSync(dirname(outDir), { recursive: true });
-  renameSync(staged.dir, outDir);
-  return { written: rest.written + rest.unchanged, deleted: 0, unchanged: 0 }; // every file is new in outDir
 }
 
 /** Removes the staging folder (the run had errors), once its writer is done. */
