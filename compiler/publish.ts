@@ -91,10 +91,16 @@ async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, sign
   const shownRemote = redactCredentials(remote); // a URL remote may carry a token
   const started = performance.now();
 
-  const { source, config } = await readSource(root, options.sourceBranch, env);
+  const configuring = loadConfig(root);
+  // The rendered head is the build cache every CI job already has: fetched before synth, while the source is read.
+  const fetching = options.cache === false ? Promise.resolve(undefined) : configuring.then((c) => fetchedHead(root, remote, c.branches.rendered));
+  fetching.catch(() => {}); // awaited below
+  const { source, config } = await readSource(root, options.sourceBranch, env, configuring).catch(async (error: unknown) => {
+    await fetching.catch(() => {}); // no git left running in the checkout
+    throw error;
+  });
   const branch = config.branches.rendered;
-  // The rendered head is the build cache every CI job already has: fetched before synth.
-  const cacheFrom = options.cache === false ? undefined : await fetchedHead(root, remote, branch);
+  const cacheFrom = await fetching;
   const fetched = options.cache === false ? undefined : { head: cacheFrom, tree: cacheFrom ? listTree(root, cacheFrom) : undefined }; // listed by git while synth runs
   fetched?.tree?.catch(() => {});
   const files = await synthesize(root, source.sha, { typecheck, onProgress, cache: options.cache !== false, cacheFrom, cacheSignedBy: signer?.publicKeys });
@@ -118,9 +124,8 @@ async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, sign
     const changes = countChanges(before, after);
     const message = commitMessage({ source, sourceBranch: source.branch, changes, renderedBy, runUrl: ciRunUrl(env), forcedOver: step.forcedOver });
     onProgress(`writing ${files.size} files`);
-    // Files the head already holds byte for byte are named by their blob, not sent to fast-import again.
-    const existing = new Map([...after].filter(([path, blob]) => before.get(path) === blob));
-    const sha = await writeCommit(root, { files, parent: step.parent, message, identity: committer, signer, existing });
+    // Only what differs from the head is sent to fast-import.
+    const sha = await writeCommit(root, { files, parent: step.parent, message, identity: committer, signer, changesFrom: { parentFiles: before, blobIds: after } });
     onProgress(`pushing ${sha.slice(0, 7)} to ${shownRemote}/${branch}`);
     const push = await pushCommit(root, remote, sha, branch);
     if (push.pushed) {
@@ -144,17 +149,21 @@ async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, sign
 }
 
 /** The commit to publish, refused when the work tree is dirty or HEAD is not on the config's source branch. */
-async function readSource(root: string, branchOption: string | undefined, env: NodeJS.ProcessEnv): Promise<{ source: PublishResult['source']; config: ResolvedConfig }> {
-  const dirty = await dirtyPaths(root);
+async function readSource(root: string, branchOption: string | undefined, env: NodeJS.ProcessEnv, configuring: Promise<ResolvedConfig>):
+  Promise<{ source: PublishResult['source']; config: ResolvedConfig }> {
+  // Read at once, judged in this order: a dirty work tree is said first.
+  const [dirtyReading, headReading, branchReading] = [dirtyPaths(root), readHead(root), branchOption ? Promise.resolve(branchOption) : currentBranch(root)];
+  for (const p of [headReading, branchReading, configuring]) p.catch(() => {});
+  const dirty = await dirtyReading;
   if (dirty.length > 0) {
     const shown = dirty.slice(0, 10).join(', ') + (dirty.length > 10 ? `, … ${dirty.length - 10} more` : '');
     throw new UserInputError(`refusing to publish: the work tree has uncommitted changes (${shown}); nothing was pushed`, {
       hint: 'Commit or stash them: publish renders a commit exactly as it is in git.',
     });
   }
-  const head = await readHead(root);
-  const config = await loadConfig(root);
-  const branch = branchOption ?? (await currentBranch(root)) ?? ciBranch(env);
+  const head = await headReading;
+  const config = await configuring;
+  const branch = (await branchReading) ?? ciBranch(env);
   if (branch !== config.branches.source) {
     throw new UserInputError(
       branch
@@ -203,9 +212,13 @@ function withoutManifests(tree: ReadonlyMap<string, string>, config: ResolvedCon
   return new Map([...tree].filter(([path]) => !manifests.has(path)));
 }
 
-/** The remote's rendered head, fetched, or undefined when there is no rendered branch yet. */
+/** The remote's rendered head, fetched, or undefined when there is no rendered branch yet (asked at the same time as fetched). */
 async function fetchedHead(root: string, remote: string, branch: string): Promise<string | undefined> {
-  return (await remoteBranchHead(root, remote, branch)) ? fetchBranch(root, remote, branch) : undefined;
+  const fetching = fetchBranch(root, remote, branch);
+  fetching.catch(() => {}); // a branch that is not there fails to fetch: only then ignored
+  if (await remoteBranchHead(root, remote, branch)) return fetching;
+  await fetching.catch(() => {}); // none there: its fetch failed, as it should
+  return undefined;
 }
 
 /** GitHub Actions and GitLab CI check out a detached HEAD in some events; they name the branch in the env. */

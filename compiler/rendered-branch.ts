@@ -117,13 +117,14 @@ export async function fetchBranch(dir: string, remote: string, branch: string): 
   return ref;
 }
 
-/** Every file of a commit as path -> blob id, from one `ls-tree`. */
+/** Every file of a commit as path -> blob id, from one `ls-tree`; other than a regular file, as '<mode> <id>' (never equal to a blob id). */
 export function listTree(dir: string, commit: string): Promise<Map<string, string>> {
   return attempt(`listing the files of ${commit}`, async () => {
     const listing = await git(dir).raw(['ls-tree', '-r', '-z', '--full-tree', commit]);
     return new Map(listing.split('\0').filter(Boolean).map((line) => {
       const tab = line.indexOf('\t');
-      return [line.slice(tab + 1), line.slice(0, tab).split(' ')[2]];
+      const [mode, , id] = line.slice(0, tab).split(' ');
+      return [line.slice(tab + 1), mode === '100644' ? id! : `${mode} ${id}`];
     }));
   });
 }
@@ -145,8 +146,11 @@ export interface CommitRequest {
   readonly identity: Identity;
   /** Sign the commit with this key. @default unsigned */
   readonly signer?: Signer;
-  /** path -> id of a blob already in the repository with that path's content: named, not sent again. @default none */
-  readonly existing?: ReadonlyMap<string, string>;
+  /**
+   * The parent's files as listTree gives them, and the blob id of each of `files`: then only what differs from the
+   * parent is written (fast-import rewrites only the trees above a change). @default the whole tree is written
+   */
+  readonly changesFrom?: { readonly parentFiles: ReadonlyMap<string, string>; readonly blobIds: ReadonlyMap<string, string> };
 }
 
 /**
@@ -165,11 +169,17 @@ export async function writeCommit(dir: string, request: CommitRequest): Promise<
   };
   chunks.push(Buffer.from(`reset ${ref}\ncommit ${ref}\nauthor ${person}\ncommitter ${person}\n`));
   data(request.message);
-  // deleteall: the tree is exactly `files`, whatever the parent had.
-  chunks.push(Buffer.from(`${request.parent ? `from ${request.parent}\n` : ''}deleteall\n`));
+  const { parent, changesFrom } = request;
+  if (parent) chunks.push(Buffer.from(`from ${parent}\n`));
+  const incremental = parent !== undefined && changesFrom !== undefined;
+  // Either the parent's files that differ are replaced and those it alone has deleted, or (deleteall) the tree is exactly `files`.
+  if (incremental) {
+    for (const path of changesFrom.parentFiles.keys()) if (!request.files.has(path)) chunks.push(Buffer.from(`D ${quotePath(path)}\n`));
+  } else {
+    chunks.push(Buffer.from('deleteall\n'));
+  }
   for (const [path, content] of request.files) {
-    const blob = request.existing?.get(path);
-    if (blob && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(blob)) { chunks.push(Buffer.from(`M 100644 ${blob} ${quotePath(path)}\n`)); continue; }
+    if (incremental && changesFrom.parentFiles.get(path) === changesFrom.blobIds.get(path)) continue; // the same regular file
     chunks.push(Buffer.from(`M 100644 inline ${quotePath(path)}\n`));
     data(content);
   }

@@ -1,7 +1,8 @@
 // publish against a bare remote over a local path: first publish, one commit per change with its
 // trailers and tree, nothing when unchanged, removed apps disappear, the checkout is left alone.
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { publish } from '../../compiler/publish.ts';
 import { formatPublished } from '../../compiler/publish-report.ts';
@@ -68,5 +69,26 @@ describe('publish', () => {
     expect(result.changes.get('dev/beta')).toEqual({ added: 0, changed: 0, removed: 1 });
     expect(remoteFiles(remote).filter((f) => f.includes('beta'))).toEqual([]);
     expect(git(remote, 'show', 'rendered:dev.manifest.json')).not.toContain('beta');
+  });
+
+  it('makes the tree exactly the synth output, whatever else the head holds: a stray file, an executable or a symlink at one of its paths', async () => {
+    const head = git(remote, 'rev-parse', 'rendered');
+    const index = join(remote, `hand-index-${Date.now()}`);
+    const byHand = (...args: string[]) => execFileSync('git', args, { cwd: remote, env: { ...process.env, GIT_INDEX_FILE: index }, encoding: 'utf8' }).trim();
+    byHand('read-tree', head);
+    const blob = (path: string) => byHand('rev-parse', `${head}:${path}`);
+    byHand('update-index', '--cacheinfo', `100755,${blob('dev/alpha/demo/configmap-alpha.yaml')},dev/alpha/demo/configmap-alpha.yaml`);
+    byHand('update-index', '--cacheinfo', `120000,${blob('prod/alpha/demo/configmap-alpha.yaml')},prod/alpha/demo/configmap-alpha.yaml`);
+    byHand('update-index', '--add', '--cacheinfo', `100644,${blob('dev.manifest.json')},stray.txt`);
+    const tree = byHand('write-tree');
+    const message = git(remote, 'log', '-1', '--format=%B', head);
+    byHand('update-ref', 'refs/heads/rendered', byHand('-c', 'user.name=Hand', '-c', 'user.email=h@example.com', 'commit-tree', tree, '-p', head, '-m', message));
+    rmSync(index, { force: true });
+
+    project.commit('add gamma', { gamma: configMapApp('gamma', 'one') }); // alpha's files keep their bytes
+    expect((await publish({ root: project.dir, ...quiet })).outcome).toBe('published');
+    const entries = git(remote, 'ls-tree', '-r', 'rendered').split('\n').map((line) => `${line.split(' ')[0]} ${line.split('\t')[1]}`);
+    expect(entries).toEqual(['dev.manifest.json', 'dev/alpha/demo/configmap-alpha.yaml', 'dev/gamma/demo/configmap-gamma.yaml', 'prod.manifest.json',
+      'prod/alpha/demo/configmap-alpha.yaml', 'prod/gamma/demo/configmap-gamma.yaml'].map((f) => `100644 ${f}`));
   });
 });
