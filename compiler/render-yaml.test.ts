@@ -54,11 +54,12 @@ describe('yamlEmitter', () => {
     }
   });
 
-  it('writes like yaml every short string of letters, digits and . _ / -, and the YAML words in every case', () => {
-    const alphabet = [...'abcyzABNOYZ0189._/-'];
+  it('writes like yaml every short string of letters, digits, punctuation and spaces, and the YAML words in every case', () => {
+    const alphabet = [...'abcyzABNOYZ0189._/-:@%+=~ #'];
     const short = [...alphabet, ...alphabet.flatMap((a) => alphabet.map((b) => a + b)), ...alphabet.flatMap((a) => alphabet.flatMap((b) => ['e', 'N', '0', '.'].map((c) => a + b + c)))];
     const cases = (word: string): string[] => (word === '' ? [''] : cases(word.slice(1)).flatMap((rest) => [word[0]!.toLowerCase() + rest, word[0]!.toUpperCase() + rest]));
     const words = ['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null', 'nan', 'inf', 'infinity', 'e', 'e1', 'e12345', 'e-12345', 'e+1.5', 'e1_000', 'e1x'].flatMap(cases);
+    words.push('http://x.y:80/p', 'ghcr.io/acme/web:1.4.2', 'a::b', 'a:', 'a: b', 'a:%b', 'a:#b', 'a #b', 'mailto:x@y', 'k=v+w~', 'x:1:2', 'svc:8080');
     for (const s of [...short, ...words]) {
       expectSameOrFallback({ [s]: s });
       expectSameOrFallback({ list: [s] });

@@ -7,10 +7,11 @@ import { stringify, type CreateNodeOptions, type DocumentOptions, type SchemaOpt
 type YamlOptions = DocumentOptions & SchemaOptions & CreateNodeOptions & ToStringOptions;
 type Quote = (s: string) => string | undefined;
 
-// Starts with a letter and has no indicator characters, and is none of YAML 1.1's boolean and null words nor
-// an exponent `yaml` reads as a float ('e5', 'E-12345'): `yaml` writes such a string as it is, as a key or a
-// value (compiler/render-yaml.test.ts checks such strings of up to 3 characters, and these words in every case).
-const PLAIN = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+// Starts with a letter, has no indicator characters (a ':' only before a non-space: 'http://x', 'web:1.4'), and is
+// none of YAML 1.1's boolean and null words nor an exponent `yaml` reads as a float ('e5', 'E-12345'): `yaml`
+// writes such a string as it is, as a key or a value (compiler/render-yaml.test.ts checks such strings of up to
+// 3 characters, and these words in every case).
+const PLAIN = /^[A-Za-z](?:[A-Za-z0-9._/@%+=~-]|:(?=[^\s:]))*$/;
 const WORDS = /^(y|n|yes|no|on|off|true|false|null)$|^e[-+]?[0-9]/i;
 // Strings whose bytes may depend on where they stand (document markers, multi-line, explicit keys) or on merge keys.
 const CONTEXTUAL = /^(%|---|\.\.\.)|[\n\r]|^<<$/;
