@@ -40,7 +40,18 @@ function renderObject(o: SynthObject): RenderedObject {
 function renderedFrom(o: SynthObject, text: string, hash = sha256(text)): RenderedObject {
   const path = objectPath(o);
   const entry: ManifestEntry = { ...o.ref, app: o.app, path, sourceFile: o.sourceFile, constructPath: o.constructPath, sha256: hash };
-  return { full: `${o.env}/${path}`, path, text, sha256: hash, entry: JSON.stringify(entry, null, 2).replace(/\n/g, '\n    ') };
+  return { full: `${o.env}/${path}`, path, text, sha256: hash, entry: entryJson(entry) };
+}
+
+/** The entry as JSON.stringify(entry, null, 2) writes it, indented to stand in the manifest's list; built directly while its values are flat. */
+function entryJson(entry: ManifestEntry): string {
+  let out = '';
+  for (const [key, value] of Object.entries(entry)) {
+    if (value === undefined) continue;
+    if (typeof value === 'object' && value !== null) return JSON.stringify(entry, null, 2).replace(/\n/g, '\n    ');
+    out += `${out ? ',' : ''}\n      ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+  }
+  return out ? `{${out}\n    }` : '{}';
 }
 
 /** The YAML of an object and its sha256, if it was rendered in this process (to keep them in the synth cache). */
