@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../core/types.ts';
@@ -36,12 +37,20 @@ async function runTsc(root: string, packageRoot: string): Promise<Diagnostic[]> 
   if (!tsconfig) return [{ severity: 'error', rule: 'typecheck', message: 'no tsconfig.json to type-check with', hint: 'Add a tsconfig.json, or run with --no-typecheck.' }];
   const exe = await tscExecutable(packageRoot);
   const output = await new Promise<string>((resolve, reject) => {
-    execFile(exe, ['--noEmit', '--pretty', 'false', '-p', tsconfig], { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(exe, ['--noEmit', '--pretty', 'false', ...checkerThreads(), '-p', tsconfig], { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') reject(error);
       else resolve(`${stdout}${stderr}`);
     });
   });
   return parseTscOutput(root, output);
+}
+
+/**
+ * tsc's own threads: synthesis keeps a core busy meanwhile, so on two cores or fewer tsc runs single-threaded (at N=500:
+ * 0.35 s and 0.47 s of CPU, against 0.32–0.42 s and 0.6–0.76 s of CPU with its default four checkers, which compete with synth).
+ */
+function checkerThreads(): string[] {
+  return availableParallelism() <= 2 ? ['--singleThreaded'] : [];
 }
 
 /** tsc's lines look like `apps/web.ts(12,7): error TS2322: Type 'string' is not assignable ...`. */
