@@ -7,7 +7,7 @@ import { findPackageRoot } from '../core/bundle.ts';
 import { appBundles, recordedBundles, type AppBundles, type BundleKey } from './app-bundles.ts';
 import { inputsUnchanged, SynthCache } from './synth-cache.ts';
 import { appRecords, recordContext, withOthers, type AppBuild } from './app-record.ts';
-import type { RenderedCache } from './rendered-cache.ts';
+import type { RenderedCache, RenderedCommit } from './rendered-cache.ts';
 import type { ResolvedConfig, ResolvedEnvironment } from '../core/config.ts';
 import { UserInputError } from '../core/errors.ts';
 import { discoverApps } from './discover.ts';
@@ -97,6 +97,7 @@ export class Compiler {
   private readonly apps = new Map<string, AppState>();
   private lastWritten?: ReadonlyMap<string, string>;
   private staged?: StagedWrite;
+  private reading?: Promise<RenderedCommit>; // the rendered commit's objects, while they are read
 
   constructor(options: CompileOptions) {
     this.options = { typecheck: true, write: true, cache: true, onProgress: () => {}, ...options, root: resolve(options.root), jobs: options.jobs ?? jobsFromEnvironment() };
@@ -106,8 +107,10 @@ export class Compiler {
     try {
       return await this.runOnce();
     } finally {
+      await this.reading?.catch(() => {}); // it may still start staging
       if (this.staged) await dropStaged(this.staged); // gone once moved into place
       this.staged = undefined;
+      this.reading = undefined;
     }
   }
 
@@ -131,17 +134,23 @@ export class Compiler {
     // The rendered commit's records are read first: the apps whose bundle they record unchanged need no esbuild.
     const reading = renderedCaches && await renderedCaches.readRenderedCommit({ root, ref: cacheFrom!, config, envs, apps: entries.map((e) => e.name), signedBy, onProgress });
     const recorded = reading ? await recordedBundles(root, reading, entries, outDir, onProgress) : new Map<string, BundleKey>();
+    const inputsSame = inputsUnchanged(root); // one per run: each file an app read is hashed once
+    const context = recordContext(root, packageRoot);
+    // Only the apps whose records match are read back: a changed app's objects would be parsed for nothing. With bundles
+    // taken as recorded, those are known before esbuild bundles the others (whose inputs differ from their records), and
+    // read meanwhile; a new output folder gets their files written while the changed apps build (staged-write.ts).
+    const matchingOf = (keys: ReadonlyMap<string, Pick<BundleKey, 'hash'>>) =>
+      renderedCaches!.matchingRecords(reading!.records, { unchanged: inputsSame, entries: entries.filter((e) => keys.has(e.name)), bundles: keys, context, envs });
+    const stage = this.options.write && !this.lastWritten ? (files: ReadonlyMap<string, string>) => { this.staged = stageAhead(root, outDir, files); } : undefined;
+    const early = reading && recorded.size > 0 ? matchingOf(recorded) : undefined;
+    this.reading = early && reading!.objects(early, stage);
+    this.reading?.catch(() => {}); // awaited below, or by run() when bundling fails
     const bundles = await appBundles(root, entries, recorded, onProgress);
 
     onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
-    const inputsSame = inputsUnchanged(root); // one per run: each file an app read is hashed once
-    const context = recordContext(root, packageRoot);
     const local = cache ? new SynthCache(root, context.packages, inputsSame) : undefined;
-    // Only the apps whose records match are read back: a changed app's objects would be parsed for nothing.
-    const matching = reading && renderedCaches!.matchingRecords(reading.records, { unchanged: inputsSame, entries, bundles: bundles.keys, context, envs });
-    // A new output folder gets the commit's files written while the changed apps build (staged-write.ts).
-    const stage = this.options.write && !this.lastWritten ? (files: ReadonlyMap<string, string>) => { this.staged = stageAhead(root, outDir, files); } : undefined;
-    const commit = matching && await reading!.objects(matching, stage);
+    const matching = early ?? (reading && matchingOf(bundles.keys));
+    const commit = matching && await (this.reading ?? reading!.objects(matching, stage));
     const caches: Caches = { local, rendered: commit && renderedCaches!.renderedCache(commit, entries, onProgress) };
     const builds = new Map<string, AppBuild>();
     const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[]; rendered?: RenderedOf }[] = [];
