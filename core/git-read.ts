@@ -125,7 +125,7 @@ export async function readBlobs(repoDir: string, ref: string, entries: readonly 
       throw refused(ref, entry.path, 'the file is not valid UTF-8 text', 'Save it as UTF-8 and publish again.');
     }
   };
-  const result = await runGitProcess(repoDir, ['cat-file', '--batch'], {
+  const result = await runGitProcess(repoDir, ['cat-file', '--batch', '--buffer'], {
     ...options,
     input: `${entries.map((e) => e.sha).join('\n')}\n`,
     onStdout(chunk) {
