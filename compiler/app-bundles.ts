@@ -20,12 +20,12 @@ export interface AppBundles {
 /** A source file larger than this is bundled rather than hashed to check a record. */
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 
-/** The bundles of `entries`: taken from `recorded` where it holds them, the others bundled now. */
+/** The bundles of `entries`: taken from `recorded` where it holds them, the others bundled now; `onBuild` as bundleEntries calls it. */
 export async function appBundles(root: string, entries: readonly AppEntry[], recorded: ReadonlyMap<string, BundleKey>,
-  onProgress: (message: string) => void): Promise<AppBundles> {
+  onProgress: (message: string) => void, onBuild?: () => void): Promise<AppBundles> {
   const files = new Map<string, Bundle>();
   const build = async (list: readonly AppEntry[]) => {
-    const made = await bundleEntries(root, list.map((e) => ({ id: e.name, file: e.sourceFile })));
+    const made = await bundleEntries(root, list.map((e) => ({ id: e.name, file: e.sourceFile })), onBuild);
     for (const [name, bundle] of made) files.set(name, bundle);
   };
   const now = entries.filter((e) => !recorded.has(e.name));

@@ -145,7 +145,8 @@ export class Compiler {
     const early = reading && recorded.size > 0 ? matchingOf(recorded) : undefined;
     this.reading = early && reading!.objects(early, stage);
     this.reading?.catch(() => {}); // awaited below, or by run() when bundling fails
-    const bundles = await appBundles(root, entries, recorded, onProgress);
+    // An app whose bundle esbuild must make changed, so it will run: cdk8s loads while esbuild works (synth-job.ts loads it lazily).
+    const bundles = await appBundles(root, entries, recorded, onProgress, () => void import('./synth.ts').catch(() => {}));
 
     onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
     const local = cache ? new SynthCache(root, context.packages, inputsSame) : undefined;
