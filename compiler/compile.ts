@@ -3,10 +3,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RenderedKind } from '../lib/define-app.ts';
+import type { SynthInputs } from '../lib/synth-inputs.ts';
 import { findPackageRoot } from '../core/bundle.ts';
 import { appBundles, recordedBundles, type AppBundles, type BundleKey } from './app-bundles.ts';
 import { inputsUnchanged, SynthCache } from './synth-cache.ts';
-import { appRecords, recordContext, withOthers, type AppBuild } from './app-record.ts';
+import { appRecords, recordContext, withOthers, type AppBuild, type RecordContext } from './app-record.ts';
 import type { RenderedCache, RenderedCommit } from './rendered-cache.ts';
 import type { ResolvedConfig, ResolvedEnvironment } from '../core/config.ts';
 import { UserInputError } from '../core/errors.ts';
@@ -128,31 +129,9 @@ export class Compiler {
     // A project with charts renders them with helm while its apps build: build the pinned helm first if there is none.
     if (existsSync(join(root, LOCK_FILE))) await ensureHelm();
 
-    const { cache, cacheFrom, cacheSignedBy: signedBy } = this.options;
-    // Loaded only then: reading git (simple-git and the YAML reader) is no part of an everyday synth.
-    const renderedCaches = cache && cacheFrom ? await import('./rendered-cache.ts') : undefined;
-    // The rendered commit's records are read first: the apps whose bundle they record unchanged need no esbuild.
-    const reading = renderedCaches && await renderedCaches.readRenderedCommit({ root, ref: cacheFrom!, config, envs, apps: entries.map((e) => e.name), signedBy, onProgress });
-    const recorded = reading ? await recordedBundles(root, reading, entries, outDir, onProgress) : new Map<string, BundleKey>();
     const inputsSame = inputsUnchanged(root); // one per run: each file an app read is hashed once
     const context = recordContext(root, packageRoot);
-    // Only the apps whose records match are read back: a changed app's objects would be parsed for nothing. With bundles
-    // taken as recorded, those are known before esbuild bundles the others (whose inputs differ from their records), and
-    // read meanwhile; a new output folder gets their files written while the changed apps build (staged-write.ts).
-    const matchingOf = (keys: ReadonlyMap<string, Pick<BundleKey, 'hash'>>) =>
-      renderedCaches!.matchingRecords(reading!.records, { unchanged: inputsSame, entries: entries.filter((e) => keys.has(e.name)), bundles: keys, context, envs });
-    const stage = this.options.write && !this.lastWritten ? (files: ReadonlyMap<string, string>) => { this.staged = stageAhead(root, outDir, files); } : undefined;
-    const early = reading && recorded.size > 0 ? matchingOf(recorded) : undefined;
-    this.reading = early && reading!.objects(early, stage);
-    this.reading?.catch(() => {}); // awaited below, or by run() when bundling fails
-    // An app whose bundle esbuild must make changed, so it will run: cdk8s loads while esbuild works (synth-job.ts loads it lazily).
-    const bundles = await appBundles(root, entries, recorded, onProgress, () => void import('./synth.ts').catch(() => {}));
-
-    onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
-    const local = cache ? new SynthCache(root, context.packages, inputsSame) : undefined;
-    const matching = early ?? (reading && matchingOf(bundles.keys));
-    const commit = matching && await (this.reading ?? reading!.objects(matching, stage));
-    const caches: Caches = { local, rendered: commit && renderedCaches!.renderedCache(commit, entries, onProgress) };
+    const { bundles, caches } = await this.bundlesAndCaches({ config, outDir, envs, entries, inputsSame, context });
     const builds = new Map<string, AppBuild>();
     const fresh: { entry: AppEntry; hash: string; environments?: readonly string[]; results: SynthResult[]; rendered?: RenderedOf }[] = [];
     const results: SynthResult[] = [];
@@ -215,6 +194,37 @@ export class Compiler {
     }
     for (const f of fresh) caches.local?.save(f.entry, f.hash, f.environments, f.results, envs, f.rendered);
     return { ...base, tree, written, durationMs: performance.now() - started };
+  }
+
+  /**
+   * The apps' bundles, and the caches their results may come from instead of running them. With --cache-from, the
+   * rendered commit's records are read first: the apps whose bundle they record unchanged need no esbuild. Only the apps
+   * whose records match are read back (a changed app's objects would be parsed for nothing); with bundles taken as
+   * recorded those are known before esbuild bundles the others (whose inputs differ from their records), so they are
+   * read meanwhile, and a new output folder gets their files written while the changed apps build (staged-write.ts).
+   */
+  private async bundlesAndCaches(run: { config: ResolvedConfig; outDir: string; envs: readonly ResolvedEnvironment[]; entries: readonly AppEntry[];
+    inputsSame: (inputs: SynthInputs | undefined) => boolean; context: RecordContext }): Promise<{ bundles: AppBundles; caches: Caches }> {
+    const { config, outDir, envs, entries, inputsSame, context } = run;
+    const { root, cache, cacheFrom, cacheSignedBy: signedBy, onProgress } = this.options;
+    // Loaded only then: reading git (simple-git and the YAML reader) is no part of an everyday synth.
+    const renderedCaches = cache && cacheFrom ? await import('./rendered-cache.ts') : undefined;
+    const reading = renderedCaches && await renderedCaches.readRenderedCommit({ root, ref: cacheFrom!, config, envs, apps: entries.map((e) => e.name), signedBy, onProgress });
+    const recorded = reading ? await recordedBundles(root, reading, entries, outDir, onProgress) : new Map<string, BundleKey>();
+    const matchingOf = (keys: ReadonlyMap<string, Pick<BundleKey, 'hash'>>) =>
+      renderedCaches!.matchingRecords(reading!.records, { unchanged: inputsSame, entries: entries.filter((e) => keys.has(e.name)), bundles: keys, context, envs });
+    const stage = this.options.write && !this.lastWritten ? (files: ReadonlyMap<string, string>) => { this.staged = stageAhead(root, outDir, files); } : undefined;
+    const early = reading && recorded.size > 0 ? matchingOf(recorded) : undefined;
+    this.reading = early && reading!.objects(early, stage);
+    this.reading?.catch(() => {}); // awaited below, or by run() when bundling fails
+    // An app whose bundle esbuild must make changed, so it will run: cdk8s loads while esbuild works (synth-job.ts loads it lazily).
+    const bundles = await appBundles(root, entries, recorded, onProgress, () => void import('./synth.ts').catch(() => {}));
+
+    onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
+    const matching = early ?? (reading && matchingOf(bundles.keys));
+    const commit = matching && await (this.reading ?? reading!.objects(matching, stage));
+    const local = cache ? new SynthCache(root, context.packages, inputsSame) : undefined;
+    return { bundles, caches: { local, rendered: commit && renderedCaches!.renderedCache(commit, entries, onProgress) } };
   }
 
   /** Each app's synthesis, by name: from the synth cache where it has every environment, else by running the app (several at once when worth it). */
