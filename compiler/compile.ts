@@ -16,7 +16,7 @@ import { ensureHelm } from './helm/helm-binary.ts';
 import { LOCK_FILE } from './lock-file.ts';
 import { loadConfig } from '../core/load-config.ts';
 import { readOthers } from './read-dist.ts';
-import { render } from './render.ts';
+import { objectPath, render } from './render.ts';
 import { renderedKinds } from './rendered-kinds.ts';
 import { receivedResults, renderedEnvironments, type SynthJob, type SynthJobOutcome } from './synth-job.ts';
 import { runSynthJobs, synthHands } from './synth-pool.ts';
@@ -129,6 +129,8 @@ export class Compiler {
     // A project with charts renders them with helm while its apps build: build the pinned helm first if there is none.
     if (existsSync(join(root, LOCK_FILE))) await ensureHelm();
 
+    // A new output folder is written by a worker as files become known (staged-write.ts).
+    if (this.options.write && !this.lastWritten) this.staged = stageAhead(root, outDir);
     const inputsSame = inputsUnchanged(root); // one per run: each file an app read is hashed once
     const context = recordContext(root, packageRoot);
     const { bundles, caches } = await this.bundlesAndCaches({ config, outDir, envs, entries, inputsSame, context });
@@ -213,7 +215,7 @@ export class Compiler {
     const recorded = reading ? await recordedBundles(root, reading, entries, outDir, onProgress) : new Map<string, BundleKey>();
     const matchingOf = (keys: ReadonlyMap<string, Pick<BundleKey, 'hash'>>) =>
       renderedCaches!.matchingRecords(reading!.records, { unchanged: inputsSame, entries: entries.filter((e) => keys.has(e.name)), bundles: keys, context, envs });
-    const stage = this.options.write && !this.lastWritten ? (files: ReadonlyMap<string, string>) => { this.staged = stageAhead(root, outDir, files); } : undefined;
+    const stage = (files: ReadonlyMap<string, string>) => this.staged?.add(files);
     const early = reading && recorded.size > 0 ? matchingOf(recorded) : undefined;
     this.reading = early && reading!.objects(early, stage);
     this.reading?.catch(() => {}); // awaited below, or by run() when bundling fails
@@ -235,13 +237,19 @@ export class Compiler {
     const built = await bundles.built(missing.map((m) => m.job.entry)); // an app taken as recorded that must run after all
     const hands = synthHands(missing.length, this.options.jobs);
     if (hands > 1) this.options.onProgress(`synthesizing ${missing.length} apps, ${hands} at once`);
-    const outcomes = await runSynthJobs(missing.map((m) => ({ ...m.job, bundle: built.get(m.job.entry.name)! })), hands);
+    const outcomes = await runSynthJobs(missing.map((m) => ({ ...m.job, bundle: built.get(m.job.entry.name)! })), hands, undefined, (o) => this.stageBuilt(o));
     const synthesis = new Map<string, Synthesis>();
     entries.forEach((entry, i) => {
       const f = found[i];
       synthesis.set(entry.name, typeof f === 'object' && 'job' in f ? merged(entry, outcomes[missing.indexOf(f)], f.hits, envs, config) : f);
     });
     return synthesis;
+  }
+
+  /** A built app's files go to the staging folder at once (their YAML is rendered with them). */
+  private stageBuilt(outcome: SynthJobOutcome): void {
+    if (!this.staged || outcome.kind !== 'built') return;
+    this.staged.add(new Map(outcome.fresh.flatMap((r) => r.objects.flatMap((o) => (o.yaml ? [[`${r.env}/${objectPath({ app: r.app, ref: o.ref })}`, o.yaml.text] as const] : [])))));
   }
 
   /**

@@ -40,9 +40,10 @@ export function synthHands(apps: number, jobs?: number, machine: Machine = { cor
 /**
  * Every job's outcome, in job order; `hands` - 1 workers and the main thread take jobs as they become free.
  * Workers run this same typed-gitops (`toolRoot`, found from this module), whichever one the project depends on.
+ * `onOutcome` hears each outcome as soon as it is known (in any order).
  */
-export async function runSynthJobs(jobs: readonly SynthJob[], hands: number, toolRoot?: string): Promise<SynthJobOutcome[]> {
-  const pool = new Pool(jobs);
+export async function runSynthJobs(jobs: readonly SynthJob[], hands: number, toolRoot?: string, onOutcome?: (outcome: SynthJobOutcome) => void): Promise<SynthJobOutcome[]> {
+  const pool = new Pool(jobs, onOutcome);
   const runTs = () => pathToFileURL(join(toolRoot ?? findPackageRoot(dirname(fileURLToPath(import.meta.url))), 'bin', 'run-ts.js')).href;
   // A worker gets a copy of the values: only plain data is the same there (a class instance would lose its methods).
   const sendable = jobs.every((job) => job.envs.every((env) => isPlainData(env.values)));
@@ -66,7 +67,7 @@ class Pool {
   private done!: () => void;
   private fail!: (error: unknown) => void;
 
-  constructor(private readonly jobs: readonly SynthJob[]) {
+  constructor(private readonly jobs: readonly SynthJob[], private readonly onOutcome?: (outcome: SynthJobOutcome) => void) {
     this.finished = new Promise((resolve, reject) => { this.done = resolve; this.fail = reject; });
     if (jobs.length === 0) this.done();
   }
@@ -134,6 +135,7 @@ class Pool {
 
   private settle(i: number, outcome: SynthJobOutcome): void {
     this.outcomes[i] = outcome;
+    this.onOutcome?.(outcome);
     if (++this.settled === this.jobs.length) this.done();
   }
 }

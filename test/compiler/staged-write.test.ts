@@ -17,9 +17,20 @@ const tree = { files: new Map([['dev/a/ns/configmap-a.yaml', 'a: 2\n'], ['dev/b/
 const staged = new Map([['dev/a/ns/configmap-a.yaml', 'a: 1\n'], ['dev/b/ns/configmap-b.yaml', 'b: 1\n'], ['dev/gone/ns/configmap-gone.yaml', 'x: 1\n'], ['../escape.yaml', 'x: 1\n']]);
 
 describe('staged write of a new output folder', () => {
+  it('writes what the tree holds when the writer could not write what it was given', async () => {
+    const { root, out } = project();
+    const staging = stageAhead(root, out)!;
+    staging.add(new Map([['dev/x', 'a file'], ['dev/x/y.yaml', 'under that file: the writer fails']]));
+    await finishStaged(staging, out, tree);
+    expect(Object.fromEntries(snapshotDir(out))).toEqual(Object.fromEntries(tree.files));
+    expect(readdirSync(join(root, '.gitops-cache'))).toEqual([]);
+  });
+
   it('leaves exactly the tree in the output folder: staged files it changed are rewritten, others removed, none outside', async () => {
     const { root, out } = project();
-    const staging = stageAhead(root, out, staged)!;
+    const staging = stageAhead(root, out)!;
+    staging.add(new Map([...staged].slice(0, 2)));
+    staging.add(new Map([...staged].slice(2)));
     const summary = await finishStaged(staging, out, tree);
     expect(Object.fromEntries(snapshotDir(out))).toEqual(Object.fromEntries(tree.files));
     expect(summary).toEqual({ written: 3, deleted: 0, unchanged: 0 });
@@ -29,7 +40,8 @@ describe('staged write of a new output folder', () => {
 
   it('writes into an output folder made while it was staging, and removes the staging folder', async () => {
     const { root, out } = project();
-    const staging = stageAhead(root, out, staged)!;
+    const staging = stageAhead(root, out)!;
+    staging.add(staged);
     mkdirSync(join(out, 'dev'), { recursive: true });
     writeFileSync(join(out, 'dev', 'notes.txt'), 'not ours');
     await finishStaged(staging, out, tree);
@@ -40,6 +52,6 @@ describe('staged write of a new output folder', () => {
   it('stages nothing over an existing output folder', () => {
     const { root, out } = project();
     mkdirSync(out);
-    expect(stageAhead(root, out, staged)).toBeUndefined();
+    expect(stageAhead(root, out)).toBeUndefined();
   });
 });
