@@ -12,7 +12,7 @@ import { measure, median, medianSample, rssMethod, type Command, type Sample } f
 import { measureCliBuild } from './cli-build.ts';
 import { repoRoot } from './repo-root.ts';
 import { makeOrigin, type FreshOrigin, type Scenario } from './fresh-clone.ts';
-import { setAsideIn } from './set-aside.ts';
+import { fileCreationProbe, setAsideIn } from './set-aside.ts';
 import { TOOLS, formatSample, freshTable, resultsTable, targetsTable, type SizeResult, type Tool } from './table.ts';
 import { targets } from './targets.ts';
 import { watchLatencies } from './watch-latency.ts';
@@ -77,14 +77,16 @@ async function main(): Promise<void> {
   console.log(`node ${process.version}, ${runs} runs per tool and size (medians), RSS: ${rssMethod}`);
   const cacheFrom = synthHasCacheFrom();
   console.log(`fresh-clone synth: ${cacheFrom ? `with ${CACHE_FROM.join(' ')}` : 'synth has no --cache-from here, so every app runs'}; publish as CI runs it (type-check on, its default cache); clone time not measured`);
-  console.log(`load before: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}\n`);
+  console.log(`load before: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
+  const probe = () => `creating 3,501 files in the bench folder: ${Math.round(fileCreationProbe(join(repoRoot, '.gitops-cache', 'bench'), aside))} ms (~100 on a quiet disk; see bench/README.md "Empty dist/")`;
+  console.log(`${probe()}\n`);
 
   const results = sizes.map((n) => benchSize(n, runs, cacheFrom ? CACHE_FROM : []));
   console.log(resultsTable(results));
   console.log(`\n${freshTable(results)}\n`);
   const cli = measureCliBuild(repoRoot, runs);
   console.log(`first gitops command after npm ci (CLI bundle built, not in the columns above): ${formatSample(cli.first)}; then ${formatSample(cli.next)}`);
-  console.log(`load after runs: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}\n`);
+  console.log(`load after runs: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}; ${probe()}\n`);
   console.log(`${await helmOverheadReport(repoRoot, values['helm-size'], sizes, runs)}\n`); // --helm-size 0 skips
 
   const small = generateProjects(repoRoot, 10);
