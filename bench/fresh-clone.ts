@@ -84,8 +84,10 @@ export function makeOrigin(p: BenchProjects, gitops: Gitops, run: (c: Command) =
 /** The generated project (ours/ and the shared chart it imports) as the only commit of main on a new bare origin. */
 function seed(p: BenchProjects, origin: string, dir: string): void {
   git(join(origin, '..'), 'init', '--quiet', '--bare', '--initial-branch=main', origin);
-  // It stands in for the CI's git host, whose housekeeping does not run on the CI machine: no `gc --auto` after a push.
+  // It stands in for the CI's git host, whose storage work does not run on the CI machine: no `gc --auto` after a
+  // push, and a pushed pack is kept as it is rather than written out as one file per object.
   git(origin, 'config', 'receive.autogc', 'false');
+  git(origin, 'config', 'receive.unpackLimit', '1');
   for (const part of ['gitops.config.ts', 'tsconfig.json', 'apps']) cpSync(join(p.ours, part), join(dir, 'ours', part), { recursive: true });
   cpSync(join(p.ours, '..', 'shared'), join(dir, 'shared'), { recursive: true });
   writeFileSync(join(dir, '.gitignore'), 'dist/\n.gitops-cache/\n');

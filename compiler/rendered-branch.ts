@@ -184,7 +184,8 @@ export async function writeCommit(dir: string, request: CommitRequest): Promise<
     data(content);
   }
   chunks.push(Buffer.from('done\n'));
-  const result = await run(dir, ['fast-import', '--quiet', '--force', '--done'], Buffer.concat(chunks));
+  // The objects stay one pack even when few (git would write each as a file below 100): one file, not a hundred.
+  const result = await run(dir, ['-c', 'fastimport.unpackLimit=1', 'fast-import', '--quiet', '--force', '--done'], Buffer.concat(chunks));
   if (result.code !== 0) throw new GitError(`writing the rendered commit: ${result.stderr.trim()}`, { commit: request.parent });
   const sha = (await git(dir).raw(['rev-parse', ref])).trim();
   await git(dir).raw(['update-ref', '-d', ref]);
