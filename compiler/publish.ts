@@ -103,6 +103,9 @@ async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, sign
   const cacheFrom = await fetching;
   const fetched = options.cache === false ? undefined : { head: cacheFrom, tree: cacheFrom ? listTree(root, cacheFrom) : undefined }; // listed by git while synth runs
   fetched?.tree?.catch(() => {});
+  // The first attempt plans against the head fetched for the cache: its provenance is read while synth runs too.
+  const firstRead = fetched && readRendered(root, remote, branch, source.sha, fetched);
+  firstRead?.catch(() => {}); // awaited by the first attempt
   const files = await synthesize(root, source.sha, { typecheck, onProgress, cache: options.cache !== false, cacheFrom, cacheSignedBy: signer?.publicKeys });
   const synthMs = performance.now() - started;
   const hash = await blobHasher(root);
@@ -113,8 +116,8 @@ async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, sign
 
   for (let attempts = 1; attempts <= maxAttempts; attempts++) {
     onProgress(`reading ${shownRemote}/${branch}`);
-    // The first attempt plans against the head fetched for the cache; a push that loses a race fetches again.
-    const { rendered, before } = await readRendered(root, remote, branch, source.sha, attempts === 1 ? fetched : undefined);
+    // A push that loses a race fetches again.
+    const { rendered, before } = await (attempts === 1 && firstRead ? firstRead : readRendered(root, remote, branch, source.sha));
     const unknownSource = rendered?.sourceCommit !== undefined && rendered.sourceIsAncestor === undefined;
     const step = planPublish({ source: source.sha, branch, head: rendered, force, shallow: unknownSource && (await isShallow(root)) });
     if (step.kind === 'refuse') throw step.error;
