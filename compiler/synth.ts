@@ -14,9 +14,6 @@ import { isConstructInputError } from '../lib/input-error.ts';
 import { patchedJson } from './patch-landing.ts';
 import { projectStack, throwSite } from './throw-site.ts';
 
-// Stack traces of app code then point at the TS source, via the bundles' inline source maps.
-process.setSourceMapsEnabled(true);
-
 export async function loadAppDefinition(root: string, entry: AppEntry, bundle: Bundle): Promise<AppDefinition | Diagnostic> {
   const fail = (message: string, hint: string, sourceFile = entry.sourceFile): Diagnostic =>
     ({ severity: 'error', rule: 'app-load', app: entry.name, sourceFile, message, hint });

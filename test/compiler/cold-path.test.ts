@@ -53,6 +53,17 @@ describe('the cold path of gitops synth', () => {
   }, 60_000);
 });
 
+describe('errors of app code in a fresh process', () => {
+  it('name the TypeScript line an app threw at, mapped through its bundle (Node\'s own source-map support is off)', async () => {
+    const thrower = "import { Chart } from 'cdk8s';\nimport { defineApp } from 'typed-gitops/lib';\nexport default defineApp({\n  name: 'thrower',\n  build(app) {\n    new Chart(app, 'thrower');\n    throw new Error('thrower broke');\n  },\n});\n";
+    p = makeProject({ 'apps/web.ts': webApp('web'), 'apps/thrower.ts': thrower });
+    const run = await synthLoading(p.root, join(p.root, 'packages.log'));
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/apps\/thrower\.ts:7:\d+/);
+    expect(run.stderr).toContain('thrower broke');
+  }, 60_000);
+});
+
 describe('startTypecheck', () => {
   it('runs tsc at once; the next typecheck() reports that run, the one after runs tsc again', async () => {
     p = makeProject({ 'apps/web.ts': webApp('web'), 'apps/broken.ts': 'export const n: number = "one";\n' });
