@@ -4,9 +4,10 @@
 // creating thousands of files is kernel time, which the other core then spends. The run writes the rest
 // of the tree there, removes what the tree does not hold, and renames the folder into place, so a failed
 // synth leaves no output folder behind.
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { processAlive } from '../core/go-install.ts';
 import { treePathProblem } from '../core/tree-paths.ts';
 import type { RenderedTree } from '../core/types.ts';
 import { writeTree, type WriteSummary } from './write.ts';
@@ -39,7 +40,7 @@ export interface StagedWrite {
 export function stageAhead(root: string, outDir: string): StagedWrite | undefined {
   if (existsSync(outDir)) return undefined;
   const dir = join(root, '.gitops-cache', `staging-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true }); // left by a run of this pid that was killed
+  removeAbandoned(join(root, '.gitops-cache'));
   const worker = new Worker(WRITER, { eval: true, workerData: { dir } });
   const exited = new Promise<void>((resolve, reject) => {
     worker.once('error', reject);
@@ -63,6 +64,14 @@ export function stageAhead(root: string, outDir: string): StagedWrite | undefine
       return sent;
     },
   };
+}
+
+/** Staging folders of runs that were stopped (their process is gone), and one of this pid's. */
+function removeAbandoned(cacheDir: string): void {
+  for (const name of existsSync(cacheDir) ? readdirSync(cacheDir) : []) {
+    const pid = /^staging-(\d+)$/.exec(name)?.[1];
+    if (pid && (Number(pid) === process.pid || !processAlive(Number(pid)))) rmSync(join(cacheDir, name), { recursive: true, force: true });
+  }
 }
 
 /** Writes what the tree holds beyond the staged files, then moves the staging folder to `outDir`. */

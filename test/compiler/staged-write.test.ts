@@ -49,6 +49,15 @@ describe('staged write of a new output folder', () => {
     expect(readdirSync(join(root, '.gitops-cache'))).toEqual([]);
   });
 
+  it('removes the staging folders of runs that were stopped, and keeps those of runs still going', async () => {
+    const { root, out } = project();
+    const stopped = join(root, '.gitops-cache', 'staging-999999999'); // no such process
+    const running = join(root, '.gitops-cache', `staging-${process.ppid}`);
+    for (const dir of [stopped, running]) { mkdirSync(join(dir, 'dev'), { recursive: true }); writeFileSync(join(dir, 'dev', 'x.yaml'), 'x: 1\n'); }
+    await finishStaged(stageAhead(root, out)!, out, tree);
+    expect(readdirSync(join(root, '.gitops-cache'))).toEqual([`staging-${process.ppid}`]);
+  });
+
   it('stages nothing over an existing output folder', () => {
     const { root, out } = project();
     mkdirSync(out);
