@@ -12,11 +12,11 @@ import { runSynthJob, type SynthJob, type SynthJobOutcome } from './synth-job.ts
 import { throwSite } from './throw-site.ts';
 
 /** Fewer apps to run than this are built in the main thread: starting a worker costs more than they take (see README). */
-export const MIN_POOLED_APPS = 24;
+const MIN_POOLED_APPS = 24;
 // Each worker adds ~40 MB (N=500: 170 MB serial, 190 with one worker, 232 with two, 275 with three).
 const MAX_HANDS = 4;
 /** Each worker's heap: what an app may use before it fails (instead of the whole synth). */
-export const WORKER_HEAP_MB = 512;
+const WORKER_HEAP_MB = 512;
 // A small young generation: at N=500 the process peaked at 212 MB with V8's default, 190 MB with 8 MB, at no CPU cost.
 const WORKER_LIMITS = { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 };
 const AHEAD = 2; // jobs sent to a worker before it answers, so it never waits on a busy main thread

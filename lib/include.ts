@@ -35,7 +35,7 @@ export interface ObjectSelector<K extends string = string> {
 }
 
 /** Construct metadata naming the file and document an object came from; synth makes it the object's sourceFile. */
-export const SOURCE_METADATA = 'typed-gitops:source';
+const SOURCE_METADATA = 'typed-gitops:source';
 
 /** The file#index a construct was included from, if it was. */
 export function sourceOf(construct: IConstruct): string | undefined {

@@ -15,7 +15,7 @@ export interface ClusterFilter {
   readonly names?: readonly string[];
 }
 
-export const CLUSTER_SOURCE = 'cluster';
+const CLUSTER_SOURCE = 'cluster';
 
 export async function readCluster(filter: ClusterFilter): Promise<SourceDocument[]> {
   const crds = await new KubeClient(loadConnection(filter.kubeconfig)).list('apiextensions.k8s.io/v1', 'CustomResourceDefinition');

@@ -24,7 +24,7 @@ export function emitModule(group: string, crds: readonly SlimCrd[]): string {
 }
 
 /** The storage version first (the default name; else the first served), then the others by name. */
-export function orderedVersions(crd: SlimCrd): CrdVersion[] {
+function orderedVersions(crd: SlimCrd): CrdVersion[] {
   const versions = [...crd.spec.versions].sort((a, b) => (a.name < b.name ? -1 : 1));
   const first = versions.find((v) => v.storage) ?? versions[0]!;
   return [first, ...versions.filter((v) => v !== first)];

@@ -103,7 +103,7 @@ export function docOf(schema: JsonRecord): string[] {
 }
 
 /** A type member line (with its doc comment) at `indent`. */
-export function memberLines(m: Member, indent: string): string[] {
+function memberLines(m: Member, indent: string): string[] {
   return [...docLines(m.doc, indent), `${indent}readonly ${propertyKey(m.name)}${m.optional ? '?' : ''}: ${m.type};`];
 }
 

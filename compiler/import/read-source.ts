@@ -11,7 +11,7 @@ import type { SourceDocument } from './crd.ts';
 import { sourceName, type ImportSource } from './source.ts';
 
 /** What one import reads at most (prometheus-operator's CRDs: about 4 MiB). */
-export const MAX_BYTES = 64 * 1024 * 1024;
+const MAX_BYTES = 64 * 1024 * 1024;
 const LIMITS = { yamlDepth: 512, yamlAliases: 1000, fileBytes: MAX_BYTES };
 const URL_TIMEOUT_MS = 60_000;
 const GO_TIMEOUT_MS = 10 * 60_000;

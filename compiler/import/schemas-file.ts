@@ -37,7 +37,7 @@ export function readSchemasFile(root: string, group: string): readonly SlimCrd[]
   return parseSchemasFile(readFileSync(file, 'utf8'), schemasFilePath(group), group);
 }
 
-export function parseSchemasFile(text: string, file: string, group: string): readonly SlimCrd[] {
+function parseSchemasFile(text: string, file: string, group: string): readonly SlimCrd[] {
   const hint = 'Run gitops import again for this group (the file is generated), or delete it.';
   let parsed: unknown;
   try {
