@@ -12,7 +12,8 @@ import { measure, median, medianSample, rssMethod, type Command, type Sample } f
 import { measureCliBuild } from './cli-build.ts';
 import { repoRoot } from './repo-root.ts';
 import { makeOrigin, type FreshOrigin, type Scenario } from './fresh-clone.ts';
-import { fileCreationProbe, setAsideIn } from './set-aside.ts';
+import { fileCreationProbe } from './disk-probe.ts';
+import { setAsideIn } from './set-aside.ts';
 import { TOOLS, formatSample, freshTable, resultsTable, targetsTable, type SizeResult, type Tool } from './table.ts';
 import { targets } from './targets.ts';
 import { watchLatencies } from './watch-latency.ts';

@@ -98,7 +98,7 @@ export class Compiler {
   private readonly apps = new Map<string, AppState>();
   private lastWritten?: ReadonlyMap<string, string>;
   private staged?: StagedWrite;
-  private reading?: Promise<RenderedCommit>; // the rendered commit's objects, while they are read
+  private commitObjects?: Promise<RenderedCommit>; // the rendered commit's objects, read while the changed apps are bundled
 
   constructor(options: CompileOptions) {
     this.options = { typecheck: true, write: true, cache: true, onProgress: () => {}, ...options, root: resolve(options.root), jobs: options.jobs ?? jobsFromEnvironment() };
@@ -108,10 +108,10 @@ export class Compiler {
     try {
       return await this.runOnce();
     } finally {
-      await this.reading?.catch(() => {}); // it may still start staging
+      await this.commitObjects?.catch(() => {}); // no git left reading when the run failed first
       if (this.staged) await dropStaged(this.staged); // gone once moved into place
       this.staged = undefined;
-      this.reading = undefined;
+      this.commitObjects = undefined;
     }
   }
 
@@ -217,14 +217,14 @@ export class Compiler {
       renderedCaches!.matchingRecords(reading!.records, { unchanged: inputsSame, entries: entries.filter((e) => keys.has(e.name)), bundles: keys, context, envs });
     const stage = (files: ReadonlyMap<string, string>) => this.staged?.add(files);
     const early = reading && recorded.size > 0 ? matchingOf(recorded) : undefined;
-    this.reading = early && reading!.objects(early, stage);
-    this.reading?.catch(() => {}); // awaited below, or by run() when bundling fails
+    this.commitObjects = early && reading!.objects(early, stage);
+    this.commitObjects?.catch(() => {}); // awaited below, or by run() when bundling fails
     // An app whose bundle esbuild must make changed, so it will run: cdk8s loads while esbuild works (synth-job.ts loads it lazily).
     const bundles = await appBundles(root, entries, recorded, onProgress, () => void import('./synth.ts').catch(() => {}));
 
     onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
     const matching = early ?? (reading && matchingOf(bundles.keys));
-    const commit = matching && await (this.reading ?? reading!.objects(matching, stage));
+    const commit = matching && await (this.commitObjects ?? reading!.objects(matching, stage));
     const local = cache ? new SynthCache(root, context.packages, inputsSame) : undefined;
     return { bundles, caches: { local, rendered: commit && renderedCaches!.renderedCache(commit, entries, onProgress) } };
   }
