@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { compile } from '../../compiler/compile.ts';
 import { publish } from '../../compiler/publish.ts';
 import { snapshotDir } from '../helpers/project.ts';
-import { cleanUp, cloneProject, commitFiles, createBareRemote, createProject, fetchRendered, git, type Project } from '../publish/fixtures.ts';
+import { cleanUp, cloneProject, cloneWithRendered, commitFiles, createBareRemote, createProject, fetchRendered, git, type Project } from '../publish/fixtures.ts';
 
 afterAll(() => cleanUp());
 
@@ -74,8 +74,7 @@ describe('synth --cache-from bundles only the apps it must', () => {
   });
 
   it('on a fresh clone bundles only the changed app, and writes what --no-cache writes', async () => {
-    const clone = cloneProject(project, remote);
-    fetchRendered(clone.dir);
+    const clone = cloneWithRendered(project, remote);
     clone.commit('alpha: two', { alpha: app('alpha', 'two') });
     const run = await cachedAndUncached(clone.dir);
     expect(run.bundled).toEqual(['alpha']);
@@ -84,8 +83,7 @@ describe('synth --cache-from bundles only the apps it must', () => {
   });
 
   it('bundles again the apps importing a changed module', async () => {
-    const clone = cloneProject(project, remote);
-    fetchRendered(clone.dir);
+    const clone = cloneWithRendered(project, remote);
     commitFiles(clone, { 'shared/suffix.ts': "export const word = '-b';\n" });
     const run = await cachedAndUncached(clone.dir);
     expect(run.bundled).toEqual(['beta']);
@@ -93,8 +91,7 @@ describe('synth --cache-from bundles only the apps it must', () => {
   });
 
   it('bundles an app taken as recorded when it must run after all (its values changed)', async () => {
-    const clone = cloneProject(project, remote);
-    fetchRendered(clone.dir);
+    const clone = cloneWithRendered(project, remote);
     const config = readFileSync(join(clone.dir, 'gitops.config.ts'), 'utf8');
     commitFiles(clone, { 'gitops.config.ts': config.replace('replicas: 3', 'replicas: 4') });
     const run = await cachedAndUncached(clone.dir);
@@ -104,8 +101,7 @@ describe('synth --cache-from bundles only the apps it must', () => {
   });
 
   it('bundles every app when a file was added since the source commit, so an added file that shadows an import shows', async () => {
-    const clone = cloneProject(project, remote);
-    fetchRendered(clone.dir);
+    const clone = cloneWithRendered(project, remote);
     writeFileSync(join(clone.dir, 'shared', 'util.ts'), "export const word = '-from-file';\n"); // untracked: '../shared/util' now resolves to it
     const run = await cachedAndUncached(clone.dir);
     expect(run.progress).toMatch(/bundling every app, not taking bundles as rendered commit [0-9a-f]{7} records them: shared\/util\.ts is not in its source commit/);
@@ -119,8 +115,7 @@ describe('synth --cache-from bundles only the apps it must', () => {
   });
 
   it('bundles every app when tsconfig.json changed (its paths may resolve an import elsewhere)', async () => {
-    const clone = cloneProject(project, remote);
-    fetchRendered(clone.dir);
+    const clone = cloneWithRendered(project, remote);
     commitFiles(clone, { 'tsconfig.json': '{ "compilerOptions": { "paths": {} } }\n' });
     const run = await cachedAndUncached(clone.dir);
     expect(run.progress).toMatch(/bundling every app, .*: tsconfig\.json changed since its source commit/);

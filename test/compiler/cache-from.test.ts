@@ -11,7 +11,7 @@ import { compile } from '../../compiler/compile.ts';
 import { publish } from '../../compiler/publish.ts';
 import { makeProject, REPO_ROOT, snapshotDir } from '../helpers/project.ts';
 import { openpgpKey, removeKeys, sshKey } from '../helpers/keys.ts';
-import { cleanUp, cloneProject, commitFiles, createBareRemote, createProject, fetchRendered, git, type Project } from '../publish/fixtures.ts';
+import { cleanUp, cloneProject, cloneWithRendered, commitFiles, createBareRemote, createProject, fetchRendered, git, type Project } from '../publish/fixtures.ts';
 
 const buildsLog = join(mkdtempSync(join(tmpdir(), 'cache-from-')), 'builds.log');
 beforeEach(() => writeFileSync(buildsLog, ''));
@@ -85,8 +85,7 @@ describe('synth --cache-from the rendered branch', () => {
   });
 
   it('on a fresh clone runs only the changed app, and writes byte for byte what --no-cache writes', async () => {
-    const clone = cloneProject(project, remote);
-    fetchRendered(clone.dir);
+    const clone = cloneWithRendered(project, remote);
     clone.commit('alpha: two', { alpha: app('alpha', 'two') });
     const cached = await synth(clone.dir, { cacheFrom: 'origin/rendered' });
     expect(cached.builds).toEqual(['alpha dev', 'alpha prod']);
@@ -100,8 +99,7 @@ describe('synth --cache-from the rendered branch', () => {
   });
 
   it('on a fresh clone, a synth with errors leaves no output folder, though the unchanged apps\' files were being written', async () => {
-    const clone = cloneProject(project, remote);
-    fetchRendered(clone.dir);
+    const clone = cloneWithRendered(project, remote);
     clone.commit('alpha: broken', { alpha: app('alpha', 'two').replace("replicas: String(env.values.replicas)", 'replicas: env.values.replicas as unknown as string') });
     rmSync(join(clone.dir, 'dist'), { recursive: true, force: true });
     const progress: string[] = [];
@@ -113,8 +111,7 @@ describe('synth --cache-from the rendered branch', () => {
   });
 
   it('runs an app again when its values, a module it imports, the lock file or a file it read changes', async () => {
-    const clone = cloneProject(project, remote);
-    fetchRendered(clone.dir);
+    const clone = cloneWithRendered(project, remote);
     expect((await synth(clone.dir, { cacheFrom: 'origin/rendered' })).builds).toEqual([]);
 
     const config = readFileSync(join(clone.dir, 'gitops.config.ts'), 'utf8');
@@ -137,8 +134,7 @@ describe('synth --cache-from the rendered branch', () => {
   });
 
   it('takes nothing from a commit without the trailers of publish', async () => {
-    const clone = cloneProject(project, remote);
-    fetchRendered(clone.dir);
+    const clone = cloneWithRendered(project, remote);
     const forged = handMadeCommit(clone.dir, 'origin/rendered', 'render by hand\n');
     const run = await synth(clone.dir, { cacheFrom: forged });
     expect(run.builds).toHaveLength(6);
@@ -146,8 +142,7 @@ describe('synth --cache-from the rendered branch', () => {
   });
 
   it('synthesizes an app whose file does not match its sha256 in the manifest, and takes the others', async () => {
-    const clone = cloneProject(project, remote);
-    fetchRendered(clone.dir);
+    const clone = cloneWithRendered(project, remote);
     const file = 'dev/alpha/demo/configmap-alpha.yaml';
     const original = git(clone.dir, 'show', `origin/rendered:${file}`);
     const message = git(clone.dir, 'log', '-1', '--format=%B', 'origin/rendered');
@@ -166,8 +161,7 @@ describe('synth --cache-from the rendered branch', () => {
   });
 
   it('gitops synth --cache-from and gitops publish --no-cache', () => {
-    const clone = cloneProject(project, remote);
-    fetchRendered(clone.dir);
+    const clone = cloneWithRendered(project, remote);
     clone.commit('alpha: three', { alpha: app('alpha', 'three') });
     const gitops = (...args: string[]) => execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'gitops.js'), ...args, '--root', clone.dir, '--no-typecheck'], { encoding: 'utf8', stdio: 'pipe' });
     writeFileSync(buildsLog, '');
@@ -251,8 +245,7 @@ describe('publish signing its commits, without agent.verify keys', () => {
     const project = createProject({ alpha: app('alpha', 'one'), beta: app('beta', 'one') }, remote);
     await publish({ root: project.dir, ...quiet, signingKey: key.secretFile });
 
-    const mallory = cloneProject(project, remote);
-    fetchRendered(mallory.dir);
+    const mallory = cloneWithRendered(project, remote);
     const message = git(mallory.dir, 'log', '-1', '--format=%B', 'origin/rendered');
     git(mallory.dir, 'push', '--quiet', remote, `${handMadeCommit(mallory.dir, 'origin/rendered', message)}:refs/heads/rendered`);
     const progress: string[] = [];
@@ -296,8 +289,7 @@ describe('--cache-from with agent.verify keys', () => {
     commitFiles(project, { 'gitops.config.ts': config, 'keys/allowed_signers': allowed.allowed });
 
     await publish({ root: project.dir, ...quiet, signingKey: other.secretFile });
-    const clone = cloneProject(project, remote);
-    fetchRendered(clone.dir);
+    const clone = cloneWithRendered(project, remote);
     const wrongKey = await synth(clone.dir, { cacheFrom: 'origin/rendered' });
     expect(wrongKey.builds).toHaveLength(4);
     expect(wrongKey.progress).toMatch(/not taking apps from rendered commit [0-9a-f]{7}: it is signed by .*which is not an allowed key/);
@@ -309,8 +301,7 @@ describe('--cache-from with agent.verify keys', () => {
 
     project.commit('alpha: two', { alpha: app('alpha', 'two') });
     await publish({ root: project.dir, ...quiet, signingKey: allowed.secretFile });
-    const signed = cloneProject(project, remote);
-    fetchRendered(signed.dir);
+    const signed = cloneWithRendered(project, remote);
     signed.commit('beta: two', { beta: app('beta', 'two') });
     expect((await synth(signed.dir, { cacheFrom: 'origin/rendered' })).builds).toEqual(['beta dev', 'beta prod']);
     expect(existsSync(join(signed.dir, 'dist', 'dev', 'alpha'))).toBe(true);
@@ -324,8 +315,7 @@ describe('--cache-from with agent.verify keys', () => {
       .replace("external: { namespaces: ['demo'] },", "external: { namespaces: ['demo'] },\n  agent: { verify: { secret: 'agent-keys' } },");
     commitFiles(project, { 'gitops.config.ts': config });
     await publish({ root: project.dir, ...quiet });
-    const clone = cloneProject(project, remote);
-    fetchRendered(clone.dir);
+    const clone = cloneWithRendered(project, remote);
     const run = await synth(clone.dir, { cacheFrom: 'origin/rendered' });
     expect(run.builds).toEqual(['alpha dev', 'alpha prod']);
     expect(run.progress).toContain('agent.verify names its keys only in a Secret');
@@ -355,8 +345,7 @@ describe('synth --cache-from an app that includes files and has warnings', () =>
     const project = createProject({ alpha: app('alpha', 'one'), delta: INCLUDING_APP }, remote);
     commitFiles(project, { 'manifests/delta.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: delta-included\ndata:\n  x: y\n' });
     await publish({ root: project.dir, ...quiet });
-    const clone = cloneProject(project, remote);
-    fetchRendered(clone.dir);
+    const clone = cloneWithRendered(project, remote);
     clone.commit('alpha: two', { alpha: app('alpha', 'two') });
     const cached = await synth(clone.dir, { cacheFrom: 'origin/rendered' });
     expect(cached.builds).toEqual(['alpha dev', 'alpha prod']);

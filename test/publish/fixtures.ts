@@ -113,6 +113,13 @@ export function fetchRendered(dir: string): void {
   git(dir, 'fetch', '--quiet', 'origin', '+refs/heads/rendered:refs/remotes/origin/rendered');
 }
 
+/** A new clone of the project (a fresh CI job) with the remote's rendered branch fetched as origin/rendered. */
+export function cloneWithRendered(project: Project, remoteUrl: string): Project {
+  const clone = cloneProject(project, remoteUrl);
+  fetchRendered(clone.dir);
+  return clone;
+}
+
 export function createBareRemote(): string {
   const base = mkdtempSync(join(tmpdir(), 'gitops-remote-'));
   cleanups.push(() => rmSync(base, { recursive: true, force: true }));
