@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 export const SERVICES_PER_CHART = 10;
 export const OBJECTS_PER_SERVICE = 7;
 export const NAMESPACE = 'bench';
-const DOMAIN = 'bench.example.com';
+export const DOMAIN = 'bench.example.com';
 
 export interface BenchProjects {
   readonly services: number;

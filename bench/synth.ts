@@ -1,6 +1,7 @@
 // Benchmark (npm run bench:synth): our `gitops synth` against `cdk8s synth` on the same generated services,
 // side by side in one run — wall time and peak RSS (medians), ratios, scaling, watch latency and the targets.
-// Also a fresh clone as CI has it (fresh-clone.ts): synth with one or every app changed, and publish.
+// Also a fresh clone as CI has it (fresh-clone.ts): synth with one or every app changed, and publish; beside them
+// their floor, cdk8s alone building the changed apps in Node (floor.ts).
 // Flags: --sizes 10,100,500,1000  --runs 5  --watch-edits 5 (0 skips the watch measurement).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { measureCliBuild } from './cli-build.ts';
 import { repoRoot } from './repo-root.ts';
 import { makeOrigin, type FreshOrigin, type Scenario } from './fresh-clone.ts';
 import { fileCreationProbe } from './disk-probe.ts';
+import { floorCommand } from './floor.ts';
 import { setAsideIn } from './set-aside.ts';
 import { TOOLS, formatSample, freshTable, resultsTable, targetsTable, type SizeResult, type Tool } from './table.ts';
 import { targets } from './targets.ts';
@@ -42,6 +44,8 @@ function scenarios(p: BenchProjects, fresh: FreshOrigin): Record<Tool, Scenario>
     oursClean: { prepare: () => { aside.move(join(p.ours, 'dist')); return synth('--no-typecheck').prepare(); } },
     oursNoCache: synth('--no-typecheck', '--no-cache'),
     ...fresh.scenarios,
+    floorOne: { prepare: () => floorCommand(p, 1) },
+    floorEvery: { prepare: () => floorCommand(p, p.charts) },
     cdk8s: { prepare: () => ({ cmd: 'npx', args: ['cdk8s', 'synth', '--check-upgrade=false'], cwd: p.cdk8s }) },
   };
 }

@@ -1,7 +1,7 @@
 // Formats benchmark results: the side-by-side Markdown table with ratios (cdk8s / ours) and the target checks.
 import type { Sample } from './measure.ts';
 
-export const TOOLS = ['oursNoTypecheck', 'oursTypecheck', 'oursClean', 'oursNoCache', 'freshOne', 'freshEvery', 'publishOne', 'cdk8s'] as const;
+export const TOOLS = ['oursNoTypecheck', 'oursTypecheck', 'oursClean', 'oursNoCache', 'freshOne', 'freshEvery', 'publishOne', 'floorOne', 'floorEvery', 'cdk8s'] as const;
 export type Tool = (typeof TOOLS)[number];
 
 export interface SizeResult {
@@ -35,14 +35,16 @@ export function resultsTable(results: readonly SizeResult[]): string {
   return markdown([header, ...rows]);
 }
 
-/** The fresh-clone columns (what CI pays), with cdk8s synth of the same run beside them. */
+/** The fresh-clone columns (what CI pays), with cdk8s synth of the same run and the floor (floor.ts) beside them. */
 export function freshTable(results: readonly SizeResult[]): string {
   const rows = results.map(({ services, objects, median: m }) => [
     String(services), String(objects), formatSample(m.freshOne), formatSample(m.freshEvery), formatSample(m.publishOne), formatSample(m.cdk8s),
-    both(m.cdk8s, m.freshOne), both(m.cdk8s, m.freshEvery),
+    both(m.cdk8s, m.freshOne), both(m.cdk8s, m.freshEvery), formatSample(m.floorOne), formatSample(m.floorEvery),
+    ratio(m.cdk8s.wallMs, m.floorOne.wallMs), ratio(m.cdk8s.wallMs, m.floorEvery.wallMs),
   ]);
   const header = ['N', 'objects', 'fresh clone, one app changed', 'fresh clone, every app changed', 'publish on a fresh clone, one app changed', 'cdk8s synth',
-    'cdk8s / ours one app (cpu)', 'cdk8s / ours every app (cpu)'];
+    'cdk8s / ours one app (cpu)', 'cdk8s / ours every app (cpu)', 'floor: cdk8s builds one app in Node', 'floor: every app',
+    'ceiling one app: cdk8s synth / floor', 'ceiling every app'];
   return markdown([header, ...rows]);
 }
 
