@@ -21,14 +21,12 @@ export function registerSecretCommands(cli: Command): void {
 
   common(secret.command('create <env> <namespace/name>'))
     .description("encrypt a new Secret for the environment's secretRecipients")
-    .option('--from-literal <key=value>', 'a key and its value (repeatable)', collect, [])
-    .option('--from-file <key=path>', "a key and the file holding its value (repeatable)", collect, [])
+    .option('--from-stdin <key>', 'a key whose value is read from standard input (one trailing newline dropped)')
+    .option('--from-file <key=path>', 'a key and the file holding its value (repeatable)', collect, [])
+    .option('--from-literal <key=value>', 'a key and its value (repeatable); the value is then on the command line: for what is not secret', collect, [])
     .option('--type <type>', 'Secret type', 'Opaque')
-    .action(async (env: string, ref: string, o: TargetFlags & { fromLiteral: string[]; fromFile: string[]; type: string }) => {
-      const values = new Map<string, Buffer>();
-      for (const l of o.fromLiteral) { const [k, v] = splitPair(l, '--from-literal'); values.set(k, Buffer.from(v, 'utf8')); }
-      for (const f of o.fromFile) { const [k, p] = splitPair(f, '--from-file'); values.set(k, readFileSync(resolve(p))); }
-      console.log(`wrote ${await (await files()).createSecret(await target(o, env, ref), values, o.type)}`);
+    .action(async (env: string, ref: string, o: TargetFlags & ValueFlags & { type: string }) => {
+      console.log(`wrote ${await (await files()).createSecret(await target(o, env, ref), secretValues(o), o.type)}`);
     });
   withKey(secret.command('edit <env> <namespace/name>'))
     .description('decrypt into a private temporary file, open $EDITOR, encrypt again; the temporary file is overwritten and removed')
@@ -56,10 +54,34 @@ async function target(o: TargetFlags, env: string, ref: string): Promise<SecretT
   return { root, config: await loadConfig(root), env, ...parseSecretRef(ref) };
 }
 
+interface ValueFlags { fromStdin?: string; fromLiteral: string[]; fromFile: string[] }
+
+/** The new Secret's values by key; a literal one is warned of (naming its key, never its value). */
+function secretValues(o: ValueFlags): Map<string, Buffer> {
+  const values = new Map<string, Buffer>();
+  for (const l of o.fromLiteral) {
+    const [k, v] = splitPair(l, '--from-literal');
+    values.set(k, Buffer.from(v, 'utf8'));
+    console.error(`warning: the value of '${k}' was given on the command line, where other users of this machine can read it and the shell keeps it in its history; for a secret value use --from-stdin ${k} or --from-file ${k}=<file>`);
+  }
+  for (const f of o.fromFile) { const [k, p] = splitPair(f, '--from-file'); values.set(k, readFileSync(resolve(p))); }
+  if (o.fromStdin !== undefined) {
+    if (process.stdin.isTTY) console.error(`the value of '${o.fromStdin}', then Enter and Ctrl-D:`);
+    values.set(o.fromStdin, withoutFinalNewline(readFileSync(0)));
+  }
+  return values;
+}
+
 function splitPair(value: string, flag: string): [string, string] {
   const at = value.indexOf('=');
   if (at <= 0) throw new UserInputError(`${flag} ${JSON.stringify(value.split('=')[0])}: expected key=value`);
   return [value.slice(0, at), value.slice(at + 1)];
+}
+
+/** A value piped or typed in (`echo`, a heredoc, Ctrl-D after Enter) ends with a newline that is no part of it. */
+function withoutFinalNewline(value: Buffer): Buffer {
+  const end = value.length - (value.at(-1) === 0x0a ? (value.at(-2) === 0x0d ? 2 : 1) : 0);
+  return value.subarray(0, end);
 }
 
 /** The plaintext lives only in a folder of our own (0700) in a file only we can read (0600), and is overwritten before it is removed. */

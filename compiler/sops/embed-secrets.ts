@@ -32,7 +32,7 @@ export function embedEncryptedSecrets(objects: readonly SynthObject[], root: str
 
 function readEncrypted(o: SynthObject, file: string, root: string, config: ResolvedConfig): { text: string; type: string } | { problem: Diagnostic } {
   const problem = (message: string, hint: string) => ({ problem: diagnose(o, { rule: 'encrypted-secret', message: `${file}: ${message}`, hint }) });
-  const create = `gitops secret create ${o.env} ${o.ref.namespace}/${o.ref.name} --from-literal key=value`;
+  const create = `gitops secret create ${o.env} ${o.ref.namespace}/${o.ref.name} --from-stdin key`;
   const full = resolve(root, file);
   const inside = relative(root, full);
   if (inside.startsWith('..') || isAbsolute(inside)) return problem('is outside the project', 'Keep encrypted Secrets under secrets/<env>/ in the repository.');

@@ -38,7 +38,7 @@ function recipients(t: SecretTarget): readonly string[] {
 export async function createSecret(t: SecretTarget, values: ReadonlyMap<string, Buffer>, type?: string): Promise<string> {
   const path = secretPath(t), full = resolve(t.root, path);
   if (existsSync(full)) throw new UserInputError(`${path} exists already`, { file: path, hint: `Change it with gitops secret edit ${t.env} ${t.namespace}/${t.name}.` });
-  if (values.size === 0) throw new UserInputError('a Secret needs at least one key', { hint: 'Pass --from-literal key=value and/or --from-file key=path.' });
+  if (values.size === 0) throw new UserInputError('a Secret needs at least one key', { hint: 'Pass --from-stdin key (the value on standard input) and/or --from-file key=path.' });
   const text = await encryptSops(secretDocument({ name: t.name, namespace: t.namespace, type, values }), recipients(t), SECRET_RULES);
   mkdirSync(dirname(full), { recursive: true });
   writeFileSync(full, text);
@@ -80,7 +80,7 @@ export const plainYaml = (plain: Tree) => stringify(plain, { lineWidth: 0 });
 
 function readTarget(t: SecretTarget) {
   const path = secretPath(t), full = resolve(t.root, path);
-  if (!existsSync(full)) throw new UserInputError(`${path} does not exist`, { file: path, hint: `Create it with gitops secret create ${t.env} ${t.namespace}/${t.name} --from-literal key=value.` });
+  if (!existsSync(full)) throw new UserInputError(`${path} does not exist`, { file: path, hint: `Create it with gitops secret create ${t.env} ${t.namespace}/${t.name} --from-stdin key.` });
   try {
     return readSopsFile(readFileSync(full, 'utf8'));
   } catch (error) {

@@ -32,7 +32,7 @@ describe('encrypted Secrets in the agent', () => {
   it('applies the decrypted Secret, refuses a tampered or foreign file naming it, and leaks the plaintext nowhere', async () => {
     const [agentKey, stranger] = [await ageKey(), await ageKey()];
     p = makeProject({ 'apps/db.ts': secretApp(ns.name) }, { config: sopsConfig({ dev: [agentKey.recipient] }, ns.name) });
-    expect((await gitops(['secret', 'create', 'dev', `${ns.name}/db`, '--from-literal', `password=${PLAIN}`, '--root', p.root])).code).toBe(0);
+    expect((await gitops(['secret', 'create', 'dev', `${ns.name}/db`, '--from-stdin', 'password', '--root', p.root], {}, PLAIN)).code).toBe(0);
     const synth = await gitops(['synth', '--root', p.root, '--no-typecheck']);
     expect(synth.stderr).toBe('');
     const rendered = Object.fromEntries(p.snapshot());

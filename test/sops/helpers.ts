@@ -37,10 +37,12 @@ export default defineApp({
 
 export interface Run { readonly code: number; readonly stdout: string; readonly stderr: string }
 
-export function gitops(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+/** `stdin`: what the command reads on standard input (it gets an empty one otherwise). */
+export function gitops(args: readonly string[], env: NodeJS.ProcessEnv = {}, stdin = ''): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(REPO_ROOT, 'bin/gitops.js'), ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [join(REPO_ROOT, 'bin/gitops.js'), ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
+    child.stdin?.end(stdin);
   });
 }

@@ -19,8 +19,11 @@ describe('gitops secret', () => {
     p = makeProject({}, { config: sopsConfig({ dev: [agent.recipient, team.recipient] }) });
     const keyFile = join(p.root, '..', `${p.root.split('/').pop()}-team.agekey`);
     writeFileSync(keyFile, `# test key\n${team.identity}\n`, { mode: 0o600 });
-    const made = await gitops(['secret', 'create', 'dev', 'shop/db', '--from-literal', `password=${PLAIN}`, '--from-literal', 'user=app', '--root', p.root]);
-    expect(made.stderr).toBe('');
+    // The secret value comes on standard input (as `echo … |` sends it), so it is on no command line; a literal is warned of.
+    const made = await gitops(['secret', 'create', 'dev', 'shop/db', '--from-stdin', 'password', '--from-literal', 'user=app', '--root', p.root], {}, `${PLAIN}\n`);
+    expect(made.stderr).toContain("warning: the value of 'user' was given on the command line");
+    expect(made.stderr).toContain('use --from-stdin user or --from-file user=<file>');
+    expect(made.stderr).not.toContain('app');
     expect(made.stdout).toContain('wrote secrets/dev/shop/db.sops.yaml');
     const path = 'secrets/dev/shop/db.sops.yaml';
     expect(p.read(path)).not.toContain(PLAIN);
@@ -56,7 +59,7 @@ describe('synth of an EncryptedSecret', () => {
   it('renders the file still encrypted into a Secret without data, and refuses a bad one naming the file', async () => {
     const [dev, prod, stranger] = [await ageKey(), await ageKey(), await ageKey()];
     p = makeProject({ 'apps/db.ts': secretApp() }, { config: sopsConfig({ dev: [dev.recipient], prod: [prod.recipient] }) });
-    for (const env of ['dev', 'prod']) expect((await gitops(['secret', 'create', env, 'shop/db', '--from-literal', `password=${PLAIN}-${env}`, '--root', p.root])).code).toBe(0);
+    for (const env of ['dev', 'prod']) expect((await gitops(['secret', 'create', env, 'shop/db', '--from-stdin', 'password', '--root', p.root], {}, `${PLAIN}-${env}`)).code).toBe(0);
     const ok = await gitops(['synth', '--root', p.root, '--no-typecheck']);
     expect(ok.stderr).toBe('');
     const rendered = p.snapshot();
