@@ -251,9 +251,12 @@ function withNotifier<R extends Reconciler>(notifier: Notifier | undefined, env:
   return notifier ? notifyingReconciler(reconciler, notifier, env) : reconciler;
 }
 
-/** The value of environment variable `name`, which must be set (never shown: it may be a credential). */
+/**
+ * The value of environment variable `name`, which must be set (never shown: it may be a credential). One final
+ * newline is dropped: a Secret made from standard input (`--from-file=key=/dev/stdin`, as bootstrap says) ends with it.
+ */
 function variable(name: string, from: string, what: string): string {
-  const value = process.env[name];
+  const value = process.env[name]?.replace(/\r?\n$/, '');
   if (!value) throw new UserInputError(`${from} ${name}: the variable is not set or empty`, { hint: `Set ${name} to ${what}, or leave out ${from}.` });
   return value;
 }

@@ -44,10 +44,12 @@ describe('what bootstrap reads from the agent app', () => {
 
   it('prints kubectl lines with placeholders only', () => {
     const [git, hook, keys] = agentReferences(deploymentOf(agentObjects('dev', { gitCredentials: { name: 'git' }, webhookSecret: { name: 'hook' }, verificationKeys: 'keys' }))).secrets;
-    expect(createSecretCommand(git, REPO)).toBe("kubectl create secret generic git -n gitops-system --from-literal=url='https://<user>:<token>@git.example.com/shop.git'");
-    expect(createSecretCommand(hook, REPO)).toBe("kubectl create secret generic hook -n gitops-system --from-literal=secret='<a long random secret, e.g. from openssl rand -hex 32>'");
+    expect(createSecretCommand(git, REPO)).toBe('kubectl create secret generic git -n gitops-system --from-file=url=/dev/stdin   (then type https://<user>:<token>@git.example.com/shop.git, Enter, Ctrl-D)');
+    expect(createSecretCommand(hook, REPO)).toBe('kubectl create secret generic hook -n gitops-system --from-file=secret=/dev/stdin   (then type <a long random secret, e.g. from openssl rand -hex 32>, Enter, Ctrl-D)');
     expect(createSecretCommand(keys, REPO)).toBe('kubectl create secret generic keys -n gitops-system --from-file=allowed_signers=<path/to/allowed_signers>');
-    expect(createSecretCommand(git, 'git@host:shop.git')).toContain("--from-literal=url='<repo URL with its credentials>'");
+    expect(createSecretCommand(git, 'git@host:shop.git')).toContain('(then type <repo URL with its credentials>, Enter, Ctrl-D)');
+    const [both] = agentReferences(deploymentOf(agentObjects('dev', { gitCredentials: { name: 'both' }, webhookSecret: { name: 'both' } }))).secrets;
+    expect(createSecretCommand(both, REPO)).toBe('kubectl create secret generic both -n gitops-system --from-file=url=<a file holding https://<user>:<token>@git.example.com/shop.git> --from-file=secret=<a file holding <a long random secret, e.g. from openssl rand -hex 32>>');
   });
 
   it('tells a missing Secret from one that lacks a key', () => {

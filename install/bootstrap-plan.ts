@@ -125,14 +125,17 @@ export function otherRemote(need: SecretNeed, secret: K8sObject | undefined, rep
   return remote === repo ? undefined : remote;
 }
 
-/** The kubectl line that creates the Secret, with placeholders: never a real value. */
+/**
+ * The kubectl line that creates the Secret, with placeholders: never a real value. A credential goes in on standard
+ * input or from a file, never on the command line (where other users see it and the shell keeps it).
+ */
 export function createSecretCommand(need: SecretNeed, repo: string): string {
   const create = `kubectl create secret generic ${need.name} -n ${need.namespace}`;
   if (need.files === 'age') return `age-keygen -o age.agekey && ${create} --from-file=age.agekey`;
-  const literals = need.keys.length === 0
-    ? ['--from-file=allowed_signers=<path/to/allowed_signers>']
-    : need.keys.map((key) => `--from-literal=${key}='${placeholder(key, repo)}'`);
-  return `${create} ${literals.join(' ')}`;
+  if (need.keys.length === 0) return `${create} --from-file=allowed_signers=<path/to/allowed_signers>`;
+  const [only] = need.keys;
+  if (need.keys.length === 1) return `${create} --from-file=${only}=/dev/stdin   (then type ${placeholder(only!, repo)}, Enter, Ctrl-D)`;
+  return `${create} ${need.keys.map((key) => `--from-file=${key}=<a file holding ${placeholder(key, repo)}>`).join(' ')}`;
 }
 
 const PURPOSES: Readonly<Record<string, string>> = {

@@ -2,7 +2,7 @@
 // agent app is applied as the agent applies it, the settings ConfigMap made, a missing Secret named with
 // its kubectl line, the Deployment waited for; a second run changes nothing; the agent then run as its pod
 // would (its Deployment's arguments, its ServiceAccount's token) owns those objects; uninstall removes it.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -51,8 +51,8 @@ describe('gitops bootstrap and uninstall', () => {
     const failed = await gitops('bootstrap', '--env', 'dev', '--repo', REPO, '--kubeconfig', cluster().kubeconfigPath, '--root', project.root).then(() => undefined, (e: { code: number; stdout: string; stderr: string }) => e);
     expect(failed?.code).toBe(1);
     expect(failed?.stdout).toContain(`created Namespace ${NS}\ncreated ConfigMap ${NS}/agent-settings`);
-    expect(failed?.stderr).toContain("kubectl create secret generic git-credentials -n gitops-system --from-literal=url='https://<user>:<token>@git.example.com/shop.git'");
-    expect(failed?.stderr).toContain('kubectl create secret generic gitops-webhook -n gitops-system --from-literal=secret=');
+    expect(failed?.stderr).toContain('kubectl create secret generic git-credentials -n gitops-system --from-file=url=/dev/stdin   (then type https://<user>:<token>@git.example.com/shop.git, Enter, Ctrl-D)');
+    expect(failed?.stderr).toContain('kubectl create secret generic gitops-webhook -n gitops-system --from-file=secret=/dev/stdin');
     expect(await exists('deployment', AGENT, '-n', NS)).toBe(false);
     expect(await exists('serviceaccount', AGENT, '-n', NS)).toBe(true);
     expect(await exists('clusterrole', AGENT)).toBe(true);
@@ -62,8 +62,12 @@ describe('gitops bootstrap and uninstall', () => {
   });
 
   it('applies the agent app with the agent\'s field manager and inventory, and waits until it is available', async () => {
-    await kubectl('create', 'secret', 'generic', 'git-credentials', '-n', NS, `--from-literal=url=${remote.path}`);
-    await kubectl('create', 'secret', 'generic', 'gitops-webhook', '-n', NS, '--from-literal=secret=s3cret-for-the-test');
+    // As bootstrap says to: each value typed on standard input, ending with Enter.
+    // (Through a shell's pipe: Node gives a child a socket, which /dev/stdin cannot open.)
+    const fromStdin = (name: string, key: string, value: string) => execFileSync('sh', ['-c', 'echo "$1" | kubectl --kubeconfig "$2" create secret generic "$3" -n "$4" --from-file="$5"=/dev/stdin',
+      'sh', value, cluster().kubeconfigPath, name, NS, key]);
+    fromStdin('git-credentials', 'url', remote.path);
+    fromStdin('gitops-webhook', 'secret', 's3cret-for-the-test');
     const ageKeyFile = join(tempDir('bootstrap-age-'), 'age.agekey');
     writeFileSync(ageKeyFile, `${ageIdentity}\n`);
     await kubectl('create', 'secret', 'generic', 'age-key', '-n', NS, `--from-file=${ageKeyFile}`);
@@ -164,7 +168,9 @@ describe('gitops bootstrap and uninstall', () => {
     const local = args.map((a) => (a === '0.0.0.0:9090' ? '127.0.0.1:0' : a === '/var/cache/typed-gitops' ? join(dir, 'cache') : a));
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, await serviceAccountKubeconfig(cluster().kubeConfig));
-    const env = { ...process.env, GITOPS_REPO: remote.path, GITOPS_WEBHOOK_SECRET: 's3cret-for-the-test', KUBECONFIG: kubeconfig };
+    // The variables as the pod gets them: the Secrets' bytes (secretKeyRef), final newline and all.
+    const secretKey = async (name: string, key: string) => Buffer.from(await kubectl('get', 'secret', name, '-n', NS, '-o', `jsonpath={.data.${key}}`), 'base64').toString('utf8');
+    const env = { ...process.env, GITOPS_REPO: await secretKey('git-credentials', 'url'), GITOPS_WEBHOOK_SECRET: await secretKey('gitops-webhook', 'secret'), KUBECONFIG: kubeconfig };
     await run(process.execPath, [join(REPO_ROOT, 'bin/gitops.js'), ...local, '--once', '--health-timeout', '0s'], { cwd: dir, env });
   }
 });

@@ -35,7 +35,7 @@ describe('forge webhook end to end', () => {
     agent = spawn(process.execPath, [join(REPO_ROOT, 'bin/gitops.js'), 'agent', '--repo', remote.path, '--env', env,
       '--kubeconfig', ns.kubeconfigPath, '--namespace', ns.name, '--interval', '1h', '--listen', `127.0.0.1:${port}`, '--cache-dir', tempDir(),
       '--health-timeout', '0s', '--no-leader-elect', '--webhook-secret-env', 'GITOPS_E2E_WEBHOOK_SECRET'],
-    { cwd: tempDir('agent-cwd-'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GITOPS_E2E_WEBHOOK_SECRET: SECRET } });
+    { cwd: tempDir('agent-cwd-'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GITOPS_E2E_WEBHOOK_SECRET: `${SECRET}\n` } }); // as a Secret made from standard input holds it: the newline is no part of it
     agent.stdout!.on('data', (c: Buffer) => log.push(c.toString()));
     agent.stderr!.on('data', (c: Buffer) => log.push(c.toString()));
 
