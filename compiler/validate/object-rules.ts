@@ -1,5 +1,5 @@
 // The rules that need one object and its environment's settings alone (schema of built-in kinds,
-// names and labels, secret data, policies), memoized per SynthObject: watch mode hands the
+// names and labels, values the API server bounds, secret data, policies), memoized per SynthObject: watch mode hands the
 // unchanged apps' objects back, and a synth cache can hand in findings from an earlier run.
 import type { ResolvedEnvironment } from '../../core/config.ts';
 import type { Diagnostic, SynthObject } from '../../core/types.ts';
@@ -8,9 +8,10 @@ import { podTemplateOf } from './pod-templates.ts';
 import { checkPolicies } from './policies.ts';
 import { checkObjectSchema } from './schema.ts';
 import { checkSecretData } from './secrets.ts';
+import { checkValues } from './values.ts';
 
 /** Bump when these rules find something else for the same object (it invalidates cached findings). */
-const RULES_FORMAT = 1;
+const RULES_FORMAT = 2; // 2: invalid-value
 
 const memo = new WeakMap<SynthObject, { readonly key: string; readonly findings: readonly Diagnostic[] }>();
 
@@ -28,7 +29,7 @@ export function objectFindings(o: SynthObject, env: ResolvedEnvironment, key = o
   const known = memo.get(o);
   if (known?.key === key) return known.findings;
   const template = podTemplateOf(o.ref.group, o.object);
-  const findings = [...checkObjectSchema(o), ...checkNames(o, template), ...checkSecretData(o, env), ...checkPolicies(o, env, template)];
+  const findings = [...checkObjectSchema(o), ...checkNames(o, template), ...checkValues(o, template), ...checkSecretData(o, env), ...checkPolicies(o, env, template)];
   memo.set(o, { key, findings });
   return findings;
 }

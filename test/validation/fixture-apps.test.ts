@@ -60,6 +60,10 @@ const EXPECTED: Record<string, string[]> = {
   'invalid-label': inBoth((env) =>
     `error invalid-label ${env} web apps/web.ts ConfigMap shop/web-settings: metadata.labels.team: invalid label value 'store front': ` +
     "it must be at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit"),
+  'invalid-value': inBoth((env) => [
+    `error invalid-value ${env} web apps/web.ts Deployment shop/web: spec.replicas: -1 must be greater than or equal to 0`,
+    `error invalid-value ${env} web apps/web.ts Service shop/web: spec.ports[0].port: 80800 must be between 1 and 65535, inclusive`,
+  ]).flat(),
   'policies': [['error', 'prod'], ['warn', 'dev']].flatMap(([severity, env]) => [
     `${severity} policy/no-latest-image ${env} web apps/web.ts Deployment shop/web: containers[0] (web) image 'nginx:latest' uses the :latest tag`,
     `${severity} policy/readiness-probe ${env} web apps/web.ts Deployment shop/web: containers[0] (web) has no readinessProbe`,
