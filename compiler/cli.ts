@@ -25,7 +25,7 @@ function program(): Command {
     .action(async (opts: { root: string; env?: string[]; app?: string[]; typecheck: boolean; watch?: boolean; cache: boolean; cacheFrom?: string; jobs?: string }) => {
       const { parseJobs } = await import('./compile.ts');
       const jobs = opts.jobs === undefined ? undefined : parseJobs(opts.jobs);
-      const options = { root: opts.root, envs: opts.env, apps: opts.app, typecheck: opts.typecheck, cache: opts.cache, cacheFrom: opts.cacheFrom, jobs, onProgress: progress };
+      const options = { root: opts.root, envs: opts.env, apps: opts.app, typecheck: opts.typecheck, cache: opts.cache, cacheFrom: opts.cacheFrom, jobs, onProgress: progress, onNote: note };
       if (opts.watch) { (await import('./watch.ts')).watch(options, report); return; }
       if (opts.typecheck) await typecheckEarly(opts.root);
       if (!report(await (await import('./compile.ts')).compile(options))) process.exitCode = 1;
@@ -68,7 +68,7 @@ function program(): Command {
       const committer = { name: opts.committerName, email: opts.committerEmail };
       if (opts.typecheck) await typecheckEarly(opts.root);
       const [{ publish }, { formatPublished }] = await Promise.all([import('./publish.ts'), import('./publish-report.ts')]);
-      const result = await publish({ ...opts, committer, onProgress: progress, onWarning: (m) => console.error(`\n!!! ${m}\n`) });
+      const result = await publish({ ...opts, committer, onProgress: progress, onNote: note, onWarning: (m) => console.error(`\n!!! ${m}\n`) });
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
       console.log(formatPublished(result));
     });
@@ -120,6 +120,12 @@ function report(outcome: CompileOutcome): boolean {
   }
   console.log(formatSummary(outcome));
   return true;
+}
+
+/** A line on stderr in every log (a CI job's too), over the progress line when there is one. */
+function note(message: string) {
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
+  console.error(message);
 }
 
 /** A progress line on stderr when it is a terminal (long runs), nothing otherwise. */

@@ -43,6 +43,8 @@ export interface CompileOptions {
   readonly write?: boolean;
   /** Called with a short line at each stage of a long run. @default nothing */
   readonly onProgress?: (message: string) => void;
+  /** Called with a line worth keeping in a CI log: how many apps a rendered commit served, or why it served none. @default onProgress */
+  readonly onNote?: (message: string) => void;
   /** Reuse apps synthesized by earlier runs while their bundle, values and packages are unchanged. @default true */
   readonly cache?: boolean;
   /**
@@ -91,7 +93,7 @@ interface AppState {
 /** Where an app's results may come from instead of running it: the local synth cache, then a rendered commit. */
 interface Caches { readonly local?: SynthCache; readonly rendered?: RenderedCache }
 
-type Optional = 'envs' | 'apps' | 'jobs' | 'cacheFrom' | 'cacheSignedBy';
+type Optional = 'envs' | 'apps' | 'jobs' | 'cacheFrom' | 'cacheSignedBy' | 'onNote';
 
 export class Compiler {
   private readonly options: Required<Omit<CompileOptions, Optional>> & Pick<CompileOptions, Optional>;
@@ -208,11 +210,11 @@ export class Compiler {
   private async bundlesAndCaches(run: { config: ResolvedConfig; outDir: string; envs: readonly ResolvedEnvironment[]; entries: readonly AppEntry[];
     inputsSame: (inputs: SynthInputs | undefined) => boolean; context: RecordContext }): Promise<{ bundles: AppBundles; caches: Caches }> {
     const { config, outDir, envs, entries, inputsSame, context } = run;
-    const { root, cache, cacheFrom, cacheSignedBy: signedBy, onProgress } = this.options;
+    const { root, cache, cacheFrom, cacheSignedBy: signedBy, onProgress, onNote: note = onProgress } = this.options;
     // Loaded only then: reading git (simple-git and the YAML reader) is no part of an everyday synth.
     const renderedCaches = cache && cacheFrom ? await import('./rendered-cache.ts') : undefined;
-    const reading = renderedCaches && await renderedCaches.readRenderedCommit({ root, ref: cacheFrom!, config, envs, apps: entries.map((e) => e.name), signedBy, onProgress });
-    const recorded = reading ? await recordedBundles(root, reading, entries, outDir, onProgress) : new Map<string, BundleKey>();
+    const reading = renderedCaches && await renderedCaches.readRenderedCommit({ root, ref: cacheFrom!, config, envs, apps: entries.map((e) => e.name), signedBy, onProgress: note });
+    const recorded = reading ? await recordedBundles(root, reading, entries, outDir, note) : new Map<string, BundleKey>();
     const matchingOf = (keys: ReadonlyMap<string, Pick<BundleKey, 'hash'>>) =>
       renderedCaches!.matchingRecords(reading!.records, { unchanged: inputsSame, entries: entries.filter((e) => keys.has(e.name)), bundles: keys, context, envs });
     const stage = (files: ReadonlyMap<string, string>) => this.staged?.add(files);
@@ -226,7 +228,7 @@ export class Compiler {
     const matching = early ?? (reading && matchingOf(bundles.keys));
     const commit = matching && await (this.commitObjects ?? reading!.objects(matching, stage));
     const local = cache ? new SynthCache(root, context.packages, inputsSame) : undefined;
-    return { bundles, caches: { local, rendered: commit && renderedCaches!.renderedCache(commit, entries, onProgress) } };
+    return { bundles, caches: { local, rendered: commit && renderedCaches!.renderedCache(commit, entries, note) } };
   }
 
   /** Each app's synthesis, by name: from the synth cache where it has every environment, else by running the app (several at once when worth it). */

@@ -39,6 +39,8 @@ export interface PublishOptions {
   readonly committer?: Partial<Identity>;
   /** A short line at each step. @default nothing */
   readonly onProgress?: (message: string) => void;
+  /** Lines worth keeping in a CI log (compile's onNote). @default onProgress */
+  readonly onNote?: (message: string) => void;
   /** What the user must see even in CI logs (a forced publish). @default console.error */
   readonly onWarning?: (message: string) => void;
   /** Where CI variables and committer settings are read. @default process.env */
@@ -106,7 +108,7 @@ async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, sign
   // The first attempt plans against the head fetched for the cache: its provenance is read while synth runs too.
   const firstRead = fetched && readRendered(root, remote, branch, source.sha, fetched);
   firstRead?.catch(() => {}); // awaited by the first attempt
-  const files = await synthesize(root, source.sha, { typecheck, onProgress, cache: options.cache !== false, cacheFrom, cacheSignedBy: signer?.publicKeys });
+  const files = await synthesize(root, source.sha, { typecheck, onProgress, onNote: options.onNote, cache: options.cache !== false, cacheFrom, cacheSignedBy: signer?.publicKeys });
   const synthMs = performance.now() - started;
   const hash = await blobHasher(root);
   const after = new Map([...files].map(([path, content]) => [path, hash(content)]));
@@ -179,7 +181,7 @@ async function readSource(root: string, branchOption: string | undefined, env: N
 }
 
 /** The rendered files of the whole project (path -> content); a synth error refuses the publish. */
-async function synthesize(root: string, commit: string, options: Pick<CompileOptions, 'typecheck' | 'onProgress' | 'cache' | 'cacheFrom' | 'cacheSignedBy'>): Promise<ReadonlyMap<string, string>> {
+async function synthesize(root: string, commit: string, options: Pick<CompileOptions, 'typecheck' | 'onProgress' | 'onNote' | 'cache' | 'cacheFrom' | 'cacheSignedBy'>): Promise<ReadonlyMap<string, string>> {
   const outcome = await compile({ root, write: false, ...options });
   if (outcome.report.errors.length > 0 || !outcome.tree) {
     const errors = outcome.report.errors.map(formatDiagnostic).join('\n');

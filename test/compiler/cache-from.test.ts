@@ -3,7 +3,7 @@
 // imported module, the lock file or a file it read changes, and takes nothing from a commit publish did not make,
 // from a file whose bytes do not match the manifest, or (with agent.verify keys) from one not signed by them.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -160,13 +160,20 @@ describe('synth --cache-from the rendered branch', () => {
     expect(snapshotDir(join(clone.dir, 'dist'))).toEqual(full.dist);
   });
 
-  it('gitops synth --cache-from and gitops publish --no-cache', () => {
+  it('gitops synth --cache-from and gitops publish --no-cache, saying in a CI log where the apps came from', () => {
     const clone = cloneWithRendered(project, remote);
     clone.commit('alpha: three', { alpha: app('alpha', 'three') });
-    const gitops = (...args: string[]) => execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'gitops.js'), ...args, '--root', clone.dir, '--no-typecheck'], { encoding: 'utf8', stdio: 'pipe' });
+    const gitops = (...args: string[]) => {
+      const run = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'gitops.js'), ...args, '--root', clone.dir, '--no-typecheck'], { encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      return run.stderr;
+    };
     writeFileSync(buildsLog, '');
-    gitops('synth', '--cache-from', 'origin/rendered');
+    // Not a terminal, as in CI: no progress lines, but the cache's outcome is there.
+    expect(gitops('synth', '--cache-from', 'origin/rendered')).toMatch(/^taking 2 of 3 apps from rendered commit [0-9a-f]{7}\n$/);
     expect(builds()).toEqual(['alpha dev', 'alpha prod']);
+    const forged = handMadeCommit(clone.dir, 'origin/rendered', 'render by hand\n');
+    expect(gitops('synth', '--cache-from', forged)).toMatch(new RegExp(`^not taking apps from rendered commit ${forged.slice(0, 7)}: .+; every app is synthesized\n$`));
     writeFileSync(buildsLog, '');
     gitops('publish', '--no-cache', '--remote', createBareRemote());
     expect(builds()).toHaveLength(6);
