@@ -18,18 +18,33 @@ export function isFight(change: Change): boolean {
 export class DriftTracker {
   private applied = new Map<string, InventoryEntry>();
   private readonly corrections = new Map<string, number[]>();
+  /** While a sync writes, the last event of each object, compared once it has saved what it applied. */
+  private held: Map<string, { event: WatchEvent; cached: CachedObject }> | undefined;
 
   /** What we applied, as the watch events are compared against it. */
   track(inventory: Inventory): void {
     this.applied = new Map(inventory.entries.map((e) => [refKey(e.ref), e]));
   }
 
-  /** The object a watch event shows changed or deleted against what we applied, if any. */
+  /** The object a watch event shows changed or deleted against what we applied, if any (none while held). */
   drifted(event: WatchEvent, cached: CachedObject): ObjectRef | undefined {
+    if (this.held) return void this.held.set(refKey(refOf(cached.object)), { event, cached });
     const ref = refOf(cached.object);
     const entry = this.applied.get(refKey(ref));
     if (!entry || entry.appliedHash === '') return undefined;
     return event === 'delete' || cached.ownedHash !== entry.appliedHash ? ref : undefined;
+  }
+
+  /** A sync starts writing: the events of its own writes are no drift, so they wait for `release`. */
+  hold(): void {
+    this.held ??= new Map();
+  }
+
+  /** The objects that drifted while held, against what is tracked now (what the sync applied, once saved). */
+  release(): ObjectRef[] {
+    const held = [...(this.held?.values() ?? [])];
+    this.held = undefined;
+    return held.flatMap(({ event, cached }) => this.drifted(event, cached) ?? []);
   }
 
   /**

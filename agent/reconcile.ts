@@ -143,12 +143,17 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   async function planAndSync(desired: DesiredSet, changes: Change[], errors: string[]): Promise<HealthReport | undefined> {
     inventory ??= await loadInventory(kube, options.namespace, options.env);
     drift.track(inventory);
-    const live = await observe(kube, desired, inventory, cache);
-    own = ownObjects(desired, inventory);
-    const steps = plan(desired, inventory, live.objects, { prune: options.prune, allowEmpty: options.allowEmpty, selfHeal: options.selfHeal, own });
-    const refusal = steps.refusal ?? await platformRefusal(desired, steps);
-    if (refusal) { errors.push(refusal); return undefined; }
-    await sync(desired, inventory, live, steps, changes, errors);
+    drift.hold(); // the watch events of this sync's own writes are no drift: compared once it saved what it applied
+    try {
+      const live = await observe(kube, desired, inventory, cache);
+      own = ownObjects(desired, inventory);
+      const steps = plan(desired, inventory, live.objects, { prune: options.prune, allowEmpty: options.allowEmpty, selfHeal: options.selfHeal, own });
+      const refusal = steps.refusal ?? await platformRefusal(desired, steps);
+      if (refusal) { errors.push(refusal); return undefined; }
+      await sync(desired, inventory, live, steps, changes, errors);
+    } finally {
+      for (const ref of drift.release()) options.onDrift?.(ref);
+    }
     return errors.length === 0 ? assessHealth(kube, cache, desired, changes, options.healthTimeoutMs ?? 30_000) : undefined;
   }
 

@@ -28,6 +28,17 @@ async function startWith(objects: K8sObject[], options: { selfHeal?: boolean } =
 }
 
 describe('self-heal', () => {
+  it('takes its own writes for no drift: a new revision is applied with no reconcile after it, a hand edit still is one', async () => {
+    await startWith([configMap(ns.name, 'settings', { a: '1' }), deployment(ns.name, 'web', 'registry.local/web:1')]);
+    await new Promise((r) => setTimeout(r, 1_000)); // the first sync's events are in
+    running!.drifts.length = 0;
+    await running!.commit({ app: [configMap(ns.name, 'settings', { a: '2' }), deployment(ns.name, 'web', 'registry.local/web:2')] });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(running!.drifts).toEqual([]);
+    await kubectl('set', 'image', 'deployment/web', 'app=registry.local/hacked:9');
+    await until('the hand edit to be seen as drift', () => running!.drifts.some((d) => d.kind === 'Deployment' && d.name === 'web'), 5_000);
+  });
+
   it('reverts a changed managed field within 5 s', async () => {
     await startWith([deployment(ns.name, 'web', 'registry.local/web:1')]);
     await kubectl('set', 'image', 'deployment/web', 'app=registry.local/hacked:9');

@@ -3,7 +3,7 @@
 import { startAgent, type Agent } from '../../agent/run.ts';
 import type { Reconciler } from '../../agent/reconcile.ts';
 import type { Source } from '../../agent/source.ts';
-import type { K8sObject, Revision } from '../../agent/types.ts';
+import type { K8sObject, ObjectRef, Revision } from '../../agent/types.ts';
 import { waitFor } from '../setup/wait-for.ts';
 import { quietLog, reconcilerFor, revisionOf, uniqueName } from './harness.ts';
 
@@ -28,6 +28,8 @@ export interface WatchingAgent {
   readonly agent: Agent;
   readonly reconciler: Reconciler;
   readonly source: MemorySource;
+  /** Every object the watch reported drifted, in order. */
+  readonly drifts: ObjectRef[];
   /** Publishes a new revision of these apps and waits until the agent applied it. */
   commit(apps: Record<string, K8sObject[]>): Promise<void>;
   stop(): Promise<void>;
@@ -40,7 +42,8 @@ export async function startWatchingAgent(namespace: string, apps: Record<string,
   const env = uniqueName('env');
   const source = memorySource(revisionOf(env, apps));
   let current: Agent | undefined;
-  const reconciler = reconcilerFor(env, namespace, { watch: true, selfHeal: options.selfHeal ?? true, onDrift: () => current?.trigger() });
+  const drifts: ObjectRef[] = [];
+  const reconciler = reconcilerFor(env, namespace, { watch: true, selfHeal: options.selfHeal ?? true, onDrift: (ref) => { drifts.push(ref); current?.trigger(); } });
   const agent = current = await startAgent({ source, env, reconciler, interval: 600_000, log: quietLog as never });
   const stop = async () => { await agent.stop(); reconciler.stop(); };
   try {
@@ -55,5 +58,5 @@ export async function startWatchingAgent(namespace: string, apps: Record<string,
     agent.trigger();
     await until(`commit ${revision.commit.slice(0, 8)} to be applied`, () => agent.lastResult()?.revision === revision.commit && agent.lastResult()?.ok === true, 10_000);
   };
-  return { env, agent, reconciler, source, commit, stop };
+  return { env, agent, reconciler, source, drifts, commit, stop };
 }
