@@ -216,19 +216,19 @@ export class Compiler {
     const reading = renderedCaches && await renderedCaches.readRenderedCommit({ root, ref: cacheFrom!, config, envs, apps: entries.map((e) => e.name), signedBy, onProgress: note });
     const recorded = reading ? await recordedBundles(root, reading, entries, outDir, note) : new Map<string, BundleKey>();
     const matchingOf = (keys: ReadonlyMap<string, Pick<BundleKey, 'hash'>>) =>
-      renderedCaches!.matchingRecords(reading!.records, { unchanged: inputsSame, entries: entries.filter((e) => keys.has(e.name)), bundles: keys, context, envs });
+      renderedCaches!.matchingRecords(reading!.records, { unchanged: inputsSame, entries, bundles: keys, context, envs });
     const stage = (files: ReadonlyMap<string, string>) => this.staged?.add(files);
     const early = reading && recorded.size > 0 ? matchingOf(recorded) : undefined;
-    this.commitObjects = early && reading!.objects(early, stage);
+    this.commitObjects = early && reading!.objects(early.matching, stage);
     this.commitObjects?.catch(() => {}); // awaited below, or by run() when bundling fails
     // An app whose bundle esbuild must make changed, so it will run: cdk8s loads while esbuild works (synth-job.ts loads it lazily).
     const bundles = await appBundles(root, entries, recorded, onProgress, () => void import('./synth.ts').catch(() => {}));
 
     onProgress(`synthesizing ${entries.length} apps for ${envs.map((e) => e.name).join(', ')}`);
     const matching = early ?? (reading && matchingOf(bundles.keys));
-    const commit = matching && await (this.commitObjects ?? reading!.objects(matching, stage));
+    const commit = matching && await (this.commitObjects ?? reading!.objects(matching.matching, stage));
     const local = cache ? new SynthCache(root, context.packages, inputsSame) : undefined;
-    return { bundles, caches: { local, rendered: commit && renderedCaches!.renderedCache(commit, entries, note) } };
+    return { bundles, caches: { local, rendered: commit && renderedCaches!.renderedCache(commit, entries, matching.misses, note) } };
   }
 
   /** Each app's synthesis, by name: from the synth cache where it has every environment, else by running the app (several at once when worth it). */

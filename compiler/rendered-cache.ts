@@ -19,7 +19,7 @@ import type { SynthInputs } from '../lib/synth-inputs.ts';
 import { readDocuments } from '../core/parse-yaml.ts';
 import { readRenderedYaml } from './read-rendered-yaml.ts';
 import { readRenderLog } from './rendered-branch.ts';
-import { dependencyKey, keyDifference, type RecordContext } from './app-record.ts';
+import { dependencyKey, keyDifference, type DependencyKey, type RecordContext } from './app-record.ts';
 import { objectPath, primeRendered, sha256 } from './render.ts';
 import { cacheTrustProblem } from './rendered-trust.ts';
 import { valuesHash } from './synth-cache.ts';
@@ -104,24 +104,46 @@ export async function readRenderedCommit(request: RenderedCommitRequest): Promis
   return { short, sourceCommit, records, objects };
 }
 
+/** An app in an environment the commit holds no usable record for, and why (e.g. 'code changed'). */
+export interface Miss { readonly app: string; readonly env: string; readonly why: string }
+
+/** What differs from an app's record, in the words of the progress line. */
+const WHY: Readonly<Record<keyof DependencyKey, string>> = {
+  bundle: 'code changed', values: 'values changed', packages: 'packages changed', tool: 'typed-gitops changed', format: 'typed-gitops changed', rules: 'validation rules changed',
+};
+
 /**
  * Per environment, the records that equal what their app depends on now (its bundle, values, …, files read:
- * `unchanged`): the apps the commit may serve, once their objects are read. An app built after the others is
- * compared on its values once what they render is known.
+ * `unchanged`): the apps the commit may serve, once their objects are read; and why each other app may not. An app
+ * without a bundle in `bundles` has code other than recorded. An app built after the others is compared on its values
+ * once what they render is known.
  */
-export function matchingRecords(records: Records, request: { unchanged: (inputs: SynthInputs | undefined) => boolean; entries: readonly AppEntry[]; bundles: ReadonlyMap<string, Pick<Bundle, 'hash'>>; context: RecordContext; envs: readonly ResolvedEnvironment[] }): Records {
+export function matchingRecords(records: Records, request: { unchanged: (inputs: SynthInputs | undefined) => boolean; entries: readonly AppEntry[]; bundles: ReadonlyMap<string, Pick<Bundle, 'hash'>>; context: RecordContext; envs: readonly ResolvedEnvironment[] }):
+  { matching: Records; misses: readonly Miss[] } {
   const { unchanged, entries, bundles, context, envs } = request;
-  return new Map(envs.map((env) => [env.name, new Map(entries.flatMap((entry) => {
+  const misses: Miss[] = [];
+  const recordedSomewhere = (app: string) => [...records.values()].some((byApp) => byApp.has(app));
+  const matching = new Map(envs.map((env) => [env.name, new Map(entries.flatMap((entry) => {
     const record = records.get(env.name)?.get(entry.name);
-    if (!record) return [];
-    const expected = dependencyKey(context, bundles.get(entry.name)!.hash, env);
-    const same = !keyDifference(record, record.afterOthers ? { ...expected, values: record.values } : expected) && unchanged(record.inputs);
-    return same ? [[entry.name, record] as const] : [];
+    if (!record) {
+      if (!recordedSomewhere(entry.name)) misses.push({ app: entry.name, env: env.name, why: 'new' }); // else: not rendered for env
+      return [];
+    }
+    const bundle = bundles.get(entry.name);
+    const expected = bundle && dependencyKey(context, bundle.hash, env);
+    const differs = !expected ? 'bundle' : keyDifference(record, record.afterOthers ? { ...expected, values: record.values } : expected);
+    const why = differs ? WHY[differs] : unchanged(record.inputs) ? undefined : 'a file it reads changed';
+    if (why) misses.push({ app: entry.name, env: env.name, why });
+    return why ? [] : [[entry.name, record] as const];
   }))]));
+  return { matching, misses };
 }
 
-/** The cache of the apps `commit` holds as matching records (matchingRecords), each of whose objects names the app's file or a file it read. */
-export function renderedCache(commit: RenderedCommit, entries: readonly AppEntry[], onProgress: (message: string) => void): RenderedCache {
+/**
+ * The cache of the apps `commit` holds as matching records (matchingRecords), each of whose objects names the app's
+ * file or a file it read; said in one line with the apps it cannot serve (`misses`) and why.
+ */
+export function renderedCache(commit: RenderedCommit, entries: readonly AppEntry[], misses: readonly Miss[], onProgress: (message: string) => void): RenderedCache {
   const taken: Taken = new Map();
   for (const [env, byApp] of commit.apps) {
     const results = new Map<string, { record: AppRecord; result: SynthResult }>();
@@ -135,13 +157,26 @@ export function renderedCache(commit: RenderedCommit, entries: readonly AppEntry
     }
   }
   const apps = new Set([...taken.values()].flatMap((byApp) => [...byApp.keys()]));
-  onProgress(`taking ${apps.size} of ${entries.length} apps from rendered commit ${commit.short}`);
+  onProgress(`taking ${apps.size} of ${entries.length} apps from rendered commit ${commit.short}${runningAgain(misses, apps)}`);
   const { problems } = commit;
   if (problems.length > 0) onProgress(`rendered commit ${commit.short}: ignoring ${problems.length} entr${problems.length === 1 ? 'y' : 'ies'}, synthesized instead: ${problems.join('; ')}`);
   return { app: (name) => renderedApp(name, taken) };
 }
 
 type Taken = Map<string, Map<string, { record: AppRecord; result: SynthResult }>>;
+
+/** '; synthesizing alpha (code changed), beta in prod (values changed)': by reason, a few names each. */
+function runningAgain(misses: readonly Miss[], taken: ReadonlySet<string>): string {
+  if (misses.length === 0) return '';
+  const byWhy = new Map<string, string[]>();
+  for (const m of misses) {
+    const names = byWhy.get(m.why) ?? byWhy.set(m.why, []).get(m.why)!;
+    const name = taken.has(m.app) ? `${m.app} in ${m.env}` : m.app; // taken elsewhere: only this environment runs
+    if (!names.includes(name)) names.push(name);
+  }
+  const few = (names: readonly string[]) => (names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', '));
+  return `; synthesizing ${[...byWhy].map(([why, names]) => `${few(names)} (${why})`).join(', ')}`;
+}
 
 /** The app's recorded results per environment, or undefined when no environment holds it. */
 function renderedApp(name: string, taken: Taken): RenderedApp | undefined {

@@ -116,7 +116,9 @@ describe('synth --cache-from the rendered branch', () => {
 
     const config = readFileSync(join(clone.dir, 'gitops.config.ts'), 'utf8');
     commitFiles(clone, { 'gitops.config.ts': config.replace('replicas: 3', 'replicas: 4') });
-    expect((await synth(clone.dir, { cacheFrom: 'origin/rendered' })).builds).toEqual(['alpha prod', 'beta prod', 'gamma prod']);
+    const values = await synth(clone.dir, { cacheFrom: 'origin/rendered' });
+    expect(values.builds).toEqual(['alpha prod', 'beta prod', 'gamma prod']);
+    expect(values.progress).toContain('; synthesizing alpha in prod, beta in prod, gamma in prod (values changed)');
     commitFiles(clone, { 'gitops.config.ts': config });
 
     commitFiles(clone, { 'shared/suffix.ts': "export const suffix = '-b';\n" });
@@ -124,12 +126,15 @@ describe('synth --cache-from the rendered branch', () => {
     commitFiles(clone, FILES);
 
     commitFiles(clone, { 'package-lock.json': '{ "name": "shop", "lockfileVersion": 3, "packages": {} }\n' });
-    expect((await synth(clone.dir, { cacheFrom: 'origin/rendered' })).builds).toHaveLength(6);
+    const packages = await synth(clone.dir, { cacheFrom: 'origin/rendered' });
+    expect(packages.builds).toHaveLength(6);
+    expect(packages.progress).toMatch(/taking 0 of 3 apps from rendered commit [0-9a-f]{7}; synthesizing alpha, beta, gamma \(packages changed\)/);
     commitFiles(clone, FILES);
 
     commitFiles(clone, { 'data/greeting.txt': 'goodbye' });
     const changed = await synth(clone.dir, { cacheFrom: 'origin/rendered' });
     expect(changed.builds).toEqual(['gamma dev', 'gamma prod']);
+    expect(changed.progress).toContain('; synthesizing gamma (a file it reads changed)');
     expect(changed.dist.get('dev/gamma/demo/configmap-gamma.yaml')).toContain('greeting: goodbye');
   });
 
@@ -170,7 +175,7 @@ describe('synth --cache-from the rendered branch', () => {
     };
     writeFileSync(buildsLog, '');
     // Not a terminal, as in CI: no progress lines, but the cache's outcome is there.
-    expect(gitops('synth', '--cache-from', 'origin/rendered')).toMatch(/^taking 2 of 3 apps from rendered commit [0-9a-f]{7}\n$/);
+    expect(gitops('synth', '--cache-from', 'origin/rendered')).toMatch(/^taking 2 of 3 apps from rendered commit [0-9a-f]{7}; synthesizing alpha \(code changed\)\n$/);
     expect(builds()).toEqual(['alpha dev', 'alpha prod']);
     const forged = handMadeCommit(clone.dir, 'origin/rendered', 'render by hand\n');
     expect(gitops('synth', '--cache-from', forged)).toMatch(new RegExp(`^not taking apps from rendered commit ${forged.slice(0, 7)}: .+; every app is synthesized\n$`));
