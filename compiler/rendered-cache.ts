@@ -157,7 +157,7 @@ export function renderedCache(commit: RenderedCommit, entries: readonly AppEntry
     }
   }
   const apps = new Set([...taken.values()].flatMap((byApp) => [...byApp.keys()]));
-  onProgress(`taking ${apps.size} of ${entries.length} apps from rendered commit ${commit.short}${runningAgain(misses, apps)}`);
+  onProgress(`taking ${apps.size} of ${entries.length} apps from rendered commit ${commit.short}${synthesizedInstead(misses, apps)}`);
   const { problems } = commit;
   if (problems.length > 0) onProgress(`rendered commit ${commit.short}: ignoring ${problems.length} entr${problems.length === 1 ? 'y' : 'ies'}, synthesized instead: ${problems.join('; ')}`);
   return { app: (name) => renderedApp(name, taken) };
@@ -166,7 +166,7 @@ export function renderedCache(commit: RenderedCommit, entries: readonly AppEntry
 type Taken = Map<string, Map<string, { record: AppRecord; result: SynthResult }>>;
 
 /** '; synthesizing alpha (code changed), beta in prod (values changed)': by reason, a few names each. */
-function runningAgain(misses: readonly Miss[], taken: ReadonlySet<string>): string {
+function synthesizedInstead(misses: readonly Miss[], taken: ReadonlySet<string>): string {
   if (misses.length === 0) return '';
   const byWhy = new Map<string, string[]>();
   for (const m of misses) {
