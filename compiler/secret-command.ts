@@ -67,7 +67,9 @@ function secretValues(o: ValueFlags): Map<string, Buffer> {
   for (const f of o.fromFile) { const [k, p] = splitPair(f, '--from-file'); values.set(k, readFileSync(resolve(p))); }
   if (o.fromStdin !== undefined) {
     if (process.stdin.isTTY) console.error(`the value of '${o.fromStdin}', then Enter and Ctrl-D:`);
-    values.set(o.fromStdin, withoutFinalNewline(readFileSync(0)));
+    const value = withoutFinalNewline(readFileSync(0));
+    if (value.length === 0) throw new UserInputError(`--from-stdin ${o.fromStdin}: standard input was empty`, { hint: `Pipe the value in, e.g. printf '%s' "$VALUE" | gitops secret create …, or type it when asked.` });
+    values.set(o.fromStdin, value);
   }
   return values;
 }

@@ -1,6 +1,6 @@
 // `gitops secret` and synth of an EncryptedSecret, as users run them: files at secrets/<env>/, checked
 // without a key, rendered still encrypted.
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decryptSops, readSopsFile } from '../../core/sops/file.ts';
@@ -45,6 +45,14 @@ describe('gitops secret', () => {
     const plain = toPlain(await decryptSops(file, [newAgent.identity])) as { stringData: Record<string, string> };
     expect(plain.stringData).toEqual({ extra: 'more', password: PLAIN, user: 'app' });
     await expect(decryptSops(file, [agent.identity])).rejects.toThrow(/none of the agent's/);
+  });
+
+  it('refuses an empty value on standard input (nothing was piped in), writing nothing', async () => {
+    p = makeProject({}, { config: sopsConfig({ dev: [(await ageKey()).recipient] }) });
+    const run = await gitops(['secret', 'create', 'dev', 'shop/db', '--from-stdin', 'password', '--root', p.root], {}, '\n');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('--from-stdin password: standard input was empty');
+    expect(existsSync(join(p.root, 'secrets/dev/shop/db.sops.yaml'))).toBe(false);
   });
 
   it("needs the environment's recipients", async () => {
