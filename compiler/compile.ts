@@ -211,7 +211,7 @@ export class Compiler {
     inputsSame: (inputs: SynthInputs | undefined) => boolean; context: RecordContext }): Promise<{ bundles: AppBundles; caches: Caches }> {
     const { config, outDir, envs, entries, inputsSame, context } = run;
     const { root, cache, cacheFrom, cacheSignedBy: signedBy, onProgress, onNote: note = onProgress } = this.options;
-    // Loaded only then: reading git (simple-git and the YAML reader) is no part of an everyday synth.
+    // Loaded only then: reading git and the YAML reader are no part of an everyday synth.
     const renderedCaches = cache && cacheFrom ? await import('./rendered-cache.ts') : undefined;
     const reading = renderedCaches && await renderedCaches.readRenderedCommit({ root, ref: cacheFrom!, config, envs, apps: entries.map((e) => e.name), signedBy, onProgress: note });
     const recorded = reading ? await recordedBundles(root, reading, entries, outDir, note) : new Map<string, BundleKey>();

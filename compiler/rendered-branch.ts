@@ -3,8 +3,8 @@
 // Nothing here touches the work tree, the index or HEAD.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError, UserInputError } from '../core/errors.ts';
+import { gitOutput } from '../core/git-read.ts';
 import { redactCredentials, remoteWithoutCredentials } from '../core/git-credentials.ts';
 import type { Signer } from './signing.ts';
 import { treePathProblem } from '../core/tree-paths.ts';
@@ -30,10 +30,6 @@ export interface RenderLogEntry extends RenderCommit {
 }
 
 
-/** simple-git for local reads. It drops GIT_* variables from the environment, so talking to remotes goes through `network`. */
-function git(dir: string): SimpleGit {
-  return simpleGit({ baseDir: dir });
-}
 
 async function attempt<T>(what: string, run: () => Promise<T>, hint?: string): Promise<T> {
   try {
@@ -77,7 +73,7 @@ const REACH_HINT = "Check that the remote exists and that git can reach it with 
 /** HEAD of the checkout, or a GitError when there is no commit yet. */
 export function readHead(dir: string): Promise<SourceCommit> {
   return attempt('reading HEAD', async () => {
-    const [sha, subject, author] = (await git(dir).raw(['log', '-1', '--format=%H%x00%s%x00%an <%ae>', 'HEAD'])).trim().split('\0');
+    const [sha, subject, author] = (await gitOutput(dir, ['log', '-1', '--format=%H%x00%s%x00%an <%ae>', 'HEAD'])).trim().split('\0');
     return { sha, subject, author };
   }, 'Publish from a checkout with at least one commit.');
 }
@@ -90,11 +86,22 @@ export async function currentBranch(dir: string): Promise<string | undefined> {
 
 /** Changed, staged and untracked (not ignored) files: anything that could make synth differ from HEAD. */
 export function dirtyPaths(dir: string): Promise<string[]> {
-  return attempt('reading the work tree status', async () => (await git(dir).status()).files.map((f) => f.path));
+  return attempt('reading the work tree status', async () => statusPaths(await gitOutput(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all'])));
+}
+
+/** The paths of `git status --porcelain -z`: 'XY path', and after a rename or copy its old path as a record of its own. */
+function statusPaths(out: string): string[] {
+  const records = out.split('\0').filter(Boolean);
+  const paths: string[] = [];
+  for (let i = 0; i < records.length; i++) {
+    paths.push(records[i]!.slice(3));
+    if (/^[RC]/.test(records[i]!)) i++; // the old path
+  }
+  return paths;
 }
 
 export async function isShallow(dir: string): Promise<boolean> {
-  return (await git(dir).raw(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+  return (await gitOutput(dir, ['rev-parse', '--is-shallow-repository'])).trim() === 'true';
 }
 
 /** The commit the remote's branch points at, or undefined when the branch does not exist there. */
@@ -120,7 +127,7 @@ export async function fetchBranch(dir: string, remote: string, branch: string): 
 /** Every file of a commit as path -> blob id, from one `ls-tree`; other than a regular file, as '<mode> <id>' (never equal to a blob id). */
 export function listTree(dir: string, commit: string): Promise<Map<string, string>> {
   return attempt(`listing the files of ${commit}`, async () => {
-    const listing = await git(dir).raw(['ls-tree', '-r', '-z', '--full-tree', commit]);
+    const listing = await gitOutput(dir, ['ls-tree', '-r', '-z', '--full-tree', commit]);
     return new Map(listing.split('\0').filter(Boolean).map((line) => {
       const tab = line.indexOf('\t');
       const [mode, , id] = line.slice(0, tab).split(' ');
@@ -131,7 +138,7 @@ export function listTree(dir: string, commit: string): Promise<Map<string, strin
 
 /** A function giving the blob id git would store for a content, in the repo's object format. */
 export async function blobHasher(dir: string): Promise<(content: string) => string> {
-  const format = (await git(dir).raw(['rev-parse', '--show-object-format'])).trim(); // 'sha1' or 'sha256'
+  const format = (await gitOutput(dir, ['rev-parse', '--show-object-format'])).trim(); // 'sha1' or 'sha256'
   return (content) => {
     const bytes = Buffer.from(content, 'utf8');
     return createHash(format).update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
@@ -187,8 +194,8 @@ export async function writeCommit(dir: string, request: CommitRequest): Promise<
   // The objects stay one pack even when few (git would write each as a file below 100): one file, not a hundred.
   const result = await run(dir, ['-c', 'fastimport.unpackLimit=1', 'fast-import', '--quiet', '--force', '--done'], Buffer.concat(chunks));
   if (result.code !== 0) throw new GitError(`writing the rendered commit: ${result.stderr.trim()}`, { commit: request.parent });
-  const sha = (await git(dir).raw(['rev-parse', ref])).trim();
-  await git(dir).raw(['update-ref', '-d', ref]);
+  const sha = (await gitOutput(dir, ['rev-parse', ref])).trim();
+  await gitOutput(dir, ['update-ref', '-d', ref]);
   return request.signer ? signedCommit(dir, sha, request, request.signer, seconds) : sha;
 }
 
@@ -242,7 +249,7 @@ const LOG_FORMAT = ['%H', '%cI', '%s', '%B', `%(trailers:key=${TRAILERS.sourceCo
 export function readRenderLog(dir: string, ref: string, options: { readonly paths?: readonly string[]; readonly max?: number } = {}): Promise<RenderLogEntry[]> {
   return attempt(`reading the history of ${ref}`, async () => {
     const args = ['log', `--format=${LOG_FORMAT}%x1e`, ...(options.max ? [`--max-count=${options.max}`] : []), ref, '--', ...(options.paths ?? [])];
-    const out = await git(dir).raw(args);
+    const out = await gitOutput(dir, args);
     return out.split('\x1e').map((r) => r.replace(/^\n/, '')).filter(Boolean).map((record) => {
       const [sha, date, subject, message, sourceCommit, sourceBranch] = record.split('\x1f');
       return { sha, date, subject, message: message.trim(), sourceCommit: sourceCommit.trim(), sourceBranch: sourceBranch.trim() };

@@ -3,16 +3,19 @@
 // against what was asked, sizes are known before any content is read, and every git has a time limit.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { simpleGit } from 'simple-git';
 import { GitError, UserInputError } from './errors.ts';
 
 /** The commit a ref points at, or undefined when the ref does not exist. */
 export async function resolveRef(repoDir: string, ref: string): Promise<string | undefined> {
-  try {
-    return (await simpleGit(repoDir).raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim() || undefined;
-  } catch {
-    return undefined;
-  }
+  const { code, stdout } = await runGitText(repoDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { local: true });
+  return code === 0 ? stdout.trim() || undefined : undefined;
+}
+
+/** git's output for a read of the repository in `dir` (local: see GitRunOptions); a failing git throws with its message. */
+export async function gitOutput(dir: string, args: readonly string[]): Promise<string> {
+  const { code, stdout, stderr } = await runGitText(dir, args, { local: true });
+  if (code !== 0) throw new Error(stderr.trim() || `git ${args[0]} exited with ${code}`);
+  return stdout;
 }
 
 /** One entry of `git ls-tree -r -l`. */
@@ -173,6 +176,16 @@ export interface GitRunOptions extends GitReadOptions {
   readonly onStdout?: (chunk: Buffer, stop: (error?: Error) => void) => void;
   /** Variables added to git's environment (GNUPGHOME; credentials, which must not be on its command line). @default none */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * A read of the repository in `dir` alone: git runs without the ambient GIT_* variables (a hook's GIT_DIR or
+   * GIT_INDEX_FILE would point it elsewhere). @default false
+   */
+  readonly local?: boolean;
+}
+
+/** The environment without GIT_* variables, in any case. */
+function withoutGitVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^git_/i.test(name)));
 }
 
 /**
@@ -188,7 +201,7 @@ export function runGitProcess(dir: string, args: readonly string[], options: Git
       cwd: dir,
       detached: true, // a process group of its own, so a kill reaches the helpers git started
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: '0' }, // nobody can type a password for an agent: fail instead of waiting
+      env: { ...(options.local ? withoutGitVariables(process.env) : process.env), ...options.env, GIT_TERMINAL_PROMPT: '0' }, // nobody can type a password for an agent: fail instead of waiting
     }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
     let stderr = '';
     let exitCode: number | undefined;

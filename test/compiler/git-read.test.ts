@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../../core/errors.ts';
 import { listTree, readBlobs, readTree, resolveRef } from '../../core/git-read.ts';
+import { dirtyPaths, readHead } from '../../compiler/rendered-branch.ts';
 
 function repoWith(files: Record<string, string | Uint8Array>, stage?: (git: (...args: string[]) => string) => void): { dir: string; head: string } {
   const dir = mkdtempSync(join(tmpdir(), 'git-read-'));
@@ -97,5 +98,22 @@ describe('listTree and readBlobs', () => {
     await expect(readBlobs(dir, head, [{ ...entry!, sha: tree }])).rejects.toThrow(/answered ".* tree \d+" for dev\/a\.yaml/);
     await expect(readBlobs(dir, head, [{ ...entry!, size: 2 }])).rejects.toThrow('expected a blob of 2 bytes');
     expect(await readBlobs(dir, head, [entry!, entry!])).toEqual(['abc\n', 'abc\n']);
+  });
+});
+
+describe('local reads', () => {
+  it('read the repository they are given, whatever GIT_DIR or GIT_INDEX_FILE the environment holds (as in a git hook)', async () => {
+    const ours = repoWith({ 'a.txt': 'ours\n' });
+    const other = repoWith({ 'b.txt': 'other\n' });
+    writeFileSync(join(ours.dir, 'new.txt'), 'not committed\n');
+    const saved = { GIT_DIR: process.env.GIT_DIR, GIT_INDEX_FILE: process.env.GIT_INDEX_FILE };
+    Object.assign(process.env, { GIT_DIR: join(other.dir, '.git'), GIT_INDEX_FILE: join(other.dir, '.git', 'index') });
+    try {
+      expect(await resolveRef(ours.dir, 'HEAD')).toBe(ours.head);
+      expect((await readHead(ours.dir)).sha).toBe(ours.head);
+      expect(await dirtyPaths(ours.dir)).toEqual(['new.txt']);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) if (value === undefined) delete process.env[name]; else process.env[name] = value;
+    }
   });
 });
