@@ -3,7 +3,7 @@
 import { DEFAULT_BOUNDS, type Bounds } from './bounds.ts';
 import { DEFAULT_LIMITS, parseSize, type RevisionLimits } from './limits.ts';
 import { UserInputError } from './errors.ts';
-import { resolveHealthConfig, type HealthConfig } from './health-config.ts';
+import { resolveHealthConfig, type HealthConfig, type HealthRuleCheck } from './health-config.ts';
 import type { HealthRule } from './health-rules.ts';
 import { isRecord } from './is-record.ts';
 
@@ -181,8 +181,11 @@ const AGENT_KEYS = ['namespace', 'interval', 'prune', 'selfHeal', 'allowEmpty', 
 const LIMIT_KEYS = ['fileSize', 'revisionSize', 'objects', 'yamlDepth', 'yamlAliases'];
 const LEVELS: readonly string[] = ['off', 'warn', 'error'];
 
-/** Checks a config loaded at run time and fills in the defaults; every problem names its key (and its line in `source`, where known). */
-export function resolveConfig(raw: unknown, file: string, source?: string): ResolvedConfig {
+/**
+ * Checks a config loaded at run time and fills in the defaults; every problem names its key (and its line in `source`,
+ * where known). A config with health rules needs `healthCheck` (loadConfig loads it only then).
+ */
+export function resolveConfig(raw: unknown, file: string, source?: string, healthCheck?: HealthRuleCheck): ResolvedConfig {
   const problems: string[] = [];
   const fail = (key: string, what: string) => problems.push(`${key}: ${what}`);
   const c = isRecord(raw) ? raw : (fail('(root)', 'the default export must be defineConfig({...})'), {});
@@ -243,7 +246,7 @@ export function resolveConfig(raw: unknown, file: string, source?: string): Reso
   })) as unknown as ResolvedConfig['external'];
   const agent = isRecord(c.agent) ? c.agent : {};
   if (c.agent !== undefined) unknownKeys(agent, AGENT_KEYS, 'agent.', fail);
-  const health = resolveHealthConfig(c.health, file, source);
+  const health = resolveHealthConfig(c.health, file, source, healthCheck);
   problems.push(...health.problems);
 
   const resolved: ResolvedConfig = {

@@ -1,7 +1,15 @@
 // The `health` section of gitops.config.ts: declarative health rules, checked and compiled when the
 // config is read, so that a bad CEL expression is a synth error with its config line.
-import { checkHealthRules, type HealthRule } from './health-rules.ts';
+import type { checkHealthRules, HealthRule } from './health-rules.ts';
 import { isRecord } from './is-record.ts';
+
+/** What checks and compiles the rules (health-rules.ts): loaded only for a config that has some, as it loads CEL. */
+export type HealthRuleCheck = typeof checkHealthRules;
+
+/** Whether a config (as its module exports it) declares health rules, so its check needs a HealthRuleCheck. */
+export function declaresHealthRules(raw: unknown): boolean {
+  return isRecord(raw) && isRecord(raw.health) && raw.health.rules !== undefined;
+}
 
 export interface HealthConfig {
   /** Health rules per group and kind, CEL over `metadata`, `spec` and `status`; they come before the built-in checks. @default [] */
@@ -9,7 +17,7 @@ export interface HealthConfig {
 }
 
 /** The rules of `health` in the config, and the problems with them, each naming the key and its line in `source`. */
-export function resolveHealthConfig(raw: unknown, file: string, source = ''): { rules: readonly HealthRule[]; problems: string[] } {
+export function resolveHealthConfig(raw: unknown, file: string, source = '', check?: HealthRuleCheck): { rules: readonly HealthRule[]; problems: string[] } {
   if (raw === undefined) return { rules: [], problems: [] };
   if (!isRecord(raw)) return { rules: [], problems: ['health: must be an object, e.g. { rules: [...] }'] };
   const config = raw;
@@ -22,7 +30,8 @@ export function resolveHealthConfig(raw: unknown, file: string, source = ''): { 
     const line = lineOf(source, text);
     return line ? `${key} (${file}:${line})` : key;
   };
-  const { problems } = checkHealthRules(list, where);
+  if (list !== undefined && !check) throw new Error('checking health rules needs their check (health-rules.ts): loadConfig passes it');
+  const { problems } = check ? check(list, where) : { problems: [] };
   return { rules: problems.length === 0 && Array.isArray(list) ? list as HealthRule[] : [], problems: [...unknown, ...problems] };
 }
 
