@@ -50,7 +50,7 @@ export function checkValues(o: SynthObject, template: PodTemplate | undefined): 
   };
   check(o.object, '', BOUNDS[`${o.ref.group}/${o.ref.kind}`] ?? []);
   if (template) check(template.spec, template.specPath, POD_SPEC);
-  return [...out, ...replicaRange(o)];
+  return [...out, ...replicaRange(o), ...progressDeadline(o)];
 }
 
 /** The values at a path of keys (`name[*]` for every item of a list), each with its field path; absent ones are left out. */
@@ -83,6 +83,15 @@ function replicaRange(o: SynthObject): Diagnostic[] {
   const [min, max] = [spec?.minReplicas ?? 1, spec?.maxReplicas];
   if (typeof min !== 'number' || typeof max !== 'number' || max >= min || max < 1) return []; // below 1: its own bound says so
   return [invalid(o, 'spec.maxReplicas', max, `must be greater than or equal to minReplicas (${min})`)];
+}
+
+/** A Deployment's progressDeadlineSeconds not above its minReadySeconds. */
+function progressDeadline(o: SynthObject): Diagnostic[] {
+  if (o.ref.group !== 'apps' || o.ref.kind !== 'Deployment') return [];
+  const spec = record(o.object.spec);
+  const [ready, deadline] = [spec?.minReadySeconds ?? 0, spec?.progressDeadlineSeconds];
+  if (typeof ready !== 'number' || typeof deadline !== 'number' || deadline > ready || deadline < 0 || ready < 0) return []; // negative: its own bound says so
+  return [invalid(o, 'spec.progressDeadlineSeconds', deadline, `must be greater than minReadySeconds (${ready})`)];
 }
 
 function invalid(o: SynthObject, path: string, value: unknown, problem: string): Diagnostic {

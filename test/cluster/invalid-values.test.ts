@@ -39,6 +39,7 @@ const CASES: readonly { field: string; make: Make; bad: readonly unknown[]; good
   { field: 'spec.ports[0].targetPort', make: (v) => service({ targetPort: v }), bad: [70000], good: [65535] },
   { field: 'spec.minReadySeconds', make: (v) => workload('DaemonSet', { minReadySeconds: v }), bad: [-1], good: [0] },
   { field: 'spec.progressDeadlineSeconds', make: (v) => workload('Deployment', { progressDeadlineSeconds: v }), bad: [-1], good: [600] },
+  { field: 'spec.progressDeadlineSeconds', make: (v) => workload('Deployment', { minReadySeconds: 10, progressDeadlineSeconds: v }), bad: [10, 5], good: [11] },
   { field: 'spec.template.spec.initContainers[0].ports[0].containerPort', make: (v) => workload('ReplicaSet', { template: { metadata: { labels }, spec: { ...podSpec(), initContainers: [{ name: 'init', image: 'registry.invalid/init:1', ports: [{ containerPort: v }] }] } } }), bad: [0], good: [1] },
   { field: 'spec.completions', make: (v) => job({ completions: v }), bad: [-1], good: [0] },
   { field: 'spec.ttlSecondsAfterFinished', make: (v) => job({ ttlSecondsAfterFinished: v }), bad: [-1], good: [0] },
