@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveConfig, type AgentNotify, type ResolvedConfig, type ResolvedVerify } from '../core/config.ts';
 import { UserInputError } from '../core/errors.ts';
+import { withoutFinalNewline } from '../core/final-newline.ts';
 import { CONFIG_FILE, loadConfig } from '../core/load-config.ts';
 import { ageIdentitiesFromFile, ageIdentitiesFromSecret, combinedIdentities, type AgeIdentities } from './age-identities.ts';
 import { parseDuration } from './duration.ts';
@@ -256,7 +257,7 @@ function withNotifier<R extends Reconciler>(notifier: Notifier | undefined, env:
  * newline is dropped: a Secret made from standard input (`--from-file=key=/dev/stdin`, as bootstrap says) ends with it.
  */
 function variable(name: string, from: string, what: string): string {
-  const value = process.env[name]?.replace(/\r?\n$/, '');
+  const value = withoutFinalNewline(process.env[name] ?? '');
   if (!value) throw new UserInputError(`${from} ${name}: the variable is not set or empty`, { hint: `Set ${name} to ${what}, or leave out ${from}.` });
   return value;
 }

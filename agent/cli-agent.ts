@@ -2,6 +2,7 @@
 // reconcile, or once) and `status` (print an environment's last result). Only the flags live
 // here; agent-command.ts, with the Kubernetes client, loads when one of them runs.
 import type { Command } from 'commander';
+import { withoutFinalNewline } from '../core/final-newline.ts';
 import type { AgentFlags, StatusFlags } from './agent-command.ts';
 
 export function registerAgentCommands(cli: Command): void {
@@ -9,7 +10,7 @@ export function registerAgentCommands(cli: Command): void {
     .description('follow the rendered branch for one environment and make the cluster match it')
     // From the environment, a URL with a token stays off the agent's own command line (readable by every user of the machine).
     .addOption(cli.createOption('--repo <url>', 'remote to follow: path, file://, git://, http(s):// or ssh (credentials from git config or environment; a URL with a token: give it as GITOPS_REPO)')
-      .env('GITOPS_REPO').makeOptionMandatory().argParser((url: string) => url.replace(/\r?\n$/, ''))) // as a Secret made from standard input has it
+      .env('GITOPS_REPO').makeOptionMandatory().argParser(withoutFinalNewline)) // as a Secret made from standard input has it
     .option('--branch <name>', 'rendered branch (default: branches.rendered of gitops.config.ts)')
     .requiredOption('--env <name>', 'environment whose folder of the rendered branch is applied')
     .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, ~/.kube/config, or in-cluster)')

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserInputError } from '../core/errors.ts';
+import { withoutFinalNewline } from '../core/final-newline.ts';
 import type { SecretTarget } from './sops/secret-files.ts';
 type SecretFiles = typeof import('./sops/secret-files.ts');
 
@@ -78,12 +79,6 @@ function splitPair(value: string, flag: string): [string, string] {
   const at = value.indexOf('=');
   if (at <= 0) throw new UserInputError(`${flag} ${JSON.stringify(value.split('=')[0])}: expected key=value`);
   return [value.slice(0, at), value.slice(at + 1)];
-}
-
-/** A value piped or typed in (`echo`, a heredoc, Ctrl-D after Enter) ends with a newline that is no part of it. */
-function withoutFinalNewline(value: Buffer): Buffer {
-  const end = value.length - (value.at(-1) === 0x0a ? (value.at(-2) === 0x0d ? 2 : 1) : 0);
-  return value.subarray(0, end);
 }
 
 /** The plaintext lives only in a folder of our own (0700) in a file only we can read (0600), and is overwritten before it is removed. */
