@@ -108,9 +108,11 @@ async function publishWith(options: PublishOptions, env: NodeJS.ProcessEnv, sign
   // The first attempt plans against the head fetched for the cache: its provenance is read while synth runs too.
   const firstRead = fetched && readRendered(root, remote, branch, source.sha, fetched);
   firstRead?.catch(() => {}); // awaited by the first attempt
+  const hashing = blobHasher(root); // git's object format, asked while synth runs
+  hashing.catch(() => {}); // awaited below
   const files = await synthesize(root, source.sha, { typecheck, onProgress, onNote: options.onNote, cache: options.cache !== false, cacheFrom, cacheSignedBy: signer?.publicKeys });
   const synthMs = performance.now() - started;
-  const hash = await blobHasher(root);
+  const hash = await hashing;
   const after = new Map([...files].map(([path, content]) => [path, hash(content)]));
   const renderedBy = `typed-gitops ${toolVersion(findPackageRoot(root))}`;
   const result = (fields: Pick<PublishResult, 'outcome' | 'head' | 'commit' | 'changes' | 'attempts'>): PublishResult =>

@@ -29,8 +29,6 @@ export interface RenderLogEntry extends RenderCommit {
   readonly subject: string;
 }
 
-
-
 async function attempt<T>(what: string, run: () => Promise<T>, hint?: string): Promise<T> {
   try {
     return await run();

@@ -122,11 +122,11 @@ export function matchingRecords(records: Records, request: { unchanged: (inputs:
   { matching: Records; misses: readonly Miss[] } {
   const { unchanged, entries, bundles, context, envs } = request;
   const misses: Miss[] = [];
-  const recordedSomewhere = (app: string) => [...records.values()].some((byApp) => byApp.has(app));
+  const recorded = new Set([...records.values()].flatMap((byApp) => [...byApp.keys()]));
   const matching = new Map(envs.map((env) => [env.name, new Map(entries.flatMap((entry) => {
     const record = records.get(env.name)?.get(entry.name);
     if (!record) {
-      if (!recordedSomewhere(entry.name)) misses.push({ app: entry.name, env: env.name, why: 'new' }); // else: not rendered for env
+      if (!recorded.has(entry.name)) misses.push({ app: entry.name, env: env.name, why: 'new' }); // else: not rendered for env
       return [];
     }
     const bundle = bundles.get(entry.name);

@@ -133,8 +133,7 @@ export function createSecretCommand(need: SecretNeed, repo: string): string {
   const create = `kubectl create secret generic ${need.name} -n ${need.namespace}`;
   if (need.files === 'age') return `age-keygen -o age.agekey && ${create} --from-file=age.agekey`;
   if (need.keys.length === 0) return `${create} --from-file=allowed_signers=<path/to/allowed_signers>`;
-  const [only] = need.keys;
-  if (need.keys.length === 1) return `${create} --from-file=${only}=/dev/stdin   (then type ${placeholder(only!, repo)}, Enter, Ctrl-D)`;
+  if (need.keys.length === 1) return `${create} --from-file=${need.keys[0]}=/dev/stdin   (then type ${placeholder(need.keys[0]!, repo)}, Enter, Ctrl-D)`;
   return `${create} ${need.keys.map((key) => `--from-file=${key}=<a file holding ${placeholder(key, repo)}>`).join(' ')}`;
 }
 
