@@ -4,16 +4,16 @@
 // changed apps in Node can beat it, so cdk8s synth / floor is the ceiling of the speed-up on this machine.
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { DOMAIN, NAMESPACE, SERVICES_PER_CHART, writeIfChanged, type BenchProjects } from './generate.ts';
+import { serviceChartOfLoop, writeIfChanged, type BenchProjects } from './generate.ts';
 import type { Command } from './measure.ts';
 
-/** The command that builds the first `apps` apps of `p` as above, from a script written next to its projects. */
-export function floorCommand(p: BenchProjects, apps: number): Command {
+/** The command that builds the first N apps of `p` as above, from a script written (once) next to its projects. */
+export function floorCommands(p: BenchProjects): (apps: number) => Command {
   const dir = join(p.ours, '..', 'floor');
   const chart = buildSync({ entryPoints: [join(p.ours, '..', 'shared', 'service-chart.ts')], bundle: true, packages: 'external', format: 'esm', platform: 'node', write: false });
   writeIfChanged(join(dir, 'service-chart.mjs'), chart.outputFiles[0]!.text);
   writeIfChanged(join(dir, 'floor.mjs'), script());
-  return { cmd: process.execPath, args: [join(dir, 'floor.mjs'), String(apps)], cwd: dir };
+  return (apps) => ({ cmd: process.execPath, args: [join(dir, 'floor.mjs'), String(apps)], cwd: dir });
 }
 
 function script(): string {
@@ -24,7 +24,7 @@ import { ServiceChart } from './service-chart.mjs';
 let bytes = 0;
 for (let c = 0; c < Number(process.argv[2]); c++) {
   const app = new App();
-  new ServiceChart(app, 'chart-' + String(c + 1000).slice(1), { namespace: '${NAMESPACE}', first: c * ${SERVICES_PER_CHART}, count: ${SERVICES_PER_CHART}, domain: '${DOMAIN}', release: 'r0' });
+  ${serviceChartOfLoop()}
   for (const chart of app.charts) bytes += JSON.stringify(chart.toJson()).length;
 }
 if (bytes === 0) process.exit(1);

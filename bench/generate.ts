@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 export const SERVICES_PER_CHART = 10;
 export const OBJECTS_PER_SERVICE = 7;
 export const NAMESPACE = 'bench';
-export const DOMAIN = 'bench.example.com';
+const DOMAIN = 'bench.example.com';
 
 export interface BenchProjects {
   readonly services: number;
@@ -61,6 +61,12 @@ const OURS_TSCONFIG = {
   include: ['gitops.config.ts', 'apps'],
 };
 
+/** The loop body, in JS or TS, that adds chart `c` (a loop variable) to `app` as cdk8s's main.ts does: for the cdk8s peer and the floor. */
+export function serviceChartOfLoop(): string {
+  return `const name = 'chart-' + String(c + 1000).slice(1);
+  new ServiceChart(app, name, { namespace: '${NAMESPACE}', first: c * ${SERVICES_PER_CHART}, count: ${SERVICES_PER_CHART}, domain: '${DOMAIN}', release: 'r0' });`;
+}
+
 function cdk8sMain(charts: number): string {
   return `// Benchmark cdk8s app: ${charts} ServiceCharts of ${SERVICES_PER_CHART} services in one App.
 import { App } from 'cdk8s';
@@ -68,8 +74,7 @@ import { ServiceChart } from '../shared/service-chart';
 
 const app = new App();
 for (let c = 0; c < ${charts}; c++) {
-  const name = 'chart-' + String(c + 1000).slice(1);
-  new ServiceChart(app, name, { namespace: '${NAMESPACE}', first: c * ${SERVICES_PER_CHART}, count: ${SERVICES_PER_CHART}, domain: '${DOMAIN}', release: 'r0' });
+  ${serviceChartOfLoop()}
 }
 app.synth();
 `;

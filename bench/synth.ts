@@ -14,7 +14,7 @@ import { measureCliBuild } from './cli-build.ts';
 import { repoRoot } from './repo-root.ts';
 import { makeOrigin, type FreshOrigin, type Scenario } from './fresh-clone.ts';
 import { fileCreationProbe } from './disk-probe.ts';
-import { floorCommand } from './floor.ts';
+import { floorCommands } from './floor.ts';
 import { setAsideIn } from './set-aside.ts';
 import { TOOLS, formatSample, freshTable, resultsTable, targetsTable, type SizeResult, type Tool } from './table.ts';
 import { targets } from './targets.ts';
@@ -38,14 +38,15 @@ function synthHasCacheFrom(): boolean {
  */
 function scenarios(p: BenchProjects, fresh: FreshOrigin): Record<Tool, Scenario> {
   const synth = (...extra: string[]): Scenario => ({ prepare: () => gitops(['synth', '--root', p.ours, ...extra]) });
+  const floor = floorCommands(p);
   return {
     oursNoTypecheck: synth('--no-typecheck'),
     oursTypecheck: synth(),
     oursClean: { prepare: () => { aside.move(join(p.ours, 'dist')); return synth('--no-typecheck').prepare(); } },
     oursNoCache: synth('--no-typecheck', '--no-cache'),
     ...fresh.scenarios,
-    floorOne: { prepare: () => floorCommand(p, 1) },
-    floorEvery: { prepare: () => floorCommand(p, p.charts) },
+    floorOne: { prepare: () => floor(1) },
+    floorEvery: { prepare: () => floor(p.charts) },
     cdk8s: { prepare: () => ({ cmd: 'npx', args: ['cdk8s', 'synth', '--check-upgrade=false'], cwd: p.cdk8s }) },
   };
 }
