@@ -50,7 +50,7 @@ export function checkValues(o: SynthObject, template: PodTemplate | undefined): 
   };
   check(o.object, '', BOUNDS[`${o.ref.group}/${o.ref.kind}`] ?? []);
   if (template) check(template.spec, template.specPath, POD_SPEC);
-  return [...out, ...replicaRange(o), ...progressDeadline(o)];
+  return [...out, ...related(o, RELATIONS[`${o.ref.group}/${o.ref.kind}`], out)];
 }
 
 /** The values at a path of keys (`name[*]` for every item of a list), each with its field path; absent ones are left out. */
@@ -76,22 +76,22 @@ function outOfBounds(value: unknown, bound: Bound): string | undefined {
   return undefined;
 }
 
-/** An HPA's maxReplicas below its minReplicas. */
-function replicaRange(o: SynthObject): Diagnostic[] {
-  if (o.ref.group !== 'autoscaling' || o.ref.kind !== 'HorizontalPodAutoscaler') return [];
-  const spec = record(o.object.spec);
-  const [min, max] = [spec?.minReplicas ?? 1, spec?.maxReplicas];
-  if (typeof min !== 'number' || typeof max !== 'number' || max >= min || max < 1) return []; // below 1: its own bound says so
-  return [invalid(o, 'spec.maxReplicas', max, `must be greater than or equal to minReplicas (${min})`)];
-}
+/** A spec field that must be at least (`above`: more than) another, which has a default when not set. */
+interface Relation { readonly field: string; readonly other: string; readonly otherDefault: number; readonly above: boolean }
 
-/** A Deployment's progressDeadlineSeconds not above its minReadySeconds. */
-function progressDeadline(o: SynthObject): Diagnostic[] {
-  if (o.ref.group !== 'apps' || o.ref.kind !== 'Deployment') return [];
+const RELATIONS: Readonly<Record<string, Relation>> = {
+  'autoscaling/HorizontalPodAutoscaler': { field: 'maxReplicas', other: 'minReplicas', otherDefault: 1, above: false },
+  'apps/Deployment': { field: 'progressDeadlineSeconds', other: 'minReadySeconds', otherDefault: 0, above: true },
+};
+
+/** The field against the other one, unless one of them already broke its own bound (said once). */
+function related(o: SynthObject, relation: Relation | undefined, reported: readonly Diagnostic[]): Diagnostic[] {
+  if (!relation) return [];
   const spec = record(o.object.spec);
-  const [ready, deadline] = [spec?.minReadySeconds ?? 0, spec?.progressDeadlineSeconds];
-  if (typeof ready !== 'number' || typeof deadline !== 'number' || deadline > ready || deadline < 0 || ready < 0) return []; // negative: its own bound says so
-  return [invalid(o, 'spec.progressDeadlineSeconds', deadline, `must be greater than minReadySeconds (${ready})`)];
+  const [value, other] = [spec?.[relation.field], spec?.[relation.other] ?? relation.otherDefault];
+  if (typeof value !== 'number' || typeof other !== 'number' || (relation.above ? value > other : value >= other)) return [];
+  if (reported.some((d) => [relation.field, relation.other].some((f) => d.message.startsWith(`spec.${f}:`)))) return [];
+  return [invalid(o, `spec.${relation.field}`, value, `must be greater than ${relation.above ? '' : 'or equal to '}${relation.other} (${other})`)];
 }
 
 function invalid(o: SynthObject, path: string, value: unknown, problem: string): Diagnostic {
