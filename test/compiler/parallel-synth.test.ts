@@ -182,12 +182,13 @@ describe('parallel synth', () => {
 });
 
 describe('how many apps are built at once', () => {
-  it('builds a few apps in the main thread, more on the cores the load leaves free, and as many as asked when asked', () => {
+  it('builds a few apps in the main thread, more on the cores the load leaves free beyond one, and as many as asked when asked', () => {
     const quiet = { cores: 2, load: 0.1 };
     expect(synthHands(1, undefined, quiet)).toBe(1);
     expect(synthHands(23, undefined, quiet)).toBe(1);
-    expect(synthHands(40, undefined, quiet)).toBe(2); // the main thread and one worker
-    expect(synthHands(40, undefined, { cores: 2, load: 0.7 })).toBe(1); // no core free for a worker
+    expect(synthHands(40, undefined, quiet)).toBe(1); // one free core is left to esbuild, the collector and the writer
+    expect(synthHands(40, undefined, { cores: 4, load: 0.1 })).toBe(3); // the main thread and two workers
+    expect(synthHands(40, undefined, { cores: 4, load: 2.6 })).toBe(1); // the load leaves one core: none for a worker
     expect(synthHands(40, undefined, { cores: 2, load: 9 })).toBe(1);
     expect(synthHands(40, undefined, { cores: 64, load: 0 })).toBe(4); // memory: ~40 MB a worker
     expect(synthHands(40, 1, quiet)).toBe(1);
