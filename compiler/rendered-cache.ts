@@ -85,11 +85,10 @@ export async function readRenderedCommit(request: RenderedCommitRequest): Promis
   const limits = config.agent.limits;
   const most = config.environments.length * (limits.objects + 2); // each environment's objects, manifest and health rules
   // Its tree is listed while its trust is checked (git, in parallel); nothing of it is used unless it is trusted.
-  const [distrust, log, listing] = await Promise.all([
-    cacheTrustProblem(root, sha, config.agent.verify, request.signedBy), readRenderLog(root, sha, { max: 1 }), listTree(root, sha, { maxEntries: most }),
-  ]);
+  const trust = readRenderLog(root, sha, { max: 1 }).then(async ([entry]) => ({ entry, distrust: await cacheTrustProblem(root, sha, entry, config.agent.verify, request.signedBy) }));
+  const [{ entry, distrust }, listing] = await Promise.all([trust, listTree(root, sha, { maxEntries: most })]);
   if (distrust) return onProgress(`not taking apps from rendered commit ${short}: ${distrust}; every app is synthesized`), undefined;
-  const [{ sourceCommit }] = log; // the trust check found it
+  const { sourceCommit } = entry!; // the trust check found it
   if (listing.length > most) {
     return onProgress(`not taking apps from rendered commit ${short}: it holds more files than agent.limits.objects allows; every app is synthesized`), undefined;
   }

@@ -8,11 +8,10 @@ import { resolve } from 'node:path';
 import type { ResolvedVerify } from '../core/config.ts';
 import { TRAILERS } from '../core/trailers.ts';
 import { openKeyring, openKeyringOf, signatureProblem, signatureStates, type Keyring, type TrustedKeys } from '../core/trusted-keys.ts';
-import { readRenderLog } from './rendered-branch.ts';
+import type { RenderLogEntry } from './rendered-branch.ts';
 
-/** Why the commit `sha` may not serve as a cache, or undefined when it may; `publishKeys`: the key publish signs with. */
-export async function cacheTrustProblem(root: string, sha: string, verify: ResolvedVerify, publishKeys?: TrustedKeys): Promise<string | undefined> {
-  const [entry] = await readRenderLog(root, sha, { max: 1 });
+/** Why the commit `sha` (`entry` of the log) may not serve as a cache, or undefined when it may; `publishKeys`: the key publish signs with. */
+export async function cacheTrustProblem(root: string, sha: string, entry: RenderLogEntry | undefined, verify: ResolvedVerify, publishKeys?: TrustedKeys): Promise<string | undefined> {
   if (!entry?.sourceCommit) return `it has no ${TRAILERS.sourceCommit} trailer, so gitops publish did not make it`;
   const allowedSigners = verify.allowedSigners && resolve(root, verify.allowedSigners);
   const openpgpKeys = verify.openpgpKeys.map((k) => resolve(root, k));

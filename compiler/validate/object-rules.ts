@@ -21,8 +21,12 @@ const memo = new WeakMap<SynthObject, { readonly key: string; readonly findings:
  * schema packages (kubernetes-models, client-node) belong in that key too.
  */
 export function objectRulesKey(env: ResolvedEnvironment): string {
-  return JSON.stringify([RULES_FORMAT, env.allowSecretData, env.policies]);
+  let key = rulesKeys.get(env);
+  if (key === undefined) rulesKeys.set(env, (key = JSON.stringify([RULES_FORMAT, env.allowSecretData, env.policies])));
+  return key;
 }
+// Once per environment: a rendered commit's objects ask for it one by one (3,430 at N=500).
+const rulesKeys = new WeakMap<ResolvedEnvironment, string>();
 
 /** The per-object findings of `o` in `env`, computed once per object and key. */
 export function objectFindings(o: SynthObject, env: ResolvedEnvironment, key = objectRulesKey(env)): readonly Diagnostic[] {
