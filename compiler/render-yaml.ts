@@ -90,15 +90,15 @@ export function yamlEmitter(options: YamlOptions): Emitter {
   return Object.assign(emit, { scalar, key: keys });
 }
 
+// Plain strings are memoized too: a map lookup is cheaper than the three patterns (most keys and values repeat).
 function memo(quote: Quote): Quote {
   const cache = new Map<string, string | undefined>();
   return (s) => {
-    if (s.length > 1000 || CONTEXTUAL.test(s)) return undefined;
-    if (PLAIN.test(s) && !WORDS.test(s)) return s;
+    if (s.length > 1000) return undefined;
     let text = cache.get(s);
     if (text === undefined && !cache.has(s)) {
       if (cache.size > MAX_MEMO) cache.clear();
-      text = quote(s);
+      text = CONTEXTUAL.test(s) ? undefined : PLAIN.test(s) && !WORDS.test(s) ? s : quote(s);
       cache.set(s, text);
     }
     return text;
