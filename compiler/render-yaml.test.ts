@@ -8,7 +8,7 @@ import { DEFAULT_LIMITS } from '../core/limits.ts';
 import { sortKeys } from '../core/sort-keys.ts';
 import { toYaml } from './render.ts';
 import { KUBECTL_WRITE } from '../core/kubectl-scalars.ts';
-import { yamlEmitter } from './render-yaml.ts';
+import { memo, yamlEmitter } from './render-yaml.ts';
 
 const OPTIONS = { ...KUBECTL_WRITE, lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as const;
 const emit = yamlEmitter(OPTIONS);
@@ -107,5 +107,25 @@ describe('yamlEmitter', () => {
     });
     expect(objects.length).toBeGreaterThan(5);
     for (const o of objects) expect(expectSameOrFallback(sortKeys(o, true) as Record<string, unknown>), `${o.kind}`).toBe(true);
+  });
+});
+
+describe('the memo of how strings are written', () => {
+  it('forgets what it holds past its count of strings or of characters, so memory stays bounded whatever the objects hold', () => {
+    const asked: string[] = [];
+    const quote = (s: string) => { asked.push(s); return `'${s}'`; };
+    const byChars = memo(quote, { entries: 1000, chars: 100 });
+    byChars('1 first');
+    byChars('1 first');
+    expect(asked).toEqual(['1 first']); // remembered
+    for (let i = 0; i < 10; i++) byChars(`1 ${'x'.repeat(20)} ${i}`); // past 100 characters
+    byChars('1 first');
+    expect(asked.filter((s) => s === '1 first')).toHaveLength(2);
+
+    const byCount = memo(quote, { entries: 3, chars: 1_000_000 });
+    for (const s of ['1 a', '1 b', '1 c', '1 d', '1 a']) byCount(s);
+    expect(asked.filter((s) => s === '1 a')).toHaveLength(2);
+    expect(byCount('plain')).toBe('plain'); // plain strings are written as they are, remembered too
+    expect(byCount(`1 ${'y'.repeat(1000)}`)).toBeUndefined(); // too long to remember: left to `yaml`
   });
 });

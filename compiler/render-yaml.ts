@@ -15,7 +15,9 @@ const PLAIN = /^[A-Za-z](?:[A-Za-z0-9._/@%+=~-]|:(?=[^\s:]))*$/;
 const WORDS = /^(y|n|yes|no|on|off|true|false|null)$|^e[-+]?[0-9]/i;
 // Strings whose bytes may depend on where they stand (document markers, multi-line, explicit keys) or on merge keys.
 const CONTEXTUAL = /^(%|---|\.\.\.)|[\n\r]|^<<$/;
+// A memo holds at most this many strings, and this many characters of them (a few MB, whatever a commit holds).
 const MAX_MEMO = 100_000;
+const MAX_MEMO_CHARS = 2_000_000;
 
 /** An emitter, and how it writes each scalar and key (undefined: not in a form it writes). */
 export type Emitter = ((doc: Record<string, unknown>) => string | undefined) & {
@@ -90,16 +92,21 @@ export function yamlEmitter(options: YamlOptions): Emitter {
   return Object.assign(emit, { scalar, key: keys });
 }
 
-// Plain strings are memoized too: a map lookup is cheaper than the three patterns (most keys and values repeat).
-function memo(quote: Quote): Quote {
+/**
+ * How each string of up to 1,000 characters is written, remembered; forgotten all at once past `limits`. Plain strings
+ * are memoized too: a map lookup is cheaper than the three patterns (most keys and values repeat).
+ */
+export function memo(quote: Quote, limits = { entries: MAX_MEMO, chars: MAX_MEMO_CHARS }): Quote {
   const cache = new Map<string, string | undefined>();
+  let chars = 0;
   return (s) => {
     if (s.length > 1000) return undefined;
     let text = cache.get(s);
     if (text === undefined && !cache.has(s)) {
-      if (cache.size > MAX_MEMO) cache.clear();
+      if (cache.size >= limits.entries || chars >= limits.chars) { cache.clear(); chars = 0; }
       text = CONTEXTUAL.test(s) ? undefined : PLAIN.test(s) && !WORDS.test(s) ? s : quote(s);
       cache.set(s, text);
+      chars += s.length + (text === s ? 0 : (text?.length ?? 0));
     }
     return text;
   };
