@@ -87,13 +87,13 @@ export function dirtyPaths(dir: string): Promise<string[]> {
   return attempt('reading the work tree status', async () => statusPaths(await gitOutput(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all'])));
 }
 
-/** The paths of `git status --porcelain -z`: 'XY path', and after a rename or copy its old path as a record of its own. */
+/** The paths of `git status --porcelain -z`: 'XY path', and after a rename or copy (in X or in Y) its old path as a record of its own. */
 function statusPaths(out: string): string[] {
   const records = out.split('\0').filter(Boolean);
   const paths: string[] = [];
   for (let i = 0; i < records.length; i++) {
     paths.push(records[i]!.slice(3));
-    if (/^[RC]/.test(records[i]!)) i++; // the old path
+    if (/^(?:[RC].|.[RC])/.test(records[i]!)) i++; // the old path
   }
   return paths;
 }

@@ -116,4 +116,13 @@ describe('local reads', () => {
       for (const [name, value] of Object.entries(saved)) if (value === undefined) delete process.env[name]; else process.env[name] = value;
     }
   });
+  it('name each changed file once by its path, a renamed one by its new path, whether the rename is staged or not', async () => {
+    const repo = repoWith({ 'apps/alpha.ts': 'alpha\n', 'apps/gamma.ts': 'gamma\n', 'apps/keep.ts': 'keep\n' });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo.dir, stdio: 'pipe' });
+    git('mv', 'apps/alpha.ts', 'apps/beta.ts'); // staged: 'R  apps/beta.ts', then the old path
+    execFileSync('mv', ['apps/gamma.ts', 'apps/delta.ts'], { cwd: repo.dir });
+    git('add', '-N', 'apps/delta.ts'); // not staged: ' R apps/delta.ts', then the old path
+    writeFileSync(join(repo.dir, 'apps/keep.ts'), 'changed\n');
+    expect((await dirtyPaths(repo.dir)).sort()).toEqual(['apps/beta.ts', 'apps/delta.ts', 'apps/keep.ts']);
+  });
 });
