@@ -42,15 +42,16 @@ const POD_SPEC: readonly Bound[] = [
 /** The object's numbers against the API server's bounds, its pod spec's too. */
 export function checkValues(o: SynthObject, template: PodTemplate | undefined): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const broken = new Set<string>(); // the field paths out of their bounds
   const check = (root: JsonRecord, base: string, bounds: readonly Bound[]) => {
     for (const bound of bounds) for (const [path, value] of valuesAt(root, base, bound.path.split('.'))) {
       const problem = outOfBounds(value, bound);
-      if (problem) out.push(invalid(o, path, value, problem));
+      if (problem) { out.push(invalid(o, path, value, problem)); broken.add(path); }
     }
   };
   check(o.object, '', BOUNDS[`${o.ref.group}/${o.ref.kind}`] ?? []);
   if (template) check(template.spec, template.specPath, POD_SPEC);
-  return [...out, ...related(o, RELATIONS[`${o.ref.group}/${o.ref.kind}`], out)];
+  return [...out, ...related(o, RELATIONS[`${o.ref.group}/${o.ref.kind}`], broken)];
 }
 
 /** The values at a path of keys (`name[*]` for every item of a list), each with its field path; absent ones are left out. */
@@ -85,12 +86,12 @@ const RELATIONS: Readonly<Record<string, Relation>> = {
 };
 
 /** The field against the other one, unless one of them already broke its own bound (said once). */
-function related(o: SynthObject, relation: Relation | undefined, reported: readonly Diagnostic[]): Diagnostic[] {
+function related(o: SynthObject, relation: Relation | undefined, broken: ReadonlySet<string>): Diagnostic[] {
   if (!relation) return [];
   const spec = record(o.object.spec);
   const [value, other] = [spec?.[relation.field], spec?.[relation.other] ?? relation.otherDefault];
   if (typeof value !== 'number' || typeof other !== 'number' || (relation.above ? value > other : value >= other)) return [];
-  if (reported.some((d) => [relation.field, relation.other].some((f) => d.message.startsWith(`spec.${f}:`)))) return [];
+  if (broken.has(`spec.${relation.field}`) || broken.has(`spec.${relation.other}`)) return [];
   return [invalid(o, `spec.${relation.field}`, value, `must be greater than ${relation.above ? '' : 'or equal to '}${relation.other} (${other})`)];
 }
 
